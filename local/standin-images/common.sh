@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Shared by the stand-in image scripts: no base image can be pulled on this kind of machine, so the
+# project's tests build app/Dockerfile FROM images made here, named for what they stand in for.
+set -euo pipefail
+
+STANDIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STANDIN_STATE="${STANDIN_ROOT}/.gin-deploy/standin-images"
+mkdir -p "${STANDIN_STATE}"
+
+standin_log() { printf '[standin] %s\n' "$*" >&2; }
+
+# The engine must be up before anything is imported; CI starts on a machine where it is not.
+standin_require_engine() {
+  if docker info >/dev/null 2>&1; then return 0; fi
+  if [[ -f "${STANDIN_ROOT}/local/host.sh" ]] && grep -q 'ensure-engine' "${STANDIN_ROOT}/local/host.sh"; then
+    bash "${STANDIN_ROOT}/local/host.sh" ensure-engine >&2
+  else
+    standin_log "the Docker engine is not running: start it with 'dockerd &' (as root) and retry"
+    exit 1
+  fi
+}
+
+# Prints a short hash of the given recipe text: the image tag, so a changed recipe builds anew.
+standin_recipe_hash() { sha256sum | cut -c1-12; }
+
+standin_image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
