@@ -1,0 +1,86 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/coreos/go-systemd/v22/daemon"
+
+	"github.com/gin-deploy/app/internal/config"
+	"github.com/gin-deploy/app/internal/version"
+)
+
+// Timeouts of the HTTP server: slow or idle clients cannot hold connections forever.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+)
+
+// Run serves until ctx is cancelled (SIGTERM/SIGINT), then shuts down gracefully: /readyz
+// turns 503, systemd hears STOPPING=1, the listeners close after cfg.ShutdownDelay, idle
+// keep-alive connections close, and in-flight requests get up to cfg.ShutdownTimeout to finish.
+// It returns nil after a clean drain.
+func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog.Logger) error {
+	listeners, activated, err := listen(cfg)
+	if err != nil {
+		return err
+	}
+	s := New(info, logger)
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	serveErr := make(chan error, len(listeners))
+	addrs := make([]string, 0, len(listeners))
+	for _, l := range listeners {
+		addrs = append(addrs, l.Addr().String())
+		go func(l net.Listener) { serveErr <- srv.Serve(l) }(l)
+	}
+	logger.Info("listening", slog.Any("addrs", addrs), slog.Bool("socketActivated", activated),
+		slog.String("version", info.Version), slog.Any("config", cfg))
+	notify(logger, daemon.SdNotifyReady)
+
+	select {
+	case err := <-serveErr:
+		// Serve returns only on failure before shutdown.
+		_ = srv.Close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	s.SetNotReady()
+	notify(logger, daemon.SdNotifyStopping)
+	logger.Info("shutdown started", slog.String("delay", cfg.ShutdownDelay.String()), slog.String("timeout", cfg.ShutdownTimeout.String()))
+	time.Sleep(cfg.ShutdownDelay)
+
+	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(drainCtx); err != nil {
+		_ = srv.Close()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shutdown: requests still in flight after SHUTDOWN_TIMEOUT=%s were cut off", cfg.ShutdownTimeout)
+		}
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("shutdown complete")
+	return nil
+}
+
+// notify tells systemd about a state change when it asked for it (NOTIFY_SOCKET is set).
+func notify(logger *slog.Logger, state string) {
+	if _, err := daemon.SdNotify(false, state); err != nil {
+		logger.Warn("sd_notify failed", slog.String("state", state), slog.String("error", err.Error()))
+	}
+}
