@@ -45,7 +45,7 @@ running_pid() {
   echo "${pid}"
 }
 
-answering() { curl -fsS -o /dev/null --max-time 2 "http://${ADDR}/v2/"; }
+answering() { curl -fsS -o /dev/null --max-time 2 "http://${ADDR}/v2/" 2>/dev/null; }
 
 write_config() {
   cat >"${CONFIG_FILE}" <<YAML

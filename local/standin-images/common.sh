@@ -12,12 +12,10 @@ standin_log() { printf '[standin] %s\n' "$*" >&2; }
 # The engine must be up before anything is imported; CI starts on a machine where it is not.
 standin_require_engine() {
   if docker info >/dev/null 2>&1; then return 0; fi
-  if [[ -f "${STANDIN_ROOT}/local/host.sh" ]] && grep -q 'ensure-engine' "${STANDIN_ROOT}/local/host.sh"; then
-    bash "${STANDIN_ROOT}/local/host.sh" ensure-engine >&2
-  else
-    standin_log "the Docker engine is not running: start it with 'dockerd &' (as root) and retry"
-    exit 1
-  fi
+  # local/host.sh knows how to install and start the engine; sourcing it runs nothing else.
+  # shellcheck source-path=SCRIPTDIR source=../host.sh
+  source "${STANDIN_ROOT}/local/host.sh"
+  ensure_docker
 }
 
 # Prints a short hash of the given recipe text: the image tag, so a changed recipe builds anew.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds (once per recipe) the stand-in for the builder stage's golang image: a Debian minbase root
-# (debootstrap) with ca-certificates and a copy of this machine's Go toolchain at /usr/local/go,
-# loaded with `docker import`. It takes about 2 minutes the first time. Prints the image reference.
+# (debootstrap) with this machine's CA bundle (which trusts whatever this machine's route to the Go
+# module proxy presents) and a copy of its Go toolchain at /usr/local/go, loaded with
+# `docker import`. It takes about 2 minutes the first time. Prints the image reference.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -15,8 +16,13 @@ if [[ ! -x "${GOROOT_SRC}/bin/go" ]]; then
   exit 1
 fi
 go_version="$("${GOROOT_SRC}/bin/go" env GOVERSION)"
+CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+if [[ ! -s "${CA_BUNDLE}" ]]; then
+  standin_log "no CA bundle at ${CA_BUNDLE}: install it with 'apt-get install -y ca-certificates'"
+  exit 1
+fi
 
-recipe="$(cat "${BASH_SOURCE[0]}"; echo "${go_version} ${SUITE} ${MIRROR}")"
+recipe="$(cat "${BASH_SOURCE[0]}"; echo "${go_version} ${SUITE} ${MIRROR}"; sha256sum "${CA_BUNDLE}")"
 image="gin-deploy/standin-golang:$(printf '%s' "${recipe}" | standin_recipe_hash)"
 
 standin_require_engine
@@ -35,7 +41,13 @@ fi
 rootfs="$(mktemp -d)"
 trap 'rm -rf "${rootfs}"' EXIT
 standin_log "debootstrap ${SUITE} minbase into ${rootfs} (about a minute)"
-debootstrap --variant=minbase --include=ca-certificates "${SUITE}" "${rootfs}" "${MIRROR}" >&2
+debootstrap --variant=minbase --include=ca-certificates "${SUITE}" "${rootfs}" "${MIRROR}" \
+  >"${STANDIN_STATE}/debootstrap.log" 2>&1 || {
+  tail -n 30 "${STANDIN_STATE}/debootstrap.log" >&2
+  standin_log "debootstrap failed (log above; full log ${STANDIN_STATE}/debootstrap.log)"
+  exit 1
+}
+cp "${CA_BUNDLE}" "${rootfs}/etc/ssl/certs/ca-certificates.crt"
 rm -rf "${rootfs}/var/cache/apt/archives/"*.deb "${rootfs}/var/lib/apt/lists/"*
 standin_log "copying ${go_version} from ${GOROOT_SRC}"
 cp -a "${GOROOT_SRC}" "${rootfs}/usr/local/go"

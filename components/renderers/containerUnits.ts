@@ -1,0 +1,214 @@
+// The systemd units that run the app as a container on a host with Docker (container mode).
+//
+// Why this shape: a release must lose no request, and Docker cannot hand a listening socket to a
+// container. So systemd owns the public port for good and the app runs in one of two slots:
+//
+//   <name>.socket            ListenStream=<port>: the public port, never closed by a release
+//   <name>.service           systemd-socket-proxyd -> <stateDir>/current.sock (a symlink)
+//   <name>-slot@.socket      ListenStream=/run/gin-deploy/<name>/%i.sock (slot blue or green)
+//   <name>-slot@.service     systemd-socket-proxyd -> 127.0.0.1:<slot port>
+//   <name>-container@.service  `docker run` of the slot's image by digest, on the slot port
+//
+// The front proxy resolves its target on every new connection, so a release starts the new slot
+// beside the old one, checks it, and switches by renaming the symlink: new connections go to the
+// new slot, connections already open stay on the old one, which then drains on SIGTERM.
+// Pure: settings in, file names and contents out; no Pulumi here.
+
+export type Slot = "blue" | "green";
+export const SLOTS: readonly Slot[] = ["blue", "green"];
+
+export interface ContainerUnitSettings {
+  /** The service name: units, container names and folders derive from it. */
+  serviceName: string;
+  /** The public TCP port the .socket unit owns on the host. */
+  port: number;
+  /** Loopback ports the two slots' containers listen on (host network namespace). */
+  slotPorts: Readonly<Record<Slot, number>>;
+  /** Seconds `docker stop` gives the app to drain before SIGKILL. */
+  stopTimeoutSeconds: number;
+}
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
+
+/** Where the host keeps this service's files (shared with host-scripts/install-container.sh). */
+export function containerPaths(serviceName: string) {
+  return {
+    configDir: `/etc/gin-deploy/${serviceName}`,
+    stateDir: `/var/lib/gin-deploy/${serviceName}`,
+    runDir: `/run/gin-deploy/${serviceName}`,
+    currentLink: `/var/lib/gin-deploy/${serviceName}/current.sock`,
+    unitDir: "/etc/systemd/system",
+  };
+}
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+
+export function validateContainerUnitSettings(s: ContainerUnitSettings): void {
+  if (!SERVICE_NAME.test(s.serviceName)) {
+    throw new Error(
+      `serviceName "${s.serviceName}" is not usable for units and containers: use 2-40 lower-case letters, digits and dashes, starting with a letter`,
+    );
+  }
+  const ports: Array<[string, number]> = [
+    ["port", s.port],
+    ["slotPorts.blue", s.slotPorts.blue],
+    ["slotPorts.green", s.slotPorts.green],
+  ];
+  for (const [key, value] of ports) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535) {
+      throw new Error(`${key}=${value} is not a TCP port: give a whole number from 1 to 65535`);
+    }
+  }
+  if (new Set(ports.map(([, v]) => v)).size !== ports.length) {
+    throw new Error(
+      `port ${s.port} and slotPorts ${s.slotPorts.blue}/${s.slotPorts.green} must all differ: each slot listens on its own loopback port`,
+    );
+  }
+  if (!Number.isInteger(s.stopTimeoutSeconds) || s.stopTimeoutSeconds < 1 || s.stopTimeoutSeconds > 300) {
+    throw new Error(`stopTimeoutSeconds=${s.stopTimeoutSeconds} must be a whole number from 1 to 300`);
+  }
+}
+
+/** Hardening shared by both proxies: they only move bytes between sockets. */
+const PROXY_SANDBOX = [
+  "DynamicUser=yes",
+  "NoNewPrivileges=yes",
+  "ProtectSystem=strict",
+  "ProtectHome=yes",
+  "PrivateTmp=yes",
+  "PrivateDevices=yes",
+  "ProtectKernelTunables=yes",
+  "ProtectKernelModules=yes",
+  "ProtectKernelLogs=yes",
+  "ProtectControlGroups=yes",
+  "ProtectClock=yes",
+  "ProtectHostname=yes",
+  "ProtectProc=invisible",
+  "ProcSubset=pid",
+  "RestrictNamespaces=yes",
+  "RestrictRealtime=yes",
+  "RestrictSUIDSGID=yes",
+  "LockPersonality=yes",
+  "MemoryDenyWriteExecute=yes",
+  "RemoveIPC=yes",
+  "CapabilityBoundingSet=",
+  "AmbientCapabilities=",
+  "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+  "SystemCallArchitectures=native",
+  "SystemCallFilter=@system-service",
+  "SystemCallFilter=~@privileged @resources",
+  "UMask=0077",
+];
+
+const PROXYD = "/lib/systemd/systemd-socket-proxyd";
+
+export function renderContainerUnits(s: ContainerUnitSettings): RenderedFile[] {
+  validateContainerUnitSettings(s);
+  const n = s.serviceName;
+  const p = containerPaths(n);
+  const unit = (name: string, content: string): RenderedFile => ({ path: `${p.unitDir}/${name}`, content });
+
+  const frontSocket = `# ${n}: the public port. Held by systemd across releases, so no connection is refused.
+[Unit]
+Description=${n} public port ${s.port}
+
+[Socket]
+ListenStream=${s.port}
+Accept=no
+NoDelay=yes
+Backlog=4096
+Service=${n}.service
+
+[Install]
+WantedBy=sockets.target
+`;
+
+  const frontService = `# ${n}: forwards each connection to the current slot. The target is a symlink the
+# release switches; the proxy resolves it per connection, so it is never restarted for a release.
+[Unit]
+Description=${n} front proxy to the current slot
+Requires=${n}.socket
+After=${n}.socket
+
+[Service]
+ExecStart=${PROXYD} ${p.currentLink}
+Restart=always
+RestartSec=1
+${PROXY_SANDBOX.join("\n")}
+`;
+
+  const slotSocket = `# ${n}: slot %i's entry, a unix socket the front proxy reaches through ${p.currentLink}.
+[Unit]
+Description=${n} slot %i entry
+
+[Socket]
+ListenStream=${p.runDir}/%i.sock
+SocketMode=0666
+DirectoryMode=0755
+Accept=no
+Service=${n}-slot@%i.service
+
+[Install]
+WantedBy=sockets.target
+`;
+
+  const slotService = `# ${n}: slot %i's bridge from its unix socket to its container's loopback port.
+[Unit]
+Description=${n} slot %i bridge to its container
+Requires=${n}-slot@%i.socket
+After=${n}-slot@%i.socket
+
+[Service]
+EnvironmentFile=${p.configDir}/slot-%i.conf
+ExecStart=${PROXYD} 127.0.0.1:\${SLOT_PORT}
+Restart=always
+RestartSec=1
+${PROXY_SANDBOX.join("\n")}
+`;
+
+  // docker is resolved on systemd's fixed search path (/usr/local/bin before /usr/bin), which
+  // finds both a distribution's client and a mounted static one.
+  const containerService = `# ${n}: slot %i's container, run by digest. Its settings come from a 0600 env file the
+# Docker client reads (secrets never appear on a command line); the slot sets HOST and PORT.
+[Unit]
+Description=${n} container (slot %i)
+Wants=docker.service network-online.target
+After=docker.service network-online.target
+StartLimitIntervalSec=60
+StartLimitBurst=10
+
+[Service]
+Type=simple
+EnvironmentFile=${p.configDir}/slot-%i.conf
+# A container left behind by a killed client would block the name.
+ExecStartPre=-docker rm --force ${n}-%i
+ExecStart=docker run --rm --name ${n}-%i \\
+  --network \${NETWORK} \\
+  --env-file ${p.configDir}/slot-%i.env \\
+  --env HOST=127.0.0.1 --env PORT=\${SLOT_PORT} \\
+  --read-only --tmpfs /tmp:rw,noexec,nosuid,size=16m \\
+  --cap-drop ALL --security-opt no-new-privileges \\
+  --pids-limit 256 --memory 512m \\
+  --log-opt max-size=10m --log-opt max-file=3 \\
+  --label io.gin-deploy.service=${n} --label io.gin-deploy.slot=%i \\
+  \${IMAGE}
+ExecStop=docker stop --time ${s.stopTimeoutSeconds} ${n}-%i
+TimeoutStopSec=${s.stopTimeoutSeconds + 15}
+Restart=always
+RestartSec=1
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+  return [
+    unit(`${n}.socket`, frontSocket),
+    unit(`${n}.service`, frontService),
+    unit(`${n}-slot@.socket`, slotSocket),
+    unit(`${n}-slot@.service`, slotService),
+    unit(`${n}-container@.service`, containerService),
+  ];
+}

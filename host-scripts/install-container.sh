@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Container mode on a host with Docker and systemd: uploaded by ContainerService and run as root.
+#
+#   install-container.sh env     --service N              the app's env file, read from stdin (0600)
+#   install-container.sh login   --server S --username U  docker login, the password read from stdin
+#   install-container.sh release --service N --image REPO@sha256:... --version V --port P
+#                                --slot-ports BLUE,GREEN [--health-timeout S]
+#                                [--network host|container:ID] [--strategy switch|stop-start]
+#
+# A release ("switch", the default) starts the image in the idle slot beside the running one, waits
+# until it answers /healthz and reports version V at /version, then points the front proxy at it by
+# renaming one symlink, and only then stops the old slot, which drains its open connections. If the
+# new slot does not become healthy, it is stopped, the old one never stopped serving, and the
+# release fails with the new container's last 50 log lines. "stop-start" is the naive way (stop the
+# running container, start the new one in its place), kept only to measure what it loses.
+# The units it installs come from components/renderers/containerUnits.ts via the staging folder.
+set -euo pipefail
+
+log() { printf 'install-container: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+service="" image="" version="" port="" slot_ports="" health_timeout=60
+network="" strategy=switch server="" username=""
+
+parse_args() {
+  while (($#)); do
+    case "$1" in
+      --service) service=${2:?--service needs a value}; shift 2 ;;
+      --image) image=${2:?--image needs a value}; shift 2 ;;
+      --version) version=${2:?--version needs a value}; shift 2 ;;
+      --port) port=${2:?--port needs a value}; shift 2 ;;
+      --slot-ports) slot_ports=${2:?--slot-ports needs BLUE,GREEN}; shift 2 ;;
+      --health-timeout) health_timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
+      --network) network=${2:?--network needs host or container:ID}; shift 2 ;;
+      --strategy) strategy=${2:?--strategy needs switch or stop-start}; shift 2 ;;
+      --server) server=${2:?--server needs a registry host}; shift 2 ;;
+      --username) username=${2:?--username needs a value}; shift 2 ;;
+      *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
+    esac
+  done
+}
+
+require_service() {
+  [[ "$service" =~ ^[a-z][a-z0-9-]{0,38}[a-z0-9]$ ]] ||
+    die "--service '$service' must be 2-40 lower-case letters, digits and dashes"
+  config_dir=/etc/gin-deploy/$service
+  state_dir=/var/lib/gin-deploy/$service
+  run_dir=/run/gin-deploy/$service
+  staging=$state_dir/staging
+  current_link=$state_dir/current.sock
+}
+
+is_port() { [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 65535)); }
+
+# --- env: the app's settings, secrets included, from stdin into a 0600 file ------------------------
+
+cmd_env() {
+  require_service
+  install -d -m 0700 "$config_dir" "$state_dir"
+  local tmp
+  tmp=$(mktemp "$config_dir/.next.env.XXXXXX")
+  chmod 0600 "$tmp"
+  cat >"$tmp"
+  mv -f "$tmp" "$config_dir/next.env"
+  log "env file staged for the next release ($config_dir/next.env, mode 0600)"
+}
+
+# --- login: registry credentials, the password from stdin -----------------------------------------
+
+cmd_login() {
+  [[ -n "$server" && -n "$username" ]] || die "login needs --server and --username (the password comes on stdin)"
+  docker login --username "$username" --password-stdin "$server" >/dev/null
+  log "logged in to $server"
+}
+
+# --- release --------------------------------------------------------------------------------------
+
+other_slot() { if [[ "$1" == blue ]]; then echo green; else echo blue; fi; }
+slot_port() { if [[ "$1" == blue ]]; then echo "${slot_ports%%,*}"; else echo "${slot_ports##*,}"; fi; }
+
+current_slot() {
+  local target
+  target=$(readlink "$current_link" 2>/dev/null || true)
+  target=${target##*/}
+  case "$target" in blue.sock | green.sock) echo "${target%.sock}" ;; *) echo "" ;; esac
+}
+
+# Where the app container's network lives: the host's own namespace, so the slots' loopback ports
+# are the host's. On a host that is itself a container of the same engine (the local stack), that
+# namespace is the host container's, joined with container:ID.
+detect_network() {
+  local id
+  id=$(grep -o '/containers/[0-9a-f]\{64\}/' /proc/self/mountinfo 2>/dev/null | head -n1 | cut -d/ -f3 || true)
+  if [[ -n "$id" ]] && docker inspect --format '{{.Id}}' "$id" >/dev/null 2>&1; then
+    echo "container:$id"
+  else
+    echo host
+  fi
+}
+
+install_units() {
+  local changed=0 f name
+  [[ -d "$staging/units" ]] || die "no units in $staging/units: upload them before the release"
+  for f in "$staging"/units/*; do
+    name=${f##*/}
+    if ! cmp -s "$f" "/etc/systemd/system/$name"; then
+      install -m 0644 "$f" "/etc/systemd/system/$name"
+      changed=1
+    fi
+  done
+  if ((changed)); then systemctl daemon-reload; log "units installed"; fi
+}
+
+http_get() { curl -fsS --max-time 2 "http://127.0.0.1:$1$2" 2>/dev/null; }
+
+# Healthy means: /healthz answers 200 and /version reports the release's version.
+healthy_on() {
+  local body
+  http_get "$1" /healthz >/dev/null || return 1
+  body=$(http_get "$1" /version) || return 1
+  [[ "$body" == *"\"version\":\"$version\""* ]]
+}
+
+wait_healthy() {
+  local p=$1 deadline=$((SECONDS + health_timeout))
+  while ((SECONDS < deadline)); do
+    healthy_on "$p" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+write_slot() {
+  local slot=$1 tmp
+  tmp=$(mktemp "$config_dir/.slot.XXXXXX")
+  printf 'IMAGE=%s\nSLOT_PORT=%s\nNETWORK=%s\nVERSION=%s\n' "$image" "$(slot_port "$slot")" "$network" "$version" >"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$config_dir/slot-$slot.conf"
+  install -m 0600 "$config_dir/next.env" "$config_dir/slot-$slot.env"
+}
+
+fail_release() {
+  local slot=$1 reason=$2 logs
+  logs=$(docker logs --tail 50 "$service-$slot" 2>&1 ||
+    journalctl --no-pager -n 50 -u "$service-container@$slot" 2>&1 || true)
+  log "release of $image (version $version) failed: $reason"
+  log "last 50 log lines of $service-$slot:"
+  printf '%s\n' "$logs" >&2
+}
+
+point_front_at() {
+  local slot=$1
+  systemctl enable --now "$service-slot@$slot.socket" >/dev/null 2>&1
+  ln -sfn "$run_dir/$slot.sock" "$current_link.next"
+  mv -Tf "$current_link.next" "$current_link"
+  systemctl enable --now "$service.socket" >/dev/null 2>&1
+}
+
+retire_slot() {
+  local slot=$1
+  systemctl disable --now "$service-container@$slot.service" >/dev/null 2>&1 || true
+  systemctl disable --now "$service-slot@$slot.socket" >/dev/null 2>&1 || true
+  systemctl stop "$service-slot@$slot.service" >/dev/null 2>&1 || true
+  rm -f "$config_dir/slot-$slot.env" "$config_dir/slot-$slot.conf"
+}
+
+cmd_release() {
+  require_service
+  [[ "$image" =~ ^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$ ]] ||
+    die "--image '$image' must be pinned by digest (REPOSITORY@sha256:<64 hex>)"
+  [[ -n "$version" ]] || die "--version is required: the version /version must report after the release"
+  is_port "$port" || die "--port '$port' is not a TCP port"
+  if ! [[ "$slot_ports" =~ ^[0-9]+,[0-9]+$ ]] || ! is_port "${slot_ports%%,*}" || ! is_port "${slot_ports##*,}"; then
+    die "--slot-ports '$slot_ports' must be two TCP ports, BLUE,GREEN"
+  fi
+  [[ "$strategy" == switch || "$strategy" == stop-start ]] || die "--strategy '$strategy' must be switch or stop-start"
+  [[ -f "$config_dir/next.env" ]] ||
+    die "no env file at $config_dir/next.env: run '$0 env --service $service' first"
+  command -v docker >/dev/null || die "docker is not installed on this host (container mode needs it)"
+  command -v curl >/dev/null || die "curl is not installed on this host (the health gate needs it)"
+
+  local started=$SECONDS old new
+  [[ -n "$network" ]] || network=$(detect_network)
+  install_units
+  if ! docker image inspect "$image" >/dev/null 2>&1; then
+    log "pulling $image"
+    docker pull --quiet "$image" >/dev/null || die "cannot pull $image: is the host logged in to its registry?"
+  fi
+
+  old=$(current_slot)
+  if [[ "$strategy" == switch ]]; then
+    new=$(other_slot "${old:-green}")
+    write_slot "$new"
+    systemctl restart "$service-container@$new.service"
+    if ! wait_healthy "$(slot_port "$new")"; then
+      fail_release "$new" "slot $new did not answer /healthz with version $version within ${health_timeout}s"
+      retire_slot "$new"
+      [[ -n "$old" ]] && log "slot $old keeps serving the previous release"
+      exit 1
+    fi
+    systemctl enable "$service-container@$new.service" >/dev/null 2>&1
+    point_front_at "$new"
+    if [[ -n "$old" ]]; then
+      # Connections the front proxy accepted just before the switch may still be on their way to
+      # the old slot; give them a moment, then let the old container drain on SIGTERM.
+      sleep 2
+      retire_slot "$old"
+    fi
+  else
+    new=${old:-blue}
+    if [[ -f "$config_dir/slot-$new.conf" ]]; then
+      cp -p "$config_dir/slot-$new.conf" "$state_dir/rollback.conf"
+      cp -p "$config_dir/slot-$new.env" "$state_dir/rollback.env"
+    fi
+    write_slot "$new"
+    systemctl restart "$service-container@$new.service"
+    if ! wait_healthy "$(slot_port "$new")"; then
+      fail_release "$new" "slot $new did not answer /healthz with version $version within ${health_timeout}s"
+      if [[ -f "$state_dir/rollback.conf" ]]; then
+        mv -f "$state_dir/rollback.conf" "$config_dir/slot-$new.conf"
+        mv -f "$state_dir/rollback.env" "$config_dir/slot-$new.env"
+        systemctl restart "$service-container@$new.service"
+        log "put the previous image back in slot $new"
+      fi
+      exit 1
+    fi
+    rm -f "$state_dir/rollback.conf" "$state_dir/rollback.env"
+    systemctl enable "$service-container@$new.service" >/dev/null 2>&1
+    point_front_at "$new"
+  fi
+
+  # The public port must now serve the new version.
+  local i
+  for ((i = 0; i < 25; i++)); do healthy_on "$port" && break; sleep 0.2; done
+  healthy_on "$port" || { fail_release "$new" "port $port does not serve version $version after the switch"; exit 1; }
+  printf '{"service":"%s","slot":"%s","image":"%s","version":"%s","network":"%s","releaseSeconds":%s}\n' \
+    "$service" "$new" "$image" "$version" "$network" "$((SECONDS - started))"
+}
+
+command=${1:-}
+shift || true
+parse_args "$@"
+case "$command" in
+  env) cmd_env ;;
+  login) cmd_login ;;
+  release) cmd_release ;;
+  *) die "usage: install-container.sh env|login|release [options] (see the top of this script)" ;;
+esac
