@@ -1,0 +1,80 @@
+// gindeploy:build:GoBinary — cross-compiles a Go module on the machine running Pulumi (S5-S8, S14):
+// CGO_ENABLED=0 by default, -trimpath, version/commit/date stamped with -ldflags, for GOOS/GOARCH.
+// The build runs while the program runs, so a compile error stops `pulumi preview`/`up` with the
+// compiler's output before any remote step. Unchanged sources reuse the cached artifact.
+
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+
+import { buildGoBinary, GoBuildResult } from "./build/goBuild";
+import type { CpuArchitecture } from "./renderers/instanceArchitecture";
+
+export interface GoBinaryArgs {
+    /** The Go module to build (the product builds app/). */
+    moduleDir: string;
+    /** Default "linux". */
+    goos?: pulumi.Input<"linux">;
+    /** From the target host's architecture. */
+    goarch: pulumi.Input<CpuArchitecture>;
+    version: pulumi.Input<string>;
+    commit: pulumi.Input<string>;
+    date: pulumi.Input<string>;
+    /** Default false: a static binary that runs on any Linux. */
+    cgoEnabled?: boolean;
+    // Fields beyond docs/architecture.md, all optional:
+    /** The main package inside the module; default ".". */
+    packagePath?: string;
+    /** The file name of the binary; default "gin-app". */
+    binaryName?: string;
+    /** Where built binaries are kept, keyed by a hash of their inputs; default .gin-deploy/build under the working directory. */
+    cacheDir?: string;
+    /** The Go command; default "go" from PATH. */
+    goCommand?: string;
+}
+
+function isPlain<T>(value: pulumi.Input<T> | undefined): value is T {
+    return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+export class GoBinary extends pulumi.ComponentResource {
+    /** Absolute path of the built binary on the machine running Pulumi. */
+    readonly path: pulumi.Output<string>;
+    /** Hex sha256 of the binary: what deploy steps use as their trigger. */
+    readonly sha256: pulumi.Output<string>;
+    /** The version stamped into main.version. */
+    readonly version: pulumi.Output<string>;
+    readonly goarch: pulumi.Output<CpuArchitecture>;
+
+    constructor(name: string, args: GoBinaryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gindeploy:build:GoBinary", name, {}, opts);
+
+        const build = (goos: "linux", goarch: CpuArchitecture, version: string, commit: string, date: string): GoBuildResult =>
+            buildGoBinary({
+                moduleDir: args.moduleDir,
+                packagePath: args.packagePath ?? ".",
+                binaryName: args.binaryName ?? "gin-app",
+                cacheDir: args.cacheDir ?? path.join(process.cwd(), ".gin-deploy", "build"),
+                goos,
+                goarch,
+                stamp: { version, commit, date },
+                cgoEnabled: args.cgoEnabled ?? false,
+                goCommand: args.goCommand,
+            });
+
+        const goos = args.goos ?? "linux";
+        let result: pulumi.Output<GoBuildResult>;
+        if (isPlain(goos) && isPlain(args.goarch) && isPlain(args.version) && isPlain(args.commit) && isPlain(args.date)) {
+            // Known now: build now, so that a failure throws out of the program at once.
+            result = pulumi.output(build(goos, args.goarch, args.version, args.commit, args.date));
+        } else {
+            result = pulumi.all([goos, args.goarch, args.version, args.commit, args.date])
+                .apply(([os, arch, version, commit, date]) => build(os, arch, version, commit, date));
+        }
+
+        this.path = result.apply((r) => r.path);
+        this.sha256 = result.apply((r) => r.sha256);
+        this.version = pulumi.output(args.version);
+        this.goarch = pulumi.output(args.goarch);
+        this.registerOutputs({ path: this.path, sha256: this.sha256, version: this.version, goarch: this.goarch });
+    }
+}

@@ -1,0 +1,4 @@
+// The public surface: what other stacks import (see examples/).
+export { GoBinary, GoBinaryArgs } from "./goBinary";
+export { AppHost, AppHostArgs } from "./appHost";
+export type { CpuArchitecture } from "./renderers/instanceArchitecture";
