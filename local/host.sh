@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# The local Linux host: a Debian container with systemd as PID 1 and sshd, published on
+# 127.0.0.1 only, reached with a key generated once per checkout. Deploys and suites target it.
+#
+#   bash local/host.sh start    build the image if its recipe changed, start the host, wait for sshd
+#   bash local/host.sh stop     remove the host container this script started
+#   bash local/host.sh status   one JSON object: name, running, sshHost, sshPort, appPort, user, privateKeyPath, image
+#   bash local/host.sh ssh [CMD...]   a shell (or a command) on the host as root
+#
+# Overrides (so suites can run side by side): GIN_DEPLOY_HOST_NAME (gin-deploy-host),
+# GIN_DEPLOY_HOST_SSH_PORT (2222), GIN_DEPLOY_HOST_APP_PORT (18080),
+# GIN_DEPLOY_HOST_EXTRA_ARGS (extra `docker run` arguments, split on spaces),
+# GIN_DEPLOY_DEBIAN_MIRROR (default: the machine's configured Debian mirror).
+#
+# `source local/host.sh` defines the functions (ensure_docker, ...) without running a command.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+state_dir="$repo_root/.gin-deploy"
+recipe_dir="$repo_root/local/host-image"
+host_name=${GIN_DEPLOY_HOST_NAME:-gin-deploy-host}
+ssh_port=${GIN_DEPLOY_HOST_SSH_PORT:-2222}
+app_port=${GIN_DEPLOY_HOST_APP_PORT:-18080}
+extra_args=${GIN_DEPLOY_HOST_EXTRA_ARGS:-}
+key_path="$state_dir/ssh/id_ed25519"
+# Images are shared by the whole machine, so their build lock is too.
+lock_dir=${GIN_DEPLOY_LOCK_DIR:-/tmp}
+host_label=io.gin-deploy.local-host
+
+log() { echo "host.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+validate_settings() {
+  [[ "$host_name" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
+    die "GIN_DEPLOY_HOST_NAME='$host_name' is not a valid container name (letters, digits, _ . -)"
+  local var value
+  for var in GIN_DEPLOY_HOST_SSH_PORT:"$ssh_port" GIN_DEPLOY_HOST_APP_PORT:"$app_port"; do
+    value=${var#*:}
+    if [[ ! "$value" =~ ^[0-9]+$ ]] || ((value < 1 || value > 65535)); then
+      die "${var%%:*}='$value' is not a TCP port; give a number from 1 to 65535"
+    fi
+  done
+}
+
+# --- Docker engine ---------------------------------------------------------------------------
+
+apt_install() {
+  [[ $(id -u) -eq 0 ]] || die "need root to install $* (run as root, or install them yourself)"
+  log "installing $* from Debian"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+ensure_docker() {
+  if ! command -v docker >/dev/null || ! command -v dockerd >/dev/null; then apt_install docker.io; fi
+  docker info >/dev/null 2>&1 && return 0
+  [[ $(id -u) -eq 0 ]] || die "the Docker engine is not running and starting it needs root"
+  mkdir -p "$state_dir"
+  (
+    # One caller starts the engine; the others wait for it.
+    flock -w 120 9 || die "timed out waiting for $lock_dir/gin-deploy-dockerd.lock"
+    if ! docker info >/dev/null 2>&1; then
+      log "starting dockerd (log: $state_dir/dockerd.log)"
+      nohup dockerd >>"$state_dir/dockerd.log" 2>&1 </dev/null &
+      local i
+      for ((i = 0; i < 60; i++)); do
+        [[ -S /var/run/docker.sock ]] && docker info >/dev/null 2>&1 && exit 0
+        sleep 1
+      done
+      tail -n 20 "$state_dir/dockerd.log" >&2
+      die "dockerd did not answer within 60 s (log above)"
+    fi
+  ) 9>"$lock_dir/gin-deploy-dockerd.lock"
+}
+
+# --- Image -----------------------------------------------------------------------------------
+
+recipe_hash() {
+  (cd "$recipe_dir" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) |
+    sha256sum | cut -c1-12
+}
+
+image_tag() { echo "gin-deploy-host:$(recipe_hash)"; }
+
+# The Debian mirror this machine already uses (apt sources, deb822 or one-line), for bookworm.
+debian_mirror() {
+  if [[ -n "${GIN_DEPLOY_DEBIAN_MIRROR:-}" ]]; then echo "$GIN_DEPLOY_DEBIAN_MIRROR"; return; fi
+  local found
+  found=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
+      /^[[:space:]]*$/ { if (uri != "" && suites ~ /(^| )bookworm( |$)/) { print uri; exit } uri = ""; suites = ""; next }
+      /^URIs:/ { uri = $2 }
+      /^Suites:/ { $1 = ""; suites = $0 " " }
+      END { if (uri != "" && suites ~ /(^| )bookworm( |$)/) print uri }' | head -n1)
+  if [[ -z "$found" ]]; then
+    found=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+      sed -E 's/\[[^]]*\]//' | awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }')
+  fi
+  echo "${found:-http://deb.debian.org/debian}"
+}
+
+ensure_image() {
+  local tag
+  tag=$(image_tag)
+  docker image inspect "$tag" >/dev/null 2>&1 && { echo "$tag"; return 0; }
+  command -v debootstrap >/dev/null || apt_install debootstrap
+  (
+    flock -w 900 9 || die "timed out waiting for another build of $tag"
+    if ! docker image inspect "$tag" >/dev/null 2>&1; then
+      log "building $tag (recipe changed or first run; about a minute)"
+      bash "$recipe_dir/build.sh" "$tag" "$(debian_mirror)"
+    fi
+  ) 9>"$lock_dir/gin-deploy-host-image.lock"
+  echo "$tag"
+}
+
+# --- SSH key ---------------------------------------------------------------------------------
+
+ensure_key() {
+  mkdir -p "$state_dir/ssh"
+  chmod 700 "$state_dir/ssh"
+  [[ -s "$key_path" && -s "$key_path.pub" ]] && return 0
+  (
+    flock -w 30 9 || die "timed out waiting for $state_dir/ssh/.lock"
+    if [[ ! -s "$key_path" || ! -s "$key_path.pub" ]]; then
+      rm -f "$key_path" "$key_path.pub"
+      ssh-keygen -q -t ed25519 -N '' -C "gin-deploy-local-host" -f "$key_path"
+    fi
+  ) 9>"$state_dir/ssh/.lock"
+}
+
+ssh_options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+  -o BatchMode=yes -o PasswordAuthentication=no -o ConnectTimeout=5)
+
+host_ssh() { ssh "${ssh_options[@]}" -i "$key_path" -p "$ssh_port" root@127.0.0.1 "$@"; }
+
+# --- Container -------------------------------------------------------------------------------
+
+container_state() { docker inspect -f '{{.State.Status}}' "$host_name" 2>/dev/null || true; }
+
+wait_for_sshd() {
+  local i
+  for ((i = 0; i < 90; i++)); do
+    host_ssh true 2>/dev/null && return 0
+    sleep 1
+  done
+  docker logs --tail 30 "$host_name" >&2 || true
+  die "sshd on 127.0.0.1:$ssh_port did not answer within 90 s"
+}
+
+install_authorized_key() {
+  docker exec -i "$host_name" sh -c \
+    'umask 077 && mkdir -p /root/.ssh && cat >/root/.ssh/authorized_keys' <"$key_path.pub"
+}
+
+wait_for_systemd() {
+  local state
+  state=$(host_ssh 'timeout 60 systemctl is-system-running --wait' 2>/dev/null || true)
+  case "$state" in
+    running) ;;
+    degraded) log "systemd is degraded; failed units: $(host_ssh 'systemctl --failed --no-legend --plain' | awk '{print $1}' | paste -sd' ')" ;;
+    *) die "systemd on $host_name did not reach running (state: ${state:-unknown})" ;;
+  esac
+}
+
+start() {
+  validate_settings
+  ensure_docker
+  ensure_key
+  local tag state current_image
+  tag=$(ensure_image)
+  state=$(container_state)
+  if [[ -n "$state" ]]; then
+    current_image=$(docker inspect -f '{{.Config.Image}}' "$host_name")
+    if [[ -z "$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")" ]]; then
+      die "a container named $host_name exists and was not made by local/host.sh; pick another GIN_DEPLOY_HOST_NAME"
+    fi
+    if [[ "$current_image" != "$tag" ]]; then
+      log "$host_name runs $current_image; the recipe is now $tag: recreating it"
+      docker rm -f "$host_name" >/dev/null
+      state=""
+    elif [[ "$state" != running ]]; then
+      docker start "$host_name" >/dev/null
+    fi
+  fi
+  if [[ -z "$state" ]]; then
+    # systemd as PID 1 without --privileged: its own /run, read-only cgroups, SYS_ADMIN for
+    # its mounts; SIGRTMIN+3 is systemd's "halt", so `docker stop/restart` shut it down cleanly.
+    # shellcheck disable=SC2086 # GIN_DEPLOY_HOST_EXTRA_ARGS is a list of arguments
+    docker run -d --name "$host_name" --hostname "$host_name" \
+      --label "$host_label=1" \
+      --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
+      -v /sys/fs/cgroup:/sys/fs/cgroup:ro \
+      --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
+      --stop-signal SIGRTMIN+3 --stop-timeout 30 \
+      -p "127.0.0.1:$ssh_port:22" -p "127.0.0.1:$app_port:8080" \
+      $extra_args \
+      "$tag" /lib/systemd/systemd >/dev/null
+  fi
+  install_authorized_key
+  wait_for_sshd
+  wait_for_systemd
+  log "$host_name is up: ssh -i $key_path -p $ssh_port root@127.0.0.1 (app port 127.0.0.1:$app_port)"
+}
+
+stop() {
+  validate_settings
+  docker info >/dev/null 2>&1 || return 0
+  [[ -n "$(container_state)" ]] || return 0
+  [[ -n "$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")" ]] ||
+    die "$host_name was not started by local/host.sh; not removing it"
+  docker rm -f "$host_name" >/dev/null
+  log "removed $host_name"
+}
+
+status() {
+  validate_settings
+  local running=false
+  if docker info >/dev/null 2>&1 && [[ "$(container_state)" == running ]]; then running=true; fi
+  printf '{"name":"%s","running":%s,"sshHost":"127.0.0.1","sshPort":%d,"appPort":%d,"user":"root","privateKeyPath":"%s","image":"%s"}\n' \
+    "$host_name" "$running" "$ssh_port" "$app_port" "$key_path" "$(image_tag)"
+}
+
+main() {
+  case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    status) status ;;
+    ssh)
+      shift
+      validate_settings
+      [[ -s "$key_path" ]] || die "no key at $key_path yet; run: bash local/host.sh start"
+      local tty=-T
+      [[ -t 0 && -t 1 ]] && tty=-t
+      exec ssh "${ssh_options[@]}" -i "$key_path" -p "$ssh_port" "$tty" root@127.0.0.1 "$@"
+      ;;
+    *) die "usage: local/host.sh start|stop|status|ssh [command...]" ;;
+  esac
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi
