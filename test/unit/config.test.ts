@@ -1,0 +1,324 @@
+// The config module: defaults per environment, and every refusal with key, value and fix.
+import { useStack } from "./pulumiMocks";
+
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+
+import {
+    CONFIG_DEFAULTS, ConfigError, environmentOfStack, loadConfig, parseConfig, RawConfig, SECRET_KEYS, StackConfig,
+} from "../../config";
+
+const ROOT = path.join(__dirname, "..", "..");
+const GIT = { describe: "v1.4.0-3-gabc1234", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" };
+const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy@example";
+
+/** A valid aws-target config; tests change one thing. */
+function awsRaw(values: Record<string, string | undefined> = {}, secretKeys: string[] = [...SECRET_KEYS]): RawConfig {
+    return {
+        values: {
+            sshCidrs: JSON.stringify(["198.51.100.7/32"]),
+            sshPublicKey: PUBLIC_KEY,
+            sshPrivateKey: PRIVATE_KEY,
+            dbPassword: "s3cret-pw",
+            ...values,
+        },
+        secretKeys,
+        awsRegion: "eu-central-1",
+        git: GIT,
+    };
+}
+
+function sshRaw(values: Record<string, string | undefined> = {}): RawConfig {
+    return awsRaw({ target: "ssh", sshHost: "127.0.0.1", sshPort: "2222", sshCidrs: undefined, sshPublicKey: undefined, ...values });
+}
+
+/** The problems parseConfig reports, as their message lines. */
+function refusals(raw: RawConfig, stack = "dev"): string[] {
+    try {
+        parseConfig(raw, stack);
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+        return error.problems.map((p) => p.message);
+    }
+    assert.fail("the config was accepted");
+}
+
+function assertRefused(raw: RawConfig, stack: string, pattern: RegExp): void {
+    const messages = refusals(raw, stack);
+    assert.ok(messages.some((m) => pattern.test(m)), `no problem matches ${pattern}:\n${messages.join("\n")}`);
+}
+
+describe("config: defaults", () => {
+    it("gives dev the article's dev database settings: sslmode disable, pool 5", () => {
+        const cfg = parseConfig(awsRaw(), "dev");
+        assert.strictEqual(cfg.environment, "dev");
+        assert.strictEqual(cfg.db.sslMode, "disable");
+        assert.strictEqual(cfg.db.poolSize, 5);
+        assert.strictEqual(cfg.appEnv, "dev");
+    });
+
+    it("gives prod sslmode require and pool 20", () => {
+        const cfg = parseConfig(awsRaw(), "prod");
+        assert.strictEqual(cfg.environment, "prod");
+        assert.strictEqual(cfg.db.sslMode, "require");
+        assert.strictEqual(cfg.db.poolSize, 20);
+        assert.strictEqual(cfg.appEnv, "prod");
+    });
+
+    it("counts the stacks prod, production and prod-* as prod, and any other as dev", () => {
+        assert.deepStrictEqual(["prod", "production", "prod-eu", "dev", "local", "producer", "staging"].map(environmentOfStack),
+            ["prod", "prod", "prod", "dev", "dev", "dev", "dev"]);
+    });
+
+    it("lets gin-deploy:environment make any stack prod", () => {
+        assert.strictEqual(parseConfig(awsRaw({ environment: "prod" }), "eu-main").environment, "prod");
+    });
+
+    it("takes the architecture from the instance type: a Graviton type gets arm64", () => {
+        const cfg = parseConfig(awsRaw({ instanceType: "t4g.small" }), "dev");
+        assert.strictEqual(cfg.target.arch, "arm64");
+        assert.strictEqual(parseConfig(awsRaw({ instanceType: "t3.small" }), "dev").target.arch, "amd64");
+    });
+
+    it("names the release with git describe, the commit and the commit date", () => {
+        assert.deepStrictEqual(parseConfig(awsRaw(), "dev").release,
+            { version: "v1.4.0-3-gabc1234", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" });
+    });
+
+    it("lets gin-deploy:release override the version but keeps git's commit and date", () => {
+        assert.deepStrictEqual(parseConfig(awsRaw({ release: "v2.0.0" }), "dev").release,
+            { version: "v2.0.0", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" });
+    });
+
+    it("fills the ssh target's user and public URL", () => {
+        const cfg = parseConfig(sshRaw(), "local");
+        assert.strictEqual(cfg.target.kind, "ssh");
+        assert.strictEqual(cfg.target.user, "root");
+        assert.strictEqual(cfg.target.kind === "ssh" && cfg.target.publicUrl, "http://127.0.0.1:8080");
+        assert.strictEqual(cfg.target.arch, "amd64");
+    });
+
+    it("uses the Debian images' admin user on aws", () => {
+        assert.strictEqual(parseConfig(awsRaw(), "dev").target.user, "admin");
+    });
+
+    it("keeps the password and the SSH key as Pulumi secrets", async () => {
+        const cfg = parseConfig(awsRaw(), "dev");
+        assert.strictEqual(await pulumi.isSecret(cfg.db.password), true);
+        assert.strictEqual(await pulumi.isSecret(cfg.target.privateKey), true);
+    });
+
+    it("returns a frozen object", () => {
+        const cfg = parseConfig(awsRaw(), "dev") as StackConfig;
+        assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.db) && Object.isFrozen(cfg.target));
+        assert.throws(() => { (cfg as { appPort: number }).appPort = 1; }, TypeError);
+    });
+});
+
+describe("config: refusals name the key, the value and the fix", () => {
+    it("refuses a port outside 1-65535", () => {
+        assertRefused(awsRaw({ appPort: "0" }), "dev", /gin-deploy:appPort = "0" is not a port.*Fix: pulumi config set gin-deploy:appPort 8080/);
+        assertRefused(awsRaw({ appPort: "70000" }), "dev", /gin-deploy:appPort = "70000" is not a port/);
+        assertRefused(awsRaw({ sshPort: "http" }), "dev", /gin-deploy:sshPort = "http" is not a port/);
+    });
+
+    it("refuses an app port equal to the SSH port", () => {
+        assertRefused(awsRaw({ appPort: "22" }), "dev", /gin-deploy:appPort = 22 is also the SSH port.*Fix: pulumi config set gin-deploy:appPort 8080/);
+        assertRefused(sshRaw({ appPort: "2222" }), "local", /gin-deploy:appPort = 2222 is also the SSH port/);
+    });
+
+    it("refuses an unknown mode", () => {
+        assertRefused(awsRaw({ mode: "kubernetes" }), "dev",
+            /gin-deploy:mode = "kubernetes" is not one of systemd, container\. Fix: pulumi config set gin-deploy:mode systemd/);
+    });
+
+    it("refuses an unknown target", () => {
+        assertRefused(awsRaw({ target: "gcp" }), "dev", /gin-deploy:target = "gcp" is not one of aws, ssh/);
+    });
+
+    it("refuses a malformed CIDR", () => {
+        assertRefused(awsRaw({ appCidrs: JSON.stringify(["10.0.0.300/8"]) }), "dev",
+            /gin-deploy:appCidrs\[0\] = "10.0.0.300\/8" has "10.0.0.300", which is not an IPv4 or IPv6 address.*--path 'gin-deploy:appCidrs\[0\]'/);
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7"]) }), "dev",
+            /gin-deploy:sshCidrs\[0\] = "198.51.100.7" is not a CIDR block/);
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7/33"]) }), "dev", /prefix \/33; an IPv4 prefix is 0 to 32/);
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["10.1.2.3/8"]) }), "dev", /has host bits set; the network is 10.0.0.0\/8/);
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["2001:db8::1/64"]) }), "dev", /sshCidrs\[0\] = "2001:db8::1\/64" has host bits set/);
+        assertRefused(awsRaw({ sshCidrs: "198.51.100.7/32" }), "dev", /gin-deploy:sshCidrs = "198.51.100.7\/32" is not a list of CIDR blocks/);
+    });
+
+    it("accepts IPv4 and IPv6 blocks", () => {
+        const cfg = parseConfig(awsRaw({ sshCidrs: JSON.stringify(["198.51.100.0/24", "2001:db8::/32"]) }), "prod");
+        assert.deepStrictEqual(cfg.target.kind === "aws" && cfg.target.sshCidrs, ["198.51.100.0/24", "2001:db8::/32"]);
+    });
+
+    it("refuses sslmode disable in prod", () => {
+        assertRefused(awsRaw({ dbSslMode: "disable" }), "prod",
+            /gin-deploy:dbSslMode = "disable" is refused in prod.*Fix: pulumi config set gin-deploy:dbSslMode require/);
+    });
+
+    it("allows sslmode disable in dev", () => {
+        assert.strictEqual(parseConfig(awsRaw({ dbSslMode: "disable" }), "dev").db.sslMode, "disable");
+    });
+
+    it("refuses an sslmode the service does not know", () => {
+        assertRefused(awsRaw({ dbSslMode: "prefer" }), "dev", /gin-deploy:dbSslMode = "prefer" is not one of auto, disable, require, verify-full/);
+    });
+
+    it("refuses SSH open to the world in prod, IPv4 and IPv6", () => {
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/0"]) }), "prod",
+            /gin-deploy:sshCidrs\[0\] = "0.0.0.0\/0" opens SSH to the whole internet, which prod refuses\. Fix: pulumi config set --path 'gin-deploy:sshCidrs\[0\]' <your IP>\/32/);
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7/32", "::/0"]) }), "prod",
+            /gin-deploy:sshCidrs\[1\] = "::\/0" opens SSH to the whole internet/);
+    });
+
+    it("refuses an aws stack with no SSH CIDR at all", () => {
+        assertRefused(awsRaw({ sshCidrs: undefined }), "dev", /gin-deploy:sshCidrs = "\[\]" lets nobody deploy over SSH/);
+    });
+
+    it("refuses a password that is not a Pulumi secret, without showing it", () => {
+        const messages = refusals(awsRaw({}, ["sshPrivateKey"]), "dev");
+        const message = messages.find((m) => m.startsWith("gin-deploy:dbPassword"));
+        assert.match(message ?? "", /is stored in plaintext \(9 characters, not shown\); it must be a Pulumi secret.*pulumi config set --secret gin-deploy:dbPassword/);
+        assert.ok(!messages.join("\n").includes("s3cret-pw"), "the password leaked into the message");
+    });
+
+    it("refuses an SSH private key that is not a Pulumi secret", () => {
+        assertRefused(awsRaw({}, ["dbPassword"]), "dev", /gin-deploy:sshPrivateKey is stored in plaintext .*--secret gin-deploy:sshPrivateKey/);
+    });
+
+    it("refuses a missing password", () => {
+        assertRefused(awsRaw({ dbPassword: undefined }), "dev", /gin-deploy:dbPassword is not set\. Fix: pulumi config set --secret gin-deploy:dbPassword/);
+    });
+
+    it("refuses a pool size below 1", () => {
+        assertRefused(awsRaw({ dbPoolSize: "0" }), "dev", /gin-deploy:dbPoolSize = "0" is not a pool size: use a whole number from 1 to 1000.*Fix: pulumi config set gin-deploy:dbPoolSize 5/);
+        assertRefused(awsRaw({ dbPoolSize: "-3" }), "prod", /gin-deploy:dbPoolSize = "-3" is not a pool size.*dbPoolSize 20/);
+    });
+
+    it("refuses an instance type whose architecture the build cannot target", () => {
+        assertRefused(awsRaw({ instanceType: "zz9.large" }), "dev",
+            /gin-deploy:instanceType = "zz9.large": the CPU architecture of instance family "zz9" is unknown.*Fix: pulumi config set gin-deploy:instanceType t4g.small \(arm64\)/);
+        assertRefused(awsRaw({ instanceType: "large" }), "dev", /gin-deploy:instanceType = "large": "large" is not an EC2 instance type/);
+    });
+
+    it("refuses an aws stack without a region", () => {
+        assertRefused({ ...awsRaw(), awsRegion: undefined }, "dev", /aws:region = "" is not an AWS region.*pulumi config set aws:region/);
+    });
+
+    it("refuses an aws stack without a public key", () => {
+        assertRefused(awsRaw({ sshPublicKey: undefined }), "dev", /gin-deploy:sshPublicKey = "" is not an OpenSSH public key/);
+    });
+
+    it("refuses an ssh stack without a host", () => {
+        assertRefused(sshRaw({ sshHost: "" }), "local", /gin-deploy:sshHost = "" is not a host name or address.*gin-deploy:sshHost 127.0.0.1/);
+    });
+
+    it("refuses an unknown host architecture", () => {
+        assertRefused(sshRaw({ hostArch: "riscv64" }), "local", /gin-deploy:hostArch = "riscv64" is not one of amd64, arm64/);
+    });
+
+    it("refuses a key it does not know (a typo)", () => {
+        assertRefused(awsRaw({ dbpassword: "x" }), "dev", /gin-deploy:dbpassword is not a known key \(typo\?\)\. Fix: pulumi config rm gin-deploy:dbpassword/);
+    });
+
+    it("refuses an APP_ENV that contradicts the environment", () => {
+        assertRefused(awsRaw({ appEnv: "production" }), "dev", /gin-deploy:appEnv = "production" contradicts the stack's environment \(dev\)/);
+        assertRefused(awsRaw({ appEnv: "qa" }), "dev", /gin-deploy:appEnv = "qa" is not one of auto, development, dev, local/);
+    });
+
+    it("refuses a release that does not name a version", () => {
+        assertRefused(awsRaw({ release: "latest" }), "prod", /gin-deploy:release = "latest" does not name a version/);
+        assertRefused(awsRaw({ release: "v1 beta" }), "dev", /gin-deploy:release = "v1 beta" does not name a version/);
+    });
+
+    it("refuses release auto outside a git checkout, and says how to pin one", () => {
+        assertRefused({ ...awsRaw(), git: { error: "not a git repository" } }, "dev",
+            /gin-deploy:release = "auto" needs git.*not a git repository.*pulumi config set gin-deploy:release v1.2.3/);
+    });
+
+    it("reports every problem at once", () => {
+        assert.strictEqual(refusals(awsRaw({ appPort: "0", mode: "k8s", dbPoolSize: "0" })).length, 3);
+    });
+});
+
+describe("config: loadConfig from the running stack", () => {
+    const full = (values: Record<string, string>) =>
+        Object.fromEntries(Object.entries(values).map(([k, v]) => [k.includes(":") ? k : `gin-deploy:${k}`, v]));
+    const base = full({
+        target: "ssh", sshHost: "127.0.0.1", sshPort: "2222", sshPrivateKey: PRIVATE_KEY, dbPassword: "pw-from-config",
+    });
+
+    afterEach(() => useStack("dev"));
+
+    it("reads gin-deploy:* with the secrets the engine marked", async () => {
+        useStack("local", base, ["gin-deploy:sshPrivateKey", "gin-deploy:dbPassword"]);
+        const cfg = loadConfig(ROOT);
+        assert.strictEqual(cfg.stack, "local");
+        assert.strictEqual(cfg.target.kind === "ssh" && cfg.target.port, 2222);
+        assert.strictEqual(await pulumi.isSecret(cfg.db.password), true);
+        assert.match(cfg.release.commit, /^[0-9a-f]{40}$/);
+    });
+
+    it("refuses a password set without --secret", () => {
+        useStack("local", base, ["gin-deploy:sshPrivateKey"]);
+        assert.throws(() => loadConfig(ROOT), /gin-deploy:dbPassword is stored in plaintext.*pulumi config set --secret gin-deploy:dbPassword/);
+    });
+
+    it("applies prod rules to the stack named prod", () => {
+        useStack("prod", { ...base, "gin-deploy:dbSslMode": "disable" }, ["gin-deploy:sshPrivateKey", "gin-deploy:dbPassword"]);
+        assert.throws(() => loadConfig(ROOT), /dbSslMode = "disable" is refused in prod/);
+    });
+});
+
+describe("config: Pulumi.yaml's schema matches config.ts", () => {
+    type SchemaEntry = { type?: string; default?: unknown; description?: string; secret?: boolean; items?: { type: string } };
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+        name: string; runtime: { name: string; options?: { typescript?: boolean } }; config: Record<string, SchemaEntry>;
+    };
+
+    it("is the gin-deploy project on the nodejs runtime with TypeScript", () => {
+        assert.strictEqual(project.name, "gin-deploy");
+        assert.deepStrictEqual(project.runtime, { name: "nodejs", options: { typescript: true } });
+    });
+
+    it("declares every key config.ts knows, and no other", () => {
+        assert.deepStrictEqual(Object.keys(project.config).sort(), [...Object.keys(CONFIG_DEFAULTS), ...SECRET_KEYS].sort());
+    });
+
+    it("gives every non-secret key a type, a description and config.ts's default", () => {
+        for (const [key, fallback] of Object.entries(CONFIG_DEFAULTS)) {
+            const entry = project.config[key];
+            assert.ok(entry.type && entry.description, `${key} lacks a type or description`);
+            assert.deepStrictEqual(entry.default, fallback, `${key}: Pulumi.yaml default differs from config.ts`);
+            const expectedType = Array.isArray(fallback) ? "array" : typeof fallback === "number" ? "integer"
+                : typeof fallback === "boolean" ? "boolean" : "string";
+            assert.strictEqual(entry.type, expectedType, `${key}: type`);
+        }
+    });
+
+    it("marks the password and the SSH key secret, with no default", () => {
+        for (const key of SECRET_KEYS) {
+            assert.deepStrictEqual({ secret: project.config[key].secret, hasDefault: "default" in project.config[key] },
+                { secret: true, hasDefault: false }, key);
+        }
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`keeps Pulumi.${stack}.yaml to known keys, and it parses once the per-user values are added`, () => {
+            const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            const values: Record<string, string> = {};
+            for (const [key, value] of Object.entries(doc.config)) {
+                if (key.startsWith("gin-deploy:")) {
+                    values[key.slice("gin-deploy:".length)] = String(value);
+                }
+            }
+            const cfg = parseConfig({ ...awsRaw(values), awsRegion: String(doc.config["aws:region"]) }, stack);
+            assert.strictEqual(cfg.environment, stack);
+        });
+    }
+});
