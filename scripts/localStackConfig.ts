@@ -1,0 +1,60 @@
+// The `local` stack's settings: the committed, non-secret ones (Pulumi.local.yaml) and the
+// per-checkout secrets, fitted to a given local host (its ports and key).
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+import { HostStatus, repoRoot } from "./localHost";
+
+export const CONFIG_NAMESPACE = "gin-deploy";
+export const SECRET_KEYS = [`${CONFIG_NAMESPACE}:sshPrivateKey`, `${CONFIG_NAMESPACE}:dbPassword`];
+
+/** The plain settings committed in a stack file (secure values are skipped: they belong to one checkout). */
+export function committedConfig(file = path.join(repoRoot, "Pulumi.local.yaml")): Record<string, string> {
+  const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      out[key] = String(value);
+    }
+  }
+  return out;
+}
+
+/** A new database password for one checkout's local stack (never printed). */
+export function generatePassword(): string {
+  return crypto.randomBytes(24).toString("base64url");
+}
+
+export interface LocalStackSettings {
+  /** Every config value, keys with their namespace, as strings. */
+  config: Record<string, string>;
+  /** The keys of `config` that are secrets. */
+  secretKeys: string[];
+}
+
+/**
+ * The committed settings pointed at `host` (its SSH port, its published app port and its key),
+ * plus the secrets and any overrides (e.g. a release).
+ */
+export function settingsForHost(
+  host: HostStatus,
+  secrets: { dbPassword: string },
+  overrides: Record<string, string> = {},
+): LocalStackSettings {
+  const ns = CONFIG_NAMESPACE;
+  const config: Record<string, string> = {
+    ...committedConfig(),
+    [`${ns}:sshHost`]: host.sshHost,
+    [`${ns}:sshPort`]: String(host.sshPort),
+    [`${ns}:sshUser`]: host.user,
+    [`${ns}:publicUrl`]: `http://${host.sshHost}:${host.appPort}`,
+    [`${ns}:sshPrivateKey`]: fs.readFileSync(host.privateKeyPath, "utf8"),
+    [`${ns}:dbPassword`]: secrets.dbPassword,
+  };
+  for (const [k, v] of Object.entries(overrides)) {
+    config[k.includes(":") ? k : `${ns}:${k}`] = v;
+  }
+  return { config, secretKeys: SECRET_KEYS };
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The project's Pulumi environment, shared by `npm run pulumi`, deploy:local and the e2e suite:
+#   - the CLI: `pulumi` from PATH when there is one, otherwise the pinned build from
+#     tools/pulumi-cli (built once per pin into the user's cache, with progress on stderr);
+#   - the backend: a file backend in this checkout (.gin-deploy/state, git-ignored);
+#   - the secrets passphrase: generated once into .gin-deploy/passphrase (0600), never printed.
+# Sourced: defines gin_deploy_pulumi_env, which exports PULUMI_BIN and the PULUMI_* variables.
+# Run:     `bash scripts/pulumi-env.sh --json` prints {"pulumi","root","backendUrl","passphraseFile"}
+#          (paths only, never the passphrase) for the TypeScript entry points.
+
+gin_deploy_pulumi_env() {
+  local repo state_dir
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  state_dir="$repo/.gin-deploy"
+
+  if [[ -n "${GIN_DEPLOY_PULUMI:-}" ]]; then
+    PULUMI_BIN="$GIN_DEPLOY_PULUMI"
+  elif command -v pulumi >/dev/null 2>&1; then
+    PULUMI_BIN="$(command -v pulumi)"
+  else
+    PULUMI_BIN="$(bash "$repo/tools/pulumi-cli/build.sh")" || return 1
+  fi
+  export PULUMI_BIN
+
+  mkdir -p "$state_dir/state"
+  chmod 0700 "$state_dir"
+  export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$state_dir/state}"
+
+  # A caller that brings its own secrets provider (PULUMI_CONFIG_PASSPHRASE) keeps it.
+  if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+    local passphrase_file="$state_dir/passphrase"
+    if [[ ! -s "$passphrase_file" ]]; then
+      (
+        umask 077
+        # 32 random bytes, base64: written straight to the file, never to stdout or a command line.
+        head -c 32 /dev/urandom | base64 | tr -d '\n' > "$passphrase_file.tmp"
+        mv -f "$passphrase_file.tmp" "$passphrase_file"
+      )
+    fi
+    chmod 0600 "$passphrase_file"
+    export PULUMI_CONFIG_PASSPHRASE_FILE="$passphrase_file"
+  fi
+
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  set -euo pipefail
+  if [[ "${1:-}" != "--json" ]]; then
+    echo "usage: bash scripts/pulumi-env.sh --json   (or source it and call gin_deploy_pulumi_env)" >&2
+    exit 2
+  fi
+  gin_deploy_pulumi_env
+  root="$(cd "$(dirname "$PULUMI_BIN")/.." && pwd)"
+  node -e 'process.stdout.write(JSON.stringify({pulumi: process.argv[1], root: process.argv[2], backendUrl: process.argv[3], passphraseFile: process.argv[4] || null}) + "\n")' \
+    "$PULUMI_BIN" "$root" "$PULUMI_BACKEND_URL" "${PULUMI_CONFIG_PASSPHRASE_FILE:-}"
+fi
