@@ -1,0 +1,180 @@
+// gindeploy:aws:AppHost — one EC2 instance for the service: a security group that opens the app
+// port to the app CIDRs and SSH only to the SSH CIDRs (S3), a key pair, and an instance whose AMI
+// follows the instance type's architecture (a Graviton type gets an arm64 image, and the stack
+// builds an arm64 binary for it, S5). IMDSv2 is required and the root volume is encrypted gp3.
+
+import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+
+import { amiArchitecture, CpuArchitecture, instanceArchitecture } from "./renderers/instanceArchitecture";
+
+/** The publisher of the official Debian images on AWS. */
+export const DEBIAN_AMI_OWNER = "136693071363";
+
+export interface AppHostArgs {
+    instanceType: pulumi.Input<string>;
+    appPort: pulumi.Input<number>;
+    /** Default 22. */
+    sshPort?: pulumi.Input<number>;
+    /** Who may reach the app port (IPv4 and IPv6 blocks). */
+    appCidrs: pulumi.Input<string[]>;
+    /** Who may reach SSH; an empty list opens no SSH at all. */
+    sshCidrs: pulumi.Input<string[]>;
+    /** "admin" on the Debian images. */
+    sshUser: pulumi.Input<string>;
+    sshPublicKey: pulumi.Input<string>;
+    /** Kept secret in the connection output. */
+    sshPrivateKey: pulumi.Input<string>;
+    userData?: pulumi.Input<string>;
+    tags?: pulumi.Input<Record<string, string>>;
+    // Fields beyond docs/architecture.md, all optional:
+    /** A pinned AMI (it must match the instance type's architecture); default the newest Debian 12 image for it. */
+    ami?: pulumi.Input<string>;
+    /** Replace the instance when userData changes (instead of a stop/start); default false. */
+    userDataReplaceOnChange?: pulumi.Input<boolean>;
+    /** Root volume size in GiB; default 16 (room for container images). */
+    rootVolumeSizeGiB?: pulumi.Input<number>;
+    /** Subnet and VPC; default the account's default VPC. */
+    subnetId?: pulumi.Input<string>;
+    vpcId?: pulumi.Input<string>;
+}
+
+/** Splits CIDR blocks into the IPv4 and IPv6 lists a security group rule takes. */
+export function splitCidrs(cidrs: string[]): { cidrBlocks: string[]; ipv6CidrBlocks: string[] } {
+    return {
+        cidrBlocks: cidrs.filter((c) => !c.includes(":")),
+        ipv6CidrBlocks: cidrs.filter((c) => c.includes(":")),
+    };
+}
+
+function architectureOf(instanceType: string): CpuArchitecture {
+    const lookup = instanceArchitecture(instanceType);
+    if (!lookup.ok) {
+        throw new Error(`AppHost: instanceType ${lookup.reason}`);
+    }
+    return lookup.architecture;
+}
+
+export class AppHost extends pulumi.ComponentResource {
+    readonly instanceId: pulumi.Output<string>;
+    readonly publicIp: pulumi.Output<string>;
+    readonly publicDns: pulumi.Output<string>;
+    /** http://<public DNS name or IP>:<app port> */
+    readonly appUrl: pulumi.Output<string>;
+    readonly arch: pulumi.Output<CpuArchitecture>;
+    /** For the deploy components; privateKey is a secret, the rest stays readable in diffs. */
+    readonly connection: command.types.input.remote.ConnectionArgs;
+    readonly securityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: AppHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gindeploy:aws:AppHost", name, {}, opts);
+        const sshPort = args.sshPort ?? 22;
+
+        // A known instance type is checked now, so a bad one stops the program before any resource.
+        this.arch = typeof args.instanceType === "string"
+            ? pulumi.output(architectureOf(args.instanceType))
+            : pulumi.output(args.instanceType).apply(architectureOf);
+
+        const ami = args.ami !== undefined ? pulumi.output(args.ami) : aws.ec2.getAmiOutput({
+            mostRecent: true,
+            owners: [DEBIAN_AMI_OWNER],
+            filters: this.arch.apply((arch) => [
+                { name: "name", values: [`debian-12-${arch}-*`] },
+                { name: "architecture", values: [amiArchitecture(arch)] },
+                { name: "virtualization-type", values: ["hvm"] },
+                { name: "root-device-type", values: ["ebs"] },
+            ]),
+        }, { parent: this }).id;
+
+        const ingress = pulumi.all([args.appPort, sshPort, args.appCidrs, args.sshCidrs])
+            .apply(([appPort, port, appCidrs, sshCidrs]) => {
+                const rules: aws.types.input.ec2.SecurityGroupIngress[] = [{
+                    description: "app",
+                    protocol: "tcp",
+                    fromPort: appPort,
+                    toPort: appPort,
+                    ...splitCidrs(appCidrs),
+                }];
+                if (sshCidrs.length > 0) {
+                    rules.push({
+                        description: "ssh",
+                        protocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        ...splitCidrs(sshCidrs),
+                    });
+                }
+                return rules;
+            });
+
+        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            description: `gin-deploy ${name}: app port to the app CIDRs, SSH to the SSH CIDRs only`,
+            vpcId: args.vpcId,
+            ingress,
+            // Outbound: package mirrors, the image registry, the database.
+            egress: [{
+                description: "all outbound",
+                protocol: "-1",
+                fromPort: 0,
+                toPort: 0,
+                cidrBlocks: ["0.0.0.0/0"],
+                ipv6CidrBlocks: ["::/0"],
+            }],
+            tags: args.tags,
+        }, { parent: this });
+
+        const keyPair = new aws.ec2.KeyPair(`${name}-key`, {
+            publicKey: args.sshPublicKey,
+            tags: args.tags,
+        }, { parent: this });
+
+        const instance = new aws.ec2.Instance(`${name}-instance`, {
+            ami,
+            instanceType: args.instanceType,
+            keyName: keyPair.keyName,
+            vpcSecurityGroupIds: [securityGroup.id],
+            subnetId: args.subnetId,
+            associatePublicIpAddress: true,
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required", // IMDSv2 only
+                httpPutResponseHopLimit: 1,
+            },
+            rootBlockDevice: {
+                volumeType: "gp3",
+                volumeSize: args.rootVolumeSizeGiB ?? 16,
+                encrypted: true,
+                deleteOnTermination: true,
+            },
+            userData: args.userData,
+            userDataReplaceOnChange: args.userDataReplaceOnChange,
+            tags: pulumi.output(args.tags ?? {}).apply((tags) => ({ ...tags, Name: name })),
+        }, { parent: this });
+
+        this.instanceId = instance.id;
+        this.publicIp = instance.publicIp;
+        this.publicDns = instance.publicDns;
+        this.securityGroupId = securityGroup.id;
+        this.appUrl = pulumi.all([instance.publicDns, instance.publicIp, args.appPort])
+            .apply(([dns, ip, port]) => `http://${dns || ip}:${port}`);
+        this.connection = {
+            host: instance.publicIp,
+            port: sshPort,
+            user: args.sshUser,
+            privateKey: pulumi.secret(args.sshPrivateKey),
+            // A fresh instance takes a while to boot and start sshd.
+            dialErrorLimit: 30,
+            perDialTimeout: 15,
+        };
+
+        this.registerOutputs({
+            instanceId: this.instanceId,
+            publicIp: this.publicIp,
+            publicDns: this.publicDns,
+            appUrl: this.appUrl,
+            arch: this.arch,
+            securityGroupId: this.securityGroupId,
+        });
+    }
+}
