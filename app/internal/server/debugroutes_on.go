@@ -3,6 +3,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,7 +14,9 @@ import (
 const maxSlowDelay = 30 * time.Second
 
 // registerDebugRoutes adds GET /debug/slow?ms=N, a request that stays in flight for N ms, so
-// the process tests can check that shutdown lets it finish. Compiled only with -tags debugroutes.
+// the process tests can check that shutdown lets it finish. It sends its headers at once, so
+// the client knows the handler is running, and its body at the end. Compiled only with
+// -tags debugroutes.
 func registerDebugRoutes(e *gin.Engine) {
 	e.GET("/debug/slow", func(c *gin.Context) {
 		ms, err := strconv.Atoi(c.Query("ms"))
@@ -22,11 +25,13 @@ func registerDebugRoutes(e *gin.Engine) {
 			c.JSON(http.StatusBadRequest, gin.H{"error": "ms must be a whole number of milliseconds up to 30000"})
 			return
 		}
+		c.Header("Content-Type", "application/json")
+		c.Status(http.StatusOK)
+		c.Writer.Flush()
 		select {
 		case <-time.After(delay):
-			c.JSON(http.StatusOK, gin.H{"sleptMs": ms})
+			_, _ = fmt.Fprintf(c.Writer, `{"sleptMs":%d}`, ms)
 		case <-c.Request.Context().Done():
-			c.Status(http.StatusServiceUnavailable)
 		}
 	})
 }

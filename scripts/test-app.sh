@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# npm run test:app — the Go service's checks: modules verified, gofmt, go vet (release and debug-route
+# builds), and go test, which also builds the real binary and runs it (see app/process_test.go).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+go_bin="${GO:-/usr/local/go/bin/go}"
+if [[ ! -x "$go_bin" ]]; then
+  echo "test-app: Go not found at $go_bin; install Go 1.26.8 to /usr/local/go or set GO=/path/to/go" >&2
+  exit 1
+fi
+go_dir="$(dirname "$go_bin")"
+export PATH="$go_dir:$PATH"
+# Build with the Go that is here; go.mod's go line refuses an older one with a clear message.
+export GOTOOLCHAIN=local
+
+cd "$repo_root/app"
+echo "test-app: $("$go_bin" version)"
+"$go_bin" mod download
+"$go_bin" mod verify
+unformatted="$("$go_dir/gofmt" -l .)"
+if [[ -n "$unformatted" ]]; then
+  echo "test-app: not gofmt-formatted (run gofmt -w on them):" >&2
+  echo "$unformatted" >&2
+  exit 1
+fi
+"$go_bin" vet ./...
+"$go_bin" vet -tags debugroutes ./...
+"$go_bin" test -count=1 ./...
