@@ -562,8 +562,12 @@ function isSecretConfigKey(fullKey: string): boolean {
     return accessor(fullKey);
 }
 
-/** Reads the running stack's config (gin-deploy:* and aws:region) into a validated StackConfig. */
-export function loadConfig(projectDir: string = process.cwd()): Readonly<StackConfig> {
+/**
+ * Reads the running stack's config (gin-deploy:* and aws:region) into a validated StackConfig.
+ * The release comes from the checkout holding this file, whatever the working directory (the
+ * Automation API runs the program from elsewhere).
+ */
+export function loadConfig(projectDir: string = __dirname): Readonly<StackConfig> {
     const all = pulumi.runtime.allConfig();
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
