@@ -2,3 +2,4 @@
 export { GoBinary, GoBinaryArgs } from "./goBinary";
 export { AppHost, AppHostArgs } from "./appHost";
 export type { CpuArchitecture } from "./renderers/instanceArchitecture";
+export { SystemdService, SystemdServiceArgs } from "./systemdService";

@@ -55,7 +55,7 @@ function positiveInteger(name: string, value: number, max: number): number {
 }
 
 export function renderServiceUnit(settings: ServiceUnitSettings): string {
-    const s = { ...DEFAULTS, ...dropUndefined(settings) };
+    const s = { ...DEFAULTS, ...dropUndefined(settings), serviceName: settings.serviceName };
     const layout = releaseLayout(s.serviceName);
     positiveInteger("stopTimeoutSec", s.stopTimeoutSec, 3600);
     positiveInteger("startTimeoutSec", s.startTimeoutSec, 3600);

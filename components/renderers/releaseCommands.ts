@@ -1,0 +1,84 @@
+// The shell lines SystemdService runs on a host, as data: where uploads go, and how the install
+// and uninstall scripts are called. Each line is plain and self-contained (no `environment`, which
+// would need sshd's AcceptEnv), and carries no secret: the env file goes in on stdin.
+// Pure: no Pulumi import; the host suite runs exactly these lines.
+
+import { releaseLayout } from "./releaseLayout";
+
+/** Single-quotes a word for a POSIX shell. */
+export function shellQuote(word: string): string {
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface ReleaseUploads {
+    stagingDir: string;
+    binary: string;
+    serviceUnit: string;
+    socketUnit: string;
+    installScript: string;
+    uninstallScript: string;
+}
+
+/** Where each upload lands; the binary's name carries its digest, so uploads never mix releases. */
+export function releaseUploads(serviceName: string, binarySha256: string): ReleaseUploads {
+    const layout = releaseLayout(serviceName);
+    if (!/^[0-9a-f]{64}$/.test(binarySha256)) {
+        throw new Error(`binarySha256 must be 64 lowercase hex digits (sha256 of the binary), got "${binarySha256}"`);
+    }
+    const dir = layout.stagingDir;
+    return {
+        stagingDir: dir,
+        binary: `${dir}/${serviceName}-${binarySha256.slice(0, 12)}`,
+        serviceUnit: `${dir}/${layout.serviceUnitName}`,
+        socketUnit: `${dir}/${layout.socketUnitName}`,
+        installScript: `${dir}/install-release.sh`,
+        uninstallScript: `${dir}/uninstall.sh`,
+    };
+}
+
+/** Creates the root-only staging folder (CopyToRemote neither creates folders nor sets modes). */
+export function prepareStagingCommand(serviceName: string): string {
+    return `install -d -m 0700 ${shellQuote(releaseLayout(serviceName).stagingDir)}`;
+}
+
+export interface InstallReleaseArgs {
+    serviceName: string;
+    version: string;
+    binarySha256: string;
+    port: number;
+    hostFirewall: boolean;
+    /** Seconds to wait for /healthz after the restart. */
+    healthTimeoutSec?: number;
+}
+
+/** Runs install-release.sh for one release; the env file content is the command's stdin. */
+export function installReleaseCommand(args: InstallReleaseArgs): string {
+    const up = releaseUploads(args.serviceName, args.binarySha256);
+    if (!/^[A-Za-z0-9._+:/@-]+$/.test(args.version)) {
+        throw new Error(`version "${args.version}" must be letters, digits and . _ + : / @ - (what the build stamps)`);
+    }
+    if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
+        throw new Error(`port must be a TCP port from 1 to 65535, got ${args.port}`);
+    }
+    const words = [
+        "bash", up.installScript,
+        "--service", args.serviceName,
+        "--version", args.version,
+        "--sha256", args.binarySha256,
+        "--binary", up.binary,
+        "--service-unit", up.serviceUnit,
+        "--socket-unit", up.socketUnit,
+        "--port", String(args.port),
+        "--env-stdin",
+        "--firewall", args.hostFirewall ? "on" : "off",
+        ...(args.healthTimeoutSec !== undefined ? ["--health-timeout", String(args.healthTimeoutSec)] : []),
+    ];
+    return words.map(shellQuote).join(" ");
+}
+
+/** Removes the service and all its files; succeeds when there is nothing left to remove. */
+export function uninstallCommand(serviceName: string): string {
+    const script = shellQuote(releaseLayout(serviceName).stagingDir + "/uninstall.sh");
+    return `if [ -f ${script} ]; then bash ${script} --service ${shellQuote(serviceName)}; ` +
+        `else echo ${shellQuote(`uninstall: ${serviceName} is not installed here`)}; fi`;
+}

@@ -1,0 +1,162 @@
+// gindeploy:host:SystemdService — runs a Go binary as a hardened, socket-activated systemd service
+// on any SSH host (S16, S17), one health-gated release at a time.
+//
+// Over SSH it creates a root-only staging folder, uploads the binary, the two units and the
+// install/uninstall scripts there, and runs host-scripts/install-release.sh with the env file on
+// stdin. The script switches releases atomically, restarts behind the socket (no refused
+// connection), checks /healthz and /version, and rolls back with the journal's last lines when a
+// check fails, which fails this component's release command and so `pulumi up`.
+//
+// Every remote step is triggered by content hashes (binary, units, scripts, env file), so an
+// unchanged release runs nothing. Secrets stay secret: the env file is a Pulumi secret passed on
+// stdin, never in `environment` or a command line, and the script never prints it.
+
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+
+import { renderEnvFile } from "./renderers/envFile";
+import { releaseLayout, validateServiceName } from "./renderers/releaseLayout";
+import {
+    installReleaseCommand, prepareStagingCommand, releaseUploads, shellQuote, uninstallCommand,
+} from "./renderers/releaseCommands";
+import { renderSocketUnit } from "./renderers/socketUnit";
+import { renderServiceUnit } from "./renderers/systemdUnit";
+
+export interface SystemdServiceArgs {
+    connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+    /** The built binary on the machine running Pulumi (GoBinary.path). */
+    binaryPath: pulumi.Input<string>;
+    /** Hex sha256 of the binary (GoBinary.sha256): the release's identity and upload trigger. */
+    binarySha256: pulumi.Input<string>;
+    /** What /version must report after the release. */
+    version: pulumi.Input<string>;
+    /** The port the .socket unit owns on the host (bound on 0.0.0.0). */
+    port: pulumi.Input<number>;
+    /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...). */
+    environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Secret app settings (DB_PASSWORD, ...): written only into the host's 0600 env file. */
+    secretEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Default "gin-app": unit names, folders and the service's dynamic user derive from it. */
+    serviceName?: string;
+    /** Open the port in ufw when the host has ufw; default false. */
+    hostFirewall?: pulumi.Input<boolean>;
+}
+
+const hostScriptsDir = path.join(__dirname, "..", "host-scripts");
+
+function sha256(text: string | Buffer): string {
+    return createHash("sha256").update(text).digest("hex");
+}
+
+export class SystemdService extends pulumi.ComponentResource {
+    readonly serviceName: pulumi.Output<string>;
+    /** The service unit, e.g. "gin-app.service". */
+    readonly unitName: pulumi.Output<string>;
+    /** The version the host serves, known once the release passed its checks. */
+    readonly version: pulumi.Output<string>;
+
+    constructor(name: string, args: SystemdServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gindeploy:host:SystemdService", name, {}, opts);
+        const serviceName = validateServiceName(args.serviceName ?? "gin-app");
+        const layout = releaseLayout(serviceName);
+        const connection = args.connection;
+
+        const serviceUnit = renderServiceUnit({ serviceName });
+        const socketUnit = pulumi.output(args.port).apply((port) => renderSocketUnit({ serviceName, port }));
+        const envFile = pulumi.secret(
+            pulumi.all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
+                .apply(([environment, secretEnvironment]) => renderEnvFile(environment, secretEnvironment)));
+        const uploads = pulumi.output(args.binarySha256).apply((sha) => releaseUploads(serviceName, sha));
+        const installScriptPath = path.join(hostScriptsDir, "install-release.sh");
+        const uninstallScriptPath = path.join(hostScriptsDir, "uninstall.sh");
+        const installScriptSha = sha256(fs.readFileSync(installScriptPath));
+        const uninstallScriptSha = sha256(fs.readFileSync(uninstallScriptPath));
+
+        // CopyToRemote neither creates a folder with a mode nor is ordered by itself: make the
+        // root-only staging folder first and make every upload wait for it.
+        const staging = new command.remote.Command(`${name}-staging`, {
+            connection,
+            create: prepareStagingCommand(serviceName),
+            addPreviousOutputInEnv: false,
+        }, { parent: this });
+        const afterStaging = { parent: this, dependsOn: [staging] };
+
+        const installScript = new command.remote.CopyToRemote(`${name}-install-script`, {
+            connection,
+            source: new pulumi.asset.FileAsset(installScriptPath),
+            remotePath: uploads.installScript,
+            triggers: [installScriptSha],
+        }, afterStaging);
+        const uninstallScript = new command.remote.CopyToRemote(`${name}-uninstall-script`, {
+            connection,
+            source: new pulumi.asset.FileAsset(uninstallScriptPath),
+            remotePath: uploads.uninstallScript,
+            triggers: [uninstallScriptSha],
+        }, afterStaging);
+        // Removing the component uninstalls the service. This command has no triggers, so it is
+        // never replaced (a replacement would run its delete, the uninstall, after every release),
+        // and it depends on the uninstall script, so it is deleted while the script is still there.
+        new command.remote.Command(`${name}-uninstall`, {
+            connection,
+            create: `test -f ${shellQuote(`${layout.stagingDir}/uninstall.sh`)}`,
+            delete: uninstallCommand(serviceName),
+            addPreviousOutputInEnv: false,
+        }, { parent: this, dependsOn: [uninstallScript] });
+
+        const binary = new command.remote.CopyToRemote(`${name}-binary`, {
+            connection,
+            source: pulumi.output(args.binaryPath).apply((p) => new pulumi.asset.FileAsset(p)),
+            remotePath: uploads.binary,
+            triggers: [args.binarySha256],
+        }, afterStaging);
+        const serviceUnitUpload = new command.remote.CopyToRemote(`${name}-service-unit`, {
+            connection,
+            source: new pulumi.asset.StringAsset(serviceUnit),
+            remotePath: uploads.serviceUnit,
+            triggers: [sha256(serviceUnit)],
+        }, afterStaging);
+        const socketUnitUpload = new command.remote.CopyToRemote(`${name}-socket-unit`, {
+            connection,
+            source: socketUnit.apply((text) => new pulumi.asset.StringAsset(text)),
+            remotePath: uploads.socketUnit,
+            triggers: [socketUnit.apply(sha256)],
+        }, afterStaging);
+
+        const hostFirewall = pulumi.output(args.hostFirewall ?? false);
+        const release = new command.remote.Command(`${name}-release`, {
+            connection,
+            create: pulumi.all([args.version, args.binarySha256, args.port, hostFirewall])
+                .apply(([version, binarySha256, port, firewall]) => installReleaseCommand({
+                    serviceName, version, binarySha256, port, hostFirewall: firewall,
+                })),
+            // The whole env file, secrets included, reaches the host only through stdin.
+            stdin: envFile,
+            // Any change of what the host runs re-runs the release; nothing else does.
+            triggers: [
+                args.binarySha256,
+                args.version,
+                sha256(serviceUnit),
+                socketUnit.apply(sha256),
+                installScriptSha,
+                pulumi.secret(envFile.apply(sha256)),
+                hostFirewall,
+            ],
+            // stderr carries the progress and, on failure, the check that failed with the journal
+            // (S4); the script prints no env content. The stored outputs stay encrypted anyway.
+            logging: command.types.enums.remote.Logging.Stderr,
+            addPreviousOutputInEnv: false,
+        }, {
+            parent: this,
+            dependsOn: [installScript, binary, serviceUnitUpload, socketUnitUpload],
+            additionalSecretOutputs: ["stdout", "stderr"],
+        });
+
+        this.serviceName = pulumi.output(serviceName);
+        this.unitName = pulumi.output(layout.serviceUnitName);
+        this.version = pulumi.all([args.version, release.id]).apply(([version]) => version);
+        this.registerOutputs({ serviceName: this.serviceName, unitName: this.unitName, version: this.version });
+    }
+}
