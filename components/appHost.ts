@@ -35,6 +35,8 @@ export interface AppHostArgs {
     userDataReplaceOnChange?: pulumi.Input<boolean>;
     /** Root volume size in GiB; default 16 (room for container images). */
     rootVolumeSizeGiB?: pulumi.Input<number>;
+    /** An IAM instance profile name (e.g. one that may pull from ECR in container mode); default none. */
+    iamInstanceProfile?: pulumi.Input<string>;
     /** Subnet and VPC; default the account's default VPC. */
     subnetId?: pulumi.Input<string>;
     vpcId?: pulumi.Input<string>;
@@ -136,6 +138,7 @@ export class AppHost extends pulumi.ComponentResource {
             vpcSecurityGroupIds: [securityGroup.id],
             subnetId: args.subnetId,
             associatePublicIpAddress: true,
+            iamInstanceProfile: args.iamInstanceProfile,
             metadataOptions: {
                 httpEndpoint: "enabled",
                 httpTokens: "required", // IMDSv2 only

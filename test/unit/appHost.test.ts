@@ -89,7 +89,7 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
     });
 
     it("wires the key pair, the security group, user data and tags into the instance", async () => {
-        await created(hostArgs({ userData: "#cloud-config\n{}\n" }));
+        await created(hostArgs({ userData: "#cloud-config\n{}\n", iamInstanceProfile: "ecr-pull" }));
         const instance = onlyResourceOfType("aws:ec2/instance:Instance");
         const keyPair = onlyResourceOfType("aws:ec2/keyPair:KeyPair");
         assert.strictEqual(instance.name, "web-instance");
@@ -100,6 +100,7 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
         assert.strictEqual(instance.inputs.userData, "#cloud-config\n{}\n");
         assert.deepStrictEqual(instance.inputs.tags, { project: "gin-deploy", Name: "web" });
         assert.strictEqual(instance.inputs.instanceType, "t4g.small");
+        assert.strictEqual(instance.inputs.iamInstanceProfile, "ecr-pull");
     });
 
     it("outputs the app URL, addresses and an SSH connection whose private key stays secret", async () => {
