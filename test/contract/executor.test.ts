@@ -108,6 +108,23 @@ describe("contract executor: the engine's order and diff", function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("keeps what was done before a failure, as the engine records completed steps", async function () {
+    const journal: string[] = [];
+    const ex = recordingExecutor(journal);
+    await ex.apply([res("a", { v: 1 }), res("b", { v: 1 })]);
+    ex.handle("test:index:Broken", {
+      replaceOnChanges: [],
+      async create() {
+        throw new Error("exit 1");
+      },
+    });
+    const broken = res("c", {}, { type: "test:index:Broken", urn: "urn:pulumi:t::p::test:index:Broken::c" });
+    await assert.rejects(ex.apply([res("a", { v: 2 }), res("b", { v: 1 }), broken]), /create of test:index:Broken c failed: exit 1/);
+    journal.length = 0;
+    await ex.apply([res("a", { v: 2 }), res("b", { v: 1 })]);
+    assert.deepStrictEqual(journal, [], "the update done before the failure was carried out again");
+  });
+
   it("names the resource type it has no handler for", async function () {
     const ex = new ContractExecutor({ projectDir: process.cwd() });
     await assert.rejects(ex.apply([res("a", {})]), /no handler for resource type test:index:Thing/);

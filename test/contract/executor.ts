@@ -170,7 +170,19 @@ export class ContractExecutor {
     const steps: Step[] = [];
     const next = new Map<string, ExecutedResource>();
     const pendingDeletes = new Set<string>();
+    try {
+      await this.applySteps(resources, steps, next, pendingDeletes);
+    } catch (err) {
+      // Like the engine, keep what was done before the failure; the rest stays as it was.
+      this.state = new Map([...this.state, ...next]);
+      throw err;
+    }
+    await this.deleteRemoved(steps, next, pendingDeletes);
+    this.state = next;
+    return steps;
+  }
 
+  private async applySteps(resources: RecordedResource[], steps: Step[], next: Map<string, ExecutedResource>, pendingDeletes: Set<string>): Promise<void> {
     for (const res of dependencyOrder(resources)) {
       const old = this.state.get(res.urn);
       const fingerprint = fingerprintOf(res.inputs, this.opts.projectDir) as Record<string, unknown>;
@@ -217,8 +229,10 @@ export class ContractExecutor {
       }
       steps.push(step);
     }
+  }
 
-    // Deletes last, newest first: resources gone from the program and the old halves of replacements.
+  /** Deletes last, newest first: resources gone from the program and the old halves of replacements. */
+  private async deleteRemoved(steps: Step[], next: Map<string, ExecutedResource>, pendingDeletes: Set<string>): Promise<void> {
     const olds = [...this.state.values()].reverse();
     for (const old of olds) {
       const gone = !next.has(old.resource.urn);
@@ -227,8 +241,6 @@ export class ContractExecutor {
       if (gone) steps.push(step);
       await this.run(step, () => this.deleteOne(old));
     }
-    this.state = next;
-    return steps;
   }
 
   /** `pulumi destroy`: deletes everything in the state, newest first. */
