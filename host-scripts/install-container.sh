@@ -56,7 +56,9 @@ is_port() { [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 65535)); }
 
 cmd_env() {
   require_service
-  install -d -m 0700 "$config_dir" "$state_dir"
+  # The state folder holds the front proxy's symlink, which its unprivileged user must reach.
+  install -d -m 0700 "$config_dir"
+  install -d -m 0755 "$state_dir"
   local tmp
   tmp=$(mktemp "$config_dir/.next.env.XXXXXX")
   chmod 0600 "$tmp"

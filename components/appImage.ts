@@ -1,0 +1,69 @@
+// gindeploy:image:AppImage — the app's container image (S15): app/Dockerfile built for the host's
+// platform, stamped with the release (S7) through build args and OCI labels, pushed to the given
+// registry with its credentials, and known by digest, so a host runs exactly what was built.
+// Built with @pulumi/docker's Image on the engine's BuildKit (the Dockerfile's cache mounts).
+
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+
+import { ImageRegistry } from "./registry";
+import { renderImageBuild } from "./renderers/imageBuild";
+
+export interface AppImageArgs {
+  /** The build context: the app's folder, holding its Dockerfile. */
+  context: string;
+  /** linux/amd64 or linux/arm64, from the host's architecture. */
+  platform: pulumi.Input<string>;
+  version: pulumi.Input<string>;
+  commit: pulumi.Input<string>;
+  date: pulumi.Input<string>;
+  /** Where to push; its password, when any, stays a secret. */
+  registry: pulumi.Input<ImageRegistry>;
+  /** Base image overrides (stand-ins in tests); unset keeps the Dockerfile's pinned defaults. */
+  builderImage?: pulumi.Input<string>;
+  runtimeImage?: pulumi.Input<string>;
+}
+
+export class AppImage extends pulumi.ComponentResource {
+  /** REPOSITORY@sha256:..., what ContainerService runs. */
+  readonly imageRef: pulumi.Output<string>;
+  /** sha256:... */
+  readonly digest: pulumi.Output<string>;
+  /** REPOSITORY:VERSION, the tag pushed beside the digest. */
+  readonly imageName: pulumi.Output<string>;
+
+  constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("gindeploy:image:AppImage", name, {}, opts);
+    const registry = pulumi.output(args.registry);
+    const build = pulumi
+      .all([args.platform, args.version, args.commit, args.date, registry.repository, args.builderImage, args.runtimeImage])
+      .apply(([platform, version, commit, date, repository, builderImage, runtimeImage]) =>
+        renderImageBuild({ context: args.context, platform, version, commit, date, repository, builderImage, runtimeImage }));
+
+    const image = new docker.Image(`${name}-image`, {
+      imageName: build.imageName,
+      build: {
+        context: args.context,
+        dockerfile: build.dockerfile,
+        platform: args.platform,
+        args: build.args,
+        builderVersion: docker.BuilderVersion.BuilderBuildKit,
+      },
+      registry: {
+        server: registry.server,
+        username: registry.apply((r) => r.username ?? ""),
+        password: pulumi.secret(registry.apply((r) => r.password ?? "")),
+      },
+    }, { parent: this });
+
+    this.imageName = image.imageName;
+    this.imageRef = image.repoDigest.apply((ref) => {
+      if (!/@sha256:[0-9a-f]{64}$/.test(ref ?? "")) {
+        throw new Error(`the image was not pushed by digest (repoDigest "${ref}"): check the registry's server and credentials`);
+      }
+      return ref;
+    });
+    this.digest = this.imageRef.apply((ref) => ref.slice(ref.indexOf("@") + 1));
+    this.registerOutputs({ imageRef: this.imageRef, digest: this.digest, imageName: this.imageName });
+  }
+}

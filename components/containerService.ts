@@ -1,0 +1,168 @@
+// gindeploy:host:ContainerService — runs the app's image by digest under systemd on any SSH host
+// with Docker (container mode), one health-gated release at a time, without refusing or cutting a
+// request (see components/renderers/containerUnits.ts for the two-slot design).
+//
+// Over SSH it creates a root-only staging folder, uploads the units and the install/uninstall
+// scripts, writes the env file from stdin (secrets only there), logs in to the registry when it has
+// credentials (the password on stdin), and runs host-scripts/install-container.sh release. A
+// release that does not answer /healthz with the new version fails `pulumi up` with the container's
+// last 50 log lines while the previous digest keeps serving. Every step is triggered by content
+// hashes, so an unchanged release runs nothing; deleting the component uninstalls everything.
+
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+
+import { ImageRegistry } from "./registry";
+import { renderContainerCommands, renderLoginCommand, shellQuote } from "./renderers/containerCommands";
+import { renderContainerEnvFile } from "./renderers/containerEnvFile";
+import { renderContainerUnits, Slot } from "./renderers/containerUnits";
+
+export interface ContainerServiceArgs {
+  connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+  /** REPOSITORY@sha256:... (AppImage.imageRef). */
+  imageRef: pulumi.Input<string>;
+  /** What /version must report after the release. */
+  version: pulumi.Input<string>;
+  /** The public port the .socket unit owns on the host. */
+  port: pulumi.Input<number>;
+  /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...); HOST and PORT belong to the slot. */
+  environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Secret app settings (DB_PASSWORD, ...): only ever in the host's 0600 env file. */
+  secretEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Credentials for `docker login` on the host; none for an open registry (the local one). */
+  registry?: pulumi.Input<ImageRegistry>;
+  /** Default "gin-app": units, containers and folders derive from it. */
+  serviceName?: string;
+  /** Loopback ports of the two slots; default port+1 and port+2. */
+  slotPorts?: { blue: number; green: number };
+  /** Seconds the new slot gets to answer /healthz with the new version; default 60. */
+  healthTimeoutSeconds?: number;
+  /** Seconds `docker stop` lets the app drain; default 30 (above the app's SHUTDOWN_TIMEOUT 20 s). */
+  stopTimeoutSeconds?: number;
+}
+
+const hostScriptsDir = path.join(__dirname, "..", "host-scripts");
+
+function sha256(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A resource-name-safe form of a unit file name (gin-app-slot@.socket -> gin-app-slot-socket). */
+function unitResourceSuffix(unitFile: string): string {
+  return unitFile.replace(/@/g, "").replace(/[^A-Za-z0-9-]/g, "-");
+}
+
+export class ContainerService extends pulumi.ComponentResource {
+  readonly serviceName: pulumi.Output<string>;
+  /** The digest the host serves, known once the release passed its checks. */
+  readonly imageRef: pulumi.Output<string>;
+
+  constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("gindeploy:host:ContainerService", name, {}, opts);
+    const serviceName = args.serviceName ?? "gin-app";
+    const connection = args.connection;
+    const healthTimeoutSeconds = args.healthTimeoutSeconds ?? 60;
+    const stopTimeoutSeconds = args.stopTimeoutSeconds ?? 30;
+
+    const port = pulumi.output(args.port);
+    const slotPorts = port.apply((p): Record<Slot, number> => args.slotPorts ?? { blue: p + 1, green: p + 2 });
+    const units = pulumi.all([port, slotPorts]).apply(([p, sp]) =>
+      renderContainerUnits({ serviceName, port: p, slotPorts: sp, stopTimeoutSeconds }));
+    const commands = pulumi.all([args.imageRef, args.version, port, slotPorts]).apply(([imageRef, version, p, sp]) =>
+      renderContainerCommands({ serviceName, imageRef, version, port: p, slotPorts: sp, healthTimeoutSeconds }));
+    const envFile = pulumi.secret(
+      pulumi.all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
+        .apply(([environment, secretEnvironment]) => renderContainerEnvFile(environment, secretEnvironment)));
+    const envHash = pulumi.secret(envFile.apply(sha256));
+
+    // The staging folder's paths do not depend on the release; render them once with a dummy ref.
+    const layout = renderContainerCommands({
+      serviceName, imageRef: `x/x@sha256:${"0".repeat(64)}`, version: "0", port: 1, slotPorts: { blue: 2, green: 3 }, healthTimeoutSeconds,
+    });
+
+    const staging = new command.remote.Command(`${name}-staging`, {
+      connection,
+      create: layout.prepare,
+      addPreviousOutputInEnv: false,
+    }, { parent: this });
+    const afterStaging = { parent: this, dependsOn: [staging] };
+
+    const scriptUpload = (file: string, remotePath: string, suffix: string) => {
+      const local = path.join(hostScriptsDir, file);
+      return new command.remote.CopyToRemote(`${name}-${suffix}`, {
+        connection,
+        source: new pulumi.asset.FileAsset(local),
+        remotePath,
+        triggers: [sha256(fs.readFileSync(local))],
+      }, afterStaging);
+    };
+    const installScript = scriptUpload("install-container.sh", layout.installScriptPath, "install-script");
+    const uninstallScript = scriptUpload("uninstall-container.sh", layout.uninstallScriptPath, "uninstall-script");
+    const installScriptSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "install-container.sh")));
+
+    // Removing the component uninstalls the service. No triggers: never replaced (a replacement
+    // would run the uninstall after a release); deleted before the uninstall script's upload is.
+    new command.remote.Command(`${name}-uninstall`, {
+      connection,
+      create: `test -f ${shellQuote(layout.uninstallScriptPath)}`,
+      delete: layout.uninstall,
+      addPreviousOutputInEnv: false,
+    }, { parent: this, dependsOn: [uninstallScript] });
+
+    // Unit names are fixed by the service name; only their contents follow the port settings.
+    const unitFiles = renderContainerUnits({
+      serviceName, port: 1, slotPorts: { blue: 2, green: 3 }, stopTimeoutSeconds,
+    }).map((u) => path.posix.basename(u.path));
+    const unitUploads = unitFiles.map((file, i) => {
+      const content = units.apply((us) => us[i].content);
+      return new command.remote.CopyToRemote(`${name}-unit-${unitResourceSuffix(file)}`, {
+        connection,
+        source: content.apply((text) => new pulumi.asset.StringAsset(text)),
+        remotePath: `${layout.unitsDir}/${file}`,
+        triggers: [content.apply(sha256)],
+      }, afterStaging);
+    });
+    const unitsHash = units.apply((us) => sha256(us.map((u) => `${u.path}\0${u.content}`).join("\0")));
+
+    const env = new command.remote.Command(`${name}-env`, {
+      connection,
+      create: layout.writeEnv,
+      // The env file, secrets included, reaches the host only through stdin.
+      stdin: envFile,
+      triggers: [envHash, installScriptSha],
+      logging: command.types.enums.remote.Logging.Stderr,
+      addPreviousOutputInEnv: false,
+    }, { parent: this, dependsOn: [installScript], additionalSecretOutputs: ["stdout", "stderr"] });
+
+    const releaseDeps: pulumi.Resource[] = [installScript, env, ...unitUploads];
+    if (args.registry) {
+      const registry = pulumi.output(args.registry);
+      const login = new command.remote.Command(`${name}-login`, {
+        connection,
+        create: registry.apply((r) => renderLoginCommand(serviceName, r.server, r.username ?? "")),
+        stdin: pulumi.secret(registry.apply((r) => r.password ?? "")),
+        triggers: [registry.server, registry.apply((r) => r.username ?? ""), pulumi.secret(registry.apply((r) => sha256(r.password ?? "")))],
+        logging: command.types.enums.remote.Logging.Stderr,
+        addPreviousOutputInEnv: false,
+      }, { parent: this, dependsOn: [installScript], additionalSecretOutputs: ["stdout", "stderr"] });
+      releaseDeps.push(login);
+    }
+
+    const release = new command.remote.Command(`${name}-release`, {
+      connection,
+      create: commands.release,
+      // Any change of what the host runs re-runs the release; nothing else does.
+      triggers: [args.imageRef, args.version, port, slotPorts, envHash, unitsHash, installScriptSha],
+      // stderr carries progress and, on failure, the container's last 50 log lines (S4).
+      logging: command.types.enums.remote.Logging.StdoutAndStderr,
+      addPreviousOutputInEnv: false,
+    }, { parent: this, dependsOn: releaseDeps });
+
+    this.serviceName = pulumi.output(serviceName);
+    this.imageRef = pulumi.all([args.imageRef, release.id]).apply(([imageRef]) => imageRef);
+    this.registerOutputs({ serviceName: this.serviceName, imageRef: this.imageRef });
+  }
+}

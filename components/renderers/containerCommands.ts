@@ -1,0 +1,110 @@
+// The commands ContainerService runs on a host, as text (Kamal's habit: commands are data).
+// The component hands them to @pulumi/command; the container suite and the contract executor run
+// the very same strings over SSH. Every value that reaches a command line is validated and
+// single-quoted here; secrets never do (they travel on stdin). Pure: no Pulumi here.
+
+import { containerPaths, Slot } from "./containerUnits";
+
+export interface ContainerCommandSettings {
+  serviceName: string;
+  /** The image by digest: REPOSITORY@sha256:<64 hex>. */
+  imageRef: string;
+  /** What /version must report once the release is live. */
+  version: string;
+  port: number;
+  slotPorts: Readonly<Record<Slot, number>>;
+  /** How long the new slot gets to become healthy, in seconds. */
+  healthTimeoutSeconds: number;
+  /** "switch" (blue/green, the product's way) or "stop-start" (naive, for comparison only). */
+  strategy?: "switch" | "stop-start";
+}
+
+export interface ContainerCommands {
+  /** Folder the scripts and units are uploaded to before a release. */
+  stagingDir: string;
+  /** Remote paths of the uploaded files. */
+  installScriptPath: string;
+  uninstallScriptPath: string;
+  unitsDir: string;
+  /** Creates the staging folders (run once). */
+  prepare: string;
+  /** Reads the app's env file from stdin into a 0600 file for the next release. */
+  writeEnv: string;
+  /** Starts the image in the idle slot, gates it on health, switches, retires the old slot. */
+  release: string;
+  /** Removes units, containers, env files and folders. */
+  uninstall: string;
+}
+
+const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+const SERVER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+const USERNAME = /^[A-Za-z0-9._@+-]{1,128}$/;
+
+/** Single-quotes a word for a POSIX shell. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function validateImageRef(imageRef: string): void {
+  if (!IMAGE_REF.test(imageRef)) {
+    throw new Error(
+      `imageRef "${imageRef}" must be pinned by digest (REPOSITORY@sha256:<64 hex>), as AppImage's imageRef output is: a tag can change under a running service`,
+    );
+  }
+}
+
+export function validateVersion(version: string): void {
+  if (!VERSION.test(version)) {
+    throw new Error(
+      `version "${version}" must be 1-128 letters, digits and . _ + - (as git describe prints), starting with a letter or digit`,
+    );
+  }
+}
+
+export function renderContainerCommands(s: ContainerCommandSettings): ContainerCommands {
+  validateImageRef(s.imageRef);
+  validateVersion(s.version);
+  if (!Number.isInteger(s.healthTimeoutSeconds) || s.healthTimeoutSeconds < 1 || s.healthTimeoutSeconds > 600) {
+    throw new Error(`healthTimeoutSeconds=${s.healthTimeoutSeconds} must be a whole number from 1 to 600`);
+  }
+  const paths = containerPaths(s.serviceName);
+  const stagingDir = `${paths.stateDir}/staging`;
+  const installScriptPath = `${stagingDir}/install-container.sh`;
+  const uninstallScriptPath = `${stagingDir}/uninstall-container.sh`;
+  const unitsDir = `${stagingDir}/units`;
+  const q = shellQuote;
+  const strategy = s.strategy ?? "switch";
+  return {
+    stagingDir,
+    installScriptPath,
+    uninstallScriptPath,
+    unitsDir,
+    // The state folder stays traversable: the front proxy's unprivileged user follows a symlink in it.
+    prepare: `install -d -m 0755 ${q(paths.stateDir)} && install -d -m 0700 ${q(stagingDir)} ${q(unitsDir)}`,
+    writeEnv: `bash ${q(installScriptPath)} env --service ${q(s.serviceName)}`,
+    release: [
+      `bash ${q(installScriptPath)} release`,
+      `--service ${q(s.serviceName)}`,
+      `--image ${q(s.imageRef)}`,
+      `--version ${q(s.version)}`,
+      `--port ${s.port}`,
+      `--slot-ports ${s.slotPorts.blue},${s.slotPorts.green}`,
+      `--health-timeout ${s.healthTimeoutSeconds}`,
+      `--strategy ${strategy}`,
+    ].join(" "),
+    uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)} --service ${q(s.serviceName)}; fi`,
+  };
+}
+
+/** `docker login` on the host, the password read from stdin. */
+export function renderLoginCommand(serviceName: string, server: string, username: string): string {
+  if (!SERVER.test(server)) {
+    throw new Error(`registry server "${server}" is not a host name with an optional :port (e.g. 127.0.0.1:5000)`);
+  }
+  if (!USERNAME.test(username)) {
+    throw new Error(`registry username "${username}" has characters a registry login does not use`);
+  }
+  const script = `${containerPaths(serviceName).stateDir}/staging/install-container.sh`;
+  return `bash ${shellQuote(script)} login --server ${shellQuote(server)} --username ${shellQuote(username)}`;
+}
