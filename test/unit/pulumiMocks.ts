@@ -2,11 +2,15 @@
 // with plausible provider state, and lets a test switch stack and config. Import this module
 // before any module that creates resources.
 import * as pulumi from "@pulumi/pulumi";
+import { specialAssetSig, specialResourceSig, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 export interface RecordedResource {
     type: string;
     name: string;
+    /** As the engine receives them, made plain (see decodeWire). */
     inputs: Record<string, any>;
+    /** Dotted paths of the inputs the engine receives marked secret (e.g. "connection.privateKey", "stdin"). */
+    secretPaths: string[];
 }
 
 export interface RecordedCall {
@@ -30,9 +34,41 @@ function providerState(type: string, name: string, inputs: Record<string, any>):
     }
 }
 
+/**
+ * The wire form of a resource's inputs made plain: secrets unwrapped (their paths noted in
+ * `secretPaths`), assets as { path, text }, resource references as their URN.
+ */
+function decodeWire(value: unknown, at: string, secretPaths: string[]): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v, i) => decodeWire(v, `${at}[${i}]`, secretPaths));
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const record = value as Record<string, unknown>;
+    switch (record[specialSigKey]) {
+        case specialSecretSig:
+            secretPaths.push(at);
+            return decodeWire(record.value, at, []);
+        case specialAssetSig:
+            return { path: record.path, text: record.text };
+        case specialResourceSig:
+            return record.urn;
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeWire(v, at ? `${at}.${k}` : k, secretPaths)]));
+}
+
+// The mock monitor hands newResource the inputs with secrets already unwrapped; the request it
+// was called for still has them marked, so keep it at hand.
+let currentRequest: { getObject(): { toJavaScript(): unknown } | undefined } | undefined;
+
 const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
-        recorded.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const wire = currentRequest?.getObject()?.toJavaScript() ?? {};
+        currentRequest = undefined;
+        const secretPaths: string[] = [];
+        const inputs = decodeWire(wire, "", secretPaths) as Record<string, any>;
+        recorded.resources.push({ type: args.type, name: args.name, inputs, secretPaths });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...providerState(args.type, args.name, args.inputs) } };
     },
     call(args: pulumi.runtime.MockCallArgs) {
@@ -56,9 +92,17 @@ const mocks: pulumi.runtime.Mocks = {
 };
 
 /** (Re)installs the mocks for `stack`, with `config` (full keys) and the keys that are secret. */
-export function useStack(stack: string, config: Record<string, string> = {}, secretKeys: string[] = []): void {
-    pulumi.runtime.setMocks(mocks, "gin-deploy", stack, false);
+export function useStack(stack: string, config: Record<string, string> = {}, secretKeys: string[] = [], project = "gin-deploy"): void {
+    pulumi.runtime.setMocks(mocks, project, stack, false);
     pulumi.runtime.setAllConfig(config, secretKeys);
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: typeof currentRequest, callback: unknown): unknown;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        currentRequest = req;
+        return register(req, callback);
+    };
     recorded.resources.length = 0;
     recorded.calls.length = 0;
 }

@@ -1,0 +1,225 @@
+// The whole program, deployStack(loadConfig()), under mocks with the committed stack files plus
+// the per-user values: which resources each target/mode creates, the architecture the build
+// follows, the settings that reach the host, and secrets that stay secret. The Go module is a
+// dependency-free fixture so the suite needs no network.
+import { recorded, RecordedResource, resourcesOfType, useStack, valueOf } from "./pulumiMocks";
+
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+
+import { readElfFacts } from "../../components/build/elfHeader";
+import { GoBuildError } from "../../components/build/goBuild";
+import { loadConfig } from "../../config";
+import { deployStack, StackOutputs } from "../../stack";
+
+const ROOT = path.join(__dirname, "..", "..");
+const HELLO = path.join(__dirname, "fixtures", "hello-module");
+const BROKEN = path.join(__dirname, "fixtures", "broken-module");
+const PASSWORD = "unit-db-password-7f3a";
+const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-private-key-9c1e\n-----END OPENSSH PRIVATE KEY-----\n";
+const SECRET_KEYS = ["gin-deploy:dbPassword", "gin-deploy:sshPrivateKey"];
+
+/** The committed settings of Pulumi.<stack>.yaml, as the engine hands them to the program. */
+function stackFile(stack: string): Record<string, string> {
+    const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** What each user adds with `pulumi config set` (README). */
+const PER_USER_AWS = {
+    "gin-deploy:sshCidrs": JSON.stringify(["198.51.100.7/32"]),
+    "gin-deploy:sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy",
+    "gin-deploy:sshPrivateKey": PRIVATE_KEY,
+    "gin-deploy:dbHost": "db.internal.example",
+    "gin-deploy:dbPassword": PASSWORD,
+};
+
+interface Run {
+    outputs: Record<string, unknown>;
+    raw: StackOutputs;
+    resources: RecordedResource[];
+}
+
+let cacheDir: string;
+
+async function run(stack: string, config: Record<string, string>, appDir = HELLO): Promise<Run> {
+    useStack(stack, config, SECRET_KEYS);
+    const raw = deployStack(loadConfig(ROOT), { appDir, buildCacheDir: cacheDir });
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        outputs[key] = pulumi.Output.isInstance(value) ? await valueOf(value) : value;
+    }
+    await pulumi.runtime.disconnect(); // every registration answered
+    return { outputs, raw, resources: [...recorded.resources] };
+}
+
+function named(resources: RecordedResource[], name: string): RecordedResource {
+    const found = resources.find((r) => r.name === name);
+    assert.ok(found, `no resource named ${name}; have ${resources.map((r) => r.name).join(", ")}`);
+    return found;
+}
+
+/** Input paths whose plain value contains `needle`. */
+function pathsHolding(value: unknown, needle: string, at = ""): string[] {
+    if (typeof value === "string") {
+        return value.includes(needle) ? [at] : [];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap((v, i) => pathsHolding(v, needle, `${at}[${i}]`));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.entries(value).flatMap(([k, v]) => pathsHolding(v, needle, at ? `${at}.${k}` : k));
+    }
+    return [];
+}
+
+/** Every place a secret value reaches a resource, with whether the engine gets it marked secret. */
+function exposures(resources: RecordedResource[], secret: string): string[] {
+    return resources.flatMap((r) => pathsHolding(r.inputs, secret)
+        .filter((p) => !r.secretPaths.some((s) => p === s || p.startsWith(`${s}.`) || p.startsWith(`${s}[`)))
+        .map((p) => `${r.type} ${r.name} ${p}`));
+}
+
+function typesOf(resources: RecordedResource[]): string[] {
+    return [...new Set(resources.map((r) => r.type))].sort();
+}
+
+describe("the whole program (deployStack(loadConfig()))", function () {
+    before(() => {
+        cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-stack-"));
+    });
+    after(() => {
+        fs.rmSync(cacheDir, { recursive: true, force: true });
+        useStack("dev");
+    });
+
+    describe("dev stack: aws target, systemd mode, Graviton instance", () => {
+        let dev: Run;
+        before(async () => {
+            dev = await run("dev", { ...stackFile("dev"), ...PER_USER_AWS });
+        });
+
+        it("creates the host, the build and the systemd service, and nothing for containers", () => {
+            assert.deepStrictEqual(typesOf(dev.resources).filter((t) => !t.startsWith("command:")), [
+                "aws:ec2/instance:Instance", "aws:ec2/keyPair:KeyPair", "aws:ec2/securityGroup:SecurityGroup",
+                "gindeploy:aws:AppHost", "gindeploy:build:GoBinary", "gindeploy:host:SystemdService",
+            ]);
+        });
+
+        it("builds an arm64 binary for the arm64 image of a t4g instance", () => {
+            const instance = named(dev.resources, "gin-app-instance");
+            assert.strictEqual(instance.inputs.instanceType, "t4g.micro");
+            assert.strictEqual(instance.inputs.ami, "ami-0debian12a"); // the mocks' arm64 image
+            const upload = named(dev.resources, "gin-app-binary");
+            const binaryPath: string = upload.inputs.source.path;
+            assert.deepStrictEqual(readElfFacts(fs.readFileSync(binaryPath)), { machine: 183, architecture: "arm64", hasInterpreter: false });
+        });
+
+        it("opens SSH only to the configured address", () => {
+            const ingress: { description: string; cidrBlocks: string[]; ipv6CidrBlocks: string[] }[] =
+                named(dev.resources, "gin-app-sg").inputs.ingress;
+            const ssh = ingress.find((r) => r.description === "ssh");
+            assert.deepStrictEqual([ssh?.cidrBlocks, ssh?.ipv6CidrBlocks], [["198.51.100.7/32"], []]);
+        });
+
+        it("hands the host the dev database settings: sslmode disable, pool 5", () => {
+            const stdin: string = named(dev.resources, "gin-app-release").inputs.stdin;
+            assert.match(stdin, /DB_SSLMODE=.?disable/);
+            assert.match(stdin, /DB_POOL_SIZE=.?5\b/);
+            assert.match(stdin, /APP_ENV=.?dev\b/);
+            assert.match(stdin, /DB_HOST=.?db\.internal\.example/);
+        });
+
+        it("keeps the password and the private key secret wherever they go", () => {
+            assert.deepStrictEqual(exposures(dev.resources, PASSWORD), []);
+            assert.deepStrictEqual(exposures(dev.resources, "unit-test-private-key-9c1e"), []);
+            assert.ok(pathsHolding(named(dev.resources, "gin-app-release").inputs, PASSWORD).length > 0,
+                "the password never reached the host's env file");
+        });
+
+        it("exports url, version, mode, instance and service name, none of them secret", async () => {
+            assert.deepStrictEqual(Object.keys(dev.outputs).filter((k) => dev.outputs[k] !== undefined).sort(),
+                ["instanceId", "mode", "publicIp", "serviceName", "url", "version"]);
+            assert.strictEqual(dev.outputs.url, "http://ec2-203-0-113-10.eu-central-1.compute.amazonaws.com:8080");
+            assert.strictEqual(dev.outputs.mode, "systemd");
+            assert.strictEqual(dev.outputs.serviceName, "gin-app");
+            assert.strictEqual(dev.outputs.version, loadConfigRelease());
+            for (const [key, value] of Object.entries(dev.raw)) {
+                if (pulumi.Output.isInstance(value)) {
+                    assert.strictEqual(await pulumi.isSecret(value), false, `${key} is secret`);
+                }
+            }
+            assert.ok(!JSON.stringify(dev.outputs).includes(PASSWORD));
+        });
+    });
+
+    describe("local stack: ssh target, systemd mode", () => {
+        let local: Run;
+        before(async () => {
+            local = await run("local", {
+                ...stackFile("local"),
+                "gin-deploy:sshPrivateKey": PRIVATE_KEY,
+                "gin-deploy:dbPassword": PASSWORD,
+            });
+        });
+
+        it("creates no cloud resource", () => {
+            assert.deepStrictEqual(local.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name), []);
+        });
+
+        it("connects to the configured host, the connection secret as the engine receives it", () => {
+            const release = named(local.resources, "gin-app-release");
+            assert.strictEqual(release.inputs.connection.host, "127.0.0.1");
+            assert.strictEqual(release.inputs.connection.port, 2222);
+            assert.strictEqual(release.inputs.connection.user, "root");
+            assert.ok(release.secretPaths.some((p) => p === "connection" || p === "connection.privateKey"));
+        });
+
+        it("builds for the host's architecture and answers at the public URL", () => {
+            const binaryPath: string = named(local.resources, "gin-app-binary").inputs.source.path;
+            assert.strictEqual(readElfFacts(fs.readFileSync(binaryPath)).architecture, "amd64");
+            assert.strictEqual(local.outputs.url, "http://127.0.0.1:18080");
+        });
+    });
+
+    describe("prod settings in systemd mode", () => {
+        it("hands the host sslmode require and pool 20", async () => {
+            const prod = await run("prod", {
+                ...stackFile("prod"), ...PER_USER_AWS, "gin-deploy:mode": "systemd", "gin-deploy:instanceType": "t3.small",
+            });
+            const stdin: string = named(prod.resources, "gin-app-release").inputs.stdin;
+            assert.match(stdin, /DB_SSLMODE=.?require/);
+            assert.match(stdin, /DB_POOL_SIZE=.?20\b/);
+            assert.match(stdin, /APP_ENV=.?prod\b/);
+            const binaryPath: string = named(prod.resources, "gin-app-binary").inputs.source.path;
+            assert.strictEqual(readElfFacts(fs.readFileSync(binaryPath)).architecture, "amd64");
+        });
+    });
+
+    describe("stops before anything remote", () => {
+        it("on a compile error, with the compiler's message", () => {
+            useStack("dev", { ...stackFile("dev"), ...PER_USER_AWS }, SECRET_KEYS);
+            assert.throws(() => deployStack(loadConfig(ROOT), { appDir: BROKEN, buildCacheDir: cacheDir }),
+                (error: unknown) => error instanceof GoBuildError && /undefined: undefinedFunction/.test(error.message));
+            assert.deepStrictEqual(resourcesOfType("aws:ec2/instance:Instance"), []);
+            assert.deepStrictEqual(recorded.resources.filter((r) => r.type.startsWith("command:") || r.type.startsWith("aws:")), []);
+        });
+
+        it("on a bad config, listing every problem", () => {
+            useStack("prod", { ...stackFile("prod"), ...PER_USER_AWS, "gin-deploy:dbSslMode": "disable",
+                "gin-deploy:sshCidrs": JSON.stringify(["0.0.0.0/0"]) }, SECRET_KEYS);
+            assert.throws(() => deployStack(loadConfig(ROOT), { appDir: HELLO, buildCacheDir: cacheDir }),
+                /2 config problems; nothing was deployed:[\s\S]*dbSslMode = "disable" is refused in prod[\s\S]*sshCidrs\[0\] = "0.0.0.0\/0" opens SSH to the whole internet/);
+            assert.deepStrictEqual(recorded.resources, []);
+        });
+    });
+});
+
+function loadConfigRelease(): string {
+    useStack("dev", { ...stackFile("dev"), ...PER_USER_AWS }, SECRET_KEYS);
+    return loadConfig(ROOT).release.version;
+}
