@@ -18,8 +18,8 @@ function lines(s: string): Set<string> {
   return new Set(s.split("\n").map((l) => l.trim()).filter((l) => l.length > 0));
 }
 
-function must(host: HostSettings, command: string): string {
-  const res = onHost(host, command);
+function must(host: HostSettings, command: string, input?: string): string {
+  const res = onHost(host, command, input);
   if (res.status !== 0) throw new Error(`on ${host.name}: ${command} failed (${res.status}): ${res.stderr}`);
   return res.stdout;
 }
@@ -47,9 +47,12 @@ export function leftovers(before: HostSnapshot, after: HostSnapshot): Record<key
 
 /** Files on the host (outside volatile trees) whose content includes `secret`, with their modes. */
 export function filesHolding(host: HostSettings, secret: string): { path: string; mode: string }[] {
-  // The secret goes to grep on stdin (-f -), never on a command line.
+  // The secret reaches grep through stdin and a 0600 file in /tmp (pruned from the search), never
+  // on a command line.
   const prune = VOLATILE.map((p) => `-path ${p}`).join(" -o ");
-  const cmd = `find / -xdev \\( ${prune} \\) -prune -o -type f -size -50M -print0 | xargs -0 grep -lF -f - 2>/dev/null | while read -r f; do stat -c '%a %n' "$f"; done`;
+  const cmd =
+    `pattern=$(mktemp); trap 'rm -f "$pattern"' EXIT; cat > "$pattern"; ` +
+    `find / -xdev \\( ${prune} \\) -prune -o -type f -size -50M -print0 | xargs -0 grep -lF -f "$pattern" 2>/dev/null | while read -r f; do stat -c '%a %n' "$f"; done`;
   return onHost(host, cmd, `${secret}\n`).stdout
     .split("\n")
     .filter((l) => l.length > 0)
@@ -100,4 +103,30 @@ export async function waitForVersion(baseUrl: string, version: string, timeoutMs
     if (Date.now() > deadline) throw new Error(`${baseUrl}/version did not report ${version} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * Makes one release unable to start on the host, whatever the product does: a systemd drop-in
+ * whose ExecStartPre fails while /opt/<service>/current points at a release of `version`. The
+ * previous release still starts, so a rollback to it works. Returns the function that removes it.
+ */
+export function injectStartFailure(host: HostSettings, service: string, version: string): () => void {
+  const script = `/usr/local/sbin/gd-test-fault-${service}`;
+  const dropIn = `/etc/systemd/system/${service}.service.d/zz-gd-test-fault.conf`;
+  const body = [
+    "#!/bin/sh",
+    `case "$(readlink -f /opt/${service}/current)" in`,
+    `  */${version}-*) echo "test fault: release ${version} refuses to start" >&2; exit 1 ;;`,
+    "esac",
+    "",
+  ].join("\n");
+  must(
+    host,
+    `install -d /usr/local/sbin /etc/systemd/system/${service}.service.d && cat > ${script} && chmod 0755 ${script} && ` +
+      `printf '[Service]\\nExecStartPre=+${script}\\n' > ${dropIn} && systemctl daemon-reload`,
+    body,
+  );
+  return () => {
+    must(host, `rm -f ${script} ${dropIn} && rmdir --ignore-fail-on-non-empty /etc/systemd/system/${service}.service.d && systemctl daemon-reload`);
+  };
 }
