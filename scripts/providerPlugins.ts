@@ -11,10 +11,20 @@ export interface PluginRequirement {
   version: string;
 }
 
-/** The command provider at the version @pulumi/command pins (its package.json "pulumi" block). */
-export function commandPlugin(): PluginRequirement {
-  const pkg = require("@pulumi/command/package.json") as { pulumi: { name: string; version: string } };
+/** The provider an npm package pins (its package.json "pulumi" block), e.g. "@pulumi/command". */
+function pinnedPlugin(npmPackage: string): PluginRequirement {
+  const pkg = require(`${npmPackage}/package.json`) as { pulumi: { name: string; version: string } };
   return { name: pkg.pulumi.name, version: pkg.pulumi.version.replace(/^v/, "") };
+}
+
+/** The command provider at the version @pulumi/command pins. */
+export function commandPlugin(): PluginRequirement {
+  return pinnedPlugin("@pulumi/command");
+}
+
+/** The providers a stack on an SSH host needs: command always; docker too in container mode (AppImage). */
+export function pluginsForMode(mode: string): PluginRequirement[] {
+  return mode === "container" ? [commandPlugin(), pinnedPlugin("@pulumi/docker")] : [commandPlugin()];
 }
 
 function isExecutable(p: string): boolean {

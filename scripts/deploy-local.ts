@@ -1,0 +1,138 @@
+// `npm run deploy:local` / `npm run destroy:local`: the `local` stack with the real Pulumi engine.
+//
+// up:      checks the provider plugin first (before anything changes), then starts the local host,
+//          creates or selects the stack (file backend, passphrase of this checkout), sets its config
+//          (committed settings from Pulumi.local.yaml; secrets once, from stdin), runs the update with
+//          the engine's progress, and fetches /version from the exported URL.
+// destroy: destroys the stack, then stops the local host only if `up` started it.
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+
+import { HostSettings, hostStatus, repoRoot, startHost, stopHost } from "./localHost";
+import { committedConfig, CONFIG_NAMESPACE, generatePassword, settingsForHost } from "./localStackConfig";
+import { engineEnv, hostArchitecture, openStack } from "./localWorkspace";
+import { findPlugin, missingPluginMessage, pluginsForMode } from "./providerPlugins";
+
+const STACK = "local";
+const stateDir = path.join(repoRoot, ".gin-deploy");
+const workDir = path.join(stateDir, "workspace");
+// Present while the host runs because `up` started it, so `destroy` stops only what `up` started.
+const startedMarker = path.join(stateDir, "local-host.started-by-deploy-local");
+
+function hostSettings(): HostSettings {
+  return {
+    name: process.env.GIN_DEPLOY_HOST_NAME ?? "gin-deploy-host",
+    sshPort: Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2222),
+    appPort: Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18080),
+  };
+}
+
+function getVersion(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${url.replace(/\/$/, "")}/version`, { timeout: 5000 }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
+    req.on("error", reject);
+  });
+}
+
+/** Checks the providers the stack's mode needs; prints the one message for the first missing. */
+function pluginsPresent(): boolean {
+  const mode = committedConfig()[`${CONFIG_NAMESPACE}:mode`] ?? "systemd";
+  for (const plugin of pluginsForMode(mode)) {
+    const found = findPlugin(plugin);
+    if (!found) {
+      console.error(missingPluginMessage(plugin));
+      return false;
+    }
+    console.log(`provider plugin: ${plugin.name} v${plugin.version} at ${found}`);
+  }
+  return true;
+}
+
+async function up(): Promise<number> {
+  if (!pluginsPresent()) return 1;
+
+  const env = engineEnv();
+  console.log(`pulumi CLI: ${env.pulumi}; backend: ${env.backendUrl}`);
+
+  const settings = hostSettings();
+  const wasRunning = hostStatus(settings).running;
+  const host = startHost(settings);
+  if (!wasRunning) fs.writeFileSync(startedMarker, `${host.name}\n`);
+
+  const stackSettings = settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) });
+  const stack = await openStack({
+    stackName: STACK,
+    workDir,
+    env,
+    settings: stackSettings,
+    // A password generated on first use stays; the SSH key follows the host's key file.
+    keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
+  });
+
+  const result = await stack.up({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+  const url = result.outputs.url?.value as string | undefined;
+  if (!url) {
+    console.error("the stack exported no url output; cannot check the service");
+    return 1;
+  }
+  const answer = await getVersion(url);
+  if (answer.status !== 200) {
+    console.error(`GET ${url}/version answered ${answer.status}: ${answer.body}`);
+    return 1;
+  }
+  const version = (JSON.parse(answer.body) as { version?: string }).version;
+  console.log(`\nThe service answers at ${url}\nversion: ${version} (exported: ${String(result.outputs.version?.value)})`);
+  return 0;
+}
+
+async function destroy(): Promise<number> {
+  const settings = hostSettings();
+  let startedHere = false;
+  if (fs.existsSync(path.join(workDir, `Pulumi.${STACK}.yaml`))) {
+    if (!pluginsPresent()) return 1;
+    const env = engineEnv();
+    const status = hostStatus(settings);
+    // The remote deletes need the host; it keeps its state in the container while stopped.
+    startedHere = !status.running;
+    const host = status.running ? status : startHost(settings);
+    const stack = await openStack({
+      stackName: STACK,
+      workDir,
+      env,
+      settings: settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) }),
+      keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
+    });
+    await stack.destroy({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+  } else {
+    console.log(`no ${STACK} stack in ${workDir}: nothing to destroy`);
+  }
+  if (fs.existsSync(startedMarker) || startedHere) {
+    stopHost(settings);
+    fs.rmSync(startedMarker, { force: true });
+  } else {
+    console.log(`left ${settings.name} running: deploy:local did not start it`);
+  }
+  return 0;
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  if (command !== "up" && command !== "destroy") {
+    console.error("usage: deploy-local.ts up|destroy");
+    process.exit(2);
+  }
+  try {
+    process.exit(command === "up" ? await up() : await destroy());
+  } catch (err) {
+    console.error(`deploy:local ${command} failed: ${(err as Error).message ?? err}`);
+    process.exit(1);
+  }
+}
+
+void main();
