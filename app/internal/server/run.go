@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
@@ -33,6 +34,7 @@ func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog
 		return err
 	}
 	s := New(info, logger)
+	var open atomic.Int64
 	srv := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -40,6 +42,7 @@ func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ConnState:         countConnections(&open),
 	}
 
 	serveErr := make(chan error, len(listeners))
@@ -67,6 +70,15 @@ func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog
 
 	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	// http.Server.Shutdown drops a request it reads after shutdown began (and closes idle
+	// keep-alive connections a client may be sending on), so drain before calling it: stop
+	// accepting (under socket activation new connections wait in the kernel for the next
+	// process), let open connections finish with "Connection: close" (see Handler), and give idle
+	// ones a short grace to send a last request or go away.
+	for _, l := range listeners {
+		_ = l.Close()
+	}
+	waitForConnections(drainCtx, &open, idleGrace)
 	if err := srv.Shutdown(drainCtx); err != nil {
 		_ = srv.Close()
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -76,6 +88,38 @@ func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog
 	}
 	logger.Info("shutdown complete")
 	return nil
+}
+
+// idleGrace bounds how long the drain waits for open connections to close by themselves.
+const idleGrace = 2 * time.Second
+
+// countConnections keeps open up to date with the connections the server holds.
+func countConnections(open *atomic.Int64) func(net.Conn, http.ConnState) {
+	return func(_ net.Conn, state http.ConnState) {
+		switch state {
+		case http.StateNew:
+			open.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			open.Add(-1)
+		}
+	}
+}
+
+// waitForConnections returns once no connection is open, after grace, or when ctx ends.
+func waitForConnections(ctx context.Context, open *atomic.Int64, grace time.Duration) {
+	deadline := time.NewTimer(grace)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for open.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // notify tells systemd about a state change when it asked for it (NOTIFY_SOCKET is set).

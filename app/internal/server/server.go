@@ -61,8 +61,18 @@ func New(info version.Info, logger *slog.Logger) *Server {
 	return s
 }
 
-// Handler is the router as a plain http.Handler.
-func (s *Server) Handler() http.Handler { return s.engine }
+// Handler is the router as a plain http.Handler. Once shutdown began, every response carries
+// "Connection: close": a keep-alive client then opens a new connection for its next request, which
+// the next process (socket activation) or nobody answers, instead of having a request on an idle
+// connection cut off by the drain.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.ready.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		s.engine.ServeHTTP(w, r)
+	})
+}
 
 // SetNotReady makes /readyz answer 503 from now on; shutdown calls it first.
 func (s *Server) SetNotReady() { s.ready.Store(false) }
