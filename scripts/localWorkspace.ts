@@ -103,7 +103,8 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     // The same composition as index.ts.
     const { loadConfig } = await import("../config");
     const { deployStack } = await import("../stack");
-    return deployStack(loadConfig());
+    // index.ts exports every output; those undefined for this target/mode are simply absent.
+    return Object.fromEntries(Object.entries(deployStack(loadConfig())).filter(([, v]) => v !== undefined));
   };
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: opts.stackName, projectName: "gin-deploy", program },
