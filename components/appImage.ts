@@ -35,8 +35,13 @@ export class AppImage extends pulumi.ComponentResource {
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gindeploy:image:AppImage", name, {}, opts);
     const registry = pulumi.output(args.registry);
+    // A registry output is secret as a whole (it holds the password); only the password is a
+    // secret, so the names are taken out of it in the clear and the image name stays readable.
+    const repository = pulumi.unsecret(registry.apply((r) => r.repository));
+    const server = pulumi.unsecret(registry.apply((r) => r.server));
+    const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
     const build = pulumi
-      .all([args.platform, args.version, args.commit, args.date, registry.repository, args.builderImage, args.runtimeImage])
+      .all([args.platform, args.version, args.commit, args.date, repository, args.builderImage, args.runtimeImage])
       .apply(([platform, version, commit, date, repository, builderImage, runtimeImage]) =>
         renderImageBuild({ context: args.context, platform, version, commit, date, repository, builderImage, runtimeImage }));
 
@@ -50,8 +55,8 @@ export class AppImage extends pulumi.ComponentResource {
         builderVersion: docker.BuilderVersion.BuilderBuildKit,
       },
       registry: {
-        server: registry.server,
-        username: registry.apply((r) => r.username ?? ""),
+        server,
+        username,
         password: pulumi.secret(registry.apply((r) => r.password ?? "")),
       },
     }, { parent: this });

@@ -140,11 +140,14 @@ export class ContainerService extends pulumi.ComponentResource {
     const releaseDeps: pulumi.Resource[] = [installScript, env, ...unitUploads];
     if (args.registry) {
       const registry = pulumi.output(args.registry);
+      // Only the password is secret; the server and user name go on the command line in the clear.
+      const server = pulumi.unsecret(registry.apply((r) => r.server));
+      const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
       const login = new command.remote.Command(`${name}-login`, {
         connection,
-        create: registry.apply((r) => renderLoginCommand(serviceName, r.server, r.username ?? "")),
+        create: pulumi.all([server, username]).apply(([s, u]) => renderLoginCommand(serviceName, s, u)),
         stdin: pulumi.secret(registry.apply((r) => r.password ?? "")),
-        triggers: [registry.server, registry.apply((r) => r.username ?? ""), pulumi.secret(registry.apply((r) => sha256(r.password ?? "")))],
+        triggers: [server, username, pulumi.secret(registry.apply((r) => sha256(r.password ?? "")))],
         logging: command.types.enums.remote.Logging.Stderr,
         addPreviousOutputInEnv: false,
       }, { parent: this, dependsOn: [installScript], additionalSecretOutputs: ["stdout", "stderr"] });

@@ -97,10 +97,16 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
   };
 }
 
-/** `docker login` on the host, the password read from stdin. */
+/**
+ * `docker login` on the host, the password read from stdin. A registry without a username (the
+ * local one on 127.0.0.1:5000) needs no login: the command then only says so.
+ */
 export function renderLoginCommand(serviceName: string, server: string, username: string): string {
   if (!SERVER.test(server)) {
     throw new Error(`registry server "${server}" is not a host name with an optional :port (e.g. 127.0.0.1:5000)`);
+  }
+  if (username === "") {
+    return `echo ${shellQuote(`registry ${server}: no credentials given, no docker login`)}`;
   }
   if (!USERNAME.test(username)) {
     throw new Error(`registry username "${username}" has characters a registry login does not use`);

@@ -285,7 +285,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
     assert.strictEqual(seen.lost, 0, `lost ${seen.lost} of ${seen.sent}: ${seen.failures.join("; ")}`);
   });
 
-  it("for comparison, the naive stop-then-start under the same load loses requests", async function () {
+  it("for comparison, measures what the naive stop-then-start loses under the same load", async function () {
     const cmds = (ref: string, version: string, strategy: "switch" | "stop-start") => renderContainerCommands({
       serviceName: SERVICE, imageRef: ref, version, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, healthTimeoutSeconds: 30, strategy,
     });
