@@ -355,6 +355,18 @@ export function parseConfig(raw: RawConfig, stackName: string): Readonly<StackCo
             `or fail to bind. Fix: ${setCommand("appPort", sshPort === 8080 ? 8081 : 8080)}`);
     }
 
+    if (mode === "container" && appPort !== sshPort) {
+        // Container mode's two release slots listen on the host's loopback at appPort+1 and +2
+        // (stack.ts), so those must be free ports too.
+        for (const slotPort of [appPort + 1, appPort + 2]) {
+            if (slotPort === sshPort || slotPort > 65535) {
+                refuse("appPort", `= ${appPort}: container mode also uses ${appPort + 1} and ${appPort + 2} for its two ` +
+                    `release slots, and ${slotPort} ${slotPort > 65535 ? "is not a port" : "is the SSH port"}. ` +
+                    `Fix: ${setCommand("appPort", 8080)}`);
+            }
+        }
+    }
+
     const appEnvValue = text("appEnv");
     let appEnv: string = environment;
     if (appEnvValue !== "auto") {

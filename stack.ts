@@ -4,7 +4,8 @@
 //   target aws  -> AppHost (security group, key pair, instance) gives the SSH connection and URL
 //   target ssh  -> the connection and URL come from config
 //   mode systemd   -> GoBinary (built here, for the host's architecture) + SystemdService
-//   mode container -> AppImage (for the host's platform) + ContainerService
+//   mode container -> AppImage (for the host's platform) + ContainerService; on aws an EcrRegistry,
+//                     and cloud-init user data that installs Docker on the instance
 //
 // The binary is built before anything else is registered: a compile error stops the program
 // before any remote resource exists.
@@ -13,7 +14,9 @@ import * as path from "path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
-import { AppHost, GoBinary, SystemdService } from "./components";
+import { AppHost, AppImage, ContainerService, EcrRegistry, GoBinary, ImageRegistry, SystemdService } from "./components";
+import { renderContainerCloudInit } from "./components/renderers/containerCloudInit";
+import { renderContainerUnits } from "./components/renderers/containerUnits";
 import { serviceEnvironment } from "./components/renderers/serviceEnvironment";
 import type { DeployMode, StackConfig } from "./config";
 
@@ -23,7 +26,19 @@ export interface StackOptions {
     appDir?: string;
     /** The build cache; default .gin-deploy/build beside this file. */
     buildCacheDir?: string;
+    /** Container mode on ssh targets: where images go; default the local registry on 127.0.0.1:5000. */
+    imageRegistry?: ImageRegistry;
+    /** Container mode: base image overrides (stand-ins where nothing can be pulled). */
+    builderImage?: string;
+    runtimeImage?: string;
 }
+
+/** The registry container mode uses on ssh targets (local/registry.sh). */
+export const LOCAL_REGISTRY: ImageRegistry = { server: "127.0.0.1:5000", repository: "127.0.0.1:5000/gin-app" };
+
+/** Container mode: the two slots listen next to the app port; the app drains within 20 s. */
+const CONTAINER_STOP_TIMEOUT_SECONDS = 30;
+const ECR_READ_ONLY_POLICY = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly";
 
 export interface StackOutputs {
     /** Where the service answers. */
@@ -39,7 +54,7 @@ export interface StackOutputs {
     serviceName?: pulumi.Output<string>;
 }
 
-/** The component names; child resources derive theirs from these. */
+/** The component names (and the service's name); child resources derive theirs from it. */
 const NAME = "gin-app";
 
 export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = {}): StackOutputs {
@@ -63,6 +78,10 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
         })
         : undefined;
 
+    // Container mode on aws: the registry first, since the host's first-boot setup names it.
+    const ecr = cfg.mode === "container" && cfg.target.kind === "aws" ? new EcrRegistry(NAME, { tags }) : undefined;
+    const slotPorts = { blue: cfg.appPort + 1, green: cfg.appPort + 2 };
+
     let connection: command.types.input.remote.ConnectionArgs;
     let url: pulumi.Output<string>;
     let host: AppHost | undefined;
@@ -79,6 +98,16 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
             sshPublicKey: target.sshPublicKey,
             sshPrivateKey: target.privateKey,
             tags,
+            // Container mode: cloud-init installs Docker and the container units, and logs the
+            // host in to ECR with the instance role.
+            userData: ecr?.server.apply((registryServer) => renderContainerCloudInit({
+                region: target.region,
+                registryServer,
+                units: renderContainerUnits({
+                    serviceName: NAME, port: cfg.appPort, slotPorts, stopTimeoutSeconds: CONTAINER_STOP_TIMEOUT_SECONDS,
+                }),
+            })),
+            managedPolicyArns: ecr ? [ECR_READ_ONLY_POLICY] : undefined,
         });
         connection = host.connection;
         url = host.appUrl;
@@ -108,6 +137,30 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
         });
         outputs.version = service.version;
         outputs.serviceName = service.serviceName;
+    } else {
+        const registry: pulumi.Input<ImageRegistry> = ecr ? ecr.registry : options.imageRegistry ?? LOCAL_REGISTRY;
+        const image = new AppImage(NAME, {
+            context: appDir,
+            platform: `linux/${target.arch}`,
+            version: cfg.release.version,
+            commit: cfg.release.commit,
+            date: cfg.release.date,
+            registry,
+            builderImage: options.builderImage,
+            runtimeImage: options.runtimeImage,
+        });
+        const service = new ContainerService(NAME, {
+            connection,
+            imageRef: image.imageRef,
+            version: cfg.release.version,
+            port: cfg.appPort,
+            environment,
+            secretEnvironment,
+            registry,
+            slotPorts,
+            stopTimeoutSeconds: CONTAINER_STOP_TIMEOUT_SECONDS,
+        });
+        outputs.imageRef = service.imageRef;
     }
     return outputs;
 }

@@ -35,8 +35,13 @@ export interface AppHostArgs {
     userDataReplaceOnChange?: pulumi.Input<boolean>;
     /** Root volume size in GiB; default 16 (room for container images). */
     rootVolumeSizeGiB?: pulumi.Input<number>;
-    /** An IAM instance profile name (e.g. one that may pull from ECR in container mode); default none. */
+    /** An existing IAM instance profile name; default none (see managedPolicyArns). */
     iamInstanceProfile?: pulumi.Input<string>;
+    /**
+     * Managed policies for an instance role this component creates with its instance profile
+     * (e.g. AmazonEC2ContainerRegistryReadOnly in container mode); default none, no role.
+     */
+    managedPolicyArns?: string[];
     /** Subnet and VPC; default the account's default VPC. */
     subnetId?: pulumi.Input<string>;
     vpcId?: pulumi.Input<string>;
@@ -131,6 +136,25 @@ export class AppHost extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
+        let instanceProfile: pulumi.Input<string> | undefined = args.iamInstanceProfile;
+        if (args.managedPolicyArns && args.managedPolicyArns.length > 0) {
+            if (args.iamInstanceProfile !== undefined) {
+                throw new Error("AppHost: give either iamInstanceProfile or managedPolicyArns, not both");
+            }
+            const role = new aws.iam.Role(`${name}-role`, {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                tags: args.tags,
+            }, { parent: this });
+            args.managedPolicyArns.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, {
+                role: role.name,
+                policyArn,
+            }, { parent: this }));
+            instanceProfile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent: this }).name;
+        }
+
         const instance = new aws.ec2.Instance(`${name}-instance`, {
             ami,
             instanceType: args.instanceType,
@@ -138,7 +162,7 @@ export class AppHost extends pulumi.ComponentResource {
             vpcSecurityGroupIds: [securityGroup.id],
             subnetId: args.subnetId,
             associatePublicIpAddress: true,
-            iamInstanceProfile: args.iamInstanceProfile,
+            iamInstanceProfile: instanceProfile,
             metadataOptions: {
                 httpEndpoint: "enabled",
                 httpTokens: "required", // IMDSv2 only
@@ -161,14 +185,30 @@ export class AppHost extends pulumi.ComponentResource {
         this.securityGroupId = securityGroup.id;
         this.appUrl = pulumi.all([instance.publicDns, instance.publicIp, args.appPort])
             .apply(([dns, ip, port]) => `http://${dns || ip}:${port}`);
-        this.connection = {
+        const bootConnection = {
             host: instance.publicIp,
             port: sshPort,
             user: args.sshUser,
             privateKey: pulumi.secret(args.sshPrivateKey),
-            // A fresh instance takes a while to boot and start sshd.
-            dialErrorLimit: 30,
+            // A fresh instance takes a while to boot and start sshd; the dial has no backoff.
+            dialErrorLimit: 60,
             perDialTimeout: 15,
+        };
+        // Deploy steps must not start before first-boot provisioning (user data) is done: wait for
+        // cloud-init, and show its log's tail when it failed.
+        const booted = new command.remote.Command(`${name}-boot`, {
+            connection: bootConnection,
+            create: "command -v cloud-init >/dev/null || exit 0; " +
+                "cloud-init status --wait >/dev/null || { echo 'cloud-init failed on the new instance:' >&2; " +
+                "sudo tail -n 50 /var/log/cloud-init-output.log >&2; exit 1; }",
+            triggers: [instance.id],
+            addPreviousOutputInEnv: false,
+        }, { parent: this });
+        // The host is known only once the boot step is done, so every command using this
+        // connection waits for it.
+        this.connection = {
+            ...bootConnection,
+            host: pulumi.all([instance.publicIp, booted.id]).apply(([ip]) => ip),
         };
 
         this.registerOutputs({

@@ -122,4 +122,31 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
             /AppHost: instanceType the CPU architecture of instance family "zz9" is unknown/);
         assert.ok(!recorded.resources.some((r) => r.type === "aws:ec2/instance:Instance"));
     });
+
+    it("waits for cloud-init on the new instance before any deploy step can use the connection", async () => {
+        const host = await created(hostArgs());
+        const boot = recorded.resources.find((r) => r.type === "command:remote:Command" && r.name === "web-boot");
+        assert.ok(boot, "no boot step");
+        assert.match(boot.inputs.create, /cloud-init status --wait/);
+        assert.match(boot.inputs.create, /tail -n 50 \/var\/log\/cloud-init-output\.log/);
+        assert.deepStrictEqual(boot.inputs.triggers, ["web-instance-id"]);
+        assert.ok(boot.secretPaths.some((p) => p === "connection" || p === "connection.privateKey"));
+        assert.strictEqual(await valueOf(host.connection.host), "203.0.113.10");
+    });
+
+    it("creates an instance role with the given managed policies, and its profile", async () => {
+        const policy = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly";
+        await created(hostArgs({ managedPolicyArns: [policy] }));
+        const role = onlyResourceOfType("aws:iam/role:Role");
+        assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "ec2.amazonaws.com" });
+        const attachment = onlyResourceOfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        assert.deepStrictEqual([attachment.inputs.role, attachment.inputs.policyArn], ["web-role-generated", policy]);
+        assert.strictEqual(onlyResourceOfType("aws:iam/instanceProfile:InstanceProfile").inputs.role, "web-role-generated");
+        assert.strictEqual(onlyResourceOfType("aws:ec2/instance:Instance").inputs.iamInstanceProfile, "web-profile-generated");
+    });
+
+    it("creates no role without managed policies", async () => {
+        await created(hostArgs());
+        assert.deepStrictEqual(recorded.resources.filter((r) => r.type.startsWith("aws:iam/")), []);
+    });
 });

@@ -131,6 +131,13 @@ describe("config: refusals name the key, the value and the fix", () => {
         assertRefused(sshRaw({ appPort: "2222" }), "local", /gin-deploy:appPort = 2222 is also the SSH port/);
     });
 
+    it("refuses an app port whose container slots (port+1, port+2) would take the SSH port", () => {
+        assertRefused(awsRaw({ mode: "container", appPort: "20" }), "dev",
+            /gin-deploy:appPort = 20: container mode also uses 21 and 22 for its two release slots, and 22 is the SSH port/);
+        assertRefused(awsRaw({ mode: "container", appPort: "65535" }), "dev", /65536 is not a port/);
+        assert.strictEqual(parseConfig(awsRaw({ mode: "systemd", appPort: "20" }), "dev").appPort, 20);
+    });
+
     it("refuses an unknown mode", () => {
         assertRefused(awsRaw({ mode: "kubernetes" }), "dev",
             /gin-deploy:mode = "kubernetes" is not one of systemd, container\. Fix: pulumi config set gin-deploy:mode systemd/);

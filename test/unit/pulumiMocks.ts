@@ -28,7 +28,16 @@ function providerState(type: string, name: string, inputs: Record<string, any>):
         case "aws:ec2/keyPair:KeyPair":
             return { keyName: `${name}-generated` };
         case "aws:ecr/repository:Repository":
-            return { repositoryUrl: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/${inputs.name ?? name}` };
+            return {
+                repositoryUrl: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/${inputs.name ?? name}`,
+                registryId: "123456789012",
+            };
+        case "docker:index/image:Image":
+            // A push answers with the repository digest.
+            return { repoDigest: `${String(inputs.imageName).replace(/:[^:/]+$/, "")}@sha256:${"ab".repeat(32)}` };
+        case "aws:iam/instanceProfile:InstanceProfile":
+        case "aws:iam/role:Role":
+            return { name: `${name}-generated`, arn: `arn:aws:iam::123456789012:role/${name}` };
         default:
             return {};
     }

@@ -186,6 +186,77 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         });
     });
 
+    describe("prod stack: aws target, container mode, Graviton instance", () => {
+        let prod: Run;
+        before(async () => {
+            prod = await run("prod", { ...stackFile("prod"), ...PER_USER_AWS });
+        });
+
+        it("creates the host, the registry, the image and the container service, and no Go build", () => {
+            assert.deepStrictEqual(typesOf(prod.resources).filter((t) => t.startsWith("gindeploy:")), [
+                "gindeploy:aws:AppHost", "gindeploy:host:ContainerService", "gindeploy:image:AppImage", "gindeploy:image:EcrRegistry",
+            ]);
+        });
+
+        it("builds the image for linux/arm64, the t4g instance's platform, and pushes it to ECR", () => {
+            const image = named(prod.resources, "gin-app-image");
+            assert.strictEqual(image.inputs.build.platform, "linux/arm64");
+            assert.strictEqual(image.inputs.registry.server, "123456789012.dkr.ecr.eu-central-1.amazonaws.com");
+            assert.strictEqual(named(prod.resources, "gin-app-instance").inputs.ami, "ami-0debian12a");
+        });
+
+        it("installs Docker at first boot and lets the instance pull from ECR", () => {
+            const userData: string = named(prod.resources, "gin-app-instance").inputs.userData;
+            assert.match(userData, /^#cloud-config\n/);
+            const cloudConfig = JSON.parse(userData.slice("#cloud-config\n".length));
+            assert.ok(cloudConfig.packages.includes("docker.io"));
+            assert.match(userData, /123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com/);
+            assert.strictEqual(onlyPolicy(prod.resources), "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
+        });
+
+        it("hands the container the prod database settings: sslmode require, pool 20", () => {
+            const stdin: string = named(prod.resources, "gin-app-env").inputs.stdin;
+            assert.match(stdin, /DB_SSLMODE=.?require/);
+            assert.match(stdin, /DB_POOL_SIZE=.?20\b/);
+            assert.match(stdin, /APP_ENV=.?prod\b/);
+        });
+
+        it("keeps the database password, the private key and the registry password secret", () => {
+            assert.deepStrictEqual(exposures(prod.resources, PASSWORD), []);
+            assert.deepStrictEqual(exposures(prod.resources, "unit-test-private-key-9c1e"), []);
+            assert.deepStrictEqual(exposures(prod.resources, "ecr-token"), []);
+            assert.ok(pathsHolding(named(prod.resources, "gin-app-image").inputs, "ecr-token").length > 0,
+                "the registry password never reached the image push");
+        });
+
+        it("exports the image pinned by digest, and no service name", async () => {
+            assert.strictEqual(prod.outputs.mode, "container");
+            assert.match(String(prod.outputs.imageRef), /^123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com\/gin-app@sha256:[0-9a-f]{64}$/);
+            assert.strictEqual(prod.outputs.serviceName, undefined);
+            for (const [key, value] of Object.entries(prod.raw)) {
+                if (pulumi.Output.isInstance(value)) {
+                    assert.strictEqual(await pulumi.isSecret(value), false, `${key} is secret`);
+                }
+            }
+        });
+    });
+
+    describe("ssh target in container mode", () => {
+        it("pushes to the local registry and creates no cloud resource", async () => {
+            const local = await run("local", {
+                ...stackFile("local"),
+                "gin-deploy:mode": "container",
+                "gin-deploy:sshPrivateKey": PRIVATE_KEY,
+                "gin-deploy:dbPassword": PASSWORD,
+            });
+            assert.deepStrictEqual(local.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name), []);
+            const image = named(local.resources, "gin-app-image");
+            assert.strictEqual(image.inputs.build.platform, "linux/amd64");
+            assert.strictEqual(image.inputs.registry.server, "127.0.0.1:5000");
+            assert.match(String(local.outputs.imageRef), /^127\.0\.0\.1:5000\/gin-app@sha256:/);
+        });
+    });
+
     describe("prod settings in systemd mode", () => {
         it("hands the host sslmode require and pool 20", async () => {
             const prod = await run("prod", {
@@ -218,6 +289,12 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         });
     });
 });
+
+function onlyPolicy(resources: RecordedResource[]): string {
+    const attachments = resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    assert.strictEqual(attachments.length, 1);
+    return attachments[0].inputs.policyArn;
+}
 
 function loadConfigRelease(): string {
     useStack("dev", { ...stackFile("dev"), ...PER_USER_AWS }, SECRET_KEYS);
