@@ -1,0 +1,81 @@
+// Builds the app the way GoBinary does (same ldflags) and deploys it the way SystemdService does:
+// the same staging folder, uploads, rendered units and env file, and the same install command
+// with the env file on stdin.
+import { execFileSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+import { renderEnvFile } from "../../components/renderers/envFile";
+import { goBuildInvocation } from "../../components/renderers/goBuildCommand";
+import {
+    installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
+} from "../../components/renderers/releaseCommands";
+import { renderSocketUnit } from "../../components/renderers/socketUnit";
+import { renderServiceUnit } from "../../components/renderers/systemdUnit";
+import { ExecResult, HostSession, repoRoot } from "./hostSession";
+
+export interface BuiltBinary {
+    path: string;
+    sha256: string;
+    /** The version stamped into the binary. */
+    stampedVersion: string;
+}
+
+const buildDir = path.join(repoRoot, ".gin-deploy", "host-suite");
+
+export function buildApp(stampedVersion: string): BuiltBinary {
+    fs.mkdirSync(buildDir, { recursive: true });
+    const outputPath = path.join(buildDir, `gin-app-${stampedVersion}`);
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
+    const invocation = goBuildInvocation({
+        goos: "linux",
+        goarch: process.arch === "arm64" ? "arm64" : "amd64",
+        stamp: { version: stampedVersion, commit, date: "2026-01-01T00:00:00Z" },
+        cgoEnabled: false,
+        packagePath: ".",
+        outputPath,
+    });
+    execFileSync("go", invocation.args, { cwd: path.join(repoRoot, "app"), env: { ...process.env, ...invocation.env }, stdio: ["ignore", "inherit", "inherit"] });
+    const sha256 = createHash("sha256").update(fs.readFileSync(outputPath)).digest("hex");
+    return { path: outputPath, sha256, stampedVersion };
+}
+
+export interface Release {
+    binary: BuiltBinary;
+    /** What /version must report (normally the stamped version). */
+    version: string;
+    environment: Record<string, string>;
+    secretEnvironment: Record<string, string>;
+    serviceName?: string;
+    port?: number;
+    healthTimeoutSec?: number;
+}
+
+export interface DeployResult extends ExecResult {
+    seconds: number;
+}
+
+export async function deploy(host: HostSession, release: Release): Promise<DeployResult> {
+    const serviceName = release.serviceName ?? "gin-app";
+    const port = release.port ?? 8080;
+    const started = process.hrtime.bigint();
+    const up = releaseUploads(serviceName, release.binary.sha256);
+    await host.run(prepareStagingCommand(serviceName));
+    await host.upload(fs.readFileSync(path.join(repoRoot, "host-scripts", "install-release.sh")), up.installScript);
+    await host.upload(fs.readFileSync(path.join(repoRoot, "host-scripts", "uninstall.sh")), up.uninstallScript);
+    await host.upload(fs.readFileSync(release.binary.path), up.binary);
+    await host.upload(renderServiceUnit({ serviceName }), up.serviceUnit);
+    await host.upload(renderSocketUnit({ serviceName, port }), up.socketUnit);
+    const result = await host.exec(
+        installReleaseCommand({
+            serviceName, version: release.version, binarySha256: release.binary.sha256, port, hostFirewall: false,
+            healthTimeoutSec: release.healthTimeoutSec,
+        }),
+        renderEnvFile(release.environment, release.secretEnvironment));
+    return { ...result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+export async function uninstall(host: HostSession, serviceName = "gin-app"): Promise<ExecResult> {
+    return host.exec(uninstallCommand(serviceName));
+}
