@@ -5,9 +5,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 
+import { CONFIG_NAMESPACE } from "../config";
 import { HostStatus, repoRoot } from "./localHost";
 
-export const CONFIG_NAMESPACE = "gin-deploy";
+export { CONFIG_NAMESPACE };
 export const SECRET_KEYS = [`${CONFIG_NAMESPACE}:sshPrivateKey`, `${CONFIG_NAMESPACE}:dbPassword`];
 
 /** The plain settings committed in a stack file (secure values are skipped: they belong to one checkout). */

@@ -10,7 +10,7 @@ import * as yaml from "js-yaml";
 import { LocalWorkspace, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 import { HostStatus, onHost, repoRoot } from "./localHost";
-import { CONFIG_NAMESPACE, LocalStackSettings } from "./localStackConfig";
+import { LocalStackSettings } from "./localStackConfig";
 
 export interface EngineEnv {
   /** The pulumi binary. */
@@ -130,5 +130,3 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   }
   return stack;
 }
-
-export { CONFIG_NAMESPACE };
