@@ -80,15 +80,18 @@ describe("e2e: the real Pulumi engine on the local stack (CLI + Automation API +
 
   before(function () {
     // Cheapest first: without the provider nothing can run, so do not build a CLI for nothing.
-    const plugin = commandPlugin();
-    if (!findPlugin(plugin)) {
-      const missing =
-        `the Pulumi resource plugin "${plugin.name}" v${plugin.version} (not in $PULUMI_HOME/plugins, ` +
-        `no pulumi-resource-${plugin.name} on PATH; install it with: npm run pulumi -- plugin install resource ${plugin.name} ${plugin.version} [--file <binary>])`;
-      // CI that installs the engine sets this, so a missing plugin fails there instead of skipping.
+    const skipFor = (missing: string) => {
+      // CI that installs the engine sets this, so that a missing part fails there instead of skipping.
       if (process.env.GIN_DEPLOY_REQUIRE_ENGINE === "1") throw new Error(`GIN_DEPLOY_REQUIRE_ENGINE=1 but missing: ${missing}`);
       console.log(`    skipped: ${missing}`);
       this.skip();
+    };
+    const plugin = commandPlugin();
+    if (!findPlugin(plugin)) {
+      skipFor(
+        `the Pulumi resource plugin "${plugin.name}" v${plugin.version} (not in $PULUMI_HOME/plugins, ` +
+          `no pulumi-resource-${plugin.name} on PATH; install it with: npm run pulumi -- plugin install resource ${plugin.name} ${plugin.version} [--file <binary>])`,
+      );
     }
     if (!availableCli()) {
       console.log("    no pulumi CLI on PATH or in the cache: building the pinned one first (tools/pulumi-cli)");
@@ -96,7 +99,13 @@ describe("e2e: the real Pulumi engine on the local stack (CLI + Automation API +
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gin-deploy-e2e-"));
     const passphraseFile = path.join(tmp, "passphrase");
     fs.writeFileSync(passphraseFile, generatePassword(), { mode: 0o600 });
-    env = engineEnv({ PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`, PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile });
+    try {
+      env = engineEnv({ PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`, PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile });
+    } catch (err) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      tmp = "";
+      skipFor(`the Pulumi CLI (none on PATH, and building the pinned one failed: ${(err as Error).message})`);
+    }
     fs.mkdirSync(path.join(tmp, "state"), { recursive: true });
     host = startHost(HOST);
     clean = snapshot(HOST);
