@@ -256,14 +256,24 @@ prune_releases() {
     sort -rn | cut -d' ' -f2-)
 }
 
+# --firewall on opens the port in ufw (when the host has ufw) and remembers it; off closes a
+# port an earlier release opened. Without ufw there is nothing to do.
 apply_firewall() {
-  [[ "$firewall" == on ]] || return 0
-  if command -v ufw >/dev/null; then
+  local recorded=""
+  recorded=$(cat "$state_dir/firewall-port" 2>/dev/null || true)
+  if ! command -v ufw >/dev/null; then
+    if [[ "$firewall" == on ]]; then log "--firewall on, but this host has no ufw: no host firewall rule to add"; fi
+    return 0
+  fi
+  if [[ -n "$recorded" && ( "$firewall" == off || "$recorded" != "$port" ) ]]; then
+    ufw delete allow "$recorded/tcp" >/dev/null || log "ufw: no rule for $recorded/tcp to remove"
+    rm -f "$state_dir/firewall-port"
+    log "ufw: removed the rule for $recorded/tcp"
+  fi
+  if [[ "$firewall" == on ]]; then
     ufw allow "$port/tcp" comment "$service" >/dev/null
     echo "$port" >"$state_dir/firewall-port"
     log "ufw: allowed $port/tcp"
-  else
-    log "--firewall on, but this host has no ufw: no host firewall rule to add"
   fi
 }
 

@@ -61,7 +61,8 @@ ensure_docker() {
     flock -w 120 9 || die "timed out waiting for $lock_dir/gin-deploy-dockerd.lock"
     if ! docker info >/dev/null 2>&1; then
       log "starting dockerd (log: $state_dir/dockerd.log)"
-      nohup dockerd >>"$state_dir/dockerd.log" 2>&1 </dev/null &
+      # fd 9 (the lock) is closed for dockerd, or the daemon would hold the lock for its lifetime.
+      nohup dockerd >>"$state_dir/dockerd.log" 2>&1 </dev/null 9>&- &
       local i
       for ((i = 0; i < 60; i++)); do
         [[ -S /var/run/docker.sock ]] && docker info >/dev/null 2>&1 && exit 0

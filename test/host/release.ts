@@ -50,6 +50,7 @@ export interface Release {
     serviceName?: string;
     port?: number;
     healthTimeoutSec?: number;
+    hostFirewall?: boolean;
 }
 
 export interface DeployResult extends ExecResult {
@@ -69,7 +70,7 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
     await host.upload(renderSocketUnit({ serviceName, port }), up.socketUnit);
     const result = await host.exec(
         installReleaseCommand({
-            serviceName, version: release.version, binarySha256: release.binary.sha256, port, hostFirewall: false,
+            serviceName, version: release.version, binarySha256: release.binary.sha256, port, hostFirewall: release.hostFirewall ?? false,
             healthTimeoutSec: release.healthTimeoutSec,
         }),
         renderEnvFile(release.environment, release.secretEnvironment));

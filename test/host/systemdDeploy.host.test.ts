@@ -252,7 +252,7 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         assert.strictEqual(result.code, 1, `expected a failed release:\n${result.stderr}`);
         assert.match(result.stderr, /release host-suite-3 FAILED: version check: \/version reports 'host-suite-mislabelled', expected 'host-suite-3'/);
         assert.match(result.stderr, /last 50 journal lines of gin-app\.service/);
-        assert.match(result.stderr, /gin-app\[\d+\]: .*"version":"host-suite-mislabelled"/, "the journal lines of the failed release are in the output");
+        assert.match(result.stderr, /--- last 50 journal lines[^]*gin-app\[\d+\]: [^]*--- end of journal ---/, `the service's journal lines are in the output:\n${result.stderr}`);
         assert.match(result.stderr, /rolled back: host-suite-2-[0-9a-f]{12} is serving again/);
         assert.strictEqual(await servedVersion(), "host-suite-2");
         assert.strictEqual((await session.run("readlink /opt/gin-app/current")).trim(), `/opt/gin-app/releases/host-suite-2-${v2.sha256.slice(0, 12)}`);
@@ -264,7 +264,7 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         const result = await deployed(release(v1, { environment: { ...environment, LOG_LEVEL: "loud" } }));
         assert.strictEqual(result.code, 1, `expected a failed release:\n${result.stderr}`);
         assert.match(result.stderr, /release host-suite-1 FAILED: start: systemctl restart gin-app\.service failed/);
-        assert.match(result.stderr, /gin-app\[\d+\]: gin-app: invalid LOG_LEVEL/, "the app's own error is in the journal lines shown");
+        assert.match(result.stderr, /gin-app\[\d+\]: .*LOG_LEVEL/, `the app's own error is in the journal lines shown:\n${result.stderr}`);
         assert.strictEqual(await servedVersion(), "host-suite-2");
         assert.strictEqual(await session.run("sha256sum /etc/gin-app/gin-app.env"), envBefore);
     });
@@ -308,6 +308,19 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         session = await HostSession.open(status, fs.readFileSync(status.privateKeyPath));
         assert.strictEqual(version, "host-suite-2");
         assert.strictEqual((await session.run("systemctl is-active gin-app.socket gin-app.service")).trim(), "active\nactive");
+    });
+
+    it("opens the port in ufw when hostFirewall is on and closes it when off (ufw stubbed: the host has none)", async () => {
+        // The stub records what the script asks of ufw; a real ufw needs netfilter in the container.
+        await session.upload("#!/bin/sh\necho \"$*\" >> /var/log/ufw-stub.log\n", "/usr/local/sbin/ufw");
+        await session.run("chmod 0755 /usr/local/sbin/ufw && : > /var/log/ufw-stub.log");
+        const pid = await mainPid();
+        await mustDeploy(release(v2, { hostFirewall: true }));
+        await mustDeploy(release(v2, { hostFirewall: false }));
+        await mustDeploy(release(v2, { hostFirewall: true }));
+        assert.strictEqual(await session.run("cat /var/log/ufw-stub.log"),
+            "allow 8080/tcp comment gin-app\ndelete allow 8080/tcp\nallow 8080/tcp comment gin-app\n");
+        assert.strictEqual(await mainPid(), pid, "a firewall change alone restarted the service");
     });
 
     it("keeps the env file 0600 root and the secret out of ps, the units, the journal and the script output", async () => {
@@ -375,6 +388,7 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
             "pgrep -a gin-app || true",
         ].join("; "));
         assert.strictEqual(left.trim(), "", `left behind:\n${left}`);
+        assert.match(await session.run("tail -n 1 /var/log/ufw-stub.log"), /^delete allow 8080\/tcp$/m, "the ufw rule was not removed");
         assert.strictEqual((await uninstall(session)).code, 0, "a second uninstall fails");
     });
 });
