@@ -165,10 +165,13 @@ export interface ConfigProblem {
     message: string;
 }
 
-/** Every problem found in the stack's config, one a line, each naming key, value and fix. */
-export class ConfigError extends Error {
-    constructor(readonly stack: string, readonly problems: readonly ConfigProblem[]) {
-        super(`stack "${stack}" has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; ` +
+/**
+ * Every problem found in the stack's config, one a line, each naming key, value and fix. A
+ * RunError, so that Pulumi shows the message alone, without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
+    constructor(readonly stackName: string, readonly problems: readonly ConfigProblem[]) {
+        super(`stack "${stackName}" has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; ` +
             `nothing was deployed:\n` + problems.map((p) => `  - ${p.message}`).join("\n"));
         this.name = "ConfigError";
     }

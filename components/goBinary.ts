@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { buildGoBinary, GoBuildResult } from "./build/goBuild";
+import { buildGoBinary, GoBuildError, GoBuildResult } from "./build/goBuild";
 import type { CpuArchitecture } from "./renderers/instanceArchitecture";
 
 export interface GoBinaryArgs {
@@ -32,6 +32,15 @@ export interface GoBinaryArgs {
     goCommand?: string;
 }
 
+/** A failed build stops the program with the compiler's output alone (a RunError has no stack trace). */
+function withCleanError<T>(fn: () => T): T {
+    try {
+        return fn();
+    } catch (error) {
+        throw error instanceof GoBuildError ? new pulumi.RunError(error.message) : error;
+    }
+}
+
 function isPlain<T>(value: pulumi.Input<T> | undefined): value is T {
     return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
@@ -49,7 +58,7 @@ export class GoBinary extends pulumi.ComponentResource {
         super("gindeploy:build:GoBinary", name, {}, opts);
 
         const build = (goos: "linux", goarch: CpuArchitecture, version: string, commit: string, date: string): GoBuildResult =>
-            buildGoBinary({
+            withCleanError(() => buildGoBinary({
                 moduleDir: args.moduleDir,
                 packagePath: args.packagePath ?? ".",
                 binaryName: args.binaryName ?? "gin-app",
@@ -59,7 +68,7 @@ export class GoBinary extends pulumi.ComponentResource {
                 stamp: { version, commit, date },
                 cgoEnabled: args.cgoEnabled ?? false,
                 goCommand: args.goCommand,
-            });
+            }));
 
         const goos = args.goos ?? "linux";
         let result: pulumi.Output<GoBuildResult>;

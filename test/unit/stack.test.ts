@@ -12,7 +12,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 
 import { readElfFacts } from "../../components/build/elfHeader";
-import { GoBuildError } from "../../components/build/goBuild";
 import { loadConfig } from "../../config";
 import { deployStack, StackOutputs } from "../../stack";
 
@@ -275,7 +274,8 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         it("on a compile error, with the compiler's message", () => {
             useStack("dev", { ...stackFile("dev"), ...PER_USER_AWS }, SECRET_KEYS);
             assert.throws(() => deployStack(loadConfig(ROOT), { appDir: BROKEN, buildCacheDir: cacheDir }),
-                (error: unknown) => error instanceof GoBuildError && /undefined: undefinedFunction/.test(error.message));
+                (error: unknown) => pulumi.RunError.isInstance(error) &&
+                    /go build of .*broken-module .* failed .*nothing was deployed[\s\S]*undefined: undefinedFunction/.test(error.message));
             assert.deepStrictEqual(resourcesOfType("aws:ec2/instance:Instance"), []);
             assert.deepStrictEqual(recorded.resources.filter((r) => r.type.startsWith("command:") || r.type.startsWith("aws:")), []);
         });
