@@ -1,0 +1,121 @@
+// SystemdService's resource graph under Pulumi mocks: which remote steps it registers, what each
+// one runs, and that the env file's secrets reach the engine only as secrets, on stdin.
+import { recorded, settle, useStack, valueOf } from "./pulumiMocks";
+
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+
+import { SystemdService } from "../../components";
+
+const sha = "cd".repeat(32);
+const PASSWORD = "pw-unit-7f3e";
+
+function named(name: string) {
+    const found = recorded.resources.find((r) => r.name === name);
+    assert.ok(found, `no resource ${name}; have ${recorded.resources.map((r) => r.name).join(", ")}`);
+    return found;
+}
+
+function holding(value: unknown, needle: string, at = ""): string[] {
+    if (typeof value === "string") return value.includes(needle) ? [at] : [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => holding(v, needle, `${at}[${i}]`));
+    if (typeof value === "object" && value !== null) {
+        return Object.entries(value).flatMap(([k, v]) => holding(v, needle, at ? `${at}.${k}` : k));
+    }
+    return [];
+}
+
+describe("SystemdService (gindeploy:host:SystemdService)", () => {
+    let binaryPath: string;
+    let service: SystemdService;
+
+    before(async () => {
+        useStack("dev");
+        binaryPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-systemd-")), "gin-app");
+        fs.writeFileSync(binaryPath, "not really a binary");
+        service = new SystemdService("app", {
+            connection: { host: "127.0.0.1", port: 2222, user: "root", privateKey: pulumi.secret("KEY") },
+            binaryPath, binarySha256: sha, version: "v1.2.3", port: 8080,
+            environment: { APP_ENV: "dev", LOG_LEVEL: "info" },
+            secretEnvironment: { DB_PASSWORD: pulumi.secret(PASSWORD) },
+        });
+        await valueOf(service.version);
+        await settle();
+    });
+    after(() => fs.rmSync(path.dirname(binaryPath), { recursive: true, force: true }));
+
+    it("registers the staging folder, the uploads, the uninstaller and the release", () => {
+        assert.deepStrictEqual(recorded.resources.map((r) => `${r.type} ${r.name}`).sort(), [
+            "command:remote:Command app-release",
+            "command:remote:Command app-staging",
+            "command:remote:Command app-uninstall",
+            "command:remote:CopyToRemote app-binary",
+            "command:remote:CopyToRemote app-install-script",
+            "command:remote:CopyToRemote app-service-unit",
+            "command:remote:CopyToRemote app-socket-unit",
+            "command:remote:CopyToRemote app-uninstall-script",
+            "gindeploy:host:SystemdService app",
+        ]);
+    });
+
+    it("uploads the binary under its digest and the real install script file", () => {
+        const binary = named("app-binary").inputs;
+        assert.strictEqual(binary.remotePath, `/var/lib/gin-deploy/systemd/gin-app/staging/gin-app-${sha.slice(0, 12)}`);
+        assert.strictEqual(binary.source.path, binaryPath);
+        assert.deepStrictEqual(binary.triggers, [sha]);
+        assert.match(named("app-install-script").inputs.source.path, /host-scripts\/install-release\.sh$/);
+    });
+
+    it("runs install-release.sh with the env file on stdin, as a secret, never on the command line", () => {
+        const release = named("app-release");
+        assert.match(release.inputs.create, /^'bash' '\/var\/lib\/gin-deploy\/systemd\/gin-app\/staging\/install-release\.sh' .*'--version' 'v1\.2\.3' .*'--env-stdin'/);
+        assert.match(release.inputs.stdin, /^APP_ENV="dev"\nLOG_LEVEL="info"\nDB_PASSWORD="pw-unit-7f3e"\n$/);
+        assert.ok(release.secretPaths.includes("stdin"), `stdin is not secret: ${release.secretPaths}`);
+        assert.deepStrictEqual(holding(release.inputs, PASSWORD), ["stdin"]);
+        assert.strictEqual(release.inputs.environment, undefined);
+    });
+
+    it("keeps the password out of every other resource", () => {
+        const elsewhere = recorded.resources.filter((r) => r.name !== "app-release").flatMap((r) => holding(r.inputs, PASSWORD).map((p) => `${r.name} ${p}`));
+        assert.deepStrictEqual(elsewhere, []);
+    });
+
+    it("triggers the release on content hashes, the env file's hash kept secret", () => {
+        const release = named("app-release");
+        const triggers: unknown[] = release.inputs.triggers;
+        assert.strictEqual(triggers[0], sha);
+        assert.strictEqual(triggers[1], "v1.2.3");
+        assert.ok(triggers.slice(2, 6).every((t) => typeof t === "string" && /^[0-9a-f]{64}$/.test(t)), JSON.stringify(triggers));
+        assert.ok(release.secretPaths.includes("triggers[5]"), `the env hash is not secret: ${release.secretPaths}`);
+        assert.strictEqual(triggers[6], false);
+    });
+
+    it("logs only stderr and does not feed earlier output back into the environment", () => {
+        const release = named("app-release").inputs;
+        assert.strictEqual(release.logging, "stderr");
+        assert.strictEqual(release.addPreviousOutputInEnv, false);
+    });
+
+    it("uninstalls on delete from a command that nothing ever replaces", () => {
+        const uninstall = named("app-uninstall").inputs;
+        assert.match(uninstall.delete, /uninstall\.sh' --service 'gin-app'/);
+        assert.strictEqual(uninstall.triggers, undefined);
+        assert.strictEqual(named("app-release").inputs.delete, undefined);
+    });
+
+    it("exposes serviceName, unitName and version", async () => {
+        assert.strictEqual(await valueOf(service.serviceName), "gin-app");
+        assert.strictEqual(await valueOf(service.unitName), "gin-app.service");
+        assert.strictEqual(await valueOf(service.version), "v1.2.3");
+    });
+
+    it("refuses a service name that cannot name a unit", () => {
+        assert.throws(() => new SystemdService("bad", {
+            connection: { host: "127.0.0.1" }, binaryPath, binarySha256: sha, version: "v1", port: 8080,
+            environment: {}, secretEnvironment: {}, serviceName: "Gin App",
+        }), /serviceName "Gin App"/);
+    });
+});
