@@ -315,6 +315,13 @@ describe("config: Pulumi.yaml's schema matches config.ts", () => {
         }
     });
 
+    it("is documented key by key in README.md's config table", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("## Config keys"), readme.indexOf("## Outputs"));
+        const documented = [...section.matchAll(/^\| `([A-Za-z:]+)` \|/gm)].map((m) => m[1]).filter((k) => !k.includes(":"));
+        assert.deepStrictEqual(documented.sort(), Object.keys(project.config).sort());
+    });
+
     for (const stack of ["dev", "prod"]) {
         it(`keeps Pulumi.${stack}.yaml to known keys, and it parses once the per-user values are added`, () => {
             const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
