@@ -22,6 +22,8 @@ export interface GoBuildRequest {
     cgoEnabled: boolean;
     /** The Go command; "go" from PATH by default. */
     goCommand?: string;
+    /** Cache entries kept (the most recently used); default 10. */
+    keepEntries?: number;
 }
 
 export interface GoBuildResult {
@@ -130,6 +132,8 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
     const binaryPath = path.join(entryDir, request.binaryName);
 
     if (fs.existsSync(binaryPath)) {
+        const now = new Date();
+        fs.utimesSync(entryDir, now, now); // used: keep it over older entries
         return { path: binaryPath, sha256: sha256Of(verifyBinary(binaryPath, absolute)), cached: true, cacheKey };
     }
 
@@ -171,5 +175,17 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
     } finally {
         fs.rmSync(stagingDir, { recursive: true, force: true });
     }
+    pruneCache(path.dirname(entryDir), request.keepEntries ?? 10);
     return { path: binaryPath, sha256: sha256Of(verifyBinary(binaryPath, absolute)), cached: false, cacheKey };
+}
+
+/** Removes all but the `keep` most recently used entries, so the cache does not grow without end. */
+export function pruneCache(cacheDir: string, keep: number): void {
+    const entries = fs.readdirSync(cacheDir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && /^[0-9a-f]{32}$/.test(e.name))
+        .map((e) => ({ dir: path.join(cacheDir, e.name), used: fs.statSync(path.join(cacheDir, e.name)).mtimeMs }))
+        .sort((a, b) => b.used - a.used);
+    for (const stale of entries.slice(keep)) {
+        fs.rmSync(stale.dir, { recursive: true, force: true });
+    }
 }

@@ -68,6 +68,16 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
         }
     });
 
+    it("keeps only the most recently used cache entries", () => {
+        const used = buildGoBinary(request({ stamp: { ...stamp, version: "v1" } }));
+        buildGoBinary(request({ stamp: { ...stamp, version: "v2" } }));
+        const old = new Date(Date.now() - 60_000);
+        fs.utimesSync(path.dirname(used.path), old, old);
+        buildGoBinary(request({ stamp: { ...stamp, version: "v1" } })); // a hit marks v1 as used again
+        const newest = buildGoBinary(request({ stamp: { ...stamp, version: "v3" }, keepEntries: 2 }));
+        assert.deepStrictEqual(fs.readdirSync(cacheDir).sort(), [path.basename(path.dirname(used.path)), newest.cacheKey].sort());
+    });
+
     it("keys the cache by go.mod, go.sum and non-test Go files only", () => {
         const moduleDir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-module-"));
         try {
