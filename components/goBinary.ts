@@ -1,7 +1,10 @@
 // gindeploy:build:GoBinary — cross-compiles a Go module on the machine running Pulumi (S5-S8, S14):
 // CGO_ENABLED=0 by default, -trimpath, version/commit/date stamped with -ldflags, for GOOS/GOARCH.
 // The build runs while the program runs, so a compile error stops `pulumi preview`/`up` with the
-// compiler's output before any remote step. Unchanged sources reuse the cached artifact.
+// compiler's output before any remote step. With plain goarch/version/commit/date it runs in the
+// constructor (create GoBinary first and nothing else is registered yet); with Outputs it runs as
+// soon as they are known and its failure fails the update. Unchanged sources reuse the cached
+// artifact.
 
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
