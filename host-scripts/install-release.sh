@@ -284,8 +284,9 @@ main() {
   exec 9>"$state_dir/lock"
   flock -w 120 9 || die "another release of $service is still running on this host (lock $state_dir/lock)"
 
+  new_env=""
+  trap 'rm -f "${new_env:-}" "$current_link.next"' EXIT
   stage_env_file
-  trap 'rm -f "$new_env" "$current_link.next"' EXIT
   stage_binary
 
   if release_is_unchanged; then

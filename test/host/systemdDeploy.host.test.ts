@@ -11,6 +11,7 @@ import * as http from "http";
 import * as path from "path";
 
 import { renderEnvFile } from "../../components/renderers/envFile";
+import { installReleaseCommand } from "../../components/renderers/releaseCommands";
 import { renderServiceUnit } from "../../components/renderers/systemdUnit";
 import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
 import { LoadResult, startLoad } from "./loadGenerator";
@@ -321,6 +322,24 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         assert.strictEqual(await session.run("cat /var/log/ufw-stub.log"),
             "allow 8080/tcp comment gin-app\ndelete allow 8080/tcp\nallow 8080/tcp comment gin-app\n");
         assert.strictEqual(await mainPid(), pid, "a firewall change alone restarted the service");
+    });
+
+    it("takes the env file from an uploaded 0600 file too, and refuses one others can read", async () => {
+        const line = installReleaseCommand({ serviceName: "gin-app", version: "host-suite-2", binarySha256: v2.sha256, port: APP_PORT_IN_HOST, hostFirewall: true })
+            .replace("'--env-stdin'", "'--env-file' '/root/upload.env'");
+        const envFile = renderEnvFile(environment, secretEnvironment);
+        await session.run("umask 022 && cat > /root/upload.env", envFile);
+        const refused = await session.exec(line);
+        scriptOutputs.push(refused.stdout, refused.stderr);
+        assert.strictEqual(refused.code, 2);
+        assert.match(refused.stderr, /--env-file '\/root\/upload\.env' must be mode 0600/);
+        assert.strictEqual((await session.run("ls -A /etc/gin-app")).trim(), "gin-app.env", "a refused release left files behind");
+        await session.run("chmod 0600 /root/upload.env");
+        const accepted = await session.exec(line);
+        scriptOutputs.push(accepted.stdout, accepted.stderr);
+        assert.strictEqual(accepted.code, 0, accepted.stderr);
+        assert.match(accepted.stdout, /^unchanged: /m, "the same content from a file is the same release");
+        assert.strictEqual((await session.exec("test -e /root/upload.env")).code, 1, "the uploaded env file was left behind");
     });
 
     it("keeps the env file 0600 root and the secret out of ps, the units, the journal and the script output", async () => {
