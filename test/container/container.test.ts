@@ -281,6 +281,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
     figures.requestsSent = seen.sent;
     figures.lostDuringRelease = seen.lost;
     figures.releaseSeconds = Number(seen.actionSeconds.toFixed(2));
+    figures.maxLatencyMsDuringRelease = seen.maxLatencyMs;
     assert.ok(seen.sent >= 200, `the load sent only ${seen.sent} requests: too few to judge`);
     assert.strictEqual(seen.lost, 0, `lost ${seen.lost} of ${seen.sent}: ${seen.failures.join("; ")}`);
   });
@@ -295,7 +296,8 @@ describe("container mode on the local host (real image, registry, systemd host)"
     });
     figures.lostNaive = seen.lost;
     figures.requestsSentNaive = seen.sent;
-    console.log(`      naive stop-then-start: lost ${seen.lost} of ${seen.sent} (${seen.failures.slice(0, 3).join("; ")})`);
+    figures.maxLatencyMsNaive = seen.maxLatencyMs;
+    console.log(`      naive stop-then-start: lost ${seen.lost} of ${seen.sent}, longest wait ${seen.maxLatencyMs} ms (${seen.failures.slice(0, 3).join("; ")})`);
     assert.strictEqual(await servedVersion(), V1);
     // Back to what ContainerService last released, the product's way.
     hostRun(cmds(refs[V2], V2, "switch").release);

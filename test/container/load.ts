@@ -1,7 +1,8 @@
 // A bounded loopback load: `concurrency` workers send GET requests one after another, each on a
 // new connection (no keep-alive, so every request opens, is answered and closes on its own), until
 // stop() is called, `maxRequests` were sent, or `maxSeconds` passed. A request is lost when it gets
-// no 200: refused, reset, timed out or an error status.
+// no 200: refused, reset, timed out or an error status. The load is closed-loop: a worker stuck on
+// one request sends no other, so a stall shows as few lost requests and a long maxLatencyMs.
 import * as http from "http";
 
 export interface LoadOptions {
@@ -19,6 +20,8 @@ export interface LoadResult {
   /** The first few failures, for the test's message. */
   failures: string[];
   seconds: number;
+  /** The longest any request waited, answered or not: how long the service stalled. */
+  maxLatencyMs: number;
 }
 
 export interface RunningLoad {
@@ -55,10 +58,13 @@ export function startLoad(opts: LoadOptions): RunningLoad {
   let ok = 0;
   const failures: string[] = [];
   let lost = 0;
+  let maxLatencyMs = 0;
   const worker = async () => {
     while (!stopping && sent < opts.maxRequests && Date.now() - started < opts.maxSeconds * 1000) {
       sent++;
+      const t = Date.now();
       const failure = await once(opts.url, opts.timeoutMs ?? 5000);
+      maxLatencyMs = Math.max(maxLatencyMs, Date.now() - t);
       if (failure === undefined) ok++;
       else {
         lost++;
@@ -67,7 +73,7 @@ export function startLoad(opts: LoadOptions): RunningLoad {
     }
   };
   const done = Promise.all(Array.from({ length: opts.concurrency }, worker)).then(
-    (): LoadResult => ({ sent, ok, lost, failures, seconds: (Date.now() - started) / 1000 }),
+    (): LoadResult => ({ sent, ok, lost, failures, seconds: (Date.now() - started) / 1000, maxLatencyMs }),
   );
   return {
     done,
