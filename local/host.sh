@@ -175,6 +175,11 @@ start() {
     if [[ -z "$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")" ]]; then
       die "a container named $host_name exists and was not made by local/host.sh; pick another GIN_DEPLOY_HOST_NAME"
     fi
+    local published
+    published=$(docker inspect -f '{{range $port, $to := .HostConfig.PortBindings}}{{$port}}={{(index $to 0).HostIp}}:{{(index $to 0).HostPort}} {{end}}' "$host_name")
+    if [[ "$published" != "22/tcp=127.0.0.1:$ssh_port 8080/tcp=127.0.0.1:$app_port " ]]; then
+      die "$host_name publishes '$published', not SSH 127.0.0.1:$ssh_port and app 127.0.0.1:$app_port; to change ports run: GIN_DEPLOY_HOST_NAME=$host_name bash local/host.sh stop (it removes the host), then start again"
+    fi
     if [[ "$current_image" != "$tag" ]]; then
       log "$host_name runs $current_image; the recipe is now $tag: recreating it"
       docker rm -f "$host_name" >/dev/null
