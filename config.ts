@@ -320,13 +320,15 @@ export function parseConfig(raw: RawConfig, stackName: string): Readonly<StackCo
     };
     const secret = (key: (typeof SECRET_KEYS)[number], what: string): pulumi.Output<string> => {
         const value = raw.values[key];
-        const fix = `Fix: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} <${what}>` +
-            (key === "sshPrivateKey" ? ` (or: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} < ~/.ssh/id_ed25519)` : "");
+        // Never suggest the value on the command line (shell history): pulumi prompts, or reads stdin.
+        const fix = key === "sshPrivateKey"
+            ? `Fix: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} < ~/.ssh/id_ed25519`
+            : `Fix: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} (it prompts for the ${what})`;
         if (value === undefined || value === "") {
             refuse(key, `is not set. ${fix}`);
         } else if (!secretKeys.has(key)) {
             // Never echo the value: it is a password or a key, sitting in plaintext in the stack file.
-            refuse(key, `is stored in plaintext (${value.length} characters, not shown); it must be a Pulumi secret. ` +
+            refuse(key, `is stored in plaintext (${value.length} character${value.length === 1 ? "" : "s"}, not shown); it must be a Pulumi secret. ` +
                 `Fix: pulumi config rm ${CONFIG_NAMESPACE}:${key} && ${fix.slice(5)}`);
         } else if (key === "dbPassword" && CONTROL_CHARACTERS.test(value)) {
             refuse(key, `(secret, not shown) contains a control character (newline?), which an env file cannot hold. ${fix}`);
