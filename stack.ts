@@ -139,6 +139,8 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
         outputs.serviceName = service.serviceName;
     } else {
         const registry: pulumi.Input<ImageRegistry> = ecr ? ecr.registry : options.imageRegistry ?? LOCAL_REGISTRY;
+        // The host logs in only where there are credentials (ECR); the local registry is open.
+        const hostLogin = ecr ? ecr.registry : options.imageRegistry?.username ? options.imageRegistry : undefined;
         const image = new AppImage(NAME, {
             context: appDir,
             platform: `linux/${target.arch}`,
@@ -156,7 +158,7 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
             port: cfg.appPort,
             environment,
             secretEnvironment,
-            registry,
+            registry: hostLogin,
             slotPorts,
             stopTimeoutSeconds: CONTAINER_STOP_TIMEOUT_SECONDS,
         });

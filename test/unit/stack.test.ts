@@ -226,6 +226,8 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             assert.deepStrictEqual(exposures(prod.resources, "ecr-token"), []);
             assert.ok(pathsHolding(named(prod.resources, "gin-app-image").inputs, "ecr-token").length > 0,
                 "the registry password never reached the image push");
+            assert.ok(pathsHolding(named(prod.resources, "gin-app-login").inputs, "ecr-token").length > 0,
+                "the host never logged in to ECR");
         });
 
         it("exports the image pinned by digest, and no service name", async () => {
@@ -253,6 +255,7 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             assert.strictEqual(image.inputs.build.platform, "linux/amd64");
             assert.strictEqual(image.inputs.registry.server, "127.0.0.1:5000");
             assert.match(String(local.outputs.imageRef), /^127\.0\.0\.1:5000\/gin-app@sha256:/);
+            assert.ok(!local.resources.some((r) => r.name === "gin-app-login"), "a docker login for the open local registry");
         });
     });
 
