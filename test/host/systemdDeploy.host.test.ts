@@ -311,6 +311,16 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         assert.strictEqual((await session.run("systemctl is-active gin-app.socket gin-app.service")).trim(), "active\nactive");
     });
 
+    it("moves to another port when the port changes, and back", async () => {
+        await mustDeploy(release(v2, { port: 8081 }));
+        assert.match(await session.run("ss -Htln"), /0\.0\.0\.0:8081\b/);
+        assert.doesNotMatch(await session.run("ss -Htln"), /:8080\b/, "the old port is still open");
+        assert.match(await session.run("curl -fsS http://127.0.0.1:8081/version"), /"version":"host-suite-2"/);
+        await mustDeploy(release(v2, { port: APP_PORT_IN_HOST }));
+        assert.strictEqual(await servedVersion(), "host-suite-2");
+        assert.doesNotMatch(await session.run("ss -Htln"), /:8081\b/);
+    });
+
     it("opens the port in ufw when hostFirewall is on and closes it when off (ufw stubbed: the host has none)", async () => {
         // The stub records what the script asks of ufw; a real ufw needs netfilter in the container.
         await session.upload("#!/bin/sh\necho \"$*\" >> /var/log/ufw-stub.log\n", "/usr/local/sbin/ufw");
