@@ -365,6 +365,12 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
             assert.strictEqual(res.stdout.trim(), "0", `the secret appears in ${where}`);
         };
         await count("ps", "ps -eo args --no-headers");
+        // And while a release runs: sample every process's arguments throughout one.
+        const sampler = session.exec(`m=$(mktemp -p /run); cat > "$m"; end=$((SECONDS + 6)); ` +
+            `while [ $SECONDS -lt $end ]; do ps -eo args --no-headers; done | grep -cFf "$m"; rm -f "$m"`, marker);
+        await sleep(500);
+        await mustDeploy(release(v1));
+        assert.strictEqual((await sampler).stdout.trim(), "0", "the secret appears in ps during a release");
         await count("the units", "cat /etc/systemd/system/gin-app.service /etc/systemd/system/gin-app.socket; systemctl cat gin-app.service gin-app.socket");
         await count("the journal", "journalctl --no-pager -o cat");
         const files = await session.exec(`m=$(mktemp -p /run); cat > "$m"; grep -rlFf "$m" --exclude=gin-app.env /opt /etc /var/lib/gin-deploy /tmp /root 2>/dev/null; rm -f "$m"`, marker);
