@@ -99,6 +99,17 @@ debian_mirror() {
   echo "${found:-http://deb.debian.org/debian}"
 }
 
+# Images of earlier recipes that no container uses any more.
+remove_stale_images() {
+  local keep=$1 image
+  for image in $(docker images --format '{{.Repository}}:{{.Tag}}' gin-deploy-host); do
+    [[ "$image" == "$keep" ]] && continue
+    [[ -z "$(docker ps -aq --filter "ancestor=$image")" ]] || continue
+    docker rmi "$image" >/dev/null 2>&1 && log "removed the stale image $image"
+  done
+  return 0
+}
+
 ensure_image() {
   local tag
   tag=$(image_tag)
@@ -109,6 +120,7 @@ ensure_image() {
     if ! docker image inspect "$tag" >/dev/null 2>&1; then
       log "building $tag (recipe changed or first run; about a minute)"
       bash "$recipe_dir/build.sh" "$tag" "$(debian_mirror)"
+      remove_stale_images "$tag"
     fi
   ) 9>"$lock_dir/gin-deploy-host-image.lock"
   echo "$tag"
