@@ -20,6 +20,7 @@ import (
 
 	"github.com/gin-deploy/app/internal/config"
 	"github.com/gin-deploy/app/internal/healthcheck"
+	"github.com/gin-deploy/app/internal/logsink"
 	"github.com/gin-deploy/app/internal/server"
 	appversion "github.com/gin-deploy/app/internal/version"
 )
@@ -57,7 +58,10 @@ func run(args []string) int {
 		}
 		return 2
 	}
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// Lines gather in the sink and reach stdout in batches under load; Close flushes the rest.
+	sink := logsink.New(os.Stdout)
+	defer sink.Close()
+	logger := slog.New(slog.NewJSONHandler(sink, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(logger)
 	gin.SetMode(cfg.GinMode)
 	// Gin's own debug output would break the one-JSON-object-per-line stdout.

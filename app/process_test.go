@@ -502,13 +502,13 @@ func TestServesOnTheSocketSystemdPassesAndNotifiesReadiness(t *testing.T) {
 	if code, body := getBody(t, base+"/version"); code != 200 || !strings.Contains(body, stampVersion) {
 		t.Errorf("GET /version on the passed socket = %d %s", code, body)
 	}
-	if !strings.Contains(p.out.String(), `"socketActivated":true`) {
-		t.Errorf("want the start-up line to say it was socket activated:\n%s", p.out)
-	}
 	p.signal(t, syscall.SIGTERM)
 	expectNotify(t, msgs, "STOPPING=1")
 	if code := p.wait(t, 5*time.Second); code != 0 {
 		t.Errorf("exit code %d, want 0", code)
+	}
+	if !strings.Contains(p.out.String(), `"socketActivated":true`) {
+		t.Errorf("want the start-up line to say it was socket activated:\n%s", p.out)
 	}
 }
 

@@ -2,9 +2,9 @@ package server
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gin-deploy/app/internal/version"
@@ -14,6 +14,18 @@ import (
 type requestMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// series caches the children per label set, sparing a label hash per request.
+	series sync.Map // seriesKey -> *seriesPair
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type seriesPair struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 func newRequestMetrics(reg prometheus.Registerer) *requestMetrics {
@@ -33,14 +45,20 @@ func newRequestMetrics(reg prometheus.Registerer) *requestMetrics {
 	return m
 }
 
-func (m *requestMetrics) middleware() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		start := time.Now()
-		c.Next()
-		values := []string{c.Request.Method, route(c), strconv.Itoa(c.Writer.Status())}
-		m.requests.WithLabelValues(values...).Inc()
-		m.duration.WithLabelValues(values...).Observe(time.Since(start).Seconds())
+// record counts one request and its latency.
+func (m *requestMetrics) record(method, route string, status int, elapsed time.Duration) {
+	key := seriesKey{method, route, status}
+	pair, ok := m.series.Load(key)
+	if !ok {
+		values := []string{method, route, strconv.Itoa(status)}
+		pair, _ = m.series.LoadOrStore(key, &seriesPair{
+			requests: m.requests.WithLabelValues(values...),
+			duration: m.duration.WithLabelValues(values...),
+		})
 	}
+	p := pair.(*seriesPair)
+	p.requests.Inc()
+	p.duration.Observe(elapsed.Seconds())
 }
 
 // buildInfoGauge exposes the running version as labels, the usual Prometheus idiom.

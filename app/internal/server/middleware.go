@@ -5,30 +5,42 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 )
 
-// RequestIDHeader carries the request id in both directions.
-const RequestIDHeader = "X-Request-ID"
-
-const requestIDKey = "requestID"
+// RequestIDHeader carries the request id in both directions (canonical form, so the header
+// maps can be indexed directly).
+const RequestIDHeader = "X-Request-Id"
 
 // An incoming id is kept only if it is short and plain, so a client cannot inject into logs.
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 
-// requestID keeps a sane incoming X-Request-ID or makes a random one, and echoes it back.
+// requestID keeps a sane incoming X-Request-ID or makes one, and echoes it back. A made id is
+// a random per-process prefix and a counter: unique without a random read per request.
 func requestID() gin.HandlerFunc {
+	prefix := rand.Text()[:12] + "-"
+	var counter atomic.Uint64
 	return func(c *gin.Context) {
 		id := c.GetHeader(RequestIDHeader)
-		if !validRequestID.MatchString(id) {
-			id = rand.Text()
+		if id == "" || !validRequestID.MatchString(id) {
+			id = prefix + strconv.FormatUint(counter.Add(1), 10)
 		}
-		c.Set(requestIDKey, id)
-		c.Header(RequestIDHeader, id)
+		// Kept in the response header only: the log reads it back from there.
+		c.Writer.Header()[RequestIDHeader] = []string{id}
 		c.Next()
 	}
+}
+
+// requestIDOf is the id requestID chose for this request.
+func requestIDOf(c *gin.Context) string {
+	if v := c.Writer.Header()[RequestIDHeader]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // route is the matched route pattern, never the raw path, so logs and metrics stay bounded.
@@ -39,12 +51,17 @@ func route(c *gin.Context) string {
 	return "unmatched"
 }
 
-// accessLog writes one JSON line per request: 5xx at error level, everything else at info.
-func accessLog(logger *slog.Logger) gin.HandlerFunc {
+// observe times each request once and reports it twice: one JSON log line (5xx at error
+// level, everything else at info) and the Prometheus series of its method, route and status.
+func observe(logger *slog.Logger, metrics *requestMetrics) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		elapsed := time.Since(start)
 		status := c.Writer.Status()
+		route := route(c)
+		metrics.record(c.Request.Method, route, status, elapsed)
+
 		level := slog.LevelInfo
 		if status >= http.StatusInternalServerError {
 			level = slog.LevelError
@@ -55,12 +72,12 @@ func accessLog(logger *slog.Logger) gin.HandlerFunc {
 		}
 		logger.LogAttrs(ctx, level, "request",
 			slog.String("method", c.Request.Method),
-			slog.String("route", route(c)),
+			slog.String("route", route),
 			slog.String("path", c.Request.URL.Path),
 			slog.Int("status", status),
-			slog.Float64("latencyMs", float64(time.Since(start).Microseconds())/1000),
+			slog.Float64("latencyMs", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", c.Writer.Size()),
-			slog.String("requestId", c.GetString(requestIDKey)),
+			slog.String("requestId", requestIDOf(c)),
 			slog.String("remoteAddr", c.Request.RemoteAddr),
 		)
 	}
@@ -72,7 +89,7 @@ func recovery(logger *slog.Logger) gin.HandlerFunc {
 		logger.LogAttrs(c.Request.Context(), slog.LevelError, "panic",
 			slog.Any("error", err),
 			slog.String("route", route(c)),
-			slog.String("requestId", c.GetString(requestIDKey)),
+			slog.String("requestId", requestIDOf(c)),
 		)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 	})

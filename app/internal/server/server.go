@@ -47,7 +47,7 @@ func New(info version.Info, logger *slog.Logger) *Server {
 	metrics := newRequestMetrics(registry)
 
 	e := s.engine
-	e.Use(requestID(), accessLog(logger), metrics.middleware(), recovery(logger))
+	e.Use(requestID(), observe(logger, metrics), recovery(logger))
 	e.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, gin.H{"error": "not found", "path": c.Request.URL.Path})
 	})

@@ -1,0 +1,20 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// BenchmarkRoot measures the router's own cost per GET / (middleware, logging, metrics),
+// without the network: go test -run=^$ -bench=Root ./internal/server
+func BenchmarkRoot(b *testing.B) {
+	s := New(testInfo, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Handler().ServeHTTP(httptest.NewRecorder(), req)
+	}
+}
