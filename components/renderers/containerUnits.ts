@@ -103,6 +103,30 @@ const PROXY_SANDBOX = [
   "UMask=0077",
 ];
 
+/** Hardening of the unit that runs the Docker client (which reads its config under /root). */
+const CLIENT_SANDBOX = [
+  "NoNewPrivileges=yes",
+  "ProtectSystem=strict",
+  "ProtectHome=read-only",
+  "PrivateTmp=yes",
+  "PrivateDevices=yes",
+  "ProtectKernelTunables=yes",
+  "ProtectKernelModules=yes",
+  "ProtectKernelLogs=yes",
+  "ProtectControlGroups=yes",
+  "ProtectClock=yes",
+  "ProtectHostname=yes",
+  "RestrictNamespaces=yes",
+  "RestrictRealtime=yes",
+  "RestrictSUIDSGID=yes",
+  "LockPersonality=yes",
+  "MemoryDenyWriteExecute=yes",
+  "CapabilityBoundingSet=",
+  "RestrictAddressFamilies=AF_UNIX",
+  "SystemCallArchitectures=native",
+  "SystemCallFilter=@system-service",
+];
+
 const PROXYD = "/lib/systemd/systemd-socket-proxyd";
 
 export function renderContainerUnits(s: ContainerUnitSettings): RenderedFile[] {
@@ -199,6 +223,9 @@ ExecStop=docker stop --time ${s.stopTimeoutSeconds} ${n}-%i
 TimeoutStopSec=${s.stopTimeoutSeconds + 15}
 Restart=always
 RestartSec=1
+# The Docker client only talks to the engine's socket. Its sandbox limits the client; the engine
+# socket itself is root-equivalent, so the app's confinement is the container's own (see ExecStart).
+${CLIENT_SANDBOX.join("\n")}
 
 [Install]
 WantedBy=multi-user.target

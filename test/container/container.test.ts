@@ -164,7 +164,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
     run("hadolint", ["app/Dockerfile"]);
   });
 
-  it("the container units pass systemd-analyze verify", function () {
+  it("the container units pass systemd-analyze verify, and their services score at most 2.0 on systemd-analyze security", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-units-"));
     try {
       const units = renderContainerUnits({ serviceName: SERVICE, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 });
@@ -174,6 +174,11 @@ describe("container mode on the local host (real image, registry, systemd host)"
         return file;
       });
       run("systemd-analyze", ["verify", ...files]);
+      for (const file of files.filter((f) => f.endsWith(".service"))) {
+        const out = run("systemd-analyze", ["security", "--offline=true", "--no-pager", file]);
+        const score = Number(/Overall exposure level for \S+: ([0-9.]+)/.exec(out)?.[1]);
+        assert.ok(score <= 2.0, `${path.basename(file)} scores ${score}`);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
