@@ -219,7 +219,7 @@ ExecStart=docker run --rm --name ${n}-%i \\
   --log-opt max-size=10m --log-opt max-file=3 \\
   --label io.gin-deploy.service=${n} --label io.gin-deploy.slot=%i \\
   \${IMAGE}
-ExecStop=docker stop --time ${s.stopTimeoutSeconds} ${n}-%i
+ExecStop=docker stop -t ${s.stopTimeoutSeconds} ${n}-%i
 TimeoutStopSec=${s.stopTimeoutSeconds + 15}
 Restart=always
 RestartSec=1

@@ -88,3 +88,22 @@ describe("AppImage (gindeploy:image:AppImage)", () => {
     assert.ok(!img.secretPaths.includes("imageName"), "the image name is not a secret");
   });
 });
+
+describe("EcrRegistry (gindeploy:image:EcrRegistry)", () => {
+  it("scans on push, keeps the last N images, and hands out the token's password as a secret", async () => {
+    useStack("prod");
+    const { EcrRegistry } = await import("../../components");
+    const ecr = new EcrRegistry("web", { keepImages: 7 });
+    const registry = await valueOf(ecr.registry);
+    assert.strictEqual(registry.server, "123456789012.dkr.ecr.eu-central-1.amazonaws.com");
+    assert.strictEqual(registry.repository, "123456789012.dkr.ecr.eu-central-1.amazonaws.com/gin-app");
+    assert.strictEqual(registry.username, "AWS");
+    assert.ok(await pulumi.isSecret(ecr.registry), "the registry output holds the password: it must be secret");
+    await settle();
+    const [repo] = resourcesOfType("aws:ecr/repository:Repository");
+    assert.deepStrictEqual(repo.inputs.imageScanningConfiguration, { scanOnPush: true });
+    const [policy] = resourcesOfType("aws:ecr/lifecyclePolicy:LifecyclePolicy");
+    assert.strictEqual(JSON.parse(policy.inputs.policy).rules[0].selection.countNumber, 7);
+    assert.ok(recorded.calls.some((c) => c.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"));
+  });
+});
