@@ -1,7 +1,8 @@
 // Container mode for real, on this machine: the image from app/Dockerfile built with the stand-in
 // base images, pushed to the local registry and run by digest under systemd on the local host.
 //
-// AppImage and ContainerService are evaluated under Pulumi mocks and what they register is carried
+// AppImage and ContainerService (and then the local stack's whole program, deployStack(loadConfig())
+// with mode container) are evaluated under Pulumi mocks and what they register is carried
 // out for real by the contract executor: the Image with docker against 127.0.0.1:5000, the
 // commands over SSH on the host (gd-container, 127.0.0.1:2234, app port 127.0.0.1:18134). The
 // app containers run on the machine's engine through the socket mounted into the host, in the
@@ -24,8 +25,9 @@ import { commandHandlers } from "../contract/commandHandlers";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
 import { ContractExecutor, Step } from "../contract/executor";
 import { evaluateProgram, RecordedResource } from "../contract/programRecorder";
+import { settingsForHost } from "../../scripts/localStackConfig";
 import {
-  CONTAINER_HOST, connectionFor, containerHost, ensureRegistry, hostRun, installTools, REGISTRY, registryRunning, run,
+  CONTAINER_HOST, connectionFor, containerHost, ensureRegistry, hostRun, installTools, REGISTRY, registryRunning, registryStartedHere, run,
   standInImages, stopContainerHost, stopRegistryIfStartedHere, writeReport,
 } from "./harness";
 import { LoadResult, startLoad } from "./load";
@@ -345,14 +347,62 @@ describe("container mode on the local host (real image, registry, systemd host)"
     assert.strictEqual(await servedVersion(), V2);
   });
 
-  it("destroy leaves no container, unit or env file on the host, and no registry it started", async function () {
-    await serviceExec.destroy();
-    deployed = false;
+  function assertHostClean(): void {
     assert.strictEqual(hostRun(`docker ps -a --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`), "");
     assert.strictEqual(hostRun(`ls /etc/systemd/system | grep -c '^${SERVICE}' || true`), "0");
     assert.strictEqual(hostRun(`systemctl list-units --all --plain --no-legend '${SERVICE}*' | wc -l`), "0");
     assert.strictEqual(hostRun(`test -e /etc/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
     assert.strictEqual(hostRun(`test -e /var/lib/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
-    if (stopRegistryIfStartedHere()) assert.strictEqual(registryRunning(), false, "the registry this suite started still runs");
+  }
+
+  it("destroy leaves no container, unit or env file on the host", async function () {
+    await serviceExec.destroy();
+    deployed = false;
+    assertHostClean();
+  });
+
+  it("the local stack's own program in container mode builds, pushes, deploys by digest and destroys on the host", async function () {
+    // Loaded here: the program reads its config when it runs.
+    const { loadConfig } = await import("../../config");
+    const { deployStack } = await import("../../stack");
+    const settings = settingsForHost(containerHost(), { dbPassword: DB_PASSWORD }, { mode: "container" });
+    let digest = `sha256:${"0".repeat(64)}`;
+    const evaluate = () => evaluateProgram(
+      () => deployStack(loadConfig(), { builderImage: standIns.builderImage, runtimeImage: standIns.runtimeImage }),
+      {
+        project: "gin-deploy", stack: "local", config: settings.config, secretKeys: settings.secretKeys,
+        providerState: (type, _name, inputs) => type === "docker:index/image:Image"
+          ? { repoDigest: `${String(inputs.imageName).replace(/:[^:/]+$/, "")}@${digest}` }
+          : undefined,
+      });
+    const stackExec = new ContractExecutor({ projectDir: repoRoot });
+    for (const [type, h] of Object.entries({ ...imageHandlers, ...commandHandlers })) stackExec.handle(type, h);
+    // As the engine does: build and push first, then the digest is known to what depends on it.
+    const first = await evaluate();
+    await stackExec.apply(first.resources.filter((r) => r.type === "docker:index/image:Image"));
+    const pushed = stackExec.resources().find((r) => r.resource.type === "docker:index/image:Image")?.outputs.repoDigest as string;
+    assert.match(pushed, /^127\.0\.0\.1:5000\/gin-app@sha256:[0-9a-f]{64}$/);
+    digest = pushed.slice(pushed.indexOf("@") + 1);
+    const second = await evaluate();
+    try {
+      const steps = await stackExec.apply(second.resources);
+      assert.ok(!steps.some((st) => st.type === "docker:index/image:Image"), `the image was built again: ${describeSteps(steps)}`);
+      const out = second.result as unknown as { url: string; version: string; imageRef: string; mode: string };
+      assert.strictEqual(out.mode, "container");
+      assert.strictEqual(out.imageRef, pushed);
+      assert.strictEqual(out.url, PUBLIC_URL);
+      assert.strictEqual(await servedVersion(), out.version);
+      assert.ok(!stackExec.printed.some((l) => l.includes(DB_PASSWORD)), "a command printed the database password");
+    } finally {
+      await stackExec.destroy();
+      await docker(["image", "rm", pushed]).catch(() => undefined);
+    }
+    assertHostClean();
+  });
+
+  it("stops the registry it started", function () {
+    if (!registryStartedHere()) this.skip();
+    stopRegistryIfStartedHere();
+    assert.strictEqual(registryRunning(), false, "the registry this suite started still runs");
   });
 });

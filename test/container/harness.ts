@@ -37,18 +37,22 @@ function registryStatus(): RegistryStatus {
   return JSON.parse(run("bash", ["local/registry.sh", "status"])) as RegistryStatus;
 }
 
-let registryStartedHere = false;
+let registryStartedByThisRun = false;
 export function ensureRegistry(): void {
   if (registryStatus().running) return;
   // Builds the binary the first time (about 3 minutes cold).
   execFileSync("bash", ["local/registry.sh", "start"], { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"] });
-  registryStartedHere = true;
+  registryStartedByThisRun = true;
+}
+
+export function registryStartedHere(): boolean {
+  return registryStartedByThisRun;
 }
 
 export function stopRegistryIfStartedHere(): boolean {
-  if (registryStartedHere) {
+  if (registryStartedByThisRun) {
     run("bash", ["local/registry.sh", "stop"]);
-    registryStartedHere = false;
+    registryStartedByThisRun = false;
     return true;
   }
   return false;

@@ -124,6 +124,11 @@ export interface EvaluateOptions {
   config: Record<string, string>;
   /** Keys of `config` that are secrets. */
   secretKeys: string[];
+  /**
+   * Provider outputs to answer with besides the inputs, as the engine would from its state (e.g.
+   * the repoDigest of an image pushed in an earlier step). Default: the inputs only.
+   */
+  providerState?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 /**
@@ -164,7 +169,10 @@ export async function evaluateProgram<T>(program: () => T, opts: EvaluateOptions
           },
         });
         // State = inputs: what the provider echoes back for these resource types on create.
-        return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
+        return {
+          id: args.custom ? `${args.name}-id` : undefined,
+          state: { ...args.inputs, ...(opts.providerState?.(args.type, args.name, args.inputs) ?? {}) },
+        };
       },
       call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         throw new Error(`programRecorder: the program called ${args.token}, which has no mock here`);
