@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # npm run bench:app — requests/s of gin-app's GET / (request logging and metrics on, the JSON log
 # going to a file as stdout does in production) against a bare net/http server answering the
-# same JSON, loaded by wrk with the same settings, in alternating rounds; plus the stripped
-# release binary sizes for linux/amd64 and linux/arm64. Figures go to reports/app-bench.json.
+# same JSON, loaded by wrk with the same settings, in alternating rounds (with gin-app without
+# request lines as a third server, to show what logging costs); plus the stripped release binary
+# sizes for linux/amd64 and linux/arm64. Figures go to reports/app-bench.json.
 #
-# Settings (environment): BENCH_DURATION (seconds a round, default 6), BENCH_ROUNDS (default 5),
-# BENCH_CONNECTIONS (default 32), BENCH_THREADS (default 1).
+# Settings (environment): BENCH_DURATION (seconds a server is loaded each round, default 4),
+# BENCH_ROUNDS (default 9), BENCH_CONNECTIONS (default 32), BENCH_THREADS (wrk threads, default 1).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 app_dir="$repo_root/app"
 report="$repo_root/reports/app-bench.json"
 go_bin="${GO:-/usr/local/go/bin/go}"
-duration="${BENCH_DURATION:-6}"
-rounds="${BENCH_ROUNDS:-5}"
+duration="${BENCH_DURATION:-4}"
+rounds="${BENCH_ROUNDS:-9}"
 connections="${BENCH_CONNECTIONS:-32}"
 threads="${BENCH_THREADS:-1}"
 target_ratio="0.85"
@@ -63,21 +64,30 @@ wait_up() {
   die "no answer from $url"
 }
 
-gin_port="$(free_port)"
-HOST=127.0.0.1 PORT="$gin_port" APP_ENV=production LOG_LEVEL=info "$work/gin-app" >"$work/gin-app.log" 2>&1 &
-gin_pid="$!"
-pids+=("$gin_pid")
-bare_port="$(free_port)"
-"$work/barehttp" -addr "127.0.0.1:$bare_port" >"$work/barehttp.log" 2>&1 &
-bare_pid="$!"
-pids+=("$bare_pid")
-gin_url="http://127.0.0.1:$gin_port/"
-bare_url="http://127.0.0.1:$bare_port/"
-wait_up "$gin_url"
-wait_up "$bare_url"
+# The servers under load, in the order each round visits them:
+#   gin-app         the release binary as production runs it: one JSON request line per request
+#   gin-app-quiet   the same binary with LOG_LEVEL=warn (no request lines), to show what logging costs
+#   bare            the net/http baseline
+names=(gin-app gin-app-quiet bare)
+declare -A server_url server_pid
+start_server() {
+  local name="$1" port
+  port="$(free_port)"
+  case "$name" in
+    gin-app) HOST=127.0.0.1 PORT="$port" APP_ENV=production LOG_LEVEL=info "$work/gin-app" >"$work/$name.log" 2>&1 & ;;
+    gin-app-quiet) HOST=127.0.0.1 PORT="$port" APP_ENV=production LOG_LEVEL=warn "$work/gin-app" >"$work/$name.log" 2>&1 & ;;
+    bare) "$work/barehttp" -addr "127.0.0.1:$port" >"$work/$name.log" 2>&1 & ;;
+  esac
+  server_pid[$name]="$!"
+  pids+=("$!")
+  server_url[$name]="http://127.0.0.1:$port/"
+}
+for name in "${names[@]}"; do start_server "$name"; done
+for name in "${names[@]}"; do wait_up "${server_url[$name]}"; done
 
-gin_body="$(python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' "$gin_url")"
-bare_body="$(python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' "$bare_url")"
+body_of() { python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' "$1"; }
+gin_body="$(body_of "${server_url[gin-app]}")"
+bare_body="$(body_of "${server_url[bare]}")"
 [[ "$gin_body" == "$bare_body" ]] || die "the two servers answer differently: gin-app $gin_body, bare $bare_body"
 
 clk_tck="$(getconf CLK_TCK)"
@@ -99,54 +109,60 @@ load() {
 }
 
 echo "bench:app: warming up" >&2
-load "$gin_url" "$gin_pid" 2 >/dev/null
-load "$bare_url" "$bare_pid" 2 >/dev/null
+for name in "${names[@]}"; do load "${server_url[$name]}" "${server_pid[$name]}" 2 >/dev/null; done
 log_lines_before="$(wc -l <"$work/gin-app.log")"
 
-gin_runs=() gin_cpu=() bare_runs=() bare_cpu=()
+# Rounds alternate between the servers, so that load coming and going on a shared machine
+# falls on all of them alike.
+runs="$work/runs.tsv"
+: >"$runs"
 for round in $(seq "$rounds"); do
-  rps="" cpu=""
-  read -r rps cpu < <(load "$gin_url" "$gin_pid" "$duration") || true
-  [[ -n "$rps" ]] || die "round $round against gin-app failed"
-  gin_runs+=("$rps") gin_cpu+=("$cpu")
-  rps="" cpu=""
-  read -r rps cpu < <(load "$bare_url" "$bare_pid" "$duration") || true
-  [[ -n "$rps" ]] || die "round $round against bare net/http failed"
-  bare_runs+=("$rps") bare_cpu+=("$cpu")
-  echo "bench:app: round $round/$rounds: gin-app ${gin_runs[-1]} req/s (${gin_cpu[-1]} µs CPU/req)," \
-    "bare net/http ${bare_runs[-1]} req/s (${bare_cpu[-1]} µs CPU/req)" >&2
+  line="bench:app: round $round/$rounds:"
+  for name in "${names[@]}"; do
+    rps="" cpu=""
+    read -r rps cpu < <(load "${server_url[$name]}" "${server_pid[$name]}" "$duration") || true
+    [[ -n "$rps" ]] || die "round $round against $name failed"
+    printf '%s\t%s\t%s\t%s\n' "$name" "$round" "$rps" "$cpu" >>"$runs"
+    line+=" $name $rps req/s ($cpu µs CPU/req);"
+  done
+  echo "$line" >&2
 done
 log_lines="$(( $(wc -l <"$work/gin-app.log") - log_lines_before ))"
 
 mkdir -p "$(dirname "$report")"
-python3 - "$report" "$target_ratio" "$log_lines" "$size_amd64" "$size_arm64" \
-  "$("$go_bin" version)" "$(nproc)" "$threads" "$connections" "$duration" \
-  "${gin_runs[*]}" "${bare_runs[*]}" "${gin_cpu[*]}" "${bare_cpu[*]}" <<'PY'
-import json, statistics, sys, datetime
-(report, target, log_lines, size_amd64, size_arm64, go_version, cpus, threads, connections, duration,
- gin_runs, bare_runs, gin_cpu_runs, bare_cpu_runs) = sys.argv[1:]
-floats = lambda text: [float(x) for x in text.split()]
-gin, bare, gin_cpu, bare_cpu = floats(gin_runs), floats(bare_runs), floats(gin_cpu_runs), floats(bare_cpu_runs)
-gin_median, bare_median = statistics.median(gin), statistics.median(bare)
-ratio = gin_median / bare_median
-# Rounds alternate, so each pair saw about the same machine; the median of the per-round
-# ratios is less disturbed by load that comes and goes than the ratio of medians.
-paired = statistics.median(g / b for g, b in zip(gin, bare))
-cpu_ratio = statistics.median(bare_cpu) / statistics.median(gin_cpu)
+python3 - "$report" "$runs" "$target_ratio" "$log_lines" "$size_amd64" "$size_arm64" \
+  "$("$go_bin" version)" "$(nproc)" "$threads" "$connections" "$duration" <<'PY'
+import csv, json, statistics, sys, datetime
+(report, runs_path, target, log_lines, size_amd64, size_arm64, go_version, cpus, threads, connections,
+ duration) = sys.argv[1:]
+rps, cpu = {}, {}
+with open(runs_path) as f:
+    for name, _round, r, c in csv.reader(f, delimiter="\t"):
+        rps.setdefault(name, []).append(float(r))
+        cpu.setdefault(name, []).append(float(c))
+med = lambda xs: statistics.median(xs)
+def server(name, **extra):
+    return {"requestsPerSecondMedian": round(med(rps[name])), "rounds": rps[name],
+            "cpuMicrosecondsPerRequestMedian": med(cpu[name]), "cpuRounds": cpu[name], **extra}
+# Each round's servers saw about the same machine, so the headline ratio is the median of the
+# per-round ratios: less disturbed by load that comes and goes than the ratio of the medians.
+paired = lambda name: med([g / b for g, b in zip(rps[name], rps["bare"])])
+ratio = paired("gin-app")
 figures = {
     "measuredAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "command": "npm run bench:app",
     "machine": {"cpus": int(cpus), "goVersion": go_version},
     "load": {"tool": "wrk", "threads": int(threads), "connections": int(connections),
-             "secondsPerRound": int(duration), "rounds": len(gin), "path": "/"},
-    "ginApp": {"requestsPerSecondMedian": round(gin_median), "rounds": gin,
-               "cpuMicrosecondsPerRequestMedian": statistics.median(gin_cpu), "cpuRounds": gin_cpu,
-               "requestLogging": "JSON to stdout, redirected to a file", "logLinesWritten": int(log_lines)},
-    "bareNetHTTP": {"requestsPerSecondMedian": round(bare_median), "rounds": bare,
-                    "cpuMicrosecondsPerRequestMedian": statistics.median(bare_cpu), "cpuRounds": bare_cpu},
+             "secondsPerRound": int(duration), "rounds": len(rps["bare"]), "path": "/"},
+    "ginApp": server("gin-app", requestLogging="one JSON line per request to stdout, redirected to a file",
+                     logLinesWritten=int(log_lines)),
+    "ginAppWithoutRequestLog": server("gin-app-quiet", requestLogging="off (LOG_LEVEL=warn)"),
+    "bareNetHTTP": server("bare"),
     "ratio": round(ratio, 3),
-    "ratioOfPairedRounds": round(paired, 3),
-    "cpuEfficiencyRatio": round(cpu_ratio, 3),
+    "ratioOfMedians": round(med(rps["gin-app"]) / med(rps["bare"]), 3),
+    "cpuEfficiencyRatio": round(med(cpu["bare"]) / med(cpu["gin-app"]), 3),
+    "ratioWithoutRequestLog": round(paired("gin-app-quiet"), 3),
+    "cpuEfficiencyRatioWithoutRequestLog": round(med(cpu["bare"]) / med(cpu["gin-app-quiet"]), 3),
     "targetRatio": float(target),
     "meetsTarget": ratio >= float(target),
     "strippedBinaryBytes": {"linux/amd64": int(size_amd64), "linux/arm64": int(size_arm64)},

@@ -1,13 +1,16 @@
-// Command barehttp is the benchmark's baseline: plain net/http answering GET / with the same
-// JSON as gin-app, and nothing else (no router, logging or metrics).
+// Command barehttp is the benchmark's baseline: a plain net/http handler answering GET / with the
+// same JSON as gin-app, and nothing else (no Gin, request id, logging or metrics), served with the
+// same http.Server settings (timeouts) as gin-app, so that the benchmark compares the handlers.
 package main
 
 import (
 	"encoding/json"
 	"flag"
 	"log"
+	"log/slog"
 	"net/http"
-	"time"
+
+	"github.com/gin-deploy/app/internal/server"
 )
 
 type greeting struct {
@@ -28,6 +31,7 @@ func main() {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		_, _ = w.Write(body)
 	})
-	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := server.NewHTTPServer(mux, slog.Default())
+	srv.Addr = *addr
 	log.Fatal(srv.ListenAndServe())
 }

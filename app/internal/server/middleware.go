@@ -43,12 +43,15 @@ func requestIDOf(c *gin.Context) string {
 	return ""
 }
 
+// unmatchedRoute labels requests that matched no route (404s).
+const unmatchedRoute = "unmatched"
+
 // route is the matched route pattern, never the raw path, so logs and metrics stay bounded.
 func route(c *gin.Context) string {
 	if r := c.FullPath(); r != "" {
 		return r
 	}
-	return "unmatched"
+	return unmatchedRoute
 }
 
 // observe times each request once and reports it twice: one JSON log line (5xx at error
@@ -70,16 +73,19 @@ func observe(logger *slog.Logger, metrics *requestMetrics) gin.HandlerFunc {
 		if !logger.Enabled(ctx, level) {
 			return
 		}
-		logger.LogAttrs(ctx, level, "request",
+		attrs := []slog.Attr{
 			slog.String("method", c.Request.Method),
 			slog.String("route", route),
-			slog.String("path", c.Request.URL.Path),
 			slog.Int("status", status),
 			slog.Float64("latencyMs", float64(elapsed.Microseconds())/1000),
-			slog.Int("bytes", c.Writer.Size()),
 			slog.String("requestId", requestIDOf(c)),
 			slog.String("remoteAddr", c.Request.RemoteAddr),
-		)
+		}
+		if route == unmatchedRoute {
+			// The path says what was asked for; for matched routes the route says it already.
+			attrs = append(attrs, slog.String("path", c.Request.URL.Path))
+		}
+		logger.LogAttrs(ctx, level, "request", attrs...)
 	}
 }
 

@@ -35,15 +35,8 @@ func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog
 	}
 	s := New(info, logger)
 	var open atomic.Int64
-	srv := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		ConnState:         countConnections(&open),
-	}
+	srv := NewHTTPServer(s.Handler(), logger)
+	srv.ConnState = countConnections(&open)
 
 	serveErr := make(chan error, len(listeners))
 	addrs := make([]string, 0, len(listeners))
@@ -88,6 +81,19 @@ func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog
 	}
 	logger.Info("shutdown complete")
 	return nil
+}
+
+// NewHTTPServer wraps a handler in the http.Server settings gin-app runs with. The benchmark's
+// bare net/http baseline uses it too, so that only the handlers differ.
+func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // idleGrace bounds how long the drain waits for open connections to close by themselves.

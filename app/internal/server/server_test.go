@@ -125,10 +125,13 @@ func TestMetricsCountRequestsByRouteAndStatus(t *testing.T) {
 }
 
 func TestUnknownPathAnswersJSON404(t *testing.T) {
-	_, ts, _ := newTestServer(t)
+	_, ts, logs := newTestServer(t)
 	resp, body := get(t, ts.URL+"/nope")
 	if resp.StatusCode != 404 || body != `{"error":"not found","path":"/nope"}` {
 		t.Errorf("GET /nope = %d %s", resp.StatusCode, body)
+	}
+	if !strings.Contains(logs.String(), `"route":"unmatched","status":404`) || !strings.Contains(logs.String(), `"path":"/nope"`) {
+		t.Errorf("want the log line to name the unmatched path: %s", logs.String())
 	}
 }
 
