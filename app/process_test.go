@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -560,5 +561,95 @@ func TestRefusesActivationMeantForAnotherProcess(t *testing.T) {
 	out, _ := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "no listening stream socket was passed") {
 		t.Errorf("exit %d, output %s; want 1 and an explanation", code, out)
+	}
+}
+
+// strictClient sends GET / over keep-alive connections the way a load generator does: it never
+// resends a request, so one cut off by a restart counts as lost. It opens a new connection only
+// when the server answered "Connection: close" (or at the start).
+func strictClient(addr string, stop <-chan struct{}, served, lost *atomic.Int64) {
+	var conn net.Conn
+	var reader *bufio.Reader
+	for {
+		select {
+		case <-stop:
+			if conn != nil {
+				conn.Close()
+			}
+			return
+		default:
+		}
+		if conn == nil {
+			c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+			if err != nil {
+				lost.Add(1)
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			conn, reader = c, bufio.NewReader(c)
+		}
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		resp, err := func() (*http.Response, error) {
+			if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: gin-app\r\n\r\n"); err != nil {
+				return nil, err
+			}
+			return http.ReadResponse(reader, nil)
+		}()
+		if err != nil {
+			lost.Add(1)
+			conn.Close()
+			conn = nil
+			continue
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			served.Add(1)
+		} else {
+			lost.Add(1)
+		}
+		if resp.Close {
+			conn.Close()
+			conn = nil
+		}
+	}
+}
+
+// Restarting under a steady keep-alive load, as `systemctl restart` does to the socket-activated
+// service, answers every request: none is cut off on an idle connection or refused.
+func TestRestartUnderKeepAliveLoadLosesNoRequest(t *testing.T) {
+	l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	notifyPath, msgs := notifyListener(t)
+	old := activated(t, l, notifyPath)
+	expectNotify(t, msgs, "READY=1")
+
+	var served, lost atomic.Int64
+	stop := make(chan struct{})
+	var clients sync.WaitGroup
+	for range 4 {
+		clients.Add(1)
+		go func() { defer clients.Done(); strictClient(l.Addr().String(), stop, &served, &lost) }()
+	}
+	time.Sleep(300 * time.Millisecond)
+	before := served.Load()
+
+	old.signal(t, syscall.SIGTERM)
+	if code := old.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("old process exit code %d", code)
+	}
+	activated(t, l, notifyPath)
+	time.Sleep(500 * time.Millisecond)
+	close(stop)
+	clients.Wait()
+
+	if lost.Load() != 0 {
+		t.Errorf("%d requests lost across the restart (%d served)", lost.Load(), served.Load())
+	}
+	if before == 0 || served.Load() <= before {
+		t.Errorf("served %d before the restart and %d in all: the load did not run across it", before, served.Load())
 	}
 }
