@@ -91,6 +91,10 @@ file_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 http_get() { curl -fsS --max-time 2 "http://127.0.0.1:$port$1"; }
 
 journal_tail() {
+  # journald reads the service's output asynchronously and lags behind a busy service: let it
+  # catch up, or the last lines (often the reason for the failure) are not there yet.
+  journalctl --sync 2>/dev/null || true
+  sleep 1
   echo "--- last 50 journal lines of $svc_unit (journalctl -u $svc_unit -n 50 --no-pager) ---" >&2
   journalctl -u "$svc_unit" -n 50 --no-pager >&2 || true
   echo "--- end of journal ---" >&2

@@ -90,6 +90,10 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
         // SIGTERM to the app only (it drains), SIGKILL to the whole group after the timeout.
         "KillMode=mixed",
         `LimitNOFILE=${s.limitNofile}`,
+        // The app logs every request (S11). journald's default per-service limit (10 000 lines
+        // per 30 s) is reached by a busy service, after which it drops lines silently, the crash
+        // reason of a failed release included (measured on the local host): no limit here.
+        "LogRateLimitIntervalSec=0",
         "",
         "# Identity: a transient unprivileged user, no capabilities, no way to gain any.",
         "DynamicUser=yes",

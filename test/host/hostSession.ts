@@ -70,7 +70,10 @@ export class HostSession {
                 const client = await new Promise<Client>((resolve, reject) => {
                     const c = new Client();
                     c.once("ready", () => resolve(c));
-                    c.once("error", reject);
+                    // A client can report more than one error (e.g. while the host restarts and
+                    // Docker's port proxy accepts before sshd does): the first fails this attempt,
+                    // later ones must not crash the suite.
+                    c.on("error", (err) => { reject(err); c.end(); });
                     c.connect({ host: "127.0.0.1", port: status.sshPort, username: status.user, privateKey, readyTimeout: 10000 });
                 });
                 return new HostSession(client);

@@ -23,6 +23,10 @@ describe("renderServiceUnit", () => {
         assert.deepStrictEqual(directives(unit, "StartLimitBurst"), ["5"]);
     });
 
+    it("does not let journald drop a busy service's lines (its rate limit would hide a crash reason)", () => {
+        assert.deepStrictEqual(directives(unit, "LogRateLimitIntervalSec"), ["0"]);
+    });
+
     it("is Type=notify and requires its socket when socket-activated (the default)", () => {
         assert.deepStrictEqual(directives(unit, "Type"), ["notify"]);
         assert.deepStrictEqual(directives(unit, "Requires"), ["gin-app.socket"]);
