@@ -25,8 +25,9 @@ const (
 )
 
 // Run serves until ctx is cancelled (SIGTERM/SIGINT), then shuts down gracefully: /readyz
-// turns 503, systemd hears STOPPING=1, the listeners close after cfg.ShutdownDelay, idle
-// keep-alive connections close, and in-flight requests get up to cfg.ShutdownTimeout to finish.
+// turns 503, systemd hears STOPPING=1, the listeners close after cfg.ShutdownDelay, open
+// connections get up to idleGrace to finish (answered with "Connection: close"), then Shutdown
+// closes idle ones and waits for in-flight requests, all within cfg.ShutdownTimeout.
 // It returns nil after a clean drain.
 func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog.Logger) error {
 	listeners, activated, err := listen(cfg)
