@@ -155,8 +155,8 @@ func TestLogsOneJSONLinePerRequest(t *testing.T) {
 			t.Errorf("log %s = %v, want %v", k, entry[k], v)
 		}
 	}
-	if _, ok := entry["latencyMs"].(float64); !ok {
-		t.Errorf("log line lacks a numeric latencyMs: %s", lines[0])
+	if _, ok := entry["latencyUs"].(float64); !ok {
+		t.Errorf("log line lacks a numeric latencyUs: %s", lines[0])
 	}
 }
 
