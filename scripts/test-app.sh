@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run test:app — the Go service's checks: modules verified, gofmt, go vet (release and debug-route
+# npm run test:app — the Go service's checks: modules verified and tidy, gofmt, go vet (release and debug-route
 # builds), and go test, which also builds the real binary and runs it (see app/process_test.go).
 set -euo pipefail
 
@@ -18,6 +18,8 @@ cd "$repo_root/app"
 echo "test-app: $("$go_bin" version)"
 "$go_bin" mod download
 "$go_bin" mod verify
+# S9: go.mod and go.sum say exactly what the code needs (prints the difference otherwise).
+"$go_bin" mod tidy -diff
 unformatted="$("$go_dir/gofmt" -l .)"
 if [[ -n "$unformatted" ]]; then
   echo "test-app: not gofmt-formatted (run gofmt -w on them):" >&2
