@@ -16,6 +16,6 @@ describe("container env file", () => {
     assert.throws(() => renderContainerEnvFile({}, { DB_PASSWORD: "top\nsecret" }), (e: Error) =>
       /secretEnvironment\.DB_PASSWORD holds a line break/.test(e.message) && !e.message.includes("top"));
     assert.throws(() => renderContainerEnvFile({ "1X": "a" }, {}), /key "1X" is not an environment variable name/);
-    assert.throws(() => renderContainerEnvFile({ DB_PASSWORD: "a" }, { DB_PASSWORD: "b" }), /given both/);
+    assert.throws(() => renderContainerEnvFile({ DB_PASSWORD: "a" }, { DB_PASSWORD: "b" }), /given in both environment and secretEnvironment/);
   });
 });
