@@ -4,18 +4,12 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { Client, SFTPWrapper } from "ssh2";
 
+import type { HostStatus } from "../../scripts/localHost";
+
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
-export interface HostStatus {
-    name: string;
-    running: boolean;
-    sshHost: string;
-    sshPort: number;
-    appPort: number;
-    user: string;
-    privateKeyPath: string;
-    image: string;
-}
+// The status JSON of local/host.sh, as scripts/localHost.ts reads it for deploy:local.
+export type { HostStatus };
 
 export interface ExecResult {
     code: number;
