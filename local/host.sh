@@ -203,11 +203,19 @@ start() {
   if [[ -z "$state" ]]; then
     # systemd as PID 1 without --privileged: its own /run, read-only cgroups, SYS_ADMIN for
     # its mounts; SIGRTMIN+3 is systemd's "halt", so `docker stop/restart` shut it down cleanly.
+    # On a cgroup v2 machine (GitHub's Ubuntu runners, recent distributions) systemd must write its
+    # own subtree, so it gets the host's hierarchy read-write with the host's cgroup namespace, as
+    # is usual for systemd containers there. These build machines are cgroup v1: only the v1 form
+    # has been run here.
+    local cgroup_args=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro)
+    if [[ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" == cgroup2fs ]]; then
+      cgroup_args=(--cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw)
+    fi
     # shellcheck disable=SC2086 # GIN_DEPLOY_HOST_EXTRA_ARGS is a list of arguments
     docker run -d --name "$host_name" --hostname "$host_name" \
       --label "$host_label=1" \
       --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-      -v /sys/fs/cgroup:/sys/fs/cgroup:ro \
+      "${cgroup_args[@]}" \
       --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
       --stop-signal SIGRTMIN+3 --stop-timeout 30 \
       -p "127.0.0.1:$ssh_port:22" -p "127.0.0.1:$app_port:8080" \
