@@ -13,8 +13,19 @@ export const CONTAINER_HOST: HostSettings = {
   appPort: Number(process.env.GIN_DEPLOY_CONTAINER_APP_PORT ?? 18134),
 };
 
+/**
+ * A Docker client the host can run: this kind of machine ships a static one in /usr/local/bin; elsewhere
+ * (Debian's docker.io, a CI runner) the one on PATH, which the host's Debian libc must be able to load.
+ */
+function dockerClientForHost(): string {
+  if (fs.existsSync("/usr/local/bin/docker")) return "/usr/local/bin/docker";
+  return fs.realpathSync(execFileSync("bash", ["-c", "command -v docker"], { encoding: "utf8" }).trim());
+}
+
 /** The host runs app containers on the machine's engine through its socket (root over the engine: local stack only). */
-const SOCKET_ARGS = "-v /var/run/docker.sock:/var/run/docker.sock -v /usr/local/bin/docker:/usr/local/bin/docker:ro";
+function socketArgs(): string {
+  return `-v /var/run/docker.sock:/var/run/docker.sock -v ${dockerClientForHost()}:/usr/local/bin/docker:ro`;
+}
 export const REGISTRY = "127.0.0.1:5000";
 
 export function run(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): string {
@@ -72,7 +83,7 @@ export function standInImages(): { builderImage: string; runtimeImage: string } 
 let host: HostStatus | undefined;
 export function containerHost(): HostStatus {
   if (!host) {
-    process.env.GIN_DEPLOY_HOST_EXTRA_ARGS = SOCKET_ARGS;
+    process.env.GIN_DEPLOY_HOST_EXTRA_ARGS = socketArgs();
     host = startHost(CONTAINER_HOST);
     // A host left by an earlier run without the socket cannot run containers: recreate it.
     if (onHost(CONTAINER_HOST, "docker version --format '{{.Server.Version}}'").status !== 0) {

@@ -348,14 +348,15 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
     });
 
     it("opens the port in ufw when hostFirewall is on and closes it when off (ufw stubbed: the host has none)", async () => {
-        // The stub records what the script asks of ufw; a real ufw needs netfilter in the container.
-        await session.upload("#!/bin/sh\necho \"$*\" >> /var/log/ufw-stub.log\n", "/usr/local/sbin/ufw");
-        await session.run("chmod 0755 /usr/local/sbin/ufw && : > /var/log/ufw-stub.log");
+        // A recording stand-in for ufw: the host container has no netfilter for a real one, and what the
+        // script asks of ufw (allow on install, delete on uninstall) is what this test is about.
+        await session.upload("#!/bin/sh\necho \"$*\" >> /var/log/ufw-calls.log\n", "/usr/local/sbin/ufw");
+        await session.run("chmod 0755 /usr/local/sbin/ufw && : > /var/log/ufw-calls.log");
         const pid = await mainPid();
         await mustDeploy(release(v2, { hostFirewall: true }));
         await mustDeploy(release(v2, { hostFirewall: false }));
         await mustDeploy(release(v2, { hostFirewall: true }));
-        assert.strictEqual(await session.run("cat /var/log/ufw-stub.log"),
+        assert.strictEqual(await session.run("cat /var/log/ufw-calls.log"),
             "allow 8080/tcp comment gin-app\ndelete allow 8080/tcp\nallow 8080/tcp comment gin-app\n");
         assert.strictEqual(await mainPid(), pid, "a firewall change alone restarted the service");
     });
@@ -449,7 +450,7 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
             "pgrep -a gin-app || true",
         ].join("; "));
         assert.strictEqual(left.trim(), "", `left behind:\n${left}`);
-        assert.match(await session.run("tail -n 1 /var/log/ufw-stub.log"), /^delete allow 8080\/tcp$/m, "the ufw rule was not removed");
+        assert.match(await session.run("tail -n 1 /var/log/ufw-calls.log"), /^delete allow 8080\/tcp$/m, "the ufw rule was not removed");
         assert.strictEqual((await uninstall(session)).code, 0, "a second uninstall fails");
     });
 });
