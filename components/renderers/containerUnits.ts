@@ -14,6 +14,8 @@
 // new slot, connections already open stay on the old one, which then drains on SIGTERM.
 // Pure: settings in, file names and contents out; no Pulumi here.
 
+import { PROTECT_KERNEL_AND_HOST } from "./sandbox";
+
 export type Slot = "blue" | "green";
 export const SLOTS: readonly Slot[] = ["blue", "green"];
 
@@ -80,12 +82,7 @@ const PROXY_SANDBOX = [
   "ProtectHome=yes",
   "PrivateTmp=yes",
   "PrivateDevices=yes",
-  "ProtectKernelTunables=yes",
-  "ProtectKernelModules=yes",
-  "ProtectKernelLogs=yes",
-  "ProtectControlGroups=yes",
-  "ProtectClock=yes",
-  "ProtectHostname=yes",
+  ...PROTECT_KERNEL_AND_HOST,
   "ProtectProc=invisible",
   "ProcSubset=pid",
   "RestrictNamespaces=yes",
@@ -110,12 +107,7 @@ const CLIENT_SANDBOX = [
   "ProtectHome=read-only",
   "PrivateTmp=yes",
   "PrivateDevices=yes",
-  "ProtectKernelTunables=yes",
-  "ProtectKernelModules=yes",
-  "ProtectKernelLogs=yes",
-  "ProtectControlGroups=yes",
-  "ProtectClock=yes",
-  "ProtectHostname=yes",
+  ...PROTECT_KERNEL_AND_HOST,
   "RestrictNamespaces=yes",
   "RestrictRealtime=yes",
   "RestrictSUIDSGID=yes",

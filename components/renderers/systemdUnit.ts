@@ -12,6 +12,7 @@
 // `systemctl reset-failed` before each deliberate restart, so the limit counts only the starts
 // systemd makes by itself after crashes, which is what it is meant to catch.
 
+import { PROTECT_KERNEL_AND_HOST } from "./sandbox";
 import { releaseLayout } from "./releaseLayout";
 
 export interface ServiceUnitSettings {
@@ -115,12 +116,7 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
         "ProcSubset=pid",
         "",
         "# Kernel and host: none of it is the app's business.",
-        "ProtectKernelTunables=yes",
-        "ProtectKernelModules=yes",
-        "ProtectKernelLogs=yes",
-        "ProtectControlGroups=yes",
-        "ProtectClock=yes",
-        "ProtectHostname=yes",
+        ...PROTECT_KERNEL_AND_HOST,
         "PrivateIPC=yes",
         "RestrictNamespaces=yes",
         "RestrictRealtime=yes",
