@@ -22,3 +22,22 @@ standin_require_engine() {
 standin_recipe_hash() { sha256sum | cut -c1-12; }
 
 standin_image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# Both images carry this machine's CA bundle (the route to the Go module proxy presents a chain it trusts).
+STANDIN_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+standin_require_ca_bundle() {
+  if [[ -s "${STANDIN_CA_BUNDLE}" ]]; then return 0; fi
+  standin_log "no CA bundle at ${STANDIN_CA_BUNDLE}: install it with 'apt-get install -y ca-certificates'"
+  exit 1
+}
+
+# Prints IMAGE and ends the script when it exists already. Otherwise returns holding the lock named
+# NAME (fd 9, held until the script exits), so that of concurrent callers only one builds it.
+standin_reuse_or_lock() {
+  local image=$1 name=$2
+  standin_require_engine
+  if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
+  exec 9>"${STANDIN_STATE}/${name}.lock"
+  flock 9
+  if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
+}

@@ -7,21 +7,12 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
-if [[ ! -s "${CA_BUNDLE}" ]]; then
-  standin_log "no CA bundle at ${CA_BUNDLE}: install it with 'apt-get install -y ca-certificates'"
-  exit 1
-fi
+standin_require_ca_bundle
 
-recipe="$(cat "${BASH_SOURCE[0]}"; sha256sum "${CA_BUNDLE}")"
+recipe="$(cat "${BASH_SOURCE[0]}"; sha256sum "${STANDIN_CA_BUNDLE}")"
 image="gin-deploy/standin-alpine:$(printf '%s' "${recipe}" | standin_recipe_hash)"
 
-standin_require_engine
-if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
-
-exec 9>"${STANDIN_STATE}/alpine.lock"
-flock 9
-if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
+standin_reuse_or_lock "${image}" alpine
 
 rootfs="$(mktemp -d)"
 trap 'rm -rf "${rootfs}"' EXIT
@@ -29,7 +20,7 @@ mkdir -p "${rootfs}/etc/ssl/certs" "${rootfs}/tmp"
 chmod 1777 "${rootfs}/tmp"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"${rootfs}/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' >"${rootfs}/etc/group"
-cp "${CA_BUNDLE}" "${rootfs}/etc/ssl/certs/ca-certificates.crt"
+cp "${STANDIN_CA_BUNDLE}" "${rootfs}/etc/ssl/certs/ca-certificates.crt"
 # Fixed times and owners make the layer byte-identical for an unchanged recipe.
 tar --sort=name --mtime='2000-01-01 00:00:00Z' --owner=0 --group=0 --numeric-owner -C "${rootfs}" -c . \
   | docker import --message "stand-in for alpine (runtime stage only)" - "${image}" >/dev/null

@@ -16,21 +16,12 @@ if [[ ! -x "${GOROOT_SRC}/bin/go" ]]; then
   exit 1
 fi
 go_version="$("${GOROOT_SRC}/bin/go" env GOVERSION)"
-CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
-if [[ ! -s "${CA_BUNDLE}" ]]; then
-  standin_log "no CA bundle at ${CA_BUNDLE}: install it with 'apt-get install -y ca-certificates'"
-  exit 1
-fi
+standin_require_ca_bundle
 
-recipe="$(cat "${BASH_SOURCE[0]}"; echo "${go_version} ${SUITE} ${MIRROR}"; sha256sum "${CA_BUNDLE}")"
+recipe="$(cat "${BASH_SOURCE[0]}"; echo "${go_version} ${SUITE} ${MIRROR}"; sha256sum "${STANDIN_CA_BUNDLE}")"
 image="gin-deploy/standin-golang:$(printf '%s' "${recipe}" | standin_recipe_hash)"
 
-standin_require_engine
-if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
-
-exec 9>"${STANDIN_STATE}/golang.lock"
-flock 9
-if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
+standin_reuse_or_lock "${image}" golang
 
 if ! command -v debootstrap >/dev/null; then
   standin_log "installing debootstrap"
@@ -47,7 +38,7 @@ debootstrap --variant=minbase --include=ca-certificates "${SUITE}" "${rootfs}" "
   standin_log "debootstrap failed (log above; full log ${STANDIN_STATE}/debootstrap.log)"
   exit 1
 }
-cp "${CA_BUNDLE}" "${rootfs}/etc/ssl/certs/ca-certificates.crt"
+cp "${STANDIN_CA_BUNDLE}" "${rootfs}/etc/ssl/certs/ca-certificates.crt"
 rm -rf "${rootfs}/var/cache/apt/archives/"*.deb "${rootfs}/var/lib/apt/lists/"*
 standin_log "copying ${go_version} from ${GOROOT_SRC}"
 cp -a "${GOROOT_SRC}" "${rootfs}/usr/local/go"
