@@ -99,10 +99,11 @@ debian_mirror() {
   echo "${found:-http://deb.debian.org/debian}"
 }
 
-# Images of earlier recipes that no container uses any more.
+# Removes the images of REPOSITORY built from earlier recipes (every tag but KEEP) that no
+# container uses any more: each recipe change would otherwise leave one more image behind.
 remove_stale_images() {
-  local keep=$1 image
-  for image in $(docker images --format '{{.Repository}}:{{.Tag}}' gin-deploy-host); do
+  local repository=$1 keep=$2 image
+  for image in $(docker images --format '{{.Repository}}:{{.Tag}}' "$repository"); do
     [[ "$image" == "$keep" ]] && continue
     [[ -z "$(docker ps -aq --filter "ancestor=$image")" ]] || continue
     docker rmi "$image" >/dev/null 2>&1 && log "removed the stale image $image"
@@ -120,7 +121,7 @@ ensure_image() {
     if ! docker image inspect "$tag" >/dev/null 2>&1; then
       log "building $tag (recipe changed or first run; about a minute)"
       bash "$recipe_dir/build.sh" "$tag" "$(debian_mirror)"
-      remove_stale_images "$tag"
+      remove_stale_images gin-deploy-host "$tag"
     fi
   ) 9>"$lock_dir/gin-deploy-host-image.lock"
   echo "$tag"

@@ -9,13 +9,23 @@ mkdir -p "${STANDIN_STATE}"
 
 standin_log() { printf '[standin] %s\n' "$*" >&2; }
 
+# local/host.sh knows how to install and start the engine and how to drop stale images; sourcing
+# it runs nothing else.
+# shellcheck source-path=SCRIPTDIR source=../host.sh
+source "${STANDIN_ROOT}/local/host.sh"
+
 # The engine must be up before anything is imported; CI starts on a machine where it is not.
 standin_require_engine() {
   if docker info >/dev/null 2>&1; then return 0; fi
-  # local/host.sh knows how to install and start the engine; sourcing it runs nothing else.
-  # shellcheck source-path=SCRIPTDIR source=../host.sh
-  source "${STANDIN_ROOT}/local/host.sh"
   ensure_docker
+}
+
+# Prints IMAGE as built, after removing the stand-ins of earlier recipes.
+standin_built() {
+  local image=$1
+  remove_stale_images "${image%:*}" "${image}"
+  standin_log "built ${image}"
+  echo "${image}"
 }
 
 # Prints a short hash of the given recipe text: the image tag, so a changed recipe builds anew.

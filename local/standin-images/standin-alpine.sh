@@ -24,5 +24,4 @@ cp "${STANDIN_CA_BUNDLE}" "${rootfs}/etc/ssl/certs/ca-certificates.crt"
 # Fixed times and owners make the layer byte-identical for an unchanged recipe.
 tar --sort=name --mtime='2000-01-01 00:00:00Z' --owner=0 --group=0 --numeric-owner -C "${rootfs}" -c . \
   | docker import --message "stand-in for alpine (runtime stage only)" - "${image}" >/dev/null
-standin_log "built ${image}"
-echo "${image}"
+standin_built "${image}"

@@ -50,5 +50,4 @@ tar --numeric-owner -C "${rootfs}" -c . \
       --change 'ENV GOTOOLCHAIN=local' \
       --change 'WORKDIR /go' \
       --message "stand-in for golang (${go_version} on Debian ${SUITE} minbase)" - "${image}" >/dev/null
-standin_log "built ${image}"
-echo "${image}"
+standin_built "${image}"
