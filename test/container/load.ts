@@ -52,7 +52,7 @@ function once(url: string, timeoutMs: number): Promise<string | undefined> {
 
 export function startLoad(opts: LoadOptions): RunningLoad {
   assertLoopback(opts.url);
-  const started = Date.now();
+  const started = performance.now();
   let stopping = false;
   let sent = 0;
   let ok = 0;
@@ -60,20 +60,20 @@ export function startLoad(opts: LoadOptions): RunningLoad {
   let lost = 0;
   let maxLatencyMs = 0;
   const worker = async () => {
-    while (!stopping && sent < opts.maxRequests && Date.now() - started < opts.maxSeconds * 1000) {
+    while (!stopping && sent < opts.maxRequests && performance.now() - started < opts.maxSeconds * 1000) {
       sent++;
-      const t = Date.now();
+      const t = performance.now();
       const failure = await once(opts.url, opts.timeoutMs ?? 5000);
-      maxLatencyMs = Math.max(maxLatencyMs, Date.now() - t);
+      maxLatencyMs = Math.max(maxLatencyMs, Math.round(performance.now() - t));
       if (failure === undefined) ok++;
       else {
         lost++;
-        if (failures.length < 10) failures.push(`${((Date.now() - started) / 1000).toFixed(2)}s ${failure}`);
+        if (failures.length < 10) failures.push(`${((performance.now() - started) / 1000).toFixed(2)}s ${failure}`);
       }
     }
   };
   const done = Promise.all(Array.from({ length: opts.concurrency }, worker)).then(
-    (): LoadResult => ({ sent, ok, lost, failures, seconds: (Date.now() - started) / 1000, maxLatencyMs }),
+    (): LoadResult => ({ sent, ok, lost, failures, seconds: (performance.now() - started) / 1000, maxLatencyMs }),
   );
   return {
     done,

@@ -90,7 +90,7 @@ export function getJson(url: string, timeoutMs = 3000): Promise<Record<string, u
 
 /** Polls url until its /version reports `version` (or times out with the last answer). */
 export async function waitForVersion(baseUrl: string, version: string, timeoutMs = 20000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
@@ -100,7 +100,7 @@ export async function waitForVersion(baseUrl: string, version: string, timeoutMs
     } catch (e) {
       last = (e as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`${baseUrl}/version did not report ${version} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`);
+    if (performance.now() > deadline) throw new Error(`${baseUrl}/version did not report ${version} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

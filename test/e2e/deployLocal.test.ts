@@ -47,7 +47,7 @@ describe("deploy:local without the provider plugin", function () {
     const hostName = "gd-e2e-noplugin";
     const workspaceFile = path.join(repoRoot, ".gin-deploy", "workspace", "Pulumi.local.yaml");
     const before = fs.existsSync(workspaceFile) ? fs.statSync(workspaceFile).mtimeMs : undefined;
-    const started = Date.now();
+    const started = performance.now();
     const res = spawnSync("bash", [path.join(repoRoot, "scripts", "deploy-local.sh"), "up"], {
       cwd: repoRoot,
       encoding: "utf8",
@@ -65,7 +65,7 @@ describe("deploy:local without the provider plugin", function () {
     for (const part of ['"command" v1.2.1', "plugin install resource command 1.2.1", "--file", "pulumi-resource-command binary", "nothing was changed"]) {
       assert.ok(res.stderr.includes(part), `the message lacks ${JSON.stringify(part)}`);
     }
-    assert.ok(Date.now() - started < 60000, "it took a minute: did it build or start something?");
+    assert.ok(performance.now() - started < 60000, "it took a minute: did it build or start something?");
     const inspect = spawnSync("docker", ["inspect", hostName], { encoding: "utf8" });
     assert.notStrictEqual(inspect.status, 0, `${hostName} was started`);
     const after = fs.existsSync(workspaceFile) ? fs.statSync(workspaceFile).mtimeMs : undefined;

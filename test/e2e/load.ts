@@ -40,10 +40,10 @@ export function startLoad(opts: LoadOptions): RunningLoad {
   const u = new URL(opts.url);
   if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname)) throw new Error(`${opts.url} is not a loopback URL`);
   const result: LoadResult = { sent: 0, failed: 0, failures: [], versions: {} };
-  const deadline = Date.now() + opts.maxSeconds * 1000;
+  const deadline = performance.now() + opts.maxSeconds * 1000;
   let stopped = false;
   const worker = async () => {
-    while (!stopped && result.sent < opts.maxRequests && Date.now() < deadline) {
+    while (!stopped && result.sent < opts.maxRequests && performance.now() < deadline) {
       result.sent++;
       try {
         const res = await once(opts.url);

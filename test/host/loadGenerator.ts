@@ -36,20 +36,20 @@ export interface RunningLoad {
 
 export function startLoad(options: LoadOptions): RunningLoad {
     const result: LoadResult = { sent: 0, ok: 0, lost: 0, lostBy: {}, versions: {}, seconds: 0, maxLatencyMs: 0 };
-    const started = Date.now();
+    const started = performance.now();
     let stopping = false;
     const lose = (cause: string) => {
         result.lost++;
         result.lostBy[cause] = (result.lostBy[cause] ?? 0) + 1;
     };
-    const more = () => !stopping && result.sent < options.maxRequests && Date.now() - started < options.maxSeconds * 1000;
+    const more = () => !stopping && result.sent < options.maxRequests && performance.now() - started < options.maxSeconds * 1000;
 
     const once = (agent: http.Agent | false) => new Promise<void>((resolve) => {
         const kind = agent === false ? "fresh connection" : "keep-alive";
         result.sent++;
-        const t0 = Date.now();
+        const t0 = performance.now();
         const done = () => {
-            result.maxLatencyMs = Math.max(result.maxLatencyMs, Date.now() - t0);
+            result.maxLatencyMs = Math.max(result.maxLatencyMs, Math.round(performance.now() - t0));
             resolve();
         };
         const req = http.request({
@@ -88,7 +88,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
         ...Array.from({ length: options.freshConnectionWorkers }, () => worker(false)),
     ];
     const finished = Promise.all(workers).then(() => {
-        result.seconds = (Date.now() - started) / 1000;
+        result.seconds = (performance.now() - started) / 1000;
         return result;
     });
     return {

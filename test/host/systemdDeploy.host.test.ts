@@ -247,13 +247,13 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
     it("recovers from kill -9 of the main process within 5 s", async () => {
         const pid = await mainPid();
         const restartsBefore = Number((await session.run("systemctl show -p NRestarts --value gin-app")).trim());
-        const killed = Date.now();
+        const killed = performance.now();
         await session.run(`kill -9 ${pid}`);
         let recovered = 0;
-        while (Date.now() - killed < 15_000) {
+        while (performance.now() - killed < 15_000) {
             try {
                 if ((await get("/healthz", 2000)).status === 200) {
-                    recovered = Date.now();
+                    recovered = performance.now();
                     break;
                 }
             } catch {
@@ -297,12 +297,12 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
     });
 
     it("five releases within a minute all succeed (deliberate restarts do not trip StartLimitBurst=5)", async () => {
-        const started = Date.now();
+        const started = performance.now();
         for (const binary of [v1, v2, v1, v2, v1]) {
             await mustDeploy(release(binary));
         }
-        figures.fiveReleasesSeconds = round((Date.now() - started) / 1000);
-        assert.ok(Date.now() - started < 60_000, `took ${figures.fiveReleasesSeconds} s, so it did not test the 60 s window`);
+        figures.fiveReleasesSeconds = round((performance.now() - started) / 1000);
+        assert.ok(performance.now() - started < 60_000, `took ${figures.fiveReleasesSeconds} s, so it did not test the 60 s window`);
         assert.strictEqual(await servedVersion(), "host-suite-1");
     });
 
@@ -321,17 +321,17 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
 
     it("comes back after the host restarts (enabled at boot)", async () => {
         session.close();
-        const started = Date.now();
+        const started = performance.now();
         execFileSync("docker", ["restart", host.name], { stdio: "ignore" });
         let version = "";
-        while (Date.now() - started < 90_000 && !version) {
+        while (performance.now() - started < 90_000 && !version) {
             try {
                 version = await servedVersion();
             } catch {
                 await sleep(250);
             }
         }
-        figures.hostRestartSeconds = round((Date.now() - started) / 1000);
+        figures.hostRestartSeconds = round((performance.now() - started) / 1000);
         session = await HostSession.open(status, fs.readFileSync(status.privateKeyPath));
         assert.strictEqual(version, "host-suite-2");
         assert.strictEqual((await session.run("systemctl is-active gin-app.socket gin-app.service")).trim(), "active\nactive");
