@@ -30,7 +30,7 @@ import {
   CONTAINER_HOST, connectionFor, containerHost, ensureRegistry, hostRun, installTools, REGISTRY, registryRunning, registryStartedHere, run,
   standInImages, stopContainerHost, stopRegistryIfStartedHere, writeReport,
 } from "./harness";
-import { LoadResult, startLoad } from "./load";
+import { LoadResult, startLoad } from "../support/loopbackLoad";
 
 const SERVICE = "gin-app";
 const HOST_PORT = 8080; // inside the host; published on 127.0.0.1:18134 by local/host.sh
@@ -41,7 +41,7 @@ const V2 = `ctest-${RUN_ID}-2`;
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const DATE = "2026-01-01T00:00:00Z";
 const DB_PASSWORD = `pw-${crypto.randomBytes(12).toString("hex")}`;
-const LOAD = { concurrency: 8, maxRequests: 50000, maxSeconds: 120 };
+const LOAD = { freshConnectionWorkers: 8, maxRequests: 50000, maxSeconds: 120 };
 
 const figures: Record<string, number> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -14,7 +14,7 @@ import { generatePassword, settingsForHost } from "../../scripts/localStackConfi
 import { availableCli, EngineEnv, engineEnv, hostArchitecture, openStack } from "../../scripts/localWorkspace";
 import { commandPlugin, findPlugin } from "../../scripts/providerPlugins";
 import { getJson, HostSnapshot, injectStartFailure, leftovers, snapshot, waitForVersion } from "../contract/hostInspection";
-import { startLoad } from "./load";
+import { startLoad } from "../support/loopbackLoad";
 
 const HOST: HostSettings = {
   name: process.env.GIN_DEPLOY_E2E_HOST_NAME ?? "gd-e2e",
@@ -174,15 +174,15 @@ describe("e2e: the real Pulumi engine on the local stack (CLI + Automation API +
 
   it("a new release rolls out with zero lost requests under a bounded loopback load", async function () {
     await configure({ release: release("b"), logLevel: "debug" });
-    const load = startLoad({ url: `${url}/version`, concurrency: 4, maxRequests: 20000, maxSeconds: 600 });
+    const load = startLoad({ url: `${url}/version`, freshConnectionWorkers: 4, maxRequests: 20000, maxSeconds: 600 });
     await timedUp("releaseUpSeconds");
     await waitForVersion(url, release("b"), 10000);
     await new Promise((r) => setTimeout(r, 500));
     const result = await load.stop();
     figures.releaseRequestsSent = result.sent;
-    figures.releaseRequestsLost = result.failed;
+    figures.releaseRequestsLost = result.lost;
     figures.releaseVersionsSeen = result.versions;
-    assert.strictEqual(result.failed, 0, `lost ${result.failed} of ${result.sent} requests: ${result.failures.join("; ")}`);
+    assert.strictEqual(result.lost, 0, `lost ${result.lost} of ${result.sent} requests: ${result.failures.join("; ")}`);
     assert.ok((result.versions[release("a")] ?? 0) > 0 && (result.versions[release("b")] ?? 0) > 0, `the load did not span the release: ${JSON.stringify(result.versions)}`);
   });
 

@@ -14,7 +14,7 @@ import { renderEnvFile } from "../../components/renderers/envFile";
 import { installReleaseCommand } from "../../components/renderers/releaseCommands";
 import { renderServiceUnit } from "../../components/renderers/systemdUnit";
 import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
-import { LoadResult, startLoad } from "./loadGenerator";
+import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from "./release";
 
 const host = new LocalHost(
@@ -31,7 +31,7 @@ const secretEnvironment = { DB_PASSWORD: secret };
 
 // Bounded load: 4 keep-alive and 4 fresh-connection workers, at most 60 s and 400k requests.
 const loadOptions = (port: number) => ({
-    port, path: "/version", keepAliveWorkers: 4, freshConnectionWorkers: 4,
+    url: `http://127.0.0.1:${port}/version`, keepAliveWorkers: 4, freshConnectionWorkers: 4,
     maxRequests: 400_000, maxSeconds: 60, requestTimeoutMs: 10_000,
 });
 const RESTARTS_UNDER_LOAD = 3;
