@@ -37,13 +37,17 @@ function stepsOf(events: EngineEvent[]): { op: OpType; urn: string; type: string
 
 const changed = (steps: ReturnType<typeof stepsOf>) => steps.filter((s) => s.op !== "same");
 
-/** Unix time on the host (the container shares the machine's clock). */
-const hostNow = () => Math.floor(Date.now() / 1000);
+/** Unix time on the host, in seconds with milliseconds (the container shares the machine's clock). */
+const hostNow = () => Date.now() / 1000;
 
-/** SSH logins the host's sshd accepted between two times. */
+/** SSH logins the host's sshd accepted between two times. The journal's own microsecond timestamps
+ *  are compared, not whole seconds: a login in the last second of the previous test must not count. */
 function sshLoginsBetween(from: number, to: number): number {
-  const out = onHost(HOST, `journalctl --no-pager -q _COMM=sshd --since @${from} --until @${to} | grep -c 'Accepted publickey' || true`).stdout;
-  return Number(out.trim() || "0");
+  const out = onHost(HOST, `journalctl --no-pager -q _COMM=sshd -o short-unix --since @${Math.floor(from) - 1} | grep 'Accepted publickey' || true`).stdout;
+  return out.split("\n").filter((line) => {
+    const at = Number(line.split(" ", 1)[0]);
+    return line !== "" && at >= from && at <= to;
+  }).length;
 }
 
 describe("e2e: the real Pulumi engine on the local stack (CLI + Automation API + command provider)", function () {
