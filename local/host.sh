@@ -45,10 +45,7 @@ validate_settings() {
 # --- Docker engine ---------------------------------------------------------------------------
 
 apt_install() {
-  [[ $(id -u) -eq 0 ]] || die "need root to install $* (run as root, or install them yourself)"
-  log "installing $* from Debian"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+  bash "$repo_root/scripts/apt-install.sh" "$@" || die "could not install $*; install them and run again"
 }
 
 ensure_docker() {

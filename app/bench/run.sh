@@ -25,12 +25,8 @@ for setting in duration rounds connections threads; do
 done
 [[ -x "$go_bin" ]] || die "Go not found at $go_bin; install Go 1.26.8 to /usr/local/go or set GO=/path/to/go"
 command -v python3 >/dev/null || die "python3 is needed to pick free ports and write the report"
-if ! command -v wrk >/dev/null; then
-  echo "bench:app: installing wrk from Debian" >&2
-  if [[ $(id -u) -eq 0 ]]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
-  "${apt_get[@]}" install -y wrk >/dev/null 2>&1 || { "${apt_get[@]}" update >/dev/null && "${apt_get[@]}" install -y wrk >/dev/null; } \
-    || die "could not install wrk (apt-get install -y wrk)"
-fi
+command -v wrk >/dev/null || bash "$repo_root/scripts/apt-install.sh" wrk ||
+  die "wrk is needed for the load; install it (apt-get install wrk) and run again"
 
 work="$(mktemp -d)"
 pids=()

@@ -23,11 +23,7 @@ image="gin-deploy/standin-golang:$(printf '%s' "${recipe}" | standin_recipe_hash
 
 standin_reuse_or_lock "${image}" golang
 
-if ! command -v debootstrap >/dev/null; then
-  standin_log "installing debootstrap"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >&2 || {
-    apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >&2; }
-fi
+command -v debootstrap >/dev/null || apt_install debootstrap
 
 rootfs="$(mktemp -d)"
 trap 'rm -rf "${rootfs}"' EXIT

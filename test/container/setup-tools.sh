@@ -21,8 +21,5 @@ if ! command -v cloud-init >/dev/null; then
     guard=/usr/sbin/policy-rc.d
   fi
   trap '[[ -n "${guard}" ]] && rm -f "${guard}"' EXIT
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends cloud-init >&2 || {
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends cloud-init >&2
-  }
+  bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/apt-install.sh" cloud-init
 fi

@@ -1,7 +1,7 @@
 // The GitHub Actions workflows: actionlint-clean, actions pinned, and the engine versions they
 // install the same as the ones the project pins.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -25,6 +25,11 @@ function allUses(): string[] {
 
 describe("workflows: .github/workflows", function () {
   this.timeout(5 * 60 * 1000);
+
+  // actionlint checks the run: scripts only with shellcheck on PATH.
+  before(function () {
+    execFileSync("bash", [path.join(repoRoot, "scripts", "apt-install.sh"), "shellcheck"], { stdio: "inherit" });
+  });
 
   it("has the test, preview, up and drift workflows", function () {
     const names = workflowFiles().map((f) => path.basename(f)).sort();
