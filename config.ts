@@ -18,7 +18,7 @@ import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 
-import { CpuArchitecture, instanceArchitecture } from "./components/renderers/instanceArchitecture";
+import { CpuArchitecture, instanceArchitecture } from "./components/aws/instanceArchitecture";
 
 export const CONFIG_NAMESPACE = "gin-deploy";
 

@@ -15,9 +15,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppHost, AppImage, ContainerService, EcrRegistry, GoBinary, ImageRegistry, SystemdService } from "./components";
-import { renderContainerCloudInit } from "./components/renderers/containerCloudInit";
-import { renderContainerUnits } from "./components/renderers/containerUnits";
-import { serviceEnvironment } from "./components/renderers/serviceEnvironment";
+import { renderContainerCloudInit } from "./components/renderers/container/cloudInit";
+import { renderContainerUnits } from "./components/renderers/container/units";
+import { serviceEnvironment } from "./components/renderers/shared/serviceEnvironment";
 import type { DeployMode, StackConfig } from "./config";
 
 /** Where things are on the machine running Pulumi; tests point these at fixtures. */

@@ -1,8 +1,8 @@
 // The public surface: every component other stacks import (see examples/), with its Args.
-export { GoBinary, GoBinaryArgs } from "./goBinary";
-export { AppHost, AppHostArgs } from "./appHost";
-export { SystemdService, SystemdServiceArgs } from "./systemdService";
-export { EcrRegistry, EcrRegistryArgs, ImageRegistry } from "./registry";
-export { AppImage, AppImageArgs } from "./appImage";
-export { ContainerService, ContainerServiceArgs } from "./containerService";
-export type { CpuArchitecture } from "./renderers/instanceArchitecture";
+export { GoBinary, GoBinaryArgs } from "./build/goBinary";
+export { AppHost, AppHostArgs } from "./aws/appHost";
+export { SystemdService, SystemdServiceArgs } from "./systemd/systemdService";
+export { EcrRegistry, EcrRegistryArgs, ImageRegistry } from "./aws/ecrRegistry";
+export { AppImage, AppImageArgs } from "./container/appImage";
+export { ContainerService, ContainerServiceArgs } from "./container/containerService";
+export type { CpuArchitecture } from "./aws/instanceArchitecture";

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
-import { amiArchitecture, CpuArchitecture, instanceArchitecture } from "./renderers/instanceArchitecture";
+import { amiArchitecture, CpuArchitecture, instanceArchitecture } from "./instanceArchitecture";
 
 /** The publisher of the official Debian images on AWS. */
 export const DEBIAN_AMI_OWNER = "136693071363";

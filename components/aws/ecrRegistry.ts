@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { renderEcrLifecyclePolicy } from "./renderers/ecrLifecyclePolicy";
+import { renderEcrLifecyclePolicy } from "../renderers/aws/ecrLifecyclePolicy";
 
 /** Where AppImage pushes and ContainerService pulls; `password` is a secret. */
 export interface ImageRegistry {

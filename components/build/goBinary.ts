@@ -9,8 +9,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { buildGoBinary, GoBuildError, GoBuildResult } from "./build/goBuild";
-import type { CpuArchitecture } from "./renderers/instanceArchitecture";
+import { buildGoBinary, GoBuildError, GoBuildResult } from "./goBuild";
+import type { CpuArchitecture } from "../aws/instanceArchitecture";
 
 export interface GoBinaryArgs {
     /** The Go module to build (the product builds app/). */

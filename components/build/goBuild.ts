@@ -7,8 +7,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import { goBuildInvocation, goLdflags, ReleaseStamp } from "../renderers/goBuildCommand";
-import type { CpuArchitecture } from "../renderers/instanceArchitecture";
+import { goBuildInvocation, goLdflags, ReleaseStamp } from "./goBuildCommand";
+import type { CpuArchitecture } from "../aws/instanceArchitecture";
 import { elfRefusal, readElfFacts } from "./elfHeader";
 
 export interface GoBuildRequest {

@@ -6,8 +6,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
-import { ImageRegistry } from "./registry";
-import { renderImageBuild } from "./renderers/imageBuild";
+import { ImageRegistry } from "../aws/ecrRegistry";
+import { renderImageBuild } from "../renderers/container/imageBuild";
 
 export interface AppImageArgs {
   /** The build context: the app's folder, holding its Dockerfile. */

@@ -15,10 +15,10 @@ import * as path from "path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
-import { ImageRegistry } from "./registry";
-import { renderContainerCommands, renderLoginCommand, shellQuote } from "./renderers/containerCommands";
-import { renderContainerEnvFile } from "./renderers/containerEnvFile";
-import { renderContainerUnits, Slot } from "./renderers/containerUnits";
+import { ImageRegistry } from "../aws/ecrRegistry";
+import { renderContainerCommands, renderLoginCommand, shellQuote } from "../renderers/container/commands";
+import { renderContainerEnvFile } from "../renderers/container/envFile";
+import { renderContainerUnits, Slot } from "../renderers/container/units";
 
 export interface ContainerServiceArgs {
   connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;

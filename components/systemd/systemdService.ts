@@ -17,13 +17,13 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 
-import { renderEnvFile } from "./renderers/envFile";
-import { releaseLayout, validateServiceName } from "./renderers/releaseLayout";
+import { renderEnvFile } from "../renderers/systemd/envFile";
+import { releaseLayout, validateServiceName } from "./releaseLayout";
 import {
     installReleaseCommand, prepareStagingCommand, releaseUploads, shellQuote, uninstallCommand,
-} from "./renderers/releaseCommands";
-import { renderSocketUnit } from "./renderers/socketUnit";
-import { renderServiceUnit } from "./renderers/systemdUnit";
+} from "../renderers/systemd/releaseCommands";
+import { renderSocketUnit } from "../renderers/systemd/socketUnit";
+import { renderServiceUnit } from "../renderers/systemd/serviceUnit";
 
 export interface SystemdServiceArgs {
     connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;

@@ -15,11 +15,11 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 
-import { AppImage } from "../../components/appImage";
-import { ContainerService } from "../../components/containerService";
-import { renderContainerCloudInit } from "../../components/renderers/containerCloudInit";
-import { renderContainerCommands } from "../../components/renderers/containerCommands";
-import { renderContainerUnits } from "../../components/renderers/containerUnits";
+import { AppImage } from "../../components/container/appImage";
+import { ContainerService } from "../../components/container/containerService";
+import { renderContainerCloudInit } from "../../components/renderers/container/cloudInit";
+import { renderContainerCommands } from "../../components/renderers/container/commands";
+import { renderContainerUnits } from "../../components/renderers/container/units";
 import { repoRoot } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";

@@ -6,13 +6,13 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import { renderEnvFile } from "../../components/renderers/envFile";
-import { goBuildInvocation } from "../../components/renderers/goBuildCommand";
+import { renderEnvFile } from "../../components/renderers/systemd/envFile";
+import { goBuildInvocation } from "../../components/build/goBuildCommand";
 import {
     installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
-} from "../../components/renderers/releaseCommands";
-import { renderSocketUnit } from "../../components/renderers/socketUnit";
-import { renderServiceUnit } from "../../components/renderers/systemdUnit";
+} from "../../components/renderers/systemd/releaseCommands";
+import { renderSocketUnit } from "../../components/renderers/systemd/socketUnit";
+import { renderServiceUnit } from "../../components/renderers/systemd/serviceUnit";
 import { ExecResult, HostSession, repoRoot } from "./hostSession";
 
 export interface BuiltBinary {
@@ -63,8 +63,8 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
     const started = process.hrtime.bigint();
     const up = releaseUploads(serviceName, release.binary.sha256);
     await host.run(prepareStagingCommand(serviceName));
-    await host.upload(fs.readFileSync(path.join(repoRoot, "host-scripts", "install-release.sh")), up.installScript);
-    await host.upload(fs.readFileSync(path.join(repoRoot, "host-scripts", "uninstall.sh")), up.uninstallScript);
+    await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "install-release.sh")), up.installScript);
+    await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "uninstall.sh")), up.uninstallScript);
     await host.upload(fs.readFileSync(release.binary.path), up.binary);
     await host.upload(renderServiceUnit({ serviceName }), up.serviceUnit);
     await host.upload(renderSocketUnit({ serviceName, port }), up.socketUnit);

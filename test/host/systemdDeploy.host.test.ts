@@ -10,9 +10,9 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 
-import { renderEnvFile } from "../../components/renderers/envFile";
-import { installReleaseCommand } from "../../components/renderers/releaseCommands";
-import { renderServiceUnit } from "../../components/renderers/systemdUnit";
+import { renderEnvFile } from "../../components/renderers/systemd/envFile";
+import { installReleaseCommand } from "../../components/renderers/systemd/releaseCommands";
+import { renderServiceUnit } from "../../components/renderers/systemd/serviceUnit";
 import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from "./release";
@@ -431,7 +431,7 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
     it("the host scripts pass shellcheck", () => {
         execFileSync("bash", [path.join(repoRoot, "scripts", "apt-install.sh"), "shellcheck"], { stdio: "inherit" });
         const scripts = [
-            "host-scripts/install-release.sh", "host-scripts/uninstall.sh", "local/host.sh",
+            "components/host-scripts/install-release.sh", "components/host-scripts/uninstall.sh", "local/host.sh",
             "local/host-image/build.sh", "local/host-image/configure-rootfs.sh",
         ].map((p) => path.join(repoRoot, p));
         const res = spawnSync("shellcheck", scripts, { encoding: "utf8" });

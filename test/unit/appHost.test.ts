@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppHost, AppHostArgs } from "../../components";
-import { DEBIAN_AMI_OWNER } from "../../components/appHost";
+import { DEBIAN_AMI_OWNER } from "../../components/aws/appHost";
 
 const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit\n-----END OPENSSH PRIVATE KEY-----\n";
 

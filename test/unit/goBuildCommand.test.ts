@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { goBuildInvocation, goLdflags } from "../../components/renderers/goBuildCommand";
+import { goBuildInvocation, goLdflags } from "../../components/build/goBuildCommand";
 
 const stamp = { version: "v1.2.3-4-gabc1234-dirty", commit: "abc1234def", date: "2026-11-27T04:22:00+00:00" };
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { amiArchitecture, instanceArchitecture } from "../../components/renderers/instanceArchitecture";
+import { amiArchitecture, instanceArchitecture } from "../../components/aws/instanceArchitecture";
 
 describe("instance type architecture", () => {
     const graviton = ["t4g.micro", "a1.large", "m6g.large", "m6gd.xlarge", "m7g.medium", "m8g.large", "c6gn.large",

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { secretEnvironmentNames, serviceEnvironment } from "../../components/renderers/serviceEnvironment";
+import { secretEnvironmentNames, serviceEnvironment } from "../../components/renderers/shared/serviceEnvironment";
 
 const settings = {
     appEnv: "prod", logLevel: "info", port: 8080,

@@ -7,7 +7,7 @@
 // The output is JSON after the `#cloud-config` line: JSON is YAML, and JSON.stringify escapes
 // unit text exactly, so no hand-written YAML quoting can go wrong.
 
-import { RenderedFile } from "./containerUnits";
+import { RenderedFile } from "./units";
 
 export interface ContainerCloudInitSettings {
   /** The AWS region of the registry, e.g. eu-west-1. */

@@ -3,7 +3,7 @@
 // the very same strings over SSH. Every value that reaches a command line is validated and
 // single-quoted here; secrets never do (they travel on stdin). Pure: no Pulumi here.
 
-import { containerPaths, Slot } from "./containerUnits";
+import { containerPaths, Slot } from "./units";
 
 export interface ContainerCommandSettings {
   serviceName: string;

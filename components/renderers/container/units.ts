@@ -14,7 +14,7 @@
 // new slot, connections already open stay on the old one, which then drains on SIGTERM.
 // Pure: settings in, file names and contents out; no Pulumi here.
 
-import { PROTECT_KERNEL_AND_HOST } from "./sandbox";
+import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
 
 export type Slot = "blue" | "green";
 export const SLOTS: readonly Slot[] = ["blue", "green"];

@@ -3,7 +3,7 @@
 // would need sshd's AcceptEnv), and carries no secret: the env file goes in on stdin.
 // Pure: no Pulumi import; the host suite runs exactly these lines.
 
-import { releaseLayout } from "./releaseLayout";
+import { releaseLayout } from "../../systemd/releaseLayout";
 
 /** Single-quotes a word for a POSIX shell. */
 export function shellQuote(word: string): string {

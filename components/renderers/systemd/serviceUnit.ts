@@ -12,8 +12,8 @@
 // `systemctl reset-failed` before each deliberate restart, so the limit counts only the starts
 // systemd makes by itself after crashes, which is what it is meant to catch.
 
-import { PROTECT_KERNEL_AND_HOST } from "./sandbox";
-import { releaseLayout } from "./releaseLayout";
+import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
+import { releaseLayout } from "../../systemd/releaseLayout";
 
 export interface ServiceUnitSettings {
     serviceName: string;

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 
-import { ECR_LOGIN_SCRIPT, renderContainerCloudInit } from "../../../components/renderers/containerCloudInit";
-import { renderContainerUnits } from "../../../components/renderers/containerUnits";
+import { ECR_LOGIN_SCRIPT, renderContainerCloudInit } from "../../../../components/renderers/container/cloudInit";
+import { renderContainerUnits } from "../../../../components/renderers/container/units";
 
 const units = renderContainerUnits({ serviceName: "gin-app", port: 8080, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 });
 const server = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";

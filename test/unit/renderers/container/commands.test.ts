@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { renderContainerCommands, renderLoginCommand } from "../../../components/renderers/containerCommands";
+import { renderContainerCommands, renderLoginCommand } from "../../../../components/renderers/container/commands";
 
 const ref = `127.0.0.1:5000/gin-app@sha256:${"ab".repeat(32)}`;
 const settings = { serviceName: "gin-app", imageRef: ref, version: "v1.2.3-4-gabc", port: 8080, slotPorts: { blue: 8081, green: 8082 }, healthTimeoutSeconds: 60 };

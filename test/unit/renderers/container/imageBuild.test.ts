@@ -1,7 +1,7 @@
 import * as assert from "assert";
 
-import { imageBuildArgv, renderImageBuild } from "../../../components/renderers/imageBuild";
-import { renderEcrLifecyclePolicy } from "../../../components/renderers/ecrLifecyclePolicy";
+import { imageBuildArgv, renderImageBuild } from "../../../../components/renderers/container/imageBuild";
+import { renderEcrLifecyclePolicy } from "../../../../components/renderers/aws/ecrLifecyclePolicy";
 
 const settings = { context: "app", platform: "linux/arm64", version: "v1.2.3+meta", commit: "abc", date: "2026-01-01T00:00:00Z", repository: "127.0.0.1:5000/gin-app" };
 

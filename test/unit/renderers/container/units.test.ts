@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { containerPaths, renderContainerUnits } from "../../../components/renderers/containerUnits";
+import { containerPaths, renderContainerUnits } from "../../../../components/renderers/container/units";
 
 const settings = { serviceName: "gin-app", port: 8080, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 };
 const byName = (files: { path: string; content: string }[]) => Object.fromEntries(files.map((f) => [f.path.split("/").pop() as string, f.content]));

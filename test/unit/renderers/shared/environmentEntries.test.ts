@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { environmentEntries } from "../../../components/renderers/environmentEntries";
+import { environmentEntries } from "../../../../components/renderers/shared/environmentEntries";
 
 describe("environment entries (shared by every env file)", () => {
     it("lists settings then secrets, each sorted by key", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { quoteEnvValue, renderEnvFile } from "../../../components/renderers/envFile";
+import { quoteEnvValue, renderEnvFile } from "../../../../components/renderers/systemd/envFile";
 
 describe("renderEnvFile", () => {
     it("writes sorted KEY=\"value\" lines, settings then secrets", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import {
     installReleaseCommand, prepareStagingCommand, releaseUploads, shellQuote, uninstallCommand,
-} from "../../../components/renderers/releaseCommands";
+} from "../../../../components/renderers/systemd/releaseCommands";
 
 const sha = "ab".repeat(32);
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { renderServiceUnit } from "../../../components/renderers/systemdUnit";
+import { renderServiceUnit } from "../../../../components/renderers/systemd/serviceUnit";
 
 function directives(unit: string, key: string): string[] {
     return unit.split("\n").filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
