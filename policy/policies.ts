@@ -1,0 +1,24 @@
+// The pack's rules, in one list: index.ts serves them, the tests call them directly.
+import { Policies } from "@pulumi/policy";
+
+import { databaseTls } from "./rules/database";
+import { imagesByDigest } from "./rules/images";
+import { instanceEncryptedRoot, instanceImdsv2 } from "./rules/instance";
+import { kubernetesLimits, kubernetesNonRoot, kubernetesProbes } from "./rules/kubernetes";
+import { noPublicSsh, opensAppPort } from "./rules/network";
+import { systemdUnitHardening } from "./rules/systemdUnits";
+
+export const PACK_NAME = "gin-deploy";
+
+export const policies: Policies = [
+    opensAppPort,
+    noPublicSsh,
+    instanceImdsv2,
+    instanceEncryptedRoot,
+    imagesByDigest,
+    databaseTls,
+    systemdUnitHardening,
+    kubernetesNonRoot,
+    kubernetesLimits,
+    kubernetesProbes,
+];

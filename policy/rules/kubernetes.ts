@@ -1,0 +1,69 @@
+// Kubernetes workloads (for the kubernetes target): every container runs as non-root, has CPU and
+// memory limits, and readiness and liveness probes (the rollout and the restarts depend on them).
+import { ResourceValidationPolicy } from "@pulumi/policy";
+
+import { gatedResourcePolicy } from "../gatedPolicy";
+import { Container, podSpecOf, PodSpec, WORKLOAD_TYPES } from "../kubernetesPodSpec";
+
+function workload(type: string, props: Record<string, any>, notApplicable: (reason: string) => never): { spec: PodSpec; containers: Container[] } {
+    const spec = podSpecOf(type, props);
+    if (spec === undefined) {
+        notApplicable(`only ${WORKLOAD_TYPES.join(", ")}`);
+    }
+    const s = spec as PodSpec;
+    return { spec: s, containers: [...(s.initContainers ?? []), ...(s.containers ?? [])] };
+}
+
+const label = (c: Container, i: number) => `container "${c.name ?? i}"`;
+
+export const kubernetesNonRoot: ResourceValidationPolicy = gatedResourcePolicy({
+    name: "kubernetes-non-root",
+    description: "Kubernetes workloads must run as non-root (runAsNonRoot: true on the pod or every container, no runAsUser 0).",
+    validate: (args, report) => {
+        const { spec, containers } = workload(args.type, args.props, args.notApplicable);
+        const podNonRoot = spec.securityContext?.runAsNonRoot === true;
+        const podUser = spec.securityContext?.runAsUser;
+        containers.forEach((c, i) => {
+            const nonRoot = c.securityContext?.runAsNonRoot ?? (podNonRoot ? true : undefined);
+            const user = c.securityContext?.runAsUser ?? podUser;
+            if (nonRoot !== true) {
+                report(`${args.name}: ${label(c, i)} may run as root: set securityContext.runAsNonRoot: true (pod or container)`);
+            } else if (user === 0) {
+                report(`${args.name}: ${label(c, i)} sets runAsUser: 0 (root); use the image's unprivileged uid (65532)`);
+            }
+            if (c.securityContext?.privileged === true) {
+                report(`${args.name}: ${label(c, i)} is privileged; remove securityContext.privileged`);
+            }
+        });
+    },
+});
+
+export const kubernetesLimits: ResourceValidationPolicy = gatedResourcePolicy({
+    name: "kubernetes-resource-limits",
+    description: "Every container of a Kubernetes workload must set CPU and memory limits.",
+    validate: (args, report) => {
+        const { containers } = workload(args.type, args.props, args.notApplicable);
+        containers.forEach((c, i) => {
+            const limits = c.resources?.limits ?? {};
+            const missing = ["cpu", "memory"].filter((k) => limits[k] === undefined || limits[k] === "");
+            if (missing.length > 0) {
+                report(`${args.name}: ${label(c, i)} has no ${missing.join(" and ")} limit (resources.limits.${missing.join(", resources.limits.")})`);
+            }
+        });
+    },
+});
+
+export const kubernetesProbes: ResourceValidationPolicy = gatedResourcePolicy({
+    name: "kubernetes-probes",
+    description: "Every app container of a Kubernetes workload must have a readiness and a liveness probe.",
+    validate: (args, report) => {
+        const { spec } = workload(args.type, args.props, args.notApplicable);
+        // Init containers run to completion; probes apply to the long-running containers.
+        (spec.containers ?? []).forEach((c, i) => {
+            const missing = (["readinessProbe", "livenessProbe"] as const).filter((p) => c[p] === undefined || c[p] === null);
+            if (missing.length > 0) {
+                report(`${args.name}: ${label(c, i)} has no ${missing.join(" and ")} (GET /readyz and /healthz on the app port)`);
+            }
+        });
+    },
+});
