@@ -1,0 +1,177 @@
+// What doctor examines, and where each value came from: flags first, then the live stack's
+// outputs (through the project's CLI and file backend, when it has state), then the committed
+// stack file (Pulumi.<stack>.yaml). Secrets are never read: the SSH key is a file (--key).
+
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+import type { IngressRule } from "../../components/reachability/diagnosis";
+import type { SshTarget } from "./hostShell";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+export interface DoctorFlags {
+    stack?: string;
+    url?: string;
+    ssh?: string;
+    user?: string;
+    key?: string;
+    appPort?: number;
+    service?: string;
+    mode?: string;
+    version?: string;
+    attempts?: number;
+    timeoutSeconds?: number;
+    noSsh?: boolean;
+}
+
+export interface DoctorTarget {
+    stack?: string;
+    targetKind: "ssh" | "aws" | "kubernetes";
+    mode: "systemd" | "container";
+    url: string;
+    expectedVersion?: string;
+    expectedFrom: string;
+    serviceName: string;
+    appPort: number;
+    ssh?: SshTarget & { keyPath: string };
+    securityGroupId?: string;
+    securityGroupIngress?: IngressRule[];
+    attempts: number;
+    timeoutMs: number;
+    /** One line per value that did not come from a flag, saying where it came from. */
+    notes: string[];
+}
+
+const NS = "gin-deploy";
+
+export function committedStackConfig(stack: string): Record<string, unknown> {
+    const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) return {};
+    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    return doc.config ?? {};
+}
+
+/** The live stack's outputs, or why there are none. Never builds the CLI (minutes): uses one that exists. */
+export function stackOutputs(stack: string): { outputs?: Record<string, unknown>; why?: string } {
+    const res = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi.sh"), "stack", "output", "--json", "--stack", stack], {
+        cwd: repoRoot, encoding: "utf8", timeout: 60000,
+        env: { ...process.env, GIN_DEPLOY_PULUMI: process.env.GIN_DEPLOY_PULUMI ?? existingCli() ?? "/nonexistent/pulumi" },
+    });
+    if (res.status !== 0) {
+        const line = (res.stderr || res.stdout || "").trim().split("\n").filter(Boolean).pop() ?? `exit ${res.status}`;
+        return { why: line };
+    }
+    try {
+        return { outputs: JSON.parse(res.stdout) as Record<string, unknown> };
+    } catch {
+        return { why: "pulumi stack output printed no JSON" };
+    }
+}
+
+function existingCli(): string | undefined {
+    const res = spawnSync("bash", ["-c", 'command -v pulumi || { p=$(bash tools/pulumi-cli/build.sh --path) && [ -x "$p" ] && echo "$p"; }'], { cwd: repoRoot, encoding: "utf8" });
+    return res.status === 0 && res.stdout.trim() ? res.stdout.trim() : undefined;
+}
+
+/** aws: the security group's ingress as the stack's state recorded it (`pulumi stack export`). */
+export function securityGroupFromState(stack: string): { id?: string; ingress?: IngressRule[] } {
+    const cli = existingCli();
+    if (!cli) return {};
+    const res = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi.sh"), "stack", "export", "--stack", stack], {
+        cwd: repoRoot, encoding: "utf8", timeout: 60000, env: { ...process.env, GIN_DEPLOY_PULUMI: cli }, maxBuffer: 64 * 1024 * 1024,
+    });
+    if (res.status !== 0) return {};
+    return securityGroupOfDeployment(JSON.parse(res.stdout));
+}
+
+/** The first aws SecurityGroup of an exported deployment, with its ingress rules. */
+export function securityGroupOfDeployment(exported: unknown): { id?: string; ingress?: IngressRule[] } {
+    const resources = ((exported as { deployment?: { resources?: unknown[] } }).deployment?.resources ?? []) as
+        { type?: string; id?: string; outputs?: { ingress?: Record<string, unknown>[] } }[];
+    const sg = resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup");
+    if (!sg) return {};
+    const ingress = (sg.outputs?.ingress ?? []).map((r): IngressRule => ({
+        protocol: String(r.protocol ?? ""),
+        fromPort: Number(r.fromPort ?? 0),
+        toPort: Number(r.toPort ?? 0),
+        cidrBlocks: (r.cidrBlocks as string[] | undefined) ?? [],
+        ipv6CidrBlocks: (r.ipv6CidrBlocks as string[] | undefined) ?? [],
+    }));
+    return { id: sg.id, ingress };
+}
+
+function parseHostPort(value: string): { host: string; port: number } {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value);
+    if (!m) throw new Error(`--ssh ${JSON.stringify(value)} is not HOST[:PORT] (e.g. --ssh 127.0.0.1:2222)`);
+    const port = m[2] ? Number(m[2]) : 22;
+    if (port < 1 || port > 65535) throw new Error(`--ssh ${JSON.stringify(value)}: the port must be 1-65535`);
+    return { host: m[1].replace(/^\[|\]$/g, ""), port };
+}
+
+export function resolveTarget(flags: DoctorFlags): DoctorTarget {
+    const notes: string[] = [];
+    const cfg = flags.stack ? committedStackConfig(flags.stack) : {};
+    const c = (key: string) => cfg[`${NS}:${key}`];
+    let outputs: Record<string, unknown> = {};
+    if (flags.stack) {
+        const got = stackOutputs(flags.stack);
+        if (got.outputs) {
+            outputs = got.outputs;
+            notes.push(`stack ${flags.stack}: read its outputs (${Object.keys(outputs).join(", ") || "none"})`);
+        } else {
+            notes.push(`stack ${flags.stack}: no outputs (${got.why}); using Pulumi.${flags.stack}.yaml and the flags`);
+        }
+    }
+    const targetKind = String(c("target") ?? (flags.stack ? "aws" : "ssh")) as DoctorTarget["targetKind"];
+    if (!["ssh", "aws", "kubernetes"].includes(targetKind)) throw new Error(`gin-deploy:target is ${JSON.stringify(targetKind)}: doctor knows ssh, aws and kubernetes`);
+    const modeValue = flags.mode ?? (outputs.mode as string | undefined) ?? (c("mode") as string | undefined) ?? "systemd";
+    if (modeValue !== "systemd" && modeValue !== "container") throw new Error(`--mode ${JSON.stringify(modeValue)}: use systemd or container`);
+    const appPort = flags.appPort ?? Number(c("appPort") ?? 8080);
+    if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) throw new Error(`the app port ${appPort} is not a TCP port: pass --app-port 1-65535`);
+
+    const configuredUrl = c("publicUrl") !== undefined && c("publicUrl") !== "auto" ? String(c("publicUrl")) : undefined;
+    const url = flags.url ?? (outputs.url as string | undefined) ?? configuredUrl ??
+        (c("sshHost") ? `http://${String(c("sshHost"))}:${appPort}` : undefined);
+    if (!url) throw new Error("no URL to check: pass --url http://HOST:PORT or --stack NAME of a stack with a url output or gin-deploy:publicUrl");
+    if (!flags.url) notes.push(`url ${url} from ${outputs.url ? "the stack's outputs" : `Pulumi.${flags.stack}.yaml`}`);
+
+    const expectedVersion = flags.version ?? (outputs.version as string | undefined);
+    const expectedFrom = flags.version ? "--version" : outputs.version ? "the stack's version output" : "neither --version nor a stack output";
+
+    let ssh: DoctorTarget["ssh"];
+    if (!flags.noSsh && targetKind !== "kubernetes") {
+        const sshSpec = flags.ssh ?? (targetKind === "aws"
+            ? (outputs.publicIp ? `${String(outputs.publicIp)}:${String(c("sshPort") ?? 22)}` : undefined)
+            : (c("sshHost") ? `${String(c("sshHost"))}:${String(c("sshPort") ?? 22)}` : undefined));
+        if (sshSpec) {
+            const { host, port } = parseHostPort(sshSpec);
+            const userConfigured = c("sshUser");
+            const user = flags.user ?? (userConfigured && userConfigured !== "auto" ? String(userConfigured) : targetKind === "aws" ? "admin" : "root");
+            const keyPath = flags.key ?? (flags.stack === "local" ? path.join(repoRoot, ".gin-deploy", "ssh", "id_ed25519") : undefined);
+            if (!keyPath) throw new Error(`SSH to ${host}:${port} needs the private key's file: pass --key FILE (the key of gin-deploy:sshPrivateKey), or --no-ssh for the outside checks only`);
+            if (!fs.existsSync(keyPath)) throw new Error(`--key ${keyPath} does not exist: pass the file of the deploy key`);
+            ssh = { host, port, user, privateKey: fs.readFileSync(keyPath), keyPath };
+            if (!flags.ssh) notes.push(`ssh ${user}@${host}:${port} from ${targetKind === "aws" ? "the publicIp output" : `Pulumi.${flags.stack}.yaml`}`);
+        } else {
+            notes.push("no SSH address (pass --ssh HOST:PORT): only the checks from this machine run");
+        }
+    }
+    let securityGroupId: string | undefined;
+    let securityGroupIngress: IngressRule[] | undefined;
+    if (targetKind === "aws" && flags.stack) {
+        const sg = securityGroupFromState(flags.stack);
+        securityGroupId = sg.id;
+        securityGroupIngress = sg.ingress;
+        if (!sg.id) notes.push("no security group in the stack's state: the security group check is skipped");
+    }
+    const attempts = flags.attempts ?? 3;
+    const timeoutMs = (flags.timeoutSeconds ?? 5) * 1000;
+    return {
+        stack: flags.stack, targetKind, mode: modeValue, url, expectedVersion, expectedFrom,
+        serviceName: flags.service ?? (outputs.serviceName as string | undefined) ?? "gin-app",
+        appPort, ssh, securityGroupId, securityGroupIngress, attempts, timeoutMs, notes,
+    };
+}
