@@ -1,0 +1,3 @@
+module github.com/gin-deploy/local/cluster/pause
+
+go 1.26.0
