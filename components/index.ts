@@ -6,3 +6,5 @@ export { EcrRegistry, EcrRegistryArgs, ImageRegistry } from "./aws/ecrRegistry";
 export { AppImage, AppImageArgs } from "./container/appImage";
 export { ContainerService, ContainerServiceArgs } from "./container/containerService";
 export type { CpuArchitecture } from "./aws/instanceArchitecture";
+// The reference service's (app/) environment, for stacks that deploy it.
+export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./renderers/shared/serviceEnvironment";

@@ -10,6 +10,7 @@ import { HostStatus, repoRoot } from "./localHost";
 
 export { CONFIG_NAMESPACE };
 export const SECRET_KEYS = [`${CONFIG_NAMESPACE}:sshPrivateKey`, `${CONFIG_NAMESPACE}:dbPassword`];
+const DB_PASSWORD = `${CONFIG_NAMESPACE}:dbPassword`;
 
 /** The plain settings committed in a stack file (secure values are skipped: they belong to one checkout). */
 export function committedConfig(file = path.join(repoRoot, "Pulumi.local.yaml")): Record<string, string> {
@@ -23,7 +24,7 @@ export function committedConfig(file = path.join(repoRoot, "Pulumi.local.yaml"))
   return out;
 }
 
-/** A new database password for one checkout's local stack (never printed). */
+/** A new database password for a local stack that has a database (never printed). */
 export function generatePassword(): string {
   return crypto.randomBytes(24).toString("base64url");
 }
@@ -37,11 +38,12 @@ export interface LocalStackSettings {
 
 /**
  * The committed settings pointed at `host` (its SSH port, its published app port and its key),
- * plus the secrets and any overrides (e.g. a release).
+ * plus any overrides (e.g. a release). The database password is set only when the settings name
+ * a database (dbHost): a stack without one needs none, and gets none.
  */
 export function settingsForHost(
   host: HostStatus,
-  secrets: { dbPassword: string },
+  secrets: { dbPassword?: string },
   overrides: Record<string, string> = {},
 ): LocalStackSettings {
   const ns = CONFIG_NAMESPACE;
@@ -52,10 +54,15 @@ export function settingsForHost(
     [`${ns}:sshUser`]: host.user,
     [`${ns}:publicUrl`]: `http://${host.sshHost}:${host.appPort}`,
     [`${ns}:sshPrivateKey`]: fs.readFileSync(host.privateKeyPath, "utf8"),
-    [`${ns}:dbPassword`]: secrets.dbPassword,
   };
   for (const [k, v] of Object.entries(overrides)) {
     config[k.includes(":") ? k : `${ns}:${k}`] = v;
+  }
+  if ((config[`${ns}:dbHost`] ?? "") !== "") {
+    if (secrets.dbPassword === undefined) {
+      throw new Error(`the local stack names a database (${ns}:dbHost = ${config[`${ns}:dbHost`]}) but no password was given for it`);
+    }
+    config[DB_PASSWORD] = secrets.dbPassword;
   }
   return { config, secretKeys: SECRET_KEYS };
 }

@@ -16,9 +16,12 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
 import { ImageRegistry } from "../aws/ecrRegistry";
-import { renderContainerCommands, renderLoginCommand, shellQuote } from "../renderers/container/commands";
+import { DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "../layout/containerLayout";
+import { renderContainerCloudInit } from "../renderers/container/cloudInit";
+import { renderContainerCommands, renderLoginCommand } from "../renderers/container/commands";
 import { renderContainerEnvFile } from "../renderers/container/envFile";
-import { renderContainerUnits, Slot } from "../renderers/container/units";
+import { renderContainerUnits } from "../renderers/container/units";
+import { shellQuote } from "../renderers/shared/shellQuote";
 
 export interface ContainerServiceArgs {
   connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
@@ -44,6 +47,17 @@ export interface ContainerServiceArgs {
   stopTimeoutSeconds?: number;
 }
 
+export interface ContainerFirstBootArgs {
+  /** The AWS region of the ECR registry. */
+  region: string;
+  registryServer: string;
+  /** As given to ContainerService; default "gin-app". */
+  serviceName?: string;
+  port: number;
+  slotPorts?: Record<Slot, number>;
+  stopTimeoutSeconds?: number;
+}
+
 const hostScriptsDir = path.join(__dirname, "..", "host-scripts");
 
 function sha256(text: string | Buffer): string {
@@ -56,6 +70,24 @@ function unitResourceSuffix(unitFile: string): string {
 }
 
 export class ContainerService extends pulumi.ComponentResource {
+  /**
+   * Cloud-init user data for an EC2 host this service will run on: Docker, the ECR login with the
+   * instance role, and the same units the release would install (so the first release only
+   * starts a slot). No secret goes here.
+   */
+  static firstBootUserData(a: ContainerFirstBootArgs): string {
+    return renderContainerCloudInit({
+      region: a.region,
+      registryServer: a.registryServer,
+      units: renderContainerUnits({
+        serviceName: a.serviceName ?? "gin-app",
+        port: a.port,
+        slotPorts: a.slotPorts ?? defaultSlotPorts(a.port),
+        stopTimeoutSeconds: a.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+      }),
+    });
+  }
+
   readonly serviceName: pulumi.Output<string>;
   /** The digest the host serves, known once the release passed its checks. */
   readonly imageRef: pulumi.Output<string>;
@@ -65,10 +97,10 @@ export class ContainerService extends pulumi.ComponentResource {
     const serviceName = args.serviceName ?? "gin-app";
     const connection = args.connection;
     const healthTimeoutSeconds = args.healthTimeoutSeconds ?? 60;
-    const stopTimeoutSeconds = args.stopTimeoutSeconds ?? 30;
+    const stopTimeoutSeconds = args.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
 
     const port = pulumi.output(args.port);
-    const slotPorts = port.apply((p): Record<Slot, number> => args.slotPorts ?? { blue: p + 1, green: p + 2 });
+    const slotPorts = port.apply((p): Record<Slot, number> => args.slotPorts ?? defaultSlotPorts(p));
     const units = pulumi.all([port, slotPorts]).apply(([p, sp]) =>
       renderContainerUnits({ serviceName, port: p, slotPorts: sp, stopTimeoutSeconds }));
     const commands = pulumi.all([args.imageRef, args.version, port, slotPorts]).apply(([imageRef, version, p, sp]) =>

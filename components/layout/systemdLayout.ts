@@ -1,18 +1,7 @@
-// Where a systemd-mode release lives on a host: one place that the unit renderer, the install
-// command, the component and the host suite all read, so the paths cannot drift apart.
-// Pure: no Pulumi import.
-
-/** Service names become unit names, directory names and the DynamicUser's name. */
-const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-
-export function validateServiceName(serviceName: string): string {
-    if (!SERVICE_NAME.test(serviceName)) {
-        throw new Error(
-            `serviceName "${serviceName}" is not usable as a unit and user name: ` +
-            `use 2-32 lowercase letters, digits and "-", starting with a letter (e.g. "gin-app")`);
-    }
-    return serviceName;
-}
+// Where a systemd-mode release lives on a host: the one place that the unit renderers, the
+// install command, the component, the host scripts (through the rendered contract) and the host
+// suite read, so the paths cannot drift apart. Pure: no Pulumi import.
+import { validateServiceName } from "../rules/serviceName";
 
 export interface ReleaseLayout {
     serviceName: string;
@@ -25,12 +14,15 @@ export interface ReleaseLayout {
     currentLink: string;
     /** What the unit executes: always through `current`, so switching the link switches the release. */
     currentBinary: string;
-    /** The 0600 root env file systemd reads before it drops privileges. */
+    /** The folder of the 0600 root env file systemd reads before it drops privileges. */
+    envDir: string;
     envFile: string;
     /** Where uploads wait for the install script (root only). */
     stagingDir: string;
     /** Where the install script keeps the previous units and env file for a rollback. */
     stateDir: string;
+    /** Where systemd reads the units from. */
+    unitDir: string;
 }
 
 export function releaseLayout(serviceName: string): ReleaseLayout {
@@ -46,8 +38,10 @@ export function releaseLayout(serviceName: string): ReleaseLayout {
         releasesDir: `${appDir}/releases`,
         currentLink: `${appDir}/current`,
         currentBinary: `${appDir}/current/${serviceName}`,
+        envDir: `/etc/${serviceName}`,
         envFile: `/etc/${serviceName}/${serviceName}.env`,
         stagingDir: `${stateDir}/staging`,
         stateDir,
+        unitDir: "/etc/systemd/system",
     };
 }

@@ -18,9 +18,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 
 import { renderEnvFile } from "../renderers/systemd/envFile";
-import { releaseLayout, validateServiceName } from "./releaseLayout";
+import { releaseLayout } from "../layout/systemdLayout";
+import { validateServiceName } from "../rules/serviceName";
+import { shellQuote } from "../renderers/shared/shellQuote";
 import {
-    installReleaseCommand, prepareStagingCommand, releaseUploads, shellQuote, uninstallCommand,
+    installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
 } from "../renderers/systemd/releaseCommands";
 import { renderSocketUnit } from "../renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../renderers/systemd/serviceUnit";

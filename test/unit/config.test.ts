@@ -8,8 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 
 import {
-    CONFIG_DEFAULTS, ConfigError, environmentOfStack, loadConfig, parseConfig, RawConfig, SECRET_KEYS, StackConfig,
+    CONFIG_KEYS, ConfigError, environmentOfStack, loadConfig, parseConfig, RawConfig, SECRET_KEYS, StackConfig,
 } from "../../config";
+import { renderReadmeTable, renderSchemaBlock, syncedProjectFile, syncedReadme } from "../../config/schema";
 
 const ROOT = path.join(__dirname, "..", "..");
 const GIT = { describe: "v1.4.0-3-gabc1234", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" };
@@ -23,6 +24,7 @@ function awsRaw(values: Record<string, string | undefined> = {}, secretKeys: str
             sshCidrs: JSON.stringify(["198.51.100.7/32"]),
             sshPublicKey: PUBLIC_KEY,
             sshPrivateKey: PRIVATE_KEY,
+            dbHost: "db.internal.example",
             dbPassword: "s3cret-pw",
             ...values,
         },
@@ -56,16 +58,16 @@ describe("config: defaults", () => {
     it("gives dev the article's dev database settings: sslmode disable, pool 5", () => {
         const cfg = parseConfig(awsRaw(), "dev");
         assert.strictEqual(cfg.environment, "dev");
-        assert.strictEqual(cfg.db.sslMode, "disable");
-        assert.strictEqual(cfg.db.poolSize, 5);
+        assert.strictEqual(cfg.db!.sslMode, "disable");
+        assert.strictEqual(cfg.db!.poolSize, 5);
         assert.strictEqual(cfg.appEnv, "dev");
     });
 
     it("gives prod sslmode require and pool 20", () => {
         const cfg = parseConfig(awsRaw(), "prod");
         assert.strictEqual(cfg.environment, "prod");
-        assert.strictEqual(cfg.db.sslMode, "require");
-        assert.strictEqual(cfg.db.poolSize, 20);
+        assert.strictEqual(cfg.db!.sslMode, "require");
+        assert.strictEqual(cfg.db!.poolSize, 20);
         assert.strictEqual(cfg.appEnv, "prod");
     });
 
@@ -108,7 +110,7 @@ describe("config: defaults", () => {
 
     it("keeps the password and the SSH key as Pulumi secrets", async () => {
         const cfg = parseConfig(awsRaw(), "dev");
-        assert.strictEqual(await pulumi.isSecret(cfg.db.password), true);
+        assert.strictEqual(await pulumi.isSecret(cfg.db!.password), true);
         assert.strictEqual(await pulumi.isSecret(cfg.target.privateKey), true);
     });
 
@@ -169,7 +171,7 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("allows sslmode disable in dev", () => {
-        assert.strictEqual(parseConfig(awsRaw({ dbSslMode: "disable" }), "dev").db.sslMode, "disable");
+        assert.strictEqual(parseConfig(awsRaw({ dbSslMode: "disable" }), "dev").db!.sslMode, "disable");
     });
 
     it("refuses an sslmode the service does not know", () => {
@@ -198,7 +200,22 @@ describe("config: refusals name the key, the value and the fix", () => {
         assertRefused(awsRaw({}, ["dbPassword"]), "dev", /gin-deploy:sshPrivateKey is stored in plaintext .*--secret gin-deploy:sshPrivateKey/);
     });
 
-    it("refuses a missing password", () => {
+    it("needs no password, and has no database, when dbHost is empty", () => {
+        const cfg = parseConfig(sshRaw({ dbHost: "", dbPassword: undefined }), "local");
+        assert.strictEqual(cfg.db, undefined);
+    });
+
+    it("ignores a password left over when dbHost is empty (nothing would use it)", () => {
+        assert.strictEqual(parseConfig(sshRaw({ dbHost: "" }), "local").db, undefined);
+    });
+
+    it("refuses a missing SSH key on the targets reached over SSH", () => {
+        assertRefused(sshRaw({ sshPrivateKey: undefined }), "local",
+            /gin-deploy:sshPrivateKey is not set\. Fix: pulumi config set --secret gin-deploy:sshPrivateKey < ~\/.ssh\/id_ed25519/);
+        assertRefused(awsRaw({ sshPrivateKey: undefined }), "dev", /gin-deploy:sshPrivateKey is not set/);
+    });
+
+    it("refuses a missing password when dbHost is set", () => {
         assertRefused(awsRaw({ dbPassword: undefined }), "dev", /gin-deploy:dbPassword is not set\. Fix: pulumi config set --secret gin-deploy:dbPassword/);
     });
 
@@ -257,7 +274,8 @@ describe("config: loadConfig from the running stack", () => {
     const full = (values: Record<string, string>) =>
         Object.fromEntries(Object.entries(values).map(([k, v]) => [k.includes(":") ? k : `gin-deploy:${k}`, v]));
     const base = full({
-        target: "ssh", sshHost: "127.0.0.1", sshPort: "2222", sshPrivateKey: PRIVATE_KEY, dbPassword: "pw-from-config",
+        target: "ssh", sshHost: "127.0.0.1", sshPort: "2222", sshPrivateKey: PRIVATE_KEY,
+        dbHost: "db.internal.example", dbPassword: "pw-from-config",
     });
 
     afterEach(() => useStack("dev"));
@@ -267,7 +285,7 @@ describe("config: loadConfig from the running stack", () => {
         const cfg = loadConfig(ROOT);
         assert.strictEqual(cfg.stack, "local");
         assert.strictEqual(cfg.target.kind === "ssh" && cfg.target.port, 2222);
-        assert.strictEqual(await pulumi.isSecret(cfg.db.password), true);
+        assert.strictEqual(await pulumi.isSecret(cfg.db!.password), true);
         assert.match(cfg.release.commit, /^[0-9a-f]{40}$/);
     });
 
@@ -282,44 +300,42 @@ describe("config: loadConfig from the running stack", () => {
     });
 });
 
-describe("config: Pulumi.yaml's schema matches config.ts", () => {
+describe("config: Pulumi.yaml's schema and the README's table come from the key table", () => {
     type SchemaEntry = { type?: string; default?: unknown; description?: string; secret?: boolean; items?: { type: string } };
-    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    const projectText = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    const project = yaml.load(projectText) as {
         name: string; runtime: { name: string; options?: { typescript?: boolean } }; config: Record<string, SchemaEntry>;
     };
 
     it("is the gin-deploy project on the nodejs runtime with TypeScript", () => {
         assert.strictEqual(project.name, "gin-deploy");
-        assert.deepStrictEqual(project.runtime, { name: "nodejs", options: { typescript: true } });
+        assert.strictEqual(project.runtime.name, "nodejs");
+        assert.strictEqual(project.runtime.options?.typescript, true);
     });
 
-    it("declares every key config.ts knows, and no other", () => {
-        assert.deepStrictEqual(Object.keys(project.config).sort(), [...Object.keys(CONFIG_DEFAULTS), ...SECRET_KEYS].sort());
+    it("holds in Pulumi.yaml exactly the block config/keys.ts renders (npm run config:sync)", () => {
+        assert.strictEqual(syncedProjectFile(projectText), projectText);
+        assert.ok(projectText.endsWith(renderSchemaBlock()));
     });
 
-    it("gives every non-secret key a type, a description and config.ts's default", () => {
-        for (const [key, fallback] of Object.entries(CONFIG_DEFAULTS)) {
-            const entry = project.config[key];
-            assert.ok(entry.type && entry.description, `${key} lacks a type or description`);
-            assert.deepStrictEqual(entry.default, fallback, `${key}: Pulumi.yaml default differs from config.ts`);
-            const expectedType = Array.isArray(fallback) ? "array" : typeof fallback === "number" ? "integer"
-                : typeof fallback === "boolean" ? "boolean" : "string";
-            assert.strictEqual(entry.type, expectedType, `${key}: type`);
+    it("declares every plain key with the table's type and default, and no secret", () => {
+        for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+            if ("secret" in spec) {
+                assert.ok(!(key in project.config), `${key} is a secret: declared without a default it would be required everywhere`);
+                continue;
+            }
+            assert.deepStrictEqual({ type: project.config[key].type, default: project.config[key].default },
+                { type: spec.type, default: spec.default }, key);
         }
+        assert.deepStrictEqual(Object.keys(project.config).sort(),
+            Object.keys(CONFIG_KEYS).filter((k) => !(SECRET_KEYS as string[]).includes(k)).sort());
     });
 
-    it("marks the password and the SSH key secret, with no default", () => {
-        for (const key of SECRET_KEYS) {
-            assert.deepStrictEqual({ secret: project.config[key].secret, hasDefault: "default" in project.config[key] },
-                { secret: true, hasDefault: false }, key);
-        }
-    });
-
-    it("is documented key by key in README.md's config table", () => {
+    it("holds in README.md exactly the table config/keys.ts renders, every key in it", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const section = readme.slice(readme.indexOf("## Config keys"), readme.indexOf("## Outputs"));
-        const documented = [...section.matchAll(/^\| `([A-Za-z:]+)` \|/gm)].map((m) => m[1]).filter((k) => !k.includes(":"));
-        assert.deepStrictEqual(documented.sort(), Object.keys(project.config).sort());
+        assert.strictEqual(syncedReadme(readme), readme);
+        const documented = [...renderReadmeTable().matchAll(/^\| `([A-Za-z]+)` \|/gm)].map((m) => m[1]);
+        assert.deepStrictEqual(documented.sort(), Object.keys(CONFIG_KEYS).sort());
     });
 
     for (const stack of ["dev", "prod"]) {

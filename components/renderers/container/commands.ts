@@ -3,7 +3,9 @@
 // the very same strings over SSH. Every value that reaches a command line is validated and
 // single-quoted here; secrets never do (they travel on stdin). Pure: no Pulumi here.
 
-import { containerPaths, Slot } from "./units";
+import { containerLayout, Slot } from "../../layout/containerLayout";
+import { validateReleaseVersion } from "../../rules/releaseVersion";
+import { shellQuote } from "../shared/shellQuote";
 
 export interface ContainerCommandSettings {
   serviceName: string;
@@ -37,14 +39,8 @@ export interface ContainerCommands {
 }
 
 const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 const SERVER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
 const USERNAME = /^[A-Za-z0-9._@+-]{1,128}$/;
-
-/** Single-quotes a word for a POSIX shell. */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export function validateImageRef(imageRef: string): void {
   if (!IMAGE_REF.test(imageRef)) {
@@ -54,25 +50,16 @@ export function validateImageRef(imageRef: string): void {
   }
 }
 
-export function validateVersion(version: string): void {
-  if (!VERSION.test(version)) {
-    throw new Error(
-      `version "${version}" must be 1-128 letters, digits and . _ + - (as git describe prints), starting with a letter or digit`,
-    );
-  }
-}
-
 export function renderContainerCommands(s: ContainerCommandSettings): ContainerCommands {
   validateImageRef(s.imageRef);
-  validateVersion(s.version);
+  validateReleaseVersion(s.version);
   if (!Number.isInteger(s.healthTimeoutSeconds) || s.healthTimeoutSeconds < 1 || s.healthTimeoutSeconds > 600) {
     throw new Error(`healthTimeoutSeconds=${s.healthTimeoutSeconds} must be a whole number from 1 to 600`);
   }
-  const paths = containerPaths(s.serviceName);
-  const stagingDir = `${paths.stateDir}/staging`;
+  const paths = containerLayout(s.serviceName);
+  const { stagingDir, unitsDir } = paths;
   const installScriptPath = `${stagingDir}/install-container.sh`;
   const uninstallScriptPath = `${stagingDir}/uninstall-container.sh`;
-  const unitsDir = `${stagingDir}/units`;
   const q = shellQuote;
   const strategy = s.strategy ?? "switch";
   return {
@@ -111,6 +98,6 @@ export function renderLoginCommand(serviceName: string, server: string, username
   if (!USERNAME.test(username)) {
     throw new Error(`registry username "${username}" has characters a registry login does not use`);
   }
-  const script = `${containerPaths(serviceName).stateDir}/staging/install-container.sh`;
+  const script = `${containerLayout(serviceName).stagingDir}/install-container.sh`;
   return `bash ${shellQuote(script)} login --server ${shellQuote(server)} --username ${shellQuote(username)}`;
 }

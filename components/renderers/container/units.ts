@@ -16,8 +16,9 @@
 
 import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
 
-export type Slot = "blue" | "green";
-export const SLOTS: readonly Slot[] = ["blue", "green"];
+import { containerLayout, Slot, SLOTS } from "../../layout/containerLayout";
+
+export { Slot, SLOTS };
 
 export interface ContainerUnitSettings {
   /** The service name: units, container names and folders derive from it. */
@@ -35,25 +36,9 @@ export interface RenderedFile {
   content: string;
 }
 
-/** Where the host keeps this service's files (shared with host-scripts/install-container.sh). */
-export function containerPaths(serviceName: string) {
-  return {
-    configDir: `/etc/gin-deploy/${serviceName}`,
-    stateDir: `/var/lib/gin-deploy/${serviceName}`,
-    runDir: `/run/gin-deploy/${serviceName}`,
-    currentLink: `/var/lib/gin-deploy/${serviceName}/current.sock`,
-    unitDir: "/etc/systemd/system",
-  };
-}
-
-const SERVICE_NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 
 export function validateContainerUnitSettings(s: ContainerUnitSettings): void {
-  if (!SERVICE_NAME.test(s.serviceName)) {
-    throw new Error(
-      `serviceName "${s.serviceName}" is not usable for units and containers: use 2-40 lower-case letters, digits and dashes, starting with a letter`,
-    );
-  }
+  containerLayout(s.serviceName);
   const ports: Array<[string, number]> = [
     ["port", s.port],
     ["slotPorts.blue", s.slotPorts.blue],
@@ -124,7 +109,7 @@ const PROXYD = "/lib/systemd/systemd-socket-proxyd";
 export function renderContainerUnits(s: ContainerUnitSettings): RenderedFile[] {
   validateContainerUnitSettings(s);
   const n = s.serviceName;
-  const p = containerPaths(n);
+  const p = containerLayout(n);
   const unit = (name: string, content: string): RenderedFile => ({ path: `${p.unitDir}/${name}`, content });
 
   const frontSocket = `# ${n}: the public port. Held by systemd across releases, so no connection is refused.

@@ -1,16 +1,23 @@
-// The service's environment variables (the only way app/ is configured), from typed settings.
-// Non-secret settings only: DB_PASSWORD travels separately as a Pulumi secret. Pure; no Pulumi.
+// The reference service's environment variables (the only way app/ is configured), from typed
+// settings: the plain ones, and apart from them the secret ones (DB_PASSWORD), which stay Pulumi
+// secrets on their way to the host. Pure; no Pulumi (the password's type is the caller's).
 
-export interface ServiceEnvironmentSettings {
+export interface ServiceEnvironmentSettings<Secret> {
     appEnv: string;
     logLevel: string;
     port: number;
-    /** Empty: the service runs without a database and gets no DB_* variables. */
-    db: { host: string; port: number; name: string; user: string; sslMode: string; poolSize: number };
+    /** Undefined: the service runs without a database and gets no DB_* variables. */
+    db?: { host: string; port: number; name: string; user: string; password: Secret; sslMode: string; poolSize: number };
 }
 
-/** APP_ENV, LOG_LEVEL, GIN_MODE, HOST, PORT and, with a database, DB_* (without the password). */
-export function serviceEnvironment(s: ServiceEnvironmentSettings): Record<string, string> {
+export interface ServiceEnvironment<Secret> {
+    /** APP_ENV, LOG_LEVEL, GIN_MODE, HOST, PORT and, with a database, DB_* but the password. */
+    environment: Record<string, string>;
+    /** DB_PASSWORD with a database; nothing else. */
+    secretEnvironment: Record<string, Secret>;
+}
+
+export function serviceEnvironment<Secret>(s: ServiceEnvironmentSettings<Secret>): ServiceEnvironment<Secret> {
     const environment: Record<string, string> = {
         APP_ENV: s.appEnv,
         LOG_LEVEL: s.logLevel,
@@ -19,7 +26,8 @@ export function serviceEnvironment(s: ServiceEnvironmentSettings): Record<string
         HOST: "0.0.0.0",
         PORT: String(s.port),
     };
-    if (s.db.host !== "") {
+    const secretEnvironment: Record<string, Secret> = {};
+    if (s.db) {
         Object.assign(environment, {
             DB_HOST: s.db.host,
             DB_PORT: String(s.db.port),
@@ -28,11 +36,7 @@ export function serviceEnvironment(s: ServiceEnvironmentSettings): Record<string
             DB_SSLMODE: s.db.sslMode,
             DB_POOL_SIZE: String(s.db.poolSize),
         });
+        secretEnvironment.DB_PASSWORD = s.db.password;
     }
-    return environment;
-}
-
-/** The secret variables' names for the same settings (their values stay Pulumi secrets). */
-export function secretEnvironmentNames(s: ServiceEnvironmentSettings): string[] {
-    return s.db.host !== "" ? ["DB_PASSWORD"] : [];
+    return { environment, secretEnvironment };
 }

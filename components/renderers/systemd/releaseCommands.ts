@@ -3,12 +3,9 @@
 // would need sshd's AcceptEnv), and carries no secret: the env file goes in on stdin.
 // Pure: no Pulumi import; the host suite runs exactly these lines.
 
-import { releaseLayout } from "../../systemd/releaseLayout";
-
-/** Single-quotes a word for a POSIX shell. */
-export function shellQuote(word: string): string {
-    return `'${word.replace(/'/g, `'\\''`)}'`;
-}
+import { releaseLayout } from "../../layout/systemdLayout";
+import { validateReleaseVersion } from "../../rules/releaseVersion";
+import { shellCommand, shellQuote } from "../shared/shellQuote";
 
 export interface ReleaseUploads {
     stagingDir: string;
@@ -54,9 +51,7 @@ export interface InstallReleaseArgs {
 /** Runs install-release.sh for one release; the env file content is the command's stdin. */
 export function installReleaseCommand(args: InstallReleaseArgs): string {
     const up = releaseUploads(args.serviceName, args.binarySha256);
-    if (!/^[A-Za-z0-9._+:/@-]+$/.test(args.version)) {
-        throw new Error(`version "${args.version}" must be letters, digits and . _ + : / @ - (what the build stamps)`);
-    }
+    validateReleaseVersion(args.version);
     if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
         throw new Error(`port must be a TCP port from 1 to 65535, got ${args.port}`);
     }
@@ -73,7 +68,7 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
         "--firewall", args.hostFirewall ? "on" : "off",
         ...(args.healthTimeoutSec !== undefined ? ["--health-timeout", String(args.healthTimeoutSec)] : []),
     ];
-    return words.map(shellQuote).join(" ");
+    return shellCommand(words);
 }
 
 /** Removes the service and all its files; succeeds when there is nothing left to remove. */

@@ -13,7 +13,7 @@
 // systemd makes by itself after crashes, which is what it is meant to catch.
 
 import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
-import { releaseLayout } from "../../systemd/releaseLayout";
+import { releaseLayout } from "../../layout/systemdLayout";
 
 export interface ServiceUnitSettings {
     serviceName: string;

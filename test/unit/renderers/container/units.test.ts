@@ -1,6 +1,7 @@
 import * as assert from "assert";
 
-import { containerPaths, renderContainerUnits } from "../../../../components/renderers/container/units";
+import { containerLayout } from "../../../../components/layout/containerLayout";
+import { renderContainerUnits } from "../../../../components/renderers/container/units";
 
 const settings = { serviceName: "gin-app", port: 8080, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 };
 const byName = (files: { path: string; content: string }[]) => Object.fromEntries(files.map((f) => [f.path.split("/").pop() as string, f.content]));
@@ -17,7 +18,7 @@ describe("container units", () => {
   it("keeps the public port in a socket unit that hands it to the front proxy", () => {
     assert.match(units["gin-app.socket"], /^ListenStream=8080$/m);
     assert.match(units["gin-app.socket"], /^Accept=no$/m);
-    assert.match(units["gin-app.service"], new RegExp(`^ExecStart=/lib/systemd/systemd-socket-proxyd ${containerPaths("gin-app").currentLink}$`, "m"));
+    assert.match(units["gin-app.service"], new RegExp(`^ExecStart=/lib/systemd/systemd-socket-proxyd ${containerLayout("gin-app").currentLink}$`, "m"));
   });
 
   it("bridges each slot's unix socket to its container's loopback port", () => {

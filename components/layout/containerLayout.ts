@@ -1,0 +1,43 @@
+// Where a container-mode service lives on a host, and its two release slots: the one place the
+// unit and command renderers, the component and the host scripts (through the rendered contract)
+// read. Pure: no Pulumi import.
+import { validateServiceName } from "../rules/serviceName";
+
+export type Slot = "blue" | "green";
+export const SLOTS: readonly Slot[] = ["blue", "green"];
+
+/** `docker stop` lets the app drain this long; above the app's SHUTDOWN_TIMEOUT (20 s). */
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+
+/** The slots' loopback ports: the two ports after the public one, unless given. */
+export function defaultSlotPorts(port: number): Record<Slot, number> {
+    return { blue: port + 1, green: port + 2 };
+}
+
+export interface ContainerLayout {
+    serviceName: string;
+    configDir: string;
+    stateDir: string;
+    runDir: string;
+    /** The symlink that names the current slot's socket; the front proxy follows it. */
+    currentLink: string;
+    unitDir: string;
+    /** Where uploads wait (root only): the scripts, the units and the contract. */
+    stagingDir: string;
+    unitsDir: string;
+}
+
+export function containerLayout(serviceName: string): ContainerLayout {
+    validateServiceName(serviceName);
+    const stateDir = `/var/lib/gin-deploy/${serviceName}`;
+    return {
+        serviceName,
+        configDir: `/etc/gin-deploy/${serviceName}`,
+        stateDir,
+        runDir: `/run/gin-deploy/${serviceName}`,
+        currentLink: `${stateDir}/current.sock`,
+        unitDir: "/etc/systemd/system",
+        stagingDir: `${stateDir}/staging`,
+        unitsDir: `${stateDir}/staging/units`,
+    };
+}

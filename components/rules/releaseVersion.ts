@@ -1,0 +1,11 @@
+// The one rule for a release's version: what config accepts, what the build stamps, what the
+// host scripts check (they read the pattern from the host contract, see hostContract.ts).
+export const RELEASE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+export const RELEASE_VERSION_RULE = "1-128 letters, digits and . _ + -, starting with a letter or digit";
+
+export function validateReleaseVersion(version: string): string {
+    if (!RELEASE_VERSION.test(version)) {
+        throw new Error(`version "${version}" is not a release version: use ${RELEASE_VERSION_RULE} (e.g. "v1.2.3")`);
+    }
+    return version;
+}

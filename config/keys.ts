@@ -1,0 +1,142 @@
+// The one table of config keys (namespace gin-deploy): type, default, description, secret, and
+// where each key is used. Pulumi.yaml's schema and the README's table are generated from it
+// (`npm run config:sync`), and a unit test fails when either has drifted.
+//
+// "auto" defaults: Pulumi's project schema applies one default to every stack, so values that
+// depend on the environment or on other keys default to "auto" and are worked out in sections/.
+// Secrets have no default and are not declared in Pulumi.yaml: a declared key without a default
+// is required on every stack, and a secret is required only where it is used (sections/ends).
+
+export const CONFIG_NAMESPACE = "gin-deploy";
+
+/** Where a key matters: every stack, a target, a mode, or the database when dbHost is set. */
+export type KeyScope = "all" | "aws" | "ssh" | "kubernetes" | "systemd" | "container" | "database";
+
+export interface ConfigKeySpec {
+    type: "string" | "integer" | "boolean" | "array";
+    /** The schema default; absent for secrets. */
+    default?: string | number | boolean | readonly string[];
+    secret?: true;
+    usedBy: readonly KeyScope[];
+    description: string;
+}
+
+export const CONFIG_KEYS = {
+    environment: {
+        type: "string", default: "auto", usedBy: ["all"],
+        description: "dev or prod: prod refuses dbSslMode disable and SSH open to the world. auto: the stack named prod, production or prod-* is prod, any other stack is dev.",
+    },
+    target: {
+        type: "string", default: "aws", usedBy: ["all"],
+        description: "Where the service runs: aws (an EC2 instance this stack creates) or ssh (an existing host reached over SSH, e.g. the local stack's).",
+    },
+    mode: {
+        type: "string", default: "systemd", usedBy: ["all"],
+        description: "How it runs: systemd (a static binary and a hardened unit) or container (an image from app/Dockerfile run by systemd).",
+    },
+    appPort: {
+        type: "integer", default: 8080, usedBy: ["all"],
+        description: "The TCP port the service listens on, on the host (1-65535, not the SSH port).",
+    },
+    appEnv: {
+        type: "string", default: "auto", usedBy: ["all"],
+        description: "APP_ENV for the service (development, dev, local, test, staging, production, prod). auto: the environment (dev or prod).",
+    },
+    logLevel: {
+        type: "string", default: "info", usedBy: ["all"],
+        description: "LOG_LEVEL for the service: debug, info, warn or error.",
+    },
+    release: {
+        type: "string", default: "auto", usedBy: ["all"],
+        description: "The version stamped into the binary and image. auto: git describe --tags --always --dirty (commit and date always come from git).",
+    },
+    hostFirewall: {
+        type: "boolean", default: false, usedBy: ["ssh"],
+        description: "On ssh targets, also open appPort in the host's ufw when ufw is installed.",
+    },
+    sshHost: {
+        type: "string", default: "", usedBy: ["ssh"],
+        description: "ssh target: the host name or address to deploy to.",
+    },
+    sshPort: {
+        type: "integer", default: 22, usedBy: ["ssh", "aws"],
+        description: "The SSH port of the host (aws: the port the security group opens to sshCidrs).",
+    },
+    sshUser: {
+        type: "string", default: "auto", usedBy: ["ssh", "aws"],
+        description: "The SSH user (needs sudo or root). auto: admin on aws (Debian images), root on ssh targets.",
+    },
+    sshPrivateKey: {
+        type: "string", secret: true, usedBy: ["ssh", "aws"],
+        description: "The SSH private key (PEM/OpenSSH) used to deploy; required on targets reached over SSH, secret: pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519",
+    },
+    hostArch: {
+        type: "string", default: "amd64", usedBy: ["ssh"],
+        description: "ssh target: the host's CPU architecture, amd64 or arm64 (aws targets take it from instanceType).",
+    },
+    publicUrl: {
+        type: "string", default: "auto", usedBy: ["ssh"],
+        description: "ssh target: the URL the service answers at from the machine running pulumi. auto: http://<sshHost>:<appPort>.",
+    },
+    instanceType: {
+        type: "string", default: "t4g.micro", usedBy: ["aws"],
+        description: "aws: the EC2 instance type. Its family decides the architecture of the AMI and the binary (Graviton families such as t4g are arm64).",
+    },
+    amiId: {
+        type: "string", default: "auto", usedBy: ["aws"],
+        description: "aws: a pinned AMI id matching the instance type's architecture. auto: the newest Debian 12 image (a new image then replaces the instance).",
+    },
+    appCidrs: {
+        type: "array", default: ["0.0.0.0/0", "::/0"], usedBy: ["aws"],
+        description: "aws: the IPv4/IPv6 blocks allowed to reach appPort.",
+    },
+    sshCidrs: {
+        type: "array", default: [], usedBy: ["aws"],
+        description: "aws: the blocks allowed to reach SSH (the machine running pulumi). Required on aws; never 0.0.0.0/0 or ::/0 in prod.",
+    },
+    sshPublicKey: {
+        type: "string", default: "", usedBy: ["aws"],
+        description: "aws: the OpenSSH public key installed on the instance (the public half of sshPrivateKey). Required on aws.",
+    },
+    dbHost: {
+        type: "string", default: "", usedBy: ["all"],
+        description: "DB_HOST: the PostgreSQL host. Empty: the service runs without a database (and no dbPassword is needed).",
+    },
+    dbPort: {
+        type: "integer", default: 5432, usedBy: ["database"],
+        description: "DB_PORT.",
+    },
+    dbName: {
+        type: "string", default: "gin_app", usedBy: ["database"],
+        description: "DB_NAME.",
+    },
+    dbUser: {
+        type: "string", default: "gin_app", usedBy: ["database"],
+        description: "DB_USER.",
+    },
+    dbPassword: {
+        type: "string", secret: true, usedBy: ["database"],
+        description: "DB_PASSWORD; required when dbHost is set, secret: pulumi config set --secret gin-deploy:dbPassword. On the host it lives only in a 0600 env file.",
+    },
+    dbSslMode: {
+        type: "string", default: "auto", usedBy: ["database"],
+        description: "DB_SSLMODE: disable, require or verify-full; prod refuses disable. auto: disable in dev, require in prod.",
+    },
+    dbPoolSize: {
+        type: "string", default: "auto", usedBy: ["database"],
+        description: "DB_POOL_SIZE: a whole number from 1 to 1000. auto: 5 in dev, 20 in prod. (A string so that auto can be the default.)",
+    },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+/** Keys that have a schema default (every key but the secrets). */
+export type PlainKey = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K] extends { default: unknown } ? K : never }[ConfigKey];
+export type SecretKey = Exclude<ConfigKey, PlainKey>;
+
+export const SECRET_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[])
+    .filter((key) => "secret" in CONFIG_KEYS[key]) as SecretKey[];
+
+/** The schema default of a plain key. */
+export function defaultOf<K extends PlainKey>(key: K): (typeof CONFIG_KEYS)[K]["default"] {
+    return CONFIG_KEYS[key].default;
+}

@@ -1,0 +1,92 @@
+// The typed, validated stack config that the composition reads.
+import type * as pulumi from "@pulumi/pulumi";
+
+import type { CpuArchitecture } from "../components/aws/instanceArchitecture";
+
+export type Environment = "dev" | "prod";
+export type DeployTarget = "aws" | "ssh";
+export type DeployMode = "systemd" | "container";
+export type LogLevel = "debug" | "info" | "warn" | "error";
+// The modes the service accepts (app/internal/config).
+export type SslMode = "disable" | "require" | "verify-full";
+
+export interface Release {
+    /** `git describe --tags --always --dirty`, or gin-deploy:release. */
+    version: string;
+    /** `git rev-parse HEAD`. */
+    commit: string;
+    /** The commit date (`git log -1 --format=%cI`), never the time of the build. */
+    date: string;
+}
+
+/** The service's database; absent when it runs without one. */
+export interface DatabaseConfig {
+    host: string;
+    port: number;
+    name: string;
+    user: string;
+    password: pulumi.Output<string>;
+    sslMode: SslMode;
+    poolSize: number;
+}
+
+/** How a target reached over SSH is logged in to. */
+export interface SshAccess {
+    port: number;
+    user: string;
+    privateKey: pulumi.Output<string>;
+}
+
+/** Any host reachable over SSH (the local stack uses one on 127.0.0.1). */
+export interface SshTargetConfig extends SshAccess {
+    kind: "ssh";
+    host: string;
+    arch: CpuArchitecture;
+    /** Where the app answers from the machine running Pulumi. */
+    publicUrl: string;
+    /** Open the app port in the host's ufw when ufw exists. */
+    hostFirewall: boolean;
+}
+
+/** An EC2 instance created by the stack. */
+export interface AwsTargetConfig extends SshAccess {
+    kind: "aws";
+    region: string;
+    instanceType: string;
+    /** Follows the instance type (Graviton families are arm64). */
+    arch: CpuArchitecture;
+    /** A pinned AMI, or undefined for the newest Debian 12 image of the architecture. */
+    amiId: string | undefined;
+    appCidrs: string[];
+    sshCidrs: string[];
+    sshPublicKey: string;
+}
+
+export type TargetConfig = SshTargetConfig | AwsTargetConfig;
+
+export interface StackConfig {
+    stack: string;
+    environment: Environment;
+    mode: DeployMode;
+    appPort: number;
+    /** APP_ENV for the service. */
+    appEnv: string;
+    logLevel: LogLevel;
+    target: TargetConfig;
+    /** Undefined when gin-deploy:dbHost is empty. */
+    db: DatabaseConfig | undefined;
+    release: Release;
+}
+
+/** What git says about the checkout, or why it could not say. */
+export type GitFacts = { describe: string; commit: string; date: string } | { error: string };
+
+export interface RawConfig {
+    /** The gin-deploy:* values by short key, as the engine hands them over (arrays as JSON text). */
+    values: Readonly<Record<string, string | undefined>>;
+    /** Short keys whose values are Pulumi secrets. */
+    secretKeys: readonly string[];
+    /** aws:region. */
+    awsRegion?: string;
+    git: GitFacts;
+}

@@ -1,0 +1,59 @@
+// The two axes of the composition meet here. A target says where the service runs and hands a
+// mode what it needs from there (a Placement); a mode says how the service runs there.
+import type * as command from "@pulumi/command";
+import type * as pulumi from "@pulumi/pulumi";
+
+import type { ImageRegistry } from "../components";
+import type { StackConfig } from "../config";
+import type { StackOptions, StackOutputs } from "./outputs";
+
+/** Everything a target or a mode reads; built once by deployStack. */
+export interface StackContext {
+    cfg: Readonly<StackConfig>;
+    options: StackOptions;
+    /** The component names (and the service's name); child resources derive theirs from it. */
+    name: string;
+    appDir: string;
+    buildCacheDir: string;
+    tags: Record<string, string>;
+    /** The service's settings, plain and secret (DB_PASSWORD stays a Pulumi secret). */
+    environment: Record<string, string>;
+    secretEnvironment: Record<string, pulumi.Output<string>>;
+}
+
+/** What a mode asks of its target before the target creates anything. */
+export interface PlacementNeeds {
+    /** The mode ships an image: the target gives a registry, and a host that can pull from it. */
+    images: boolean;
+}
+
+/** What a target gives a mode. */
+export interface Placement {
+    /** Where the service answers, from the machine running Pulumi. */
+    url: pulumi.Output<string>;
+    /** The target's own outputs (instanceId, publicIp). */
+    outputs: Partial<StackOutputs>;
+    /** Targets reached over SSH: how to log in, and whether to open the host firewall. */
+    host?: {
+        connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+        hostFirewall: boolean;
+    };
+    /** When `images` was asked for: where images are pushed, and the login the host needs to pull. */
+    registry?: {
+        push: pulumi.Input<ImageRegistry>;
+        hostLogin?: pulumi.Input<ImageRegistry>;
+    };
+}
+
+export interface Target {
+    place(ctx: StackContext, needs: PlacementNeeds): Placement;
+}
+
+export interface Mode {
+    needs: PlacementNeeds;
+    /**
+     * Runs before any target resource: the systemd mode builds the binary here, so a compile
+     * error registers nothing remote.
+     */
+    prepare(ctx: StackContext): (placement: Placement) => Partial<StackOutputs>;
+}
