@@ -3,6 +3,7 @@
 // --image REF`, as ContainerService renders it), a docker provider container, and Kubernetes
 // workloads.
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { parse } from "shell-quote";
 
 import { gatedResourcePolicy } from "../gatedPolicy";
 import { podSpecOf } from "../kubernetesPodSpec";
@@ -17,8 +18,13 @@ export function imagesRun(type: string, props: Record<string, any>): { where: st
             if (typeof text !== "string") {
                 return [];
             }
-            return [...text.matchAll(/--image(?:=|\s+)(?:'([^']*)'|"([^"]*)"|(\S+))/g)]
-                .map((m) => ({ where: `${field} --image`, image: m[1] ?? m[2] ?? m[3] }));
+            // The words as the host's shell sees them (the components quote with shell-quote).
+            const words = parse(text).filter((w): w is string => typeof w === "string");
+            return words.flatMap((w, i) => {
+                if (w === "--image" && i + 1 < words.length) return [{ where: `${field} --image`, image: words[i + 1] }];
+                if (w.startsWith("--image=")) return [{ where: `${field} --image`, image: w.slice("--image=".length) }];
+                return [];
+            });
         });
     }
     if (type === "docker:index/container:Container" && typeof props.image === "string") {

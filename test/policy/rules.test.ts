@@ -254,3 +254,19 @@ describe("policy pack rules", () => {
         });
     });
 });
+
+describe("policy/config/{dev,prod}.json", () => {
+    for (const environment of ["dev", "prod"]) {
+        it(`${environment}.json sets environment ${environment} for every rule of the pack, and nothing else`, async () => {
+            const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy", "config", `${environment}.json`), "utf8"));
+            assert.deepStrictEqual(Object.keys(config).sort(), policies.map((p) => p.name).sort());
+            for (const [name, value] of Object.entries(config)) {
+                assert.deepStrictEqual(value, { environment }, name);
+            }
+            // And it decides the level, whatever the stack is called.
+            const bad = { type: INSTANCE, stack: "staging", props: { rootBlockDevice: { encrypted: true } } };
+            const levels = (await run(bad, config)).violations.map((v) => v.level);
+            assert.deepStrictEqual(levels, [environment === "prod" ? "mandatory" : "advisory"]);
+        });
+    }
+});

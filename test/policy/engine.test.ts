@@ -1,0 +1,111 @@
+// The pack for real: the Pulumi engine runs `preview --policy-pack policy` (Automation API, file
+// backend, inline program) through previewWithPolicy. The program registers only component
+// resources, so no provider plugin is needed: each one is registered under the type token of the
+// resource a rule judges, with that resource's inputs, which is what the engine hands the pack.
+// A dev stack gets the violation as a warning and the preview passes; a prod stack fails on it.
+//
+// Needs a Pulumi CLI (on PATH, or built by tools/pulumi-cli/build.sh, as the e2e suite and
+// deploy:local do); without one it says so and skips.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+
+import { previewWithPolicy } from "./previewWithPolicy";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function findCli(): string | undefined {
+    const res = spawnSync("bash", ["-c", 'command -v pulumi || { p=$(bash tools/pulumi-cli/build.sh --path) && [ -x "$p" ] && echo "$p"; }'], {
+        cwd: ROOT, encoding: "utf8",
+    });
+    const found = res.stdout.trim();
+    return res.status === 0 && found ? found : undefined;
+}
+
+/** A component under a rule's type token, carrying that resource's inputs (components send theirs). */
+class StandIn extends pulumi.ComponentResource {
+    constructor(type: string, name: string, inputs: Record<string, unknown>) {
+        super(type, name, inputs);
+        this.registerOutputs({});
+    }
+}
+
+const GOOD_INSTANCE = { metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true } };
+const BAD_INSTANCE = { metadataOptions: { httpTokens: "optional" }, rootBlockDevice: { encrypted: true } };
+
+describe("the pack for real: preview --policy-pack policy", function () {
+    this.timeout(300_000);
+    let cli: string | undefined;
+    let dir: string;
+    const stacks: Stack[] = [];
+
+    before(function () {
+        cli = findCli();
+        if (!cli) {
+            console.log("      skipped: no Pulumi CLI on PATH and none built yet (bash tools/pulumi-cli/build.sh builds it)");
+            this.skip();
+        }
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-policy-engine-"));
+    });
+    after(async () => {
+        for (const stack of stacks) {
+            await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+        }
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function open(stackName: string, instance: Record<string, unknown>): Promise<Stack> {
+        const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(cli as string)), skipVersionCheck: true });
+        const workDir = path.join(dir, stackName);
+        fs.mkdirSync(workDir, { recursive: true });
+        const program = async () => {
+            new StandIn("aws:ec2/instance:Instance", "planted-instance", instance);
+            new StandIn("gindeploy:test:Clean", "clean", { note: "nothing to judge" });
+        };
+        const stack = await LocalWorkspace.createOrSelectStack({ stackName, projectName: "gin-deploy-policy-check", program }, {
+            workDir,
+            pulumiCommand,
+            envVars: {
+                PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+                // A throwaway stack in a throwaway backend: a random passphrase, never shown.
+                PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("base64"),
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+                PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+            },
+        });
+        stacks.push(stack);
+        return stack;
+    }
+
+    it("a clean program on prod: the preview passes with no violation", async () => {
+        const run = await previewWithPolicy(await open("prod", GOOD_INSTANCE));
+        assert.strictEqual(run.failed, false, run.error);
+        assert.deepStrictEqual(run.violations, []);
+    });
+
+    it("one planted violation on prod (IMDSv1 allowed): mandatory, the preview fails", async () => {
+        const run = await previewWithPolicy(await open("prod", BAD_INSTANCE));
+        assert.strictEqual(run.failed, true, "the preview passed");
+        assert.deepStrictEqual(run.violations.map((v) => [v.policy, v.level]), [["instance-requires-imdsv2", "mandatory"]]);
+        assert.match(run.violations[0].message, /planted-instance: metadataOptions\.httpTokens is "optional"; set it to "required"/);
+        assert.match(run.violations[0].urn ?? "", /^urn:pulumi:prod::gin-deploy-policy-check::aws:ec2\/instance:Instance::planted-instance$/);
+        assert.match(run.error ?? "", /mandatory|policy/i);
+    });
+
+    it("the same program on dev: advisory, the preview passes with the warning", async () => {
+        const run = await previewWithPolicy(await open("dev", BAD_INSTANCE));
+        assert.strictEqual(run.failed, false, run.error);
+        assert.deepStrictEqual(run.violations.map((v) => [v.policy, v.level]), [["instance-requires-imdsv2", "warning"]]);
+    });
+
+    it("the pack's config can disable a rule", async () => {
+        const run = await previewWithPolicy(await open("prod", BAD_INSTANCE), { policyConfig: { "instance-requires-imdsv2": "disabled" } });
+        assert.strictEqual(run.failed, false, run.error);
+        assert.deepStrictEqual(run.violations, []);
+    });
+});
