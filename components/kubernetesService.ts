@@ -116,7 +116,7 @@ export class KubernetesService extends pulumi.ComponentResource {
 
         let namespace: pulumi.Output<string> = pulumi.output(args.namespace ?? "default");
         if (args.createNamespace) {
-            const ns = new k8s.core.v1.Namespace(`${name}-namespace`, namespace.apply(renderNamespace), child);
+            const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: namespace.apply((n) => renderNamespace(n).metadata) }, child);
             namespace = ns.metadata.name;
         }
 
@@ -159,6 +159,8 @@ export class KubernetesService extends pulumi.ComponentResource {
             .apply(([s, configMapName, secret, sum]) => renderDeployment({
                 settings: s, configMapName, secretName: hasSecret ? secret ?? "" : undefined, checksum: sum, imagePullSecrets: args.imagePullSecrets,
             }));
+        // The renderers' specs are plain JSON shaped as the API expects (the API server and the
+        // real-engine suite check them); the casts only bridge to the SDK's Input types.
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
             metadata: deploymentSpec.apply((d) => d.metadata),
             spec: deploymentSpec.apply((d) => d.spec as unknown as k8s.types.input.apps.v1.DeploymentSpec),
@@ -177,8 +179,6 @@ export class KubernetesService extends pulumi.ComponentResource {
         }, child);
 
         const pdbSpec = namespace.apply((ns) => renderPodDisruptionBudget(shape.appName, ns));
-        // The renderers' specs are plain JSON shaped as the API expects (the API server and the
-        // real-engine suite check them); the casts only bridge to the SDK's Input types.
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
             metadata: pdbSpec.apply((x) => x.metadata),
             spec: pdbSpec.apply((x) => x.spec as k8s.types.input.policy.v1.PodDisruptionBudgetSpec),
