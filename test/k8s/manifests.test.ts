@@ -16,6 +16,14 @@ import { engineEnv } from "../../scripts/localWorkspace";
 import { K8sEngine, openStack } from "./engine";
 
 const REF = `registry.example.com/gin-app@sha256:${"ab".repeat(32)}`;
+// Render mode still asks the kubeconfig's cluster whether custom kinds are namespaced; point it at a
+// closed loopback port, so that no kubeconfig of this machine's user sends it anywhere else.
+const NO_CLUSTER = [
+  "apiVersion: v1", "kind: Config", "current-context: none",
+  "clusters: [{name: none, cluster: {server: 'https://127.0.0.1:1'}}]",
+  "contexts: [{name: none, context: {cluster: none, user: none}}]",
+  "users: [{name: none, user: {}}]",
+].join("\n");
 // A stand-in: rendered manifests hold Secret values in plain text, so review renders never use real ones.
 const REVIEW_PASSWORD = "review-placeholder-password";
 
@@ -73,7 +81,7 @@ describe("kubernetes manifests rendered for review (renderYamlToDirectory, no cl
     for (const [name, args] of Object.entries({ dev: DEV, prod: PROD })) {
       const outDir = path.join(tmp, `manifests-${name}`);
       const stack = await openStack(engine, `render-${name}`, async () => {
-        const provider = new k8s.Provider("review", { renderYamlToDirectory: outDir });
+        const provider = new k8s.Provider("review", { renderYamlToDirectory: outDir, kubeconfig: NO_CLUSTER });
         const svc = new KubernetesService("gin-app", { ...args, provider });
         return { deploymentName: svc.deploymentName };
       }, { plain: {}, secrets: {} });
