@@ -5,7 +5,7 @@ import { DeliveryMetrics } from "./metrics";
 
 const WIDTH = 640;
 const HEIGHT = 320;
-const MARGIN = { top: 70, right: 20, bottom: 48, left: 44 };
+const MARGIN = { top: 88, right: 20, bottom: 48, left: 44 };
 const COLORS = { succeeded: "#2e7d32", failed: "#c62828", grid: "#e0e0e0", text: "#212121", muted: "#616161" };
 
 function escapeXml(text: string): string {
@@ -29,21 +29,25 @@ export function renderChart(m: DeliveryMetrics, stack: string): string {
     const max = Math.max(1, ...m.weeks.map((w) => Math.max(w.succeeded, w.failed)));
     // Integer gridlines: at most 5 of them.
     const step = Math.max(1, Math.ceil(max / 5));
-    const top = Math.ceil(max / step) * step;
+    // One step of headroom above the tallest bar, for its label.
+    const top = (Math.floor(max / step) + 1) * step;
     const y = (v: number) => MARGIN.top + plotH - (v / top) * plotH;
     const out: string[] = [];
     out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif">`);
     out.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
     const title = `Deliveries per week: stack ${stack}, last ${m.days} days`;
     out.push(`<text x="${MARGIN.left}" y="24" font-size="16" font-weight="bold" fill="${COLORS.text}">${escapeXml(title)}</text>`);
-    const window = m.windowStart && m.windowEnd ? ` (${m.windowStart.toISOString().slice(0, 10)} to ${m.windowEnd.toISOString().slice(0, 10)})` : "";
-    out.push(`<text x="${MARGIN.left}" y="44" font-size="12" fill="${COLORS.muted}">${escapeXml(summaryLine(m) + window)}</text>`);
-    // Legend.
-    const legendX = WIDTH - MARGIN.right - 170;
-    out.push(`<rect x="${legendX}" y="54" width="10" height="10" fill="${COLORS.succeeded}"/>`);
-    out.push(`<text x="${legendX + 14}" y="63" font-size="11" fill="${COLORS.text}">succeeded</text>`);
-    out.push(`<rect x="${legendX + 84}" y="54" width="10" height="10" fill="${COLORS.failed}"/>`);
-    out.push(`<text x="${legendX + 98}" y="63" font-size="11" fill="${COLORS.text}">failed</text>`);
+    out.push(`<text x="${MARGIN.left}" y="44" font-size="12" fill="${COLORS.text}">${escapeXml(summaryLine(m))}</text>`);
+    const window = m.windowStart && m.windowEnd
+        ? `${m.windowStart.toISOString().slice(0, 16).replace("T", " ")} to ${m.windowEnd.toISOString().slice(0, 16).replace("T", " ")} UTC`
+        : "";
+    out.push(`<text x="${MARGIN.left}" y="62" font-size="11" fill="${COLORS.muted}">${escapeXml(window)}</text>`);
+    // Legend, right-aligned on the window's line.
+    const legendX = WIDTH - MARGIN.right - 130;
+    out.push(`<rect x="${legendX}" y="53" width="10" height="10" fill="${COLORS.succeeded}"/>`);
+    out.push(`<text x="${legendX + 14}" y="62" font-size="11" fill="${COLORS.text}">succeeded</text>`);
+    out.push(`<rect x="${legendX + 84}" y="53" width="10" height="10" fill="${COLORS.failed}"/>`);
+    out.push(`<text x="${legendX + 98}" y="62" font-size="11" fill="${COLORS.text}">failed</text>`);
     for (let v = 0; v <= top; v += step) {
         out.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(v)}" y2="${y(v)}" stroke="${COLORS.grid}"/>`);
         out.push(`<text x="${MARGIN.left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end" fill="${COLORS.muted}">${v}</text>`);
