@@ -246,7 +246,7 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
     const message = redact(`${err.message}\n${output}`);
     // The provider's own account: the Deployment did not become ready, with the pods' reason.
     assert.match(message, /gin-app-deployment/, message.slice(-3000));
-    assert.match(message, /(failed to become ready|did not become ready|timed out|Minimum number of live Pods was not attained|does not have minimum availability)/i, message.slice(-3000));
+    assert.match(message, /timed out waiting to be Ready|become live|become ready|minimum availability|not attained/i, message.slice(-3000));
     figures.failedUpMessage = (/error: .*$/m.exec(message)?.[0] ?? "").slice(0, 400);
     figures.failedReleaseRequests = result.sent;
     figures.failedReleaseLost = result.lost;
@@ -276,9 +276,9 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
     const selector = await planted("selector");
     assert.match(selector, /`selector` does not match template `labels`/, selector.slice(-2000));
     const hpa = await planted("hpa");
-    assert.match(hpa, /maxReplicas: Invalid value: 1: must be greater than or equal to `minReplicas`/, hpa.slice(-2000));
+    assert.match(hpa, /maxReplicas: Invalid value: 1: must be greater than or equal to .?minReplicas/, hpa.slice(-2000));
     figures.plantedSelectorMessage = (/[^\n]*does not match template[^\n]*/.exec(selector)?.[0] ?? "").trim().slice(0, 300);
-    figures.plantedHpaMessage = (/[^\n]*must be greater than or equal to `minReplicas`[^\n]*/.exec(hpa)?.[0] ?? "").trim().slice(0, 300);
+    figures.plantedHpaMessage = (/[^\n]*must be greater than or equal to .?minReplicas[^\n]*/.exec(hpa)?.[0] ?? "").trim().slice(0, 300);
     const left = kubectl(kc, ["get", "deployments,hpa", "-n", NAMESPACE, "-o", "name"]).stdout.split("\n").filter(Boolean).sort();
     assert.deepStrictEqual(left, ["deployment.apps/gin-app", "horizontalpodautoscaler.autoscaling/gin-app"]);
   });
@@ -292,7 +292,14 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
     assert.match(ns.stderr, /NotFound|not found/);
     const left = kubectl(kc, ["get", "deployments,services,configmaps,secrets,pdb,hpa,pods", "-A", "-l", "app.kubernetes.io/part-of=gin-deploy", "-o", "name"]).stdout.trim();
     assert.strictEqual(left, "", `left behind: ${left}`);
-    await assert.rejects(get(`${URL_BASE}/version`), "the node port still answers after destroy");
+    // kube-proxy drops the node port's rules within its next sync.
+    const deadline = performance.now() + 15000;
+    let answered = true;
+    while (answered && performance.now() < deadline) {
+      answered = await get(`${URL_BASE}/version`).then(() => true, () => false);
+      if (answered) await sleep(500);
+    }
+    assert.ok(!answered, "the node port still answers 15 s after destroy");
   });
 
   it("cluster stop leaves the machine as it was before start", async function () {
