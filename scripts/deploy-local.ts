@@ -2,8 +2,9 @@
 //
 // up:      checks the provider plugin first (before anything changes), then starts the local host,
 //          creates or selects the stack (file backend, passphrase of this checkout), sets its config
-//          (committed settings from Pulumi.local.yaml; secrets once, from stdin), runs the update with
-//          the engine's progress, and fetches /version from the exported URL.
+//          (committed settings from Pulumi.local.yaml; secrets once, from stdin), recovers from an
+//          interrupted earlier run (a dead process's lock, pending creates: scripts/stackRecovery.ts),
+//          runs the update with the engine's progress, and fetches /version from the exported URL.
 // destroy: destroys the stack, then stops the local host only if `up` started it.
 import * as fs from "fs";
 import * as http from "http";
@@ -11,14 +12,18 @@ import * as path from "path";
 
 import { HostSettings, hostStatus, repoRoot, startHost, stopHost } from "./localHost";
 import { committedConfig, CONFIG_NAMESPACE, generatePassword, settingsForHost } from "./localStackConfig";
+import { engineFailureText } from "./engineFailure";
 import { engineEnv, hostArchitecture, openStack } from "./localWorkspace";
 import { findPlugin, missingPluginMessage, pluginsForMode } from "./providerPlugins";
+import { recoverStack } from "./stackRecovery";
 
 const STACK = "local";
 const stateDir = path.join(repoRoot, ".gin-deploy");
 const workDir = path.join(stateDir, "workspace");
 // Present while the host runs because `up` started it, so `destroy` stops only what `up` started.
 const startedMarker = path.join(stateDir, "local-host.started-by-deploy-local");
+// Whether the engine's stdout already went to the terminal (so a failure does not repeat it).
+let streamed = false;
 
 function hostSettings(): HostSettings {
   return {
@@ -75,7 +80,24 @@ async function up(): Promise<number> {
     keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
   });
 
-  const result = await stack.up({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+  // An earlier run killed midway leaves a lock and pending creates: clear them when that is
+  // safe (the process is gone), or stop with the command that would.
+  const recovery = await recoverStack(
+    { stack: STACK, repoRoot, workDir, log: (l) => console.log(`deploy:local: ${l}`) },
+    env.backendUrl,
+  );
+  if (!recovery.ok) {
+    console.error(`deploy:local: ${recovery.message}`);
+    return 1;
+  }
+
+  const result = await stack.up({
+    onOutput: (out) => {
+      streamed = true;
+      process.stdout.write(out);
+    },
+    color: "auto",
+  });
   const url = result.outputs.url?.value as string | undefined;
   if (!url) {
     console.error("the stack exported no url output; cannot check the service");
@@ -108,7 +130,21 @@ async function destroy(): Promise<number> {
       settings: settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) }),
       keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
     });
-    await stack.destroy({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+    const recovery = await recoverStack(
+      { stack: STACK, repoRoot, workDir, log: (l) => console.log(`destroy:local: ${l}`) },
+      env.backendUrl,
+    );
+    if (!recovery.ok) {
+      console.error(`destroy:local: ${recovery.message}`);
+      return 1;
+    }
+    await stack.destroy({
+      onOutput: (out) => {
+        streamed = true;
+        process.stdout.write(out);
+      },
+      color: "auto",
+    });
   } else {
     console.log(`no ${STACK} stack in ${workDir}: nothing to destroy`);
   }
@@ -130,7 +166,8 @@ async function main(): Promise<void> {
   try {
     process.exit(command === "up" ? await up() : await destroy());
   } catch (err) {
-    console.error(`deploy:local ${command} failed: ${(err as Error).message ?? err}`);
+    // Once, as the engine's own lines (not the Automation API's dump of stdout and stderr).
+    console.error(`deploy:local ${command} failed:\n${engineFailureText(err, streamed)}`);
     process.exit(1);
   }
 }
