@@ -1,9 +1,43 @@
 #!/usr/bin/env bash
 # `npm run pulumi -- <args>`: the Pulumi CLI with this project's backend and secrets passphrase
 # (see scripts/pulumi-env.sh). Example: npm run pulumi -- stack ls
+#
+# The local stack lives in its own workspace (.gin-deploy/workspace, made by `npm run
+# deploy:local`), where its per-checkout secret and encryption salt are kept, so the committed
+# Pulumi.local.yaml is never rewritten: `npm run pulumi -- preview --stack local` (and up,
+# stack output, ...) runs there. Without that workspace it refuses, before writing anything.
 set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+workspace="${GIN_DEPLOY_WORKSPACE:-$repo/.gin-deploy/workspace}"
+local_stacks=(local)
+
+# The stack the arguments name (--stack X, --stack=X, -s X), and whether they set a directory.
+stack="" has_cwd=false
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --stack | -s) stack="${args[i + 1]:-}" ;;
+    --stack=*) stack="${args[i]#--stack=}" ;;
+    --cwd | -C | --cwd=*) has_cwd=true ;;
+    *) ;;
+  esac
+done
+
+extra=()
+for name in "${local_stacks[@]}"; do
+  if [[ "$stack" == "$name" && "$has_cwd" == false ]]; then
+    if [[ ! -f "$workspace/Pulumi.$name.yaml" ]]; then
+      echo "pulumi.sh: the $name stack keeps its secret (the host's SSH key) in its own workspace, $workspace," >&2
+      echo "  which does not exist yet. Run 'npm run deploy:local' once (it starts the local host and sets the stack up)," >&2
+      echo "  then 'npm run pulumi -- ${*}' runs there. Nothing was changed." >&2
+      exit 2
+    fi
+    extra=(--cwd "$workspace")
+  fi
+done
+
 # shellcheck source=scripts/pulumi-env.sh
-source "$(dirname "${BASH_SOURCE[0]}")/pulumi-env.sh"
+source "$repo/scripts/pulumi-env.sh"
 gin_deploy_pulumi_env
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-exec "$PULUMI_BIN" "$@"
+cd "$repo"
+exec "$PULUMI_BIN" "$@" "${extra[@]}"

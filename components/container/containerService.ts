@@ -19,6 +19,7 @@ import { ImageRegistry } from "../aws/ecrRegistry";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "../layout/containerLayout";
 import { renderContainerCloudInit } from "../renderers/container/cloudInit";
 import { renderContainerCommands, renderLoginCommand } from "../renderers/container/commands";
+import { renderContainerContract } from "../renderers/container/contract";
 import { renderContainerEnvFile } from "../renderers/container/envFile";
 import { renderContainerUnits } from "../renderers/container/units";
 import { shellQuote } from "../renderers/shared/shellQuote";
@@ -134,6 +135,17 @@ export class ContainerService extends pulumi.ComponentResource {
     const installScript = scriptUpload("install-container.sh", layout.installScriptPath, "install-script");
     const uninstallScript = scriptUpload("uninstall-container.sh", layout.uninstallScriptPath, "uninstall-script");
     const installScriptSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "install-container.sh")));
+    // The scripts' shared helpers, and the host contract: the paths and rules they read.
+    const lib = scriptUpload("lib.sh", layout.libPath, "script-lib");
+    const libSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "lib.sh")));
+    const contract = renderContainerContract(serviceName);
+    const contractUpload = new command.remote.CopyToRemote(`${name}-contract`, {
+      connection,
+      source: new pulumi.asset.StringAsset(contract),
+      remotePath: layout.contractPath,
+      triggers: [sha256(contract)],
+    }, afterStaging);
+    const scriptsReady = [installScript, lib, contractUpload];
 
     // Removing the component uninstalls the service. No triggers: never replaced (a replacement
     // would run the uninstall after a release); deleted before the uninstall script's upload is.
@@ -142,7 +154,7 @@ export class ContainerService extends pulumi.ComponentResource {
       create: `test -f ${shellQuote(layout.uninstallScriptPath)}`,
       delete: layout.uninstall,
       addPreviousOutputInEnv: false,
-    }, { parent: this, dependsOn: [uninstallScript] });
+    }, { parent: this, dependsOn: [uninstallScript, lib, contractUpload] });
 
     // Unit names are fixed by the service name; only their contents follow the port settings.
     const unitFiles = renderContainerUnits({
@@ -164,12 +176,12 @@ export class ContainerService extends pulumi.ComponentResource {
       create: layout.writeEnv,
       // The env file, secrets included, reaches the host only through stdin.
       stdin: envFile,
-      triggers: [envHash, installScriptSha],
+      triggers: [envHash, installScriptSha, libSha, sha256(contract)],
       logging: command.types.enums.remote.Logging.Stderr,
       addPreviousOutputInEnv: false,
-    }, { parent: this, dependsOn: [installScript], additionalSecretOutputs: ["stdout", "stderr"] });
+    }, { parent: this, dependsOn: scriptsReady, additionalSecretOutputs: ["stdout", "stderr"] });
 
-    const releaseDeps: pulumi.Resource[] = [installScript, env, ...unitUploads];
+    const releaseDeps: pulumi.Resource[] = [...scriptsReady, env, ...unitUploads];
     if (args.registry) {
       const registry = pulumi.output(args.registry);
       // Only the password is secret; the server and user name go on the command line in the clear.
@@ -182,7 +194,7 @@ export class ContainerService extends pulumi.ComponentResource {
         triggers: [server, username, pulumi.secret(registry.apply((r) => sha256(r.password ?? "")))],
         logging: command.types.enums.remote.Logging.Stderr,
         addPreviousOutputInEnv: false,
-      }, { parent: this, dependsOn: [installScript], additionalSecretOutputs: ["stdout", "stderr"] });
+      }, { parent: this, dependsOn: scriptsReady, additionalSecretOutputs: ["stdout", "stderr"] });
       releaseDeps.push(login);
     }
 
@@ -190,7 +202,7 @@ export class ContainerService extends pulumi.ComponentResource {
       connection,
       create: commands.release,
       // Any change of what the host runs re-runs the release; nothing else does.
-      triggers: [args.imageRef, args.version, port, slotPorts, envHash, unitsHash, installScriptSha],
+      triggers: [args.imageRef, args.version, port, slotPorts, envHash, unitsHash, installScriptSha, libSha, sha256(contract)],
       // stderr carries progress and, on failure, the container's last 50 log lines (S4).
       logging: command.types.enums.remote.Logging.StdoutAndStderr,
       addPreviousOutputInEnv: false,

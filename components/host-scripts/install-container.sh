@@ -1,38 +1,38 @@
 #!/usr/bin/env bash
 # Container mode on a host with Docker and systemd: uploaded by ContainerService and run as root.
 #
-#   install-container.sh env     --service N              the app's env file, read from stdin (0600)
+#   install-container.sh env                              the app's env file, read from stdin (0600)
 #   install-container.sh login   --server S --username U  docker login, the password read from stdin
-#   install-container.sh release --service N --image REPO@sha256:... --version V --port P
+#   install-container.sh release --image REPO@sha256:... --version V --port P
 #                                --slot-ports BLUE,GREEN [--health-timeout S]
-#                                [--network host|container:ID] [--strategy switch|stop-start]
+#                                [--network host|container:ID]
 #
-# A release ("switch", the default) starts the image in the idle slot beside the running one, waits
-# until it answers /healthz and reports version V at /version, then points the front proxy at it by
-# renaming one symlink, and only then stops the old slot, which drains its open connections. If the
-# new slot does not become healthy, it is stopped, the old one never stopped serving, and the
-# release fails with the new container's last 50 log lines. "stop-start" is the naive way (stop the
-# running container, start the new one in its place), kept only to measure what it loses.
-# The units it installs come from components/renderers/containerUnits.ts via the staging folder.
+# A release starts the image in the idle slot beside the running one, waits until it answers
+# /healthz and reports version V at /version, then points the front proxy at it by renaming one
+# symlink, and only then stops the old slot, which drains its open connections. If the new slot
+# does not become healthy, it is stopped, the old one never stopped serving, and the release fails
+# with the new container's last 50 log lines.
+# The service's name and paths come from the host contract (contract.sh beside this script,
+# rendered from components/layout/containerLayout.ts); the units it installs come from
+# components/renderers/container/units.ts via the staging folder.
 set -euo pipefail
 
-log() { printf 'install-container: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+script_name=install-container
+# shellcheck source=components/host-scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-service="" image="" version="" port="" slot_ports="" health_timeout=60
-network="" strategy=switch server="" username=""
+image="" version="" port="" slot_ports="" health_timeout=60
+network="" server="" username=""
 
 parse_args() {
   while (($#)); do
     case "$1" in
-      --service) service=${2:?--service needs a value}; shift 2 ;;
       --image) image=${2:?--image needs a value}; shift 2 ;;
       --version) version=${2:?--version needs a value}; shift 2 ;;
       --port) port=${2:?--port needs a value}; shift 2 ;;
       --slot-ports) slot_ports=${2:?--slot-ports needs BLUE,GREEN}; shift 2 ;;
       --health-timeout) health_timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
       --network) network=${2:?--network needs host or container:ID}; shift 2 ;;
-      --strategy) strategy=${2:?--strategy needs switch or stop-start}; shift 2 ;;
       --server) server=${2:?--server needs a registry host}; shift 2 ;;
       --username) username=${2:?--username needs a value}; shift 2 ;;
       *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
@@ -41,16 +41,14 @@ parse_args() {
 }
 
 require_service() {
-  [[ "$service" =~ ^[a-z][a-z0-9-]{0,38}[a-z0-9]$ ]] ||
-    die "--service '$service' must be 2-40 lower-case letters, digits and dashes"
-  config_dir=/etc/gin-deploy/$service
-  state_dir=/var/lib/gin-deploy/$service
-  run_dir=/run/gin-deploy/$service
-  staging=$state_dir/staging
-  current_link=$state_dir/current.sock
+  load_contract
+  service=$SERVICE_NAME
+  config_dir=$CONFIG_DIR
+  state_dir=$STATE_DIR
+  run_dir=$RUN_DIR
+  staging=$STAGING_DIR
+  current_link=$CURRENT_LINK
 }
-
-is_port() { [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 65535)); }
 
 # --- env: the app's settings, secrets included, from stdin into a 0600 file ------------------------
 
@@ -170,14 +168,14 @@ cmd_release() {
   require_service
   [[ "$image" =~ ^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$ ]] ||
     die "--image '$image' must be pinned by digest (REPOSITORY@sha256:<64 hex>)"
-  [[ -n "$version" ]] || die "--version is required: the version /version must report after the release"
+  [[ "$version" =~ $VERSION_PATTERN ]] ||
+    die "--version '$version' is not a release version (the pattern $VERSION_PATTERN): the version /version must report"
   is_port "$port" || die "--port '$port' is not a TCP port"
   if ! [[ "$slot_ports" =~ ^[0-9]+,[0-9]+$ ]] || ! is_port "${slot_ports%%,*}" || ! is_port "${slot_ports##*,}"; then
     die "--slot-ports '$slot_ports' must be two TCP ports, BLUE,GREEN"
   fi
-  [[ "$strategy" == switch || "$strategy" == stop-start ]] || die "--strategy '$strategy' must be switch or stop-start"
   [[ -f "$config_dir/next.env" ]] ||
-    die "no env file at $config_dir/next.env: run '$0 env --service $service' first"
+    die "no env file at $config_dir/next.env: run '$0 env' first"
   command -v docker >/dev/null || die "docker is not installed on this host (container mode needs it)"
   command -v curl >/dev/null || die "curl is not installed on this host (the health gate needs it)"
 
@@ -190,45 +188,22 @@ cmd_release() {
   fi
 
   old=$(current_slot)
-  if [[ "$strategy" == switch ]]; then
-    new=$(other_slot "${old:-green}")
-    write_slot "$new"
-    systemctl restart "$service-container@$new.service"
-    if ! wait_healthy "$(slot_port "$new")"; then
-      fail_release "$new" "slot $new did not answer /healthz with version $version within ${health_timeout}s"
-      retire_slot "$new"
-      [[ -n "$old" ]] && log "slot $old keeps serving the previous release"
-      exit 1
-    fi
-    systemctl enable "$service-container@$new.service" >/dev/null 2>&1
-    point_front_at "$new"
-    if [[ -n "$old" ]]; then
-      # Connections the front proxy accepted just before the switch may still be on their way to
-      # the old slot; give them a moment, then let the old container drain on SIGTERM.
-      sleep 2
-      retire_slot "$old"
-    fi
-  else
-    new=${old:-blue}
-    if [[ -f "$config_dir/slot-$new.conf" ]]; then
-      cp -p "$config_dir/slot-$new.conf" "$state_dir/rollback.conf"
-      cp -p "$config_dir/slot-$new.env" "$state_dir/rollback.env"
-    fi
-    write_slot "$new"
-    systemctl restart "$service-container@$new.service"
-    if ! wait_healthy "$(slot_port "$new")"; then
-      fail_release "$new" "slot $new did not answer /healthz with version $version within ${health_timeout}s"
-      if [[ -f "$state_dir/rollback.conf" ]]; then
-        mv -f "$state_dir/rollback.conf" "$config_dir/slot-$new.conf"
-        mv -f "$state_dir/rollback.env" "$config_dir/slot-$new.env"
-        systemctl restart "$service-container@$new.service"
-        log "put the previous image back in slot $new"
-      fi
-      exit 1
-    fi
-    rm -f "$state_dir/rollback.conf" "$state_dir/rollback.env"
-    systemctl enable "$service-container@$new.service" >/dev/null 2>&1
-    point_front_at "$new"
+  new=$(other_slot "${old:-green}")
+  write_slot "$new"
+  systemctl restart "$service-container@$new.service"
+  if ! wait_healthy "$(slot_port "$new")"; then
+    fail_release "$new" "slot $new did not answer /healthz with version $version within ${health_timeout}s"
+    retire_slot "$new"
+    [[ -n "$old" ]] && log "slot $old keeps serving the previous release"
+    exit 1
+  fi
+  systemctl enable "$service-container@$new.service" >/dev/null 2>&1
+  point_front_at "$new"
+  if [[ -n "$old" ]]; then
+    # Connections the front proxy accepted just before the switch may still be on their way to
+    # the old slot; give them a moment, then let the old container drain on SIGTERM.
+    sleep 2
+    retire_slot "$old"
   fi
 
   # The public port must now serve the new version.

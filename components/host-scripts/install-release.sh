@@ -2,10 +2,13 @@
 # Installs one release of a systemd-mode service on this host (uploaded and run as root by the
 # SystemdService component over SSH; the host suite runs it the same way).
 #
-#   install-release.sh --service NAME --version V --sha256 HEX --binary STAGED_BINARY
+#   install-release.sh --version V --sha256 HEX --binary STAGED_BINARY
 #                      --service-unit STAGED.service --socket-unit STAGED.socket --port PORT
 #                      (--env-stdin | --env-file PATH) [--firewall on|off] [--keep N]
 #                      [--health-timeout SECONDS]
+#
+# The service's name and every path come from the host contract (contract.sh beside this script,
+# rendered from components/layout/systemdLayout.ts); lib.sh beside it has the shared helpers.
 #
 # The env file (secrets included) comes from stdin or from an uploaded 0600 file, never from the
 # command line, and this script never prints it.
@@ -20,19 +23,18 @@
 #      switches back to the previous release (units and env file included), restarts it, and
 #      exits non-zero naming the failed check, with the service's last 50 journal lines.
 # Re-running the same release (same binary, units and env file) changes and restarts nothing.
-# Paths follow components/renderers/releaseLayout.ts.
 set -euo pipefail
 
-log() { printf 'install-release: %s\n' "$*" >&2; }
-die() { log "$*"; exit 2; }
+script_name=install-release
+# shellcheck source=components/host-scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-service="" version="" sha256="" staged_binary="" staged_service_unit="" staged_socket_unit=""
+version="" sha256="" staged_binary="" staged_service_unit="" staged_socket_unit=""
 port="" env_source="" env_path="" firewall=off keep=3 health_timeout=30
 
 parse_args() {
   while (($#)); do
     case "$1" in
-      --service) service=${2:?--service needs a name}; shift 2 ;;
       --version) version=${2:?--version needs a value}; shift 2 ;;
       --sha256) sha256=${2:?--sha256 needs the binary\'s hex digest}; shift 2 ;;
       --binary) staged_binary=${2:?--binary needs a path}; shift 2 ;;
@@ -47,17 +49,16 @@ parse_args() {
       *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
     esac
   done
-  [[ $(id -u) -eq 0 ]] || die "must run as root (it installs units into /etc/systemd/system)"
+  local uid
+  uid=$(id -u)
+  ((uid == 0)) || die "must run as root (it installs units into /etc/systemd/system)"
   command -v systemctl >/dev/null || die "this host has no systemctl: systemd mode needs a systemd host"
   command -v curl >/dev/null || die "this host has no curl, which the health check uses: install it (apt-get install curl / dnf install curl)"
-  [[ "$service" =~ ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ ]] ||
-    die "--service '$service' must be 2-32 lowercase letters, digits and '-', starting with a letter"
-  [[ "$version" =~ ^[A-Za-z0-9._+:/@-]+$ ]] ||
-    die "--version '$version' must be letters, digits and . _ + : / @ - (what the build stamped)"
+  load_contract
+  [[ "$version" =~ $VERSION_PATTERN ]] ||
+    die "--version '$version' is not a release version (the pattern $VERSION_PATTERN, as the build stamps)"
   [[ "$sha256" =~ ^[0-9a-f]{64}$ ]] || die "--sha256 must be 64 lowercase hex digits"
-  if [[ ! "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
-    die "--port '$port' is not a TCP port (1-65535)"
-  fi
+  is_port "$port" || die "--port '$port' is not a TCP port (1-65535)"
   if [[ ! "$keep" =~ ^[0-9]+$ ]] || ((keep < 2)); then
     die "--keep '$keep' must be 2 or more (the current and the previous release)"
   fi
@@ -71,21 +72,19 @@ parse_args() {
     [[ -f "$f" ]] || die "unit file '$f' was not uploaded (expected before running this script)"
   done
 
-  svc_unit=$service.service
-  sock_unit=$service.socket
-  app_dir=/opt/$service
-  releases_dir=$app_dir/releases
-  current_link=$app_dir/current
-  env_dir=/etc/$service
-  env_file=$env_dir/$service.env
-  state_dir=/var/lib/gin-deploy/systemd/$service
-  unit_dir=/etc/systemd/system
+  service=$SERVICE_NAME
+  svc_unit=$SERVICE_UNIT_NAME
+  sock_unit=$SOCKET_UNIT_NAME
+  releases_dir=$RELEASES_DIR
+  current_link=$CURRENT_LINK
+  env_dir=$ENV_DIR
+  env_file=$ENV_FILE
+  state_dir=$STATE_DIR
+  unit_dir=$UNIT_DIR
   release_dir=$releases_dir/$version-${sha256:0:12}
 }
 
 # --- helpers ---------------------------------------------------------------------------------
-
-file_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
 # GET http://127.0.0.1:PORT/PATH; prints the body, fails on no answer or a non-2xx status.
 http_get() { curl -fsS --max-time 2 "http://127.0.0.1:$port$1"; }
@@ -106,12 +105,19 @@ switch_current() {
   mv -T "$current_link.next" "$current_link"
 }
 
+# Returns its own status, step by step: it is called in conditions, where set -e is off.
 restart_service() {
-  # Deliberate restarts must not count towards StartLimitBurst (see systemdUnit.ts): forget
+  # Deliberate restarts must not count towards StartLimitBurst (see serviceUnit.ts): forget
   # earlier starts first, so only crash restarts systemd makes by itself are rate-limited.
   systemctl reset-failed "$svc_unit" "$sock_unit" 2>/dev/null || true
-  systemctl start "$sock_unit"
-  systemctl restart "$svc_unit"
+  if ! systemctl start "$sock_unit"; then
+    failed_check="start: systemctl start $sock_unit failed (is port $port taken by another process?)"
+    return 1
+  fi
+  if ! systemctl restart "$svc_unit"; then
+    failed_check="start: systemctl restart $svc_unit failed (the process exited or sent no READY=1 in time)"
+    return 1
+  fi
 }
 
 # Waits up to health_timeout for /healthz, then checks /version. Sets failed_check on failure.
@@ -232,6 +238,7 @@ fail_release() {
     log "rolling back to $previous_name"
     switch_current "$previous"
     restore_backup
+    # shellcheck disable=SC2310 # both return their own status and say why in failed_check
     if restart_service && check_release "$previous_version"; then
       log "rolled back: $previous_name is serving again on port $port"
     else
@@ -307,10 +314,9 @@ main() {
   switch_current "$release_dir"
 
   failed_check=""
-  if ! restart_service; then
-    failed_check="start: systemctl restart $svc_unit failed (the process exited or sent no READY=1 in time)"
-    fail_release "$previous"
-  fi
+  # shellcheck disable=SC2310 # both return their own status and say why in failed_check
+  restart_service || fail_release "$previous"
+  # shellcheck disable=SC2310
   check_release "$version" || fail_release "$previous"
 
   if [[ -n "$previous" && "$previous" != "$release_dir" ]]; then echo "$previous" >"$state_dir/previous"; fi

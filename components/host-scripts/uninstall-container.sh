@@ -2,21 +2,17 @@
 # Removes what install-container.sh installed for one service: its units (both slots, the front
 # socket and proxy), its containers, its env files (secrets) and its folders. Safe to run twice.
 #
-#   uninstall-container.sh --service N
+#   uninstall-container.sh
+# The service and its paths come from the host contract beside this script.
 set -euo pipefail
 
-log() { printf 'uninstall-container: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+script_name=uninstall-container
+# shellcheck source=components/host-scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-service=""
-while (($#)); do
-  case "$1" in
-    --service) service=${2:?--service needs a value}; shift 2 ;;
-    *) die "unknown argument '$1': usage uninstall-container.sh --service NAME" ;;
-  esac
-done
-[[ "$service" =~ ^[a-z][a-z0-9-]{0,38}[a-z0-9]$ ]] ||
-  die "--service '$service' must be 2-40 lower-case letters, digits and dashes"
+(($# == 0)) || die "unknown argument '$1' (usage: uninstall-container.sh; the service is named in contract.sh)"
+load_contract
+service=$SERVICE_NAME
 
 units=("$service.socket" "$service.service")
 for slot in blue green; do
@@ -29,10 +25,9 @@ if command -v docker >/dev/null; then
   for slot in blue green; do docker rm --force "$service-$slot" >/dev/null 2>&1 || true; done
 fi
 
-rm -f "/etc/systemd/system/$service.socket" "/etc/systemd/system/$service.service" \
-  "/etc/systemd/system/$service-slot@.socket" "/etc/systemd/system/$service-slot@.service" \
-  "/etc/systemd/system/$service-container@.service"
+rm -f "$UNIT_DIR/$service.socket" "$UNIT_DIR/$service.service" \
+  "$UNIT_DIR/$service-slot@.socket" "$UNIT_DIR/$service-slot@.service" "$UNIT_DIR/$service-container@.service"
 systemctl daemon-reload
 systemctl reset-failed "${units[@]}" >/dev/null 2>&1 || true
-rm -rf "/etc/gin-deploy/$service" "/var/lib/gin-deploy/$service" "/run/gin-deploy/$service"
+rm -rf "${CONFIG_DIR:?}" "${STATE_DIR:?}" "${RUN_DIR:?}"
 log "removed $service (units, containers, env files)"

@@ -3,38 +3,29 @@
 # host: units (stopped and disabled), releases, the env file, staging and state, the ufw rule.
 # What stays is the journal (the system's log, not the app's files).
 #
-#   uninstall.sh --service NAME
-# Safe to run twice; paths follow components/renderers/releaseLayout.ts.
+#   uninstall.sh
+# The service and its paths come from the host contract beside this script. Safe to run twice.
 set -euo pipefail
 
-log() { printf 'uninstall: %s\n' "$*" >&2; }
-die() { log "$*"; exit 2; }
+script_name=uninstall
+# shellcheck source=components/host-scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-service=""
-while (($#)); do
-  case "$1" in
-    --service) service=${2:?--service needs a name}; shift 2 ;;
-    *) die "unknown argument '$1' (usage: uninstall.sh --service NAME)" ;;
-  esac
-done
-[[ "$service" =~ ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ ]] ||
-  die "--service '$service' must be 2-32 lowercase letters, digits and '-', starting with a letter"
-[[ $(id -u) -eq 0 ]] || die "must run as root"
+(($# == 0)) || die "unknown argument '$1' (usage: uninstall.sh; the service is named in contract.sh)"
+uid=$(id -u)
+((uid == 0)) || die "must run as root"
+load_contract
 
-svc_unit=$service.service
-sock_unit=$service.socket
-state_dir=/var/lib/gin-deploy/systemd/$service
-
-systemctl disable --now --quiet "$svc_unit" "$sock_unit" 2>/dev/null || true
-rm -f "/etc/systemd/system/$svc_unit" "/etc/systemd/system/$sock_unit"
+systemctl disable --now --quiet "$SERVICE_UNIT_NAME" "$SOCKET_UNIT_NAME" 2>/dev/null || true
+rm -f "$UNIT_DIR/$SERVICE_UNIT_NAME" "$UNIT_DIR/$SOCKET_UNIT_NAME"
 systemctl daemon-reload
-systemctl reset-failed "$svc_unit" "$sock_unit" 2>/dev/null || true
+systemctl reset-failed "$SERVICE_UNIT_NAME" "$SOCKET_UNIT_NAME" 2>/dev/null || true
 
-if [[ -f "$state_dir/firewall-port" ]] && command -v ufw >/dev/null; then
-  port=$(cat "$state_dir/firewall-port")
+if [[ -f "$STATE_DIR/firewall-port" ]] && command -v ufw >/dev/null; then
+  port=$(cat "$STATE_DIR/firewall-port")
   ufw delete allow "$port/tcp" >/dev/null || log "ufw: no rule for $port/tcp to remove"
 fi
 
-rm -rf "/opt/${service:?}" "/etc/${service:?}" "$state_dir"
-rmdir /var/lib/gin-deploy/systemd /var/lib/gin-deploy 2>/dev/null || true
-echo "uninstalled: $service"
+rm -rf "${APP_DIR:?}" "${ENV_DIR:?}" "${STATE_DIR:?}"
+rmdir "$(dirname "$STATE_DIR")" /var/lib/gin-deploy 2>/dev/null || true
+echo "uninstalled: $SERVICE_NAME"

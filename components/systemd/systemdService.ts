@@ -24,6 +24,7 @@ import { shellQuote } from "../renderers/shared/shellQuote";
 import {
     installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
 } from "../renderers/systemd/releaseCommands";
+import { renderSystemdContract } from "../renderers/systemd/contract";
 import { renderSocketUnit } from "../renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../renderers/systemd/serviceUnit";
 
@@ -74,8 +75,11 @@ export class SystemdService extends pulumi.ComponentResource {
         const uploads = pulumi.output(args.binarySha256).apply((sha) => releaseUploads(serviceName, sha));
         const installScriptPath = path.join(hostScriptsDir, "install-release.sh");
         const uninstallScriptPath = path.join(hostScriptsDir, "uninstall.sh");
+        const libPath = path.join(hostScriptsDir, "lib.sh");
         const installScriptSha = sha256(fs.readFileSync(installScriptPath));
         const uninstallScriptSha = sha256(fs.readFileSync(uninstallScriptPath));
+        const libSha = sha256(fs.readFileSync(libPath));
+        const contract = renderSystemdContract(serviceName);
 
         // CopyToRemote neither creates a folder with a mode nor is ordered by itself: make the
         // root-only staging folder first and make every upload wait for it.
@@ -98,6 +102,19 @@ export class SystemdService extends pulumi.ComponentResource {
             remotePath: uploads.uninstallScript,
             triggers: [uninstallScriptSha],
         }, afterStaging);
+        // The scripts' shared helpers, and the host contract: the paths and rules they read.
+        const lib = new command.remote.CopyToRemote(`${name}-script-lib`, {
+            connection,
+            source: new pulumi.asset.FileAsset(libPath),
+            remotePath: uploads.lib,
+            triggers: [libSha],
+        }, afterStaging);
+        const contractUpload = new command.remote.CopyToRemote(`${name}-contract`, {
+            connection,
+            source: new pulumi.asset.StringAsset(contract),
+            remotePath: uploads.contract,
+            triggers: [sha256(contract)],
+        }, afterStaging);
         // Removing the component uninstalls the service. This command has no triggers, so it is
         // never replaced (a replacement would run its delete, the uninstall, after every release),
         // and it depends on the uninstall script, so it is deleted while the script is still there.
@@ -106,7 +123,7 @@ export class SystemdService extends pulumi.ComponentResource {
             create: `test -f ${shellQuote(`${layout.stagingDir}/uninstall.sh`)}`,
             delete: uninstallCommand(serviceName),
             addPreviousOutputInEnv: false,
-        }, { parent: this, dependsOn: [uninstallScript] });
+        }, { parent: this, dependsOn: [uninstallScript, lib, contractUpload] });
 
         const binary = new command.remote.CopyToRemote(`${name}-binary`, {
             connection,
@@ -143,6 +160,8 @@ export class SystemdService extends pulumi.ComponentResource {
                 sha256(serviceUnit),
                 socketUnit.apply(sha256),
                 installScriptSha,
+                libSha,
+                sha256(contract),
                 pulumi.secret(envFile.apply(sha256)),
                 hostFirewall,
             ],
@@ -152,7 +171,7 @@ export class SystemdService extends pulumi.ComponentResource {
             addPreviousOutputInEnv: false,
         }, {
             parent: this,
-            dependsOn: [installScript, binary, serviceUnitUpload, socketUnitUpload],
+            dependsOn: [installScript, lib, contractUpload, binary, serviceUnitUpload, socketUnitUpload],
             additionalSecretOutputs: ["stdout", "stderr"],
         });
 

@@ -17,6 +17,7 @@ import * as path from "path";
 
 import { AppImage } from "../../components/container/appImage";
 import { ContainerService } from "../../components/container/containerService";
+import { containerLayout } from "../../components/layout/containerLayout";
 import { renderContainerCloudInit } from "../../components/renderers/container/cloudInit";
 import { renderContainerCommands } from "../../components/renderers/container/commands";
 import { renderContainerUnits } from "../../components/renderers/container/units";
@@ -293,21 +294,31 @@ describe("container mode on the local host (real image, registry, systemd host)"
     assert.strictEqual(seen.lost, 0, `lost ${seen.lost} of ${seen.sent}: ${seen.failures.join("; ")}`);
   });
 
-  it("for comparison, measures what the naive stop-then-start loses under the same load", async function () {
-    const cmds = (ref: string, version: string, strategy: "switch" | "stop-start") => renderContainerCommands({
-      serviceName: SERVICE, imageRef: ref, version, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, healthTimeoutSeconds: 30, strategy,
-    });
-    // The same host files, only the strategy differs: stop the running container, start the other image in its place.
+  it("for comparison, the naive stop-then-start in place stalls clients far longer than the release did", async function () {
+    const layout = containerLayout(SERVICE);
+    // The article's way, by hand on the same host and front: rewrite the running slot's image and
+    // restart its container, so nothing listens until the new process is up.
+    const slot = hostRun(`basename "$(readlink ${layout.currentLink})" .sock`);
+    assert.match(slot, /^(blue|green)$/);
+    const conf = `${layout.configDir}/slot-${slot}.conf`;
     const seen = await underLoad(async () => {
-      hostRun(cmds(refs[V1], V1, "stop-start").release);
+      hostRun(`sed -i -e 's|^IMAGE=.*|IMAGE=${refs[V1]}|' -e 's|^VERSION=.*|VERSION=${V1}|' ${conf} && ` +
+        `systemctl restart ${SERVICE}-container@${slot}.service && ` +
+        `for i in $(seq 100); do curl -fsS --max-time 1 http://127.0.0.1:${HOST_PORT}/version | grep -q '"version":"${V1}"' && exit 0; sleep 0.1; done; exit 1`);
     });
     figures.lostNaive = seen.lost;
     figures.requestsSentNaive = seen.sent;
     figures.maxLatencyMsNaive = seen.maxLatencyMs;
     console.log(`      naive stop-then-start: lost ${seen.lost} of ${seen.sent}, longest wait ${seen.maxLatencyMs} ms (${seen.failures.slice(0, 3).join("; ")})`);
     assert.strictEqual(await servedVersion(), V1);
+    // What the two-slot release saves: while no container listens, every client waits (or fails).
+    const released = figures.maxLatencyMsDuringRelease as number;
+    assert.ok(seen.lost > 0 || seen.maxLatencyMs > 5 * released,
+      `the naive restart lost nothing and its longest wait (${seen.maxLatencyMs} ms) is not 5x the release's (${released} ms)`);
     // Back to what ContainerService last released, the product's way.
-    hostRun(cmds(refs[V2], V2, "switch").release);
+    hostRun(renderContainerCommands({
+      serviceName: SERVICE, imageRef: refs[V2], version: V2, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, healthTimeoutSeconds: 30,
+    }).release);
     assert.strictEqual(await servedVersion(), V2);
   });
 

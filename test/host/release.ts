@@ -11,6 +11,7 @@ import { goBuildInvocation } from "../../components/build/goBuildCommand";
 import {
     installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
 } from "../../components/renderers/systemd/releaseCommands";
+import { renderSystemdContract } from "../../components/renderers/systemd/contract";
 import { renderSocketUnit } from "../../components/renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../../components/renderers/systemd/serviceUnit";
 import { ExecResult, HostSession, repoRoot } from "./hostSession";
@@ -65,6 +66,8 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
     await host.run(prepareStagingCommand(serviceName));
     await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "install-release.sh")), up.installScript);
     await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "uninstall.sh")), up.uninstallScript);
+    await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "lib.sh")), up.lib);
+    await host.upload(renderSystemdContract(serviceName), up.contract);
     await host.upload(fs.readFileSync(release.binary.path), up.binary);
     await host.upload(renderServiceUnit({ serviceName }), up.serviceUnit);
     await host.upload(renderSocketUnit({ serviceName, port }), up.socketUnit);

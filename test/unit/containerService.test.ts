@@ -34,15 +34,15 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
     await settle();
   });
 
-  it("stages, uploads the five units and both scripts, writes the env, logs in and releases", () => {
+  it("stages, uploads the five units, both scripts, their helpers and the host contract, writes the env, logs in and releases", () => {
     const names = recorded.resources.filter((r) => r.type.startsWith("command:")).map((r) => r.name).sort();
     assert.deepStrictEqual(names, [
-      "web-env", "web-install-script", "web-login", "web-release", "web-staging", "web-uninstall", "web-uninstall-script",
+      "web-contract", "web-env", "web-install-script", "web-login", "web-release", "web-script-lib", "web-staging", "web-uninstall", "web-uninstall-script",
       "web-unit-gin-app-container-service", "web-unit-gin-app-service", "web-unit-gin-app-slot-service", "web-unit-gin-app-slot-socket",
       "web-unit-gin-app-socket",
     ]);
-    assert.deepStrictEqual(parse(byName("web-release").inputs.create).slice(2, 14), [
-      "release", "--service", "gin-app", "--image", `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`, "--version", "v1.0.0",
+    assert.deepStrictEqual(parse(byName("web-release").inputs.create).slice(2, 12), [
+      "release", "--image", `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`, "--version", "v1.0.0",
       "--port", "8080", "--slot-ports", "8081,8082", "--health-timeout",
     ]);
   });
@@ -68,7 +68,7 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
   it("uninstalls on delete from a command that is never replaced (no triggers)", () => {
     const u = byName("web-uninstall");
     assert.strictEqual(u.inputs.triggers, undefined);
-    assert.match(u.inputs.delete, /uninstall-container\.sh --service gin-app;/);
+    assert.match(u.inputs.delete, /then bash \/var\/lib\/gin-deploy\/gin-app\/staging\/uninstall-container\.sh; fi$/);
   });
 });
 

@@ -54,7 +54,9 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
             "command:remote:Command app-staging",
             "command:remote:Command app-uninstall",
             "command:remote:CopyToRemote app-binary",
+            "command:remote:CopyToRemote app-contract",
             "command:remote:CopyToRemote app-install-script",
+            "command:remote:CopyToRemote app-script-lib",
             "command:remote:CopyToRemote app-service-unit",
             "command:remote:CopyToRemote app-socket-unit",
             "command:remote:CopyToRemote app-uninstall-script",
@@ -92,9 +94,10 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
         const triggers: unknown[] = release.inputs.triggers;
         assert.strictEqual(triggers[0], sha);
         assert.strictEqual(triggers[1], "v1.2.3");
-        assert.ok(triggers.slice(2, 6).every((t) => typeof t === "string" && /^[0-9a-f]{64}$/.test(t)), JSON.stringify(triggers));
-        assert.ok(release.secretPaths.includes("triggers[5]"), `the env hash is not secret: ${release.secretPaths}`);
-        assert.strictEqual(triggers[6], false);
+        // units, socket, install script, script helpers, host contract, env file
+        assert.ok(triggers.slice(2, 8).every((t) => typeof t === "string" && /^[0-9a-f]{64}$/.test(t)), JSON.stringify(triggers));
+        assert.ok(release.secretPaths.includes("triggers[7]"), `the env hash is not secret: ${release.secretPaths}`);
+        assert.strictEqual(triggers[8], false);
     });
 
     it("logs only stderr and does not feed earlier output back into the environment", () => {
@@ -105,7 +108,7 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
 
     it("uninstalls on delete from a command that nothing ever replaces", () => {
         const uninstall = named("app-uninstall").inputs;
-        assert.match(uninstall.delete, /uninstall\.sh --service gin-app;/);
+        assert.match(uninstall.delete, /then bash \/var\/lib\/gin-deploy\/systemd\/gin-app\/staging\/uninstall\.sh; else/);
         assert.strictEqual(uninstall.triggers, undefined);
         assert.strictEqual(named("app-release").inputs.delete, undefined);
     });

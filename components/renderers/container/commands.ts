@@ -5,6 +5,7 @@
 
 import { containerLayout, Slot } from "../../layout/containerLayout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
+import { HOST_CONTRACT_FILE } from "../shared/hostContract";
 import { shellQuote } from "../shared/shellQuote";
 
 export interface ContainerCommandSettings {
@@ -17,8 +18,6 @@ export interface ContainerCommandSettings {
   slotPorts: Readonly<Record<Slot, number>>;
   /** How long the new slot gets to become healthy, in seconds. */
   healthTimeoutSeconds: number;
-  /** "switch" (blue/green, the product's way) or "stop-start" (naive, for comparison only). */
-  strategy?: "switch" | "stop-start";
 }
 
 export interface ContainerCommands {
@@ -27,6 +26,9 @@ export interface ContainerCommands {
   /** Remote paths of the uploaded files. */
   installScriptPath: string;
   uninstallScriptPath: string;
+  /** The scripts' shared helpers and the host contract, beside them. */
+  libPath: string;
+  contractPath: string;
   unitsDir: string;
   /** Creates the staging folders (run once). */
   prepare: string;
@@ -61,26 +63,25 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
   const installScriptPath = `${stagingDir}/install-container.sh`;
   const uninstallScriptPath = `${stagingDir}/uninstall-container.sh`;
   const q = shellQuote;
-  const strategy = s.strategy ?? "switch";
   return {
     stagingDir,
     installScriptPath,
     uninstallScriptPath,
+    libPath: `${stagingDir}/lib.sh`,
+    contractPath: `${stagingDir}/${HOST_CONTRACT_FILE}`,
     unitsDir,
     // The state folder stays traversable: the front proxy's unprivileged user follows a symlink in it.
     prepare: `install -d -m 0755 ${q(paths.stateDir)} && install -d -m 0700 ${q(stagingDir)} ${q(unitsDir)}`,
-    writeEnv: `bash ${q(installScriptPath)} env --service ${q(s.serviceName)}`,
+    writeEnv: `bash ${q(installScriptPath)} env`,
     release: [
       `bash ${q(installScriptPath)} release`,
-      `--service ${q(s.serviceName)}`,
       `--image ${q(s.imageRef)}`,
       `--version ${q(s.version)}`,
       `--port ${s.port}`,
       `--slot-ports ${s.slotPorts.blue},${s.slotPorts.green}`,
       `--health-timeout ${s.healthTimeoutSeconds}`,
-      `--strategy ${strategy}`,
     ].join(" "),
-    uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)} --service ${q(s.serviceName)}; fi`,
+    uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)}; fi`,
   };
 }
 

@@ -5,6 +5,7 @@
 
 import { releaseLayout } from "../../layout/systemdLayout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
+import { HOST_CONTRACT_FILE } from "../shared/hostContract";
 import { shellCommand, shellQuote } from "../shared/shellQuote";
 
 export interface ReleaseUploads {
@@ -14,6 +15,9 @@ export interface ReleaseUploads {
     socketUnit: string;
     installScript: string;
     uninstallScript: string;
+    /** The scripts' shared helpers and the host contract, beside them. */
+    lib: string;
+    contract: string;
 }
 
 /** Where each upload lands; the binary's name carries its digest, so uploads never mix releases. */
@@ -30,6 +34,8 @@ export function releaseUploads(serviceName: string, binarySha256: string): Relea
         socketUnit: `${dir}/${layout.socketUnitName}`,
         installScript: `${dir}/install-release.sh`,
         uninstallScript: `${dir}/uninstall.sh`,
+        lib: `${dir}/lib.sh`,
+        contract: `${dir}/${HOST_CONTRACT_FILE}`,
     };
 }
 
@@ -57,7 +63,6 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
     }
     const words = [
         "bash", up.installScript,
-        "--service", args.serviceName,
         "--version", args.version,
         "--sha256", args.binarySha256,
         "--binary", up.binary,
@@ -74,6 +79,6 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
 /** Removes the service and all its files; succeeds when there is nothing left to remove. */
 export function uninstallCommand(serviceName: string): string {
     const script = shellQuote(releaseLayout(serviceName).stagingDir + "/uninstall.sh");
-    return `if [ -f ${script} ]; then bash ${script} --service ${shellQuote(serviceName)}; ` +
+    return `if [ -f ${script} ]; then bash ${script}; ` +
         `else echo ${shellQuote(`uninstall: ${serviceName} is not installed here`)}; fi`;
 }

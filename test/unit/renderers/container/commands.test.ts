@@ -14,8 +14,8 @@ const settings = { serviceName: "gin-app", imageRef: ref, version: "v1.2.3-4-gab
 describe("container commands", () => {
   it("runs the uploaded install script's release with quoted, validated arguments", () => {
     assert.deepStrictEqual(argv(renderContainerCommands(settings).release), [
-      "bash", `${STAGING}/install-container.sh`, "release", "--service", "gin-app", "--image", ref, "--version", "v1.2.3-4-gabc",
-      "--port", "8080", "--slot-ports", "8081,8082", "--health-timeout", "60", "--strategy", "switch",
+      "bash", `${STAGING}/install-container.sh`, "release", "--image", ref, "--version", "v1.2.3-4-gabc",
+      "--port", "8080", "--slot-ports", "8081,8082", "--health-timeout", "60",
     ]);
   });
 
@@ -26,7 +26,7 @@ describe("container commands", () => {
   });
 
   it("reads the env file from stdin: no setting on the command line", () => {
-    assert.deepStrictEqual(argv(renderContainerCommands(settings).writeEnv), ["bash", `${STAGING}/install-container.sh`, "env", "--service", "gin-app"]);
+    assert.deepStrictEqual(argv(renderContainerCommands(settings).writeEnv), ["bash", `${STAGING}/install-container.sh`, "env"]);
   });
 
   it("refuses an image by tag, a version that is not a plain word and a silly health timeout", () => {

@@ -22,7 +22,7 @@ describe("release commands", () => {
         const line = installReleaseCommand({ serviceName: "gin-app", version: "v1.2.3-4-gabc", binarySha256: sha, port: 8080, hostFirewall: false });
         const staging = "/var/lib/gin-deploy/systemd/gin-app/staging";
         assert.deepStrictEqual(argv(line), [
-            "bash", `${staging}/install-release.sh`, "--service", "gin-app", "--version", "v1.2.3-4-gabc", "--sha256", sha,
+            "bash", `${staging}/install-release.sh`, "--version", "v1.2.3-4-gabc", "--sha256", sha,
             "--binary", `${staging}/gin-app-${sha.slice(0, 12)}`, "--service-unit", `${staging}/gin-app.service`,
             "--socket-unit", `${staging}/gin-app.socket`, "--port", "8080", "--env-stdin", "--firewall", "off",
         ]);
@@ -41,7 +41,7 @@ describe("release commands", () => {
     it("uninstalls only when the script is there", () => {
         const script = "/var/lib/gin-deploy/systemd/gin-app/staging/uninstall.sh";
         assert.deepStrictEqual(argv(uninstallCommand("gin-app")), [
-            "if", "[", "-f", script, "]", { op: ";" }, "then", "bash", script, "--service", "gin-app", { op: ";" },
+            "if", "[", "-f", script, "]", { op: ";" }, "then", "bash", script, { op: ";" },
             "else", "echo", "uninstall: gin-app is not installed here", { op: ";" }, "fi",
         ]);
     });
