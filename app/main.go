@@ -20,6 +20,7 @@ import (
 
 	"github.com/gin-deploy/app/internal/config"
 	"github.com/gin-deploy/app/internal/healthcheck"
+	"github.com/gin-deploy/app/internal/jsonlog"
 	"github.com/gin-deploy/app/internal/logsink"
 	"github.com/gin-deploy/app/internal/server"
 	appversion "github.com/gin-deploy/app/internal/version"
@@ -61,7 +62,8 @@ func run(args []string) int {
 	// Lines gather in the sink and reach stdout in batches under load; Close flushes the rest.
 	sink := logsink.New(os.Stdout)
 	defer sink.Close()
-	logger := slog.New(slog.NewJSONHandler(sink, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// slog.JSONHandler's lines, with the request line encoded without reflection.
+	logger := slog.New(jsonlog.New(sink, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(logger)
 	gin.SetMode(cfg.GinMode)
 	// Gin's own debug output would break the one-JSON-object-per-line stdout.

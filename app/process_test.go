@@ -292,6 +292,92 @@ func TestEveryLogLineIsJSON(t *testing.T) {
 	}
 }
 
+// With stdout on a file, as in production, the batched log writer loses no request line when
+// SIGTERM arrives right after the last answer (its batch still pending), and no line is torn.
+func TestEveryRequestLineReachesTheFileOnSIGTERM(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "gin-app.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	port := freePort(t)
+	cmd := exec.Command(releaseBinary)
+	cmd.Env = []string{"HOST=127.0.0.1", "PORT=" + strconv.Itoa(port), "PATH=/usr/bin:/bin"}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitHealthy(t, p, base)
+
+	// Own client, so that its idle connections can be closed and the drain is quick: the last
+	// lines are then logged within the sink's batching window before the exit.
+	client := &http.Client{Transport: &http.Transport{}}
+	var answered atomic.Int64
+	var clients sync.WaitGroup
+	until := time.Now().Add(300 * time.Millisecond)
+	for range 8 {
+		clients.Add(1)
+		go func() {
+			defer clients.Done()
+			for time.Now().Before(until) {
+				resp, err := client.Get(base + "/")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					answered.Add(1)
+				}
+			}
+		}()
+	}
+	clients.Wait()
+	client.CloseIdleConnections()
+	p.signal(t, syscall.SIGTERM)
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(data, []byte("\n")) {
+		t.Errorf("the log file ends inside a line: %q", data[max(0, len(data)-200):])
+	}
+	logged, last := 0, ""
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		var entry struct{ Msg, Route string }
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("torn or non-JSON line %q: %v", line, err)
+		}
+		if entry.Msg == "request" && entry.Route == "/" {
+			logged++
+		}
+		last = entry.Msg
+	}
+	if last != "shutdown complete" {
+		t.Errorf("the last line is %q, want the one logged just before the exit, \"shutdown complete\"", last)
+	}
+	if answered.Load() < 100 || int64(logged) != answered.Load() {
+		t.Errorf("%d requests answered, %d request lines in the file: want every one logged", answered.Load(), logged)
+	}
+}
+
 func TestDebugRoutesAreNotInTheRelease(t *testing.T) {
 	_, base := serve(t, releaseBinary)
 	if code, _ := getBody(t, base+"/debug/slow?ms=1"); code != 404 {

@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/gin-deploy/app/internal/jsonlog"
 )
 
 // BenchmarkRoot measures the router's own cost per GET / (middleware, logging, metrics),
 // without the network: go test -run=^$ -bench=Root ./internal/server
 func BenchmarkRoot(b *testing.B) {
-	s := New(testInfo, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	s := New(testInfo, slog.New(jsonlog.New(io.Discard, nil)))
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gin-deploy/app/internal/jsonlog"
 	"github.com/gin-deploy/app/internal/version"
 )
 
@@ -24,7 +26,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 func newTestServer(t *testing.T) (*Server, *httptest.Server, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
-	s := New(testInfo, slog.New(slog.NewJSONHandler(&logs, nil)))
+	s := New(testInfo, slog.New(jsonlog.New(&logs, nil)))
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
 	return s, ts, &logs
@@ -174,7 +176,7 @@ func TestMakesARequestIDWhenTheClientSendsNoneOrAnUnsafeOne(t *testing.T) {
 
 func TestPanicBecomesA500ThatIsLoggedAndCounted(t *testing.T) {
 	var logs bytes.Buffer
-	s := New(testInfo, slog.New(slog.NewJSONHandler(&logs, nil)))
+	s := New(testInfo, slog.New(jsonlog.New(&logs, nil)))
 	s.engine.GET("/boom", func(*gin.Context) { panic("kaboom") })
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
@@ -191,11 +193,85 @@ func TestPanicBecomesA500ThatIsLoggedAndCounted(t *testing.T) {
 
 func TestAccessLogFollowsTheLevel(t *testing.T) {
 	var logs bytes.Buffer
-	s := New(testInfo, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	s := New(testInfo, slog.New(jsonlog.New(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	get(t, ts.URL+"/")
 	if logs.Len() != 0 {
 		t.Errorf("LOG_LEVEL=warn must not log successful requests: %s", logs.String())
+	}
+}
+
+// fieldsOf lists a JSON line's keys in order with the JSON type of each value.
+func fieldsOf(t *testing.T, line string) []string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("log line is not a JSON object: %v: %s", err, line)
+	}
+	var fields []string
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		kind := "object"
+		switch v.(type) {
+		case string:
+			kind = "string"
+		case json.Number:
+			kind = "number"
+		case bool:
+			kind = "bool"
+		}
+		fields = append(fields, key.(string)+":"+kind)
+	}
+	return fields
+}
+
+// The request line keeps the fields, order and types it had when slog.JSONHandler wrote it, so
+// that whatever reads the logs reads them as before.
+func TestRequestLineKeepsItsFieldsAndTypes(t *testing.T) {
+	matched := []string{"time:string", "level:string", "msg:string", "method:string", "route:string",
+		"status:number", "latencyUs:number", "requestId:string", "remoteAddr:string"}
+	var logs bytes.Buffer
+	s := New(testInfo, slog.New(jsonlog.New(&logs, nil)))
+	s.engine.GET("/boom", func(*gin.Context) { panic("kaboom") })
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for _, tc := range []struct {
+		path, level string
+		want        []string
+	}{
+		{"/", "INFO", matched},
+		{"/boom", "ERROR", matched},
+		{"/nope", "INFO", append(append([]string{}, matched...), "path:string")},
+	} {
+		logs.Reset()
+		get(t, ts.URL+tc.path)
+		var line string
+		for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			if strings.Contains(l, `"msg":"request"`) {
+				line = l
+			}
+		}
+		if got := strings.Join(fieldsOf(t, line), " "); got != strings.Join(tc.want, " ") {
+			t.Errorf("GET %s: request line fields\n got %s\nwant %s\nline %s", tc.path, got, strings.Join(tc.want, " "), line)
+		}
+		var entry struct{ Time, Level, RemoteAddr string }
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := time.Parse(time.RFC3339Nano, entry.Time); err != nil {
+			t.Errorf("GET %s: time %q is not RFC 3339: %v", tc.path, entry.Time, err)
+		}
+		if entry.Level != tc.level || !strings.HasPrefix(entry.RemoteAddr, "127.0.0.1:") {
+			t.Errorf("GET %s: level %q remoteAddr %q, want %s from 127.0.0.1", tc.path, entry.Level, entry.RemoteAddr, tc.level)
+		}
 	}
 }
