@@ -3,7 +3,7 @@
 # going to a file as stdout does in production) against a bare net/http server answering the
 # same JSON, loaded by wrk with the same settings, in alternating rounds (with gin-app without
 # request lines as a third server, to show what logging costs); plus the stripped release binary
-# sizes for linux/amd64 and linux/arm64. Figures go to reports/app-bench.json.
+# sizes for linux/amd64 and linux/arm64. Figures go to reports/bench-app.json.
 #
 # Settings (environment): BENCH_DURATION (seconds a server is loaded each round, default 4),
 # BENCH_ROUNDS (default 9), BENCH_CONNECTIONS (default 32), BENCH_THREADS (wrk threads, default 1).
@@ -11,13 +11,13 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 app_dir="$repo_root/app"
-report="$repo_root/reports/app-bench.json"
+report="$repo_root/reports/bench-app.json"
 go_bin="${GO:-/usr/local/go/bin/go}"
 duration="${BENCH_DURATION:-4}"
 rounds="${BENCH_ROUNDS:-9}"
 connections="${BENCH_CONNECTIONS:-32}"
 threads="${BENCH_THREADS:-1}"
-target_ratio="0.85"
+target_ratio="0.90"
 
 die() { echo "bench:app: $*" >&2; exit 1; }
 for setting in duration rounds connections threads; do
@@ -104,7 +104,8 @@ load() {
     '/^Requests\/sec:/ {printf "%s %.2f\n", $2, t / hz * 1e6 / r}' <<<"$out"
 }
 
-echo "bench:app: warming up" >&2
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench:app: warming up (load average $load_before)" >&2
 for name in "${names[@]}"; do load "${server_url[$name]}" "${server_pid[$name]}" 2 >/dev/null; done
 log_lines_before="$(wc -l <"$work/gin-app.log")"
 
@@ -124,13 +125,16 @@ for round in $(seq "$rounds"); do
   echo "$line" >&2
 done
 log_lines="$(( $(wc -l <"$work/gin-app.log") - log_lines_before ))"
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 
 mkdir -p "$(dirname "$report")"
 python3 - "$report" "$runs" "$target_ratio" "$log_lines" "$size_amd64" "$size_arm64" \
-  "$("$go_bin" version)" "$(nproc)" "$threads" "$connections" "$duration" <<'PY'
+  "$("$go_bin" version)" "$(nproc)" "$threads" "$connections" "$duration" \
+  "$cpu_model" "$(uname -sr)" "$load_before" "$load_after" <<'PY'
 import csv, json, statistics, sys, datetime
 (report, runs_path, target, log_lines, size_amd64, size_arm64, go_version, cpus, threads, connections,
- duration) = sys.argv[1:]
+ duration, cpu_model, kernel, load_before, load_after) = sys.argv[1:]
 rps, cpu = {}, {}
 with open(runs_path) as f:
     for name, _round, r, c in csv.reader(f, delimiter="\t"):
@@ -144,16 +148,24 @@ def server(name, **extra):
 # per-round ratios: less disturbed by load that comes and goes than the ratio of the medians.
 paired = lambda name: med([g / b for g, b in zip(rps[name], rps["bare"])])
 ratio = paired("gin-app")
+loadavg = lambda s: [float(x) for x in s.split()]
+# Every round side by side: requests/s of each server and the round's two ratios.
+per_round = [{"round": i + 1, "ginApp": g, "ginAppWithoutRequestLog": q, "bareNetHTTP": b,
+              "ratio": round(g / b, 3), "cpuEfficiencyRatio": round(cb / cg, 3)}
+             for i, (g, q, b, cg, cb) in enumerate(zip(rps["gin-app"], rps["gin-app-quiet"], rps["bare"],
+                                                       cpu["gin-app"], cpu["bare"]))]
 figures = {
     "measuredAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "command": "npm run bench:app",
-    "machine": {"cpus": int(cpus), "goVersion": go_version},
+    "machine": {"cpus": int(cpus), "cpuModel": cpu_model, "kernel": kernel, "goVersion": go_version,
+                "loadAverageBefore": loadavg(load_before), "loadAverageAfter": loadavg(load_after)},
     "load": {"tool": "wrk", "threads": int(threads), "connections": int(connections),
              "secondsPerRound": int(duration), "rounds": len(rps["bare"]), "path": "/"},
     "ginApp": server("gin-app", requestLogging="one JSON line per request to stdout, redirected to a file",
                      logLinesWritten=int(log_lines)),
     "ginAppWithoutRequestLog": server("gin-app-quiet", requestLogging="off (LOG_LEVEL=warn)"),
     "bareNetHTTP": server("bare"),
+    "perRound": per_round,
     "ratio": round(ratio, 3),
     "ratioOfMedians": round(med(rps["gin-app"]) / med(rps["bare"]), 3),
     "cpuEfficiencyRatio": round(med(cpu["bare"]) / med(cpu["gin-app"]), 3),
@@ -167,5 +179,8 @@ with open(report, "w") as f:
     json.dump(figures, f, indent=2)
     f.write("\n")
 print(json.dumps(figures, indent=2))
+print(f"bench:app: ratio gin-app / bare {figures['ratio']} (median of per-round ratios, target {target}), "
+      f"CPU-per-request ratio {figures['cpuEfficiencyRatio']}; without the request log "
+      f"{figures['ratioWithoutRequestLog']} and {figures['cpuEfficiencyRatioWithoutRequestLog']}", file=sys.stderr)
 PY
 echo "bench:app: figures written to ${report#"$repo_root"/}" >&2
