@@ -26,150 +26,147 @@ const startedMarker = path.join(stateDir, "local-host.started-by-deploy-local");
 let streamed = false;
 
 function hostSettings(): HostSettings {
-  return {
-    name: process.env.GIN_DEPLOY_HOST_NAME ?? "gin-deploy-host",
-    sshPort: Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2222),
-    appPort: Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18080),
-  };
+    return {
+        name: process.env.GIN_DEPLOY_HOST_NAME ?? "gin-deploy-host",
+        sshPort: Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2222),
+        appPort: Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18080),
+    };
 }
 
 function getVersion(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${url.replace(/\/$/, "")}/version`, { timeout: 5000 }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    return new Promise((resolve, reject) => {
+        const req = http.get(`${url.replace(/\/$/, "")}/version`, { timeout: 5000 }, (res) => {
+            let body = "";
+            res.on("data", (d) => (body += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
+        req.on("error", reject);
     });
-    req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
-    req.on("error", reject);
-  });
 }
 
 /** Checks the providers the stack's mode needs; prints the one message for the first missing. */
 function pluginsPresent(): boolean {
-  const mode = committedConfig()[`${CONFIG_NAMESPACE}:mode`] ?? "systemd";
-  for (const plugin of pluginsForMode(mode)) {
-    const found = findPlugin(plugin);
-    if (!found) {
-      console.error(missingPluginMessage(plugin));
-      return false;
+    const mode = committedConfig()[`${CONFIG_NAMESPACE}:mode`] ?? "systemd";
+    for (const plugin of pluginsForMode(mode)) {
+        const found = findPlugin(plugin);
+        if (!found) {
+            console.error(missingPluginMessage(plugin));
+            return false;
+        }
+        console.log(`provider plugin: ${plugin.name} v${plugin.version} at ${found}`);
     }
-    console.log(`provider plugin: ${plugin.name} v${plugin.version} at ${found}`);
-  }
-  return true;
+    return true;
 }
 
 async function up(): Promise<number> {
-  if (!pluginsPresent()) return 1;
+    if (!pluginsPresent()) return 1;
 
-  const env = engineEnv();
-  console.log(`pulumi CLI: ${env.pulumi}; backend: ${env.backendUrl}`);
+    const env = engineEnv();
+    console.log(`pulumi CLI: ${env.pulumi}; backend: ${env.backendUrl}`);
 
-  const settings = hostSettings();
-  const wasRunning = hostStatus(settings).running;
-  const host = startHost(settings);
-  if (!wasRunning) fs.writeFileSync(startedMarker, `${host.name}\n`);
+    const settings = hostSettings();
+    const wasRunning = hostStatus(settings).running;
+    const host = startHost(settings);
+    if (!wasRunning) fs.writeFileSync(startedMarker, `${host.name}\n`);
 
-  const stackSettings = settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) });
-  const stack = await openStack({
-    stackName: STACK,
-    workDir,
-    env,
-    settings: stackSettings,
-    // A password generated on first use stays; the SSH key follows the host's key file.
-    keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
-  });
+    const stackSettings = settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) });
+    const stack = await openStack({
+        stackName: STACK,
+        workDir,
+        env,
+        settings: stackSettings,
+        // A password generated on first use stays; the SSH key follows the host's key file.
+        keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
+    });
 
-  // An earlier run killed midway leaves a lock and pending creates: clear them when that is
-  // safe (the process is gone), or stop with the command that would.
-  const recovery = await recoverStack(
-    { stack: STACK, repoRoot, workDir, log: (l) => console.log(`deploy:local: ${l}`) },
-    env.backendUrl,
-  );
-  if (!recovery.ok) {
-    console.error(`deploy:local: ${recovery.message}`);
-    return 1;
-  }
+    // An earlier run killed midway leaves a lock and pending creates: clear them when that is
+    // safe (the process is gone), or stop with the command that would.
+    const recovery = await recoverStack({ stack: STACK, repoRoot, workDir, log: (l) => console.log(`deploy:local: ${l}`) }, env.backendUrl);
+    if (!recovery.ok) {
+        console.error(`deploy:local: ${recovery.message}`);
+        return 1;
+    }
 
-  const result = await stack.up({
-    onOutput: (out) => {
-      streamed = true;
-      process.stdout.write(out);
-    },
-    color: "auto",
-  });
-  const url = result.outputs.url?.value as string | undefined;
-  if (!url) {
-    console.error("the stack exported no url output; cannot check the service");
-    return 1;
-  }
-  const answer = await getVersion(url);
-  if (answer.status !== 200) {
-    console.error(`GET ${url}/version answered ${answer.status}: ${answer.body}`);
-    return 1;
-  }
-  const version = (JSON.parse(answer.body) as { version?: string }).version;
-  console.log(`\nThe service answers at ${url}\nversion: ${version} (exported: ${String(result.outputs.version?.value)})`);
-  return 0;
+    const result = await stack.up({
+        onOutput: (out) => {
+            streamed = true;
+            process.stdout.write(out);
+        },
+        color: "auto",
+    });
+    const url = result.outputs.url?.value as string | undefined;
+    if (!url) {
+        console.error("the stack exported no url output; cannot check the service");
+        return 1;
+    }
+    const answer = await getVersion(url);
+    if (answer.status !== 200) {
+        console.error(`GET ${url}/version answered ${answer.status}: ${answer.body}`);
+        return 1;
+    }
+    const version = (JSON.parse(answer.body) as { version?: string }).version;
+    console.log(`\nThe service answers at ${url}\nversion: ${version} (exported: ${String(result.outputs.version?.value)})`);
+    return 0;
 }
 
 async function destroy(): Promise<number> {
-  const settings = hostSettings();
-  let startedHere = false;
-  if (fs.existsSync(path.join(workDir, `Pulumi.${STACK}.yaml`))) {
-    if (!pluginsPresent()) return 1;
-    const env = engineEnv();
-    const status = hostStatus(settings);
-    // The remote deletes need the host; it keeps its state in the container while stopped.
-    startedHere = !status.running;
-    const host = status.running ? status : startHost(settings);
-    const stack = await openStack({
-      stackName: STACK,
-      workDir,
-      env,
-      settings: settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) }),
-      keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
-    });
-    const recovery = await recoverStack(
-      { stack: STACK, repoRoot, workDir, log: (l) => console.log(`destroy:local: ${l}`) },
-      env.backendUrl,
-    );
-    if (!recovery.ok) {
-      console.error(`destroy:local: ${recovery.message}`);
-      return 1;
+    const settings = hostSettings();
+    let startedHere = false;
+    if (fs.existsSync(path.join(workDir, `Pulumi.${STACK}.yaml`))) {
+        if (!pluginsPresent()) return 1;
+        const env = engineEnv();
+        const status = hostStatus(settings);
+        // The remote deletes need the host; it keeps its state in the container while stopped.
+        startedHere = !status.running;
+        const host = status.running ? status : startHost(settings);
+        const stack = await openStack({
+            stackName: STACK,
+            workDir,
+            env,
+            settings: settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) }),
+            keepSecrets: [`${CONFIG_NAMESPACE}:dbPassword`],
+        });
+        const recovery = await recoverStack(
+            { stack: STACK, repoRoot, workDir, log: (l) => console.log(`destroy:local: ${l}`) },
+            env.backendUrl,
+        );
+        if (!recovery.ok) {
+            console.error(`destroy:local: ${recovery.message}`);
+            return 1;
+        }
+        await stack.destroy({
+            onOutput: (out) => {
+                streamed = true;
+                process.stdout.write(out);
+            },
+            color: "auto",
+        });
+    } else {
+        console.log(`no ${STACK} stack in ${workDir}: nothing to destroy`);
     }
-    await stack.destroy({
-      onOutput: (out) => {
-        streamed = true;
-        process.stdout.write(out);
-      },
-      color: "auto",
-    });
-  } else {
-    console.log(`no ${STACK} stack in ${workDir}: nothing to destroy`);
-  }
-  if (fs.existsSync(startedMarker) || startedHere) {
-    stopHost(settings);
-    fs.rmSync(startedMarker, { force: true });
-  } else {
-    console.log(`left ${settings.name} running: deploy:local did not start it`);
-  }
-  return 0;
+    if (fs.existsSync(startedMarker) || startedHere) {
+        stopHost(settings);
+        fs.rmSync(startedMarker, { force: true });
+    } else {
+        console.log(`left ${settings.name} running: deploy:local did not start it`);
+    }
+    return 0;
 }
 
 async function main(): Promise<void> {
-  const command = process.argv[2];
-  if (command !== "up" && command !== "destroy") {
-    console.error("usage: deploy-local.ts up|destroy");
-    process.exit(2);
-  }
-  try {
-    process.exit(command === "up" ? await up() : await destroy());
-  } catch (err) {
-    // Once, as the engine's own lines (not the Automation API's dump of stdout and stderr).
-    console.error(`deploy:local ${command} failed:\n${engineFailureText(err, streamed)}`);
-    process.exit(1);
-  }
+    const command = process.argv[2];
+    if (command !== "up" && command !== "destroy") {
+        console.error("usage: deploy-local.ts up|destroy");
+        process.exit(2);
+    }
+    try {
+        process.exit(command === "up" ? await up() : await destroy());
+    } catch (err) {
+        // Once, as the engine's own lines (not the Automation API's dump of stdout and stderr).
+        console.error(`deploy:local ${command} failed:\n${engineFailureText(err, streamed)}`);
+        process.exit(1);
+    }
 }
 
 void main();

@@ -21,8 +21,17 @@ interface Parsed extends DoctorFlags {
 }
 
 const VALUE_FLAGS: Record<string, keyof DoctorFlags> = {
-    "--stack": "stack", "--url": "url", "--ssh": "ssh", "--user": "user", "--key": "key", "--app-port": "appPort",
-    "--service": "service", "--mode": "mode", "--version": "version", "--attempts": "attempts", "--timeout": "timeoutSeconds",
+    "--stack": "stack",
+    "--url": "url",
+    "--ssh": "ssh",
+    "--user": "user",
+    "--key": "key",
+    "--app-port": "appPort",
+    "--service": "service",
+    "--mode": "mode",
+    "--version": "version",
+    "--attempts": "attempts",
+    "--timeout": "timeoutSeconds",
 };
 const NUMBER_FLAGS = new Set(["appPort", "attempts", "timeoutSeconds"]);
 
@@ -30,9 +39,18 @@ export function parseArgs(argv: string[]): Parsed {
     const out: Parsed = { json: false, fix: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--json") { out.json = true; continue; }
-        if (a === "--fix") { out.fix = true; continue; }
-        if (a === "--no-ssh") { out.noSsh = true; continue; }
+        if (a === "--json") {
+            out.json = true;
+            continue;
+        }
+        if (a === "--fix") {
+            out.fix = true;
+            continue;
+        }
+        if (a === "--no-ssh") {
+            out.noSsh = true;
+            continue;
+        }
         const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
         const key = VALUE_FLAGS[flag];
         if (!key) throw new Error(`unknown argument ${JSON.stringify(a)}; see the flags at the top of scripts/doctor.ts`);
@@ -78,8 +96,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code), (err) => {
-        console.error(`doctor failed: ${(err as Error).stack ?? err}`);
-        process.exit(1);
-    });
+    main().then(
+        (code) => process.exit(code),
+        (err) => {
+            console.error(`doctor failed: ${(err as Error).stack ?? err}`);
+            process.exit(1);
+        },
+    );
 }

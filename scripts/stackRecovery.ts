@@ -74,7 +74,12 @@ function lockFiles(dir: string, project: string, stack: string): string[] {
 
 function checkpointFile(dir: string, project: string, stack: string): string | undefined {
     const base = path.join(dir, ".pulumi", "stacks");
-    for (const f of [path.join(base, project, `${stack}.json`), path.join(base, project, `${stack}.json.gz`), path.join(base, `${stack}.json`), path.join(base, `${stack}.json.gz`)]) {
+    for (const f of [
+        path.join(base, project, `${stack}.json`),
+        path.join(base, project, `${stack}.json.gz`),
+        path.join(base, `${stack}.json`),
+        path.join(base, `${stack}.json.gz`),
+    ]) {
         if (fs.existsSync(f)) return f;
     }
     return undefined;
@@ -83,13 +88,24 @@ function checkpointFile(dir: string, project: string, stack: string): string | u
 export function readStackState(dir: string, project: string, stack: string): StackState {
     const locks = lockFiles(dir, project, stack).map((file): StackLock => {
         const l = readJsonMaybeGz(file) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
-        return { file, pid: Number(l.pid ?? 0), username: String(l.username ?? "?"), hostname: String(l.hostname ?? "?"), timestamp: String(l.timestamp ?? "") };
+        return {
+            file,
+            pid: Number(l.pid ?? 0),
+            username: String(l.username ?? "?"),
+            hostname: String(l.hostname ?? "?"),
+            timestamp: String(l.timestamp ?? ""),
+        };
     });
     const cp = checkpointFile(dir, project, stack);
     let pending: PendingOperation[] = [];
     if (cp) {
-        const doc = readJsonMaybeGz(cp) as { checkpoint?: { latest?: { pending_operations?: { type?: string; resource?: { urn?: string } }[] } } };
-        pending = (doc.checkpoint?.latest?.pending_operations ?? []).map((p) => ({ urn: String(p.resource?.urn ?? "?"), type: String(p.type ?? "?") }));
+        const doc = readJsonMaybeGz(cp) as {
+            checkpoint?: { latest?: { pending_operations?: { type?: string; resource?: { urn?: string } }[] } };
+        };
+        pending = (doc.checkpoint?.latest?.pending_operations ?? []).map((p) => ({
+            urn: String(p.resource?.urn ?? "?"),
+            type: String(p.type ?? "?"),
+        }));
     }
     return { stack, project, locks, pending, checkpointFile: cp };
 }
@@ -130,11 +146,20 @@ export function planRecovery(state: StackState, env: Environment): Step[] {
         const ageHours = Number.isFinite(at) ? (env.now.getTime() - at) / 3.6e6 : Infinity;
         const who = `${lock.username}@${lock.hostname} (pid ${lock.pid}) at ${lock.timestamp}`;
         if (lock.hostname === env.hostname && !env.pidAlive(lock.pid)) {
-            steps.push({ kind: "cancel", reason: `the stack is locked by ${who}, and that process no longer runs on this host: the update was interrupted` });
+            steps.push({
+                kind: "cancel",
+                reason: `the stack is locked by ${who}, and that process no longer runs on this host: the update was interrupted`,
+            });
         } else if (ageHours > STALE_LOCK_HOURS) {
-            steps.push({ kind: "cancel", reason: `the stack is locked by ${who}, ${ageHours.toFixed(1)} h ago: longer than any update takes (${STALE_LOCK_HOURS} h)` });
+            steps.push({
+                kind: "cancel",
+                reason: `the stack is locked by ${who}, ${ageHours.toFixed(1)} h ago: longer than any update takes (${STALE_LOCK_HOURS} h)`,
+            });
         } else {
-            const where = lock.hostname === env.hostname ? `pid ${lock.pid} still runs on this host` : `it is another host's, ${ageHours.toFixed(1)} h old`;
+            const where =
+                lock.hostname === env.hostname
+                    ? `pid ${lock.pid} still runs on this host`
+                    : `it is another host's, ${ageHours.toFixed(1)} h old`;
             steps.push({
                 kind: "refuse",
                 reason: `the stack is locked by ${who}: ${where}, so an update may be under way. Wait for it to end; if you are sure it is gone, clear the lock yourself`,
@@ -180,13 +205,19 @@ export interface RecoveryResult {
 
 function runPulumi(repoRoot: string) {
     return (args: string[], cwd: string) => {
-        const res = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi.sh"), ...args, "--cwd", cwd], { cwd: repoRoot, encoding: "utf8" });
+        const res = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi.sh"), ...args, "--cwd", cwd], {
+            cwd: repoRoot,
+            encoding: "utf8",
+        });
         return { status: res.status ?? 1, output: `${res.stdout}${res.stderr}`.trim() };
     };
 }
 
 function backendUrlOf(repoRoot: string): string {
-    const out = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi-env.sh"), "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const out = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi-env.sh"), "--json"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
     if (out.status !== 0) throw new Error("scripts/pulumi-env.sh --json failed (its message is above)");
     return (JSON.parse(out.stdout) as { backendUrl: string }).backendUrl;
 }
@@ -205,9 +236,10 @@ export async function recoverStack(opts: RecoveryOptions, backendUrl?: string): 
     const cwd = opts.workDir ?? opts.repoRoot;
     for (const step of steps) {
         opts.log(step.reason);
-        const args = step.kind === "cancel"
-            ? ["cancel", "--yes", "--non-interactive", "--stack", opts.stack]
-            : ["refresh", "--clear-pending-creates", "--yes", "--non-interactive", "--skip-preview", "--stack", opts.stack];
+        const args =
+            step.kind === "cancel"
+                ? ["cancel", "--yes", "--non-interactive", "--stack", opts.stack]
+                : ["refresh", "--clear-pending-creates", "--yes", "--non-interactive", "--skip-preview", "--stack", opts.stack];
         opts.log(`running: pulumi ${args.join(" ")}`);
         const res = run(args, cwd);
         if (res.status !== 0) {

@@ -56,19 +56,16 @@ export function describeCause(id: CauseId, ctx: CauseContext = {}): Cause {
             "the connection is accepted and closed without an answer: a port forward or proxy reaches an address where nothing listens",
             `check what listens on the host (ss -ltnp 'sport = :${port}'): the app must listen on 0.0.0.0, not 127.0.0.1`,
         ],
-        "blocked": [
+        blocked: [
             "no answer before the timeout: a security group, the host firewall or routing drops the packets",
             `open port ${port}/tcp in the security group (gin-deploy:appCidrs) and the host firewall (ufw allow ${port}/tcp; gin-deploy:hostFirewall true)`,
         ],
-        "dns": [
-            "the URL's host name does not resolve",
-            `fix the URL (gin-deploy:publicUrl) or the DNS record it names: ${url}`,
-        ],
-        "tls": [
+        dns: ["the URL's host name does not resolve", `fix the URL (gin-deploy:publicUrl) or the DNS record it names: ${url}`],
+        tls: [
             "TLS fails: wrong scheme for the port, or a certificate the client does not trust",
             "use http:// for the app's own port (it serves plain HTTP), or fix the certificate of the proxy in front of it",
         ],
-        "unhealthy": [
+        unhealthy: [
             "something answers, but not with a healthy 2xx",
             `read the service's log (journalctl -u ${svc} -n 50) and what answers at ${url}/healthz`,
         ],
@@ -80,10 +77,7 @@ export function describeCause(id: CauseId, ctx: CauseContext = {}): Cause {
             `an older release answers (expected version ${ctx.expectedVersion ?? "<version>"})`,
             `the new release did not take over: check ${svc}'s state and log, and that the URL names this stack's host`,
         ],
-        "bad-url": [
-            "the URL is not an http(s) URL",
-            "set gin-deploy:publicUrl to http://<host>:<port>",
-        ],
+        "bad-url": ["the URL is not an http(s) URL", "set gin-deploy:publicUrl to http://<host>:<port>"],
         "loopback-only": [
             "the service listens on 127.0.0.1/::1 only, so nothing outside the host reaches it (S2)",
             `listen on all addresses: HOST=0.0.0.0 for the app, or ListenStream=${port} (no address) in ${svc}.socket`,
@@ -108,10 +102,7 @@ export function describeCause(id: CauseId, ctx: CauseContext = {}): Cause {
             "the service starts and exits again and again (a runtime error: read the log lines) (S4)",
             `fix what the last log lines say (journalctl -u ${svc} -n 50), then systemctl reset-failed ${svc} and deploy again`,
         ],
-        "service-stopped": [
-            "the service is not running",
-            `start it: systemctl start ${svc}.socket ${svc}.service (or run pulumi up)`,
-        ],
+        "service-stopped": ["the service is not running", `start it: systemctl start ${svc}.socket ${svc}.service (or run pulumi up)`],
         "port-taken": [
             `another process holds port ${port}, so the service cannot bind it`,
             `stop that process (its pid and command line are above) or give the service another port (gin-deploy:appPort)`,

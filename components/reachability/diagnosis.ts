@@ -79,7 +79,13 @@ export function diagnose(symptom: Symptom, ctx: DiagnosisContext): Diagnosis {
         case "timeout": {
             const observed = `GET ${target}: no answer within ${(symptom.afterMs / 1000).toFixed(1)} s`;
             if (ctx.securityGroupIngress && ctx.appPort !== undefined && !securityGroupOpensPort(ctx.securityGroupIngress, ctx.appPort)) {
-                return fail("security-group-closed", `${observed}; security group ${ctx.securityGroupId ?? ""} has no ingress rule for ${ctx.appPort}/tcp`.replace("  ", " "));
+                return fail(
+                    "security-group-closed",
+                    `${observed}; security group ${ctx.securityGroupId ?? ""} has no ingress rule for ${ctx.appPort}/tcp`.replace(
+                        "  ",
+                        " ",
+                    ),
+                );
             }
             return fail("blocked", observed);
         }
@@ -99,7 +105,10 @@ export function diagnose(symptom: Symptom, ctx: DiagnosisContext): Diagnosis {
                 return fail("wrong-service", `GET ${target}: HTTP ${symptom.status}, but not the service's /version: ${body}`);
             }
             if (ctx.expectedVersion !== "" && version !== ctx.expectedVersion) {
-                return fail("old-release", `GET ${target}: version ${JSON.stringify(version)}, expected ${JSON.stringify(ctx.expectedVersion)}`);
+                return fail(
+                    "old-release",
+                    `GET ${target}: version ${JSON.stringify(version)}, expected ${JSON.stringify(ctx.expectedVersion)}`,
+                );
             }
             return { ok: true, observed: `GET ${target}: HTTP ${symptom.status}, version ${version}` };
         }

@@ -30,8 +30,14 @@ function classify(err: NodeJS.ErrnoException, timeoutMs: number): Symptom {
     if (RESET_CODES.has(code) || err.message === "socket hang up") return { kind: "reset" };
     if (code === "ETIMEDOUT" || code === "GIN_DEPLOY_TIMEOUT") return { kind: "timeout", afterMs: timeoutMs };
     if (DNS_CODES.has(code)) return { kind: "dns", code };
-    if (code.startsWith("ERR_SSL") || code.startsWith("CERT_") || code.includes("CERT") || code === "EPROTO" ||
-        code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code === "SELF_SIGNED_CERT_IN_CHAIN") {
+    if (
+        code.startsWith("ERR_SSL") ||
+        code.startsWith("CERT_") ||
+        code.includes("CERT") ||
+        code === "EPROTO" ||
+        code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
+        code === "SELF_SIGNED_CERT_IN_CHAIN"
+    ) {
         return { kind: "tls", code, message: err.message };
     }
     return { kind: "other", code: code || "error", message: err.message };
@@ -89,14 +95,18 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     }
     if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
         return {
-            ok: false, cause: "bad-url", observed: `url ${JSON.stringify(opts.url)} is not an http(s) URL`,
-            explanation: "the URL is not an http(s) URL", fix: "set gin-deploy:publicUrl to http://<host>:<port>",
-            attempts: 0, seconds: 0,
+            ok: false,
+            cause: "bad-url",
+            observed: `url ${JSON.stringify(opts.url)} is not an http(s) URL`,
+            explanation: "the URL is not an http(s) URL",
+            fix: "set gin-deploy:publicUrl to http://<host>:<port>",
+            attempts: 0,
+            seconds: 0,
         };
     }
     const target = `${opts.url.replace(/\/$/, "")}/version`;
     let last: Diagnosis | undefined;
-    let attempt = 0;
+    let attempt: number;
     for (attempt = 1; attempt <= opts.attempts; attempt++) {
         last = diagnose(await requestOnce(target, opts.timeoutMs), opts);
         if (last.ok) break;

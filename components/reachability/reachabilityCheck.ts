@@ -78,7 +78,7 @@ export function validateCheckInputs(i: CheckInputs): string[] {
     whole("intervalSeconds", i.intervalSeconds, 0, 300);
     if (i.appPort !== undefined) whole("appPort", i.appPort, 1, 65535);
     if (i.enabled) {
-        let ok = false;
+        let ok: boolean;
         try {
             const u = new URL(i.url);
             ok = u.protocol === "http:" || u.protocol === "https:";
@@ -96,7 +96,13 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckOutputs> {
     const checkedAt = new Date().toISOString();
     if (!inputs.enabled) {
         const why = inputs.disabledReason || "switched off for this stack";
-        return { ...inputs, observed: `not checked: ${why}; ${inputs.url} was not requested from this machine`, checkedAt, attemptsUsed: 0, skipped: true };
+        return {
+            ...inputs,
+            observed: `not checked: ${why}; ${inputs.url} was not requested from this machine`,
+            checkedAt,
+            attemptsUsed: 0,
+            skipped: true,
+        };
     }
     const opts: ProbeOptions = {
         url: inputs.url,
@@ -113,8 +119,9 @@ export async function runCheck(inputs: CheckInputs): Promise<CheckOutputs> {
     if (!result.ok) {
         throw new Error(
             `the service does not answer from the machine running Pulumi (${result.attempts} attempts in ${result.seconds.toFixed(1)} s):\n` +
-            formatDiagnosis(result) +
-            "\n(the check: gin-deploy's ReachabilityCheck; switch it off for a host this machine cannot reach, e.g. a private subnet)");
+                formatDiagnosis(result) +
+                "\n(the check: gin-deploy's ReachabilityCheck; switch it off for a host this machine cannot reach, e.g. a private subnet)",
+        );
     }
     return { ...inputs, observed: result.observed, checkedAt, attemptsUsed: result.attempts, skipped: false };
 }
@@ -130,8 +137,18 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
     async diff(_id: string, olds: CheckOutputs, news: CheckInputs) {
         const keys: (keyof CheckInputs)[] = [
-            "url", "expectedVersion", "releaseId", "attempts", "timeoutSeconds", "intervalSeconds", "enabled",
-            "disabledReason", "appPort", "serviceName", "securityGroupId", "securityGroupIngress",
+            "url",
+            "expectedVersion",
+            "releaseId",
+            "attempts",
+            "timeoutSeconds",
+            "intervalSeconds",
+            "enabled",
+            "disabledReason",
+            "appPort",
+            "serviceName",
+            "securityGroupId",
+            "securityGroupIngress",
         ];
         const changed = keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
         return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
@@ -154,7 +171,14 @@ class ReleaseReachability extends pulumi.dynamic.Resource {
     declare readonly expectedVersion: pulumi.Output<string>;
 
     constructor(name: string, props: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, { ...props, observed: undefined, skipped: undefined, checkedAt: undefined, attemptsUsed: undefined }, opts, "gindeploy", "ReleaseReachability");
+        super(
+            provider,
+            name,
+            { ...props, observed: undefined, skipped: undefined, checkedAt: undefined, attemptsUsed: undefined },
+            opts,
+            "gindeploy",
+            "ReleaseReachability",
+        );
     }
 }
 
@@ -170,41 +194,57 @@ export class ReachabilityCheck extends pulumi.ComponentResource {
 
         const enabled = pulumi.output(args.enabled ?? true);
         // aws: the group's ingress as the cloud reports it now (not as the program declared it).
-        const securityGroupIngress = args.securityGroupId === undefined
-            ? undefined
-            : aws.vpc.getSecurityGroupRulesOutput({ filters: [{ name: "group-id", values: [args.securityGroupId] }] }, { parent: this }).ids
-                .apply((ruleIds) => pulumi.all(ruleIds.map((securityGroupRuleId) =>
-                    aws.vpc.getSecurityGroupRuleOutput({ securityGroupRuleId }, { parent: this }))))
-                .apply((rules) => rules
-                    .filter((r) => !r.isEgress)
-                    .map((r): IngressRule => ({
-                        protocol: r.ipProtocol,
-                        fromPort: r.fromPort,
-                        toPort: r.toPort,
-                        cidrBlocks: r.cidrIpv4 ? [r.cidrIpv4] : [],
-                        ipv6CidrBlocks: r.cidrIpv6 ? [r.cidrIpv6] : [],
-                    })));
+        const securityGroupIngress =
+            args.securityGroupId === undefined
+                ? undefined
+                : aws.vpc
+                      .getSecurityGroupRulesOutput({ filters: [{ name: "group-id", values: [args.securityGroupId] }] }, { parent: this })
+                      .ids.apply((ruleIds) =>
+                          pulumi.all(
+                              ruleIds.map((securityGroupRuleId) =>
+                                  aws.vpc.getSecurityGroupRuleOutput({ securityGroupRuleId }, { parent: this }),
+                              ),
+                          ),
+                      )
+                      .apply((rules) =>
+                          rules
+                              .filter((r) => !r.isEgress)
+                              .map((r): IngressRule => ({
+                                  protocol: r.ipProtocol,
+                                  fromPort: r.fromPort,
+                                  toPort: r.toPort,
+                                  cidrBlocks: r.cidrIpv4 ? [r.cidrIpv4] : [],
+                                  ipv6CidrBlocks: r.cidrIpv6 ? [r.cidrIpv6] : [],
+                              })),
+                      );
 
         enabled.apply((on) => {
             if (!on) {
-                pulumi.log.warn(`reachability check switched off for this stack: ${name} does not request the service's URL from this machine`, this);
+                pulumi.log.warn(
+                    `reachability check switched off for this stack: ${name} does not request the service's URL from this machine`,
+                    this,
+                );
             }
         });
 
-        const check = new ReleaseReachability(`${name}-check`, {
-            url: args.url,
-            expectedVersion: args.expectedVersion,
-            releaseId: args.releaseId ?? args.expectedVersion,
-            attempts: args.attempts ?? 10,
-            timeoutSeconds: args.timeoutSeconds ?? 5,
-            intervalSeconds: args.intervalSeconds ?? 2,
-            enabled,
-            disabledReason: args.disabledReason ?? "",
-            appPort: args.appPort,
-            serviceName: args.serviceName ?? "gin-app",
-            securityGroupId: args.securityGroupId,
-            securityGroupIngress,
-        }, { parent: this });
+        const check = new ReleaseReachability(
+            `${name}-check`,
+            {
+                url: args.url,
+                expectedVersion: args.expectedVersion,
+                releaseId: args.releaseId ?? args.expectedVersion,
+                attempts: args.attempts ?? 10,
+                timeoutSeconds: args.timeoutSeconds ?? 5,
+                intervalSeconds: args.intervalSeconds ?? 2,
+                enabled,
+                disabledReason: args.disabledReason ?? "",
+                appPort: args.appPort,
+                serviceName: args.serviceName ?? "gin-app",
+                securityGroupId: args.securityGroupId,
+                securityGroupIngress,
+            },
+            { parent: this },
+        );
 
         this.observed = check.observed;
         this.skipped = check.skipped;

@@ -17,7 +17,8 @@ function normalizeMachine(m: string): string {
 
 export function architectureCheck(f: HostFacts, ctx: BinaryContext): CheckResult {
     const title = "the binary is built for the host's CPU";
-    if (ctx.mode !== "systemd") return skip("binary-arch", "binary", title, "container mode: the image is built for the host's platform (linux/<arch>)");
+    if (ctx.mode !== "systemd")
+        return skip("binary-arch", "binary", title, "container mode: the image is built for the host's platform (linux/<arch>)");
     if (f.elf.length === 0) return skip("binary-arch", "binary", title, `no binary at ${f.binaryPath}`);
     let built: string;
     try {
@@ -43,8 +44,14 @@ export function interpreterCheck(f: HostFacts, ctx: BinaryContext): CheckResult 
         return skip("binary-libc", "binary", title, `${f.binaryPath}: ${(err as Error).message}`);
     }
     if (interp === undefined) return pass("binary-libc", "binary", title, "statically linked (no PT_INTERP)");
-    if (f.loaders.includes(interp)) return pass("binary-libc", "binary", title, `dynamically linked; its loader ${interp} exists on the host`);
-    return fail("binary-libc", "binary", title,
+    if (f.loaders.includes(interp))
+        return pass("binary-libc", "binary", title, `dynamically linked; its loader ${interp} exists on the host`);
+    return fail(
+        "binary-libc",
+        "binary",
+        title,
         `${f.binaryPath} is dynamically linked against ${interp}, which the host does not have (it has ${f.loaders.join(", ") || "none"})`,
-        "missing-interpreter", ctx);
+        "missing-interpreter",
+        ctx,
+    );
 }

@@ -36,12 +36,25 @@ export function skip(id: string, group: CheckGroup, title: string, detail: strin
 }
 
 export function fail(
-    id: string, group: CheckGroup, title: string, detail: string, cause: CauseId, ctx: CauseContext,
+    id: string,
+    group: CheckGroup,
+    title: string,
+    detail: string,
+    cause: CauseId,
+    ctx: CauseContext,
     more: { explainedBy?: CauseId[]; evidence?: string[]; fix?: string } = {},
 ): CheckResult {
     const c = describeCause(cause, ctx);
     return {
-        id, group, title, status: "fail", detail, cause, explanation: c.title, fix: more.fix ?? c.fix,
-        explainedBy: more.explainedBy, evidence: more.evidence,
+        id,
+        group,
+        title,
+        status: "fail",
+        detail,
+        cause,
+        explanation: c.title,
+        fix: more.fix ?? c.fix,
+        explainedBy: more.explainedBy,
+        evidence: more.evidence,
     };
 }

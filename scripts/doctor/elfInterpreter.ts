@@ -18,7 +18,10 @@ export function elfInterpreter(bytes: Buffer): string | undefined {
         const offset = Number(bytes.readBigUInt64LE(at + 8));
         const size = Number(bytes.readBigUInt64LE(at + 32));
         if (offset + size > bytes.length) throw new Error("the interpreter's path lies past the bytes read");
-        return bytes.subarray(offset, offset + size).toString("latin1").replace(/\0+$/, "");
+        return bytes
+            .subarray(offset, offset + size)
+            .toString("latin1")
+            .replace(/\0+$/, "");
     }
     return undefined;
 }

@@ -117,14 +117,18 @@ export function parseUnits(lines: string[]): UnitState[] {
 export function parseHostFacts(text: string): HostFacts {
     const s = splitSections(text);
     const get = (name: string) => s.get(name) ?? [];
-    const processes = get("listeners").filter((l) => l.trim() !== "").map((l) => {
-        const [pid, cgroup, ...rest] = l.split("\t");
-        return { pid: Number(pid), cgroup: cgroup ?? "?", cmdline: rest.join("\t").trim() };
-    });
-    const disks = get("df").filter((l) => l.trim() !== "").map((l) => {
-        const [path, mount, size, avail] = l.split("\t");
-        return { path, mount, sizeKiB: Number(size), availKiB: Number(avail) };
-    });
+    const processes = get("listeners")
+        .filter((l) => l.trim() !== "")
+        .map((l) => {
+            const [pid, cgroup, ...rest] = l.split("\t");
+            return { pid: Number(pid), cgroup: cgroup ?? "?", cmdline: rest.join("\t").trim() };
+        });
+    const disks = get("df")
+        .filter((l) => l.trim() !== "")
+        .map((l) => {
+            const [path, mount, size, avail] = l.split("\t");
+            return { path, mount, sizeKiB: Number(size), availKiB: Number(avail) };
+        });
     const elfText = get("elf").join("").trim();
     return {
         machine: get("uname").join("").trim(),

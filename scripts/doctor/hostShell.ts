@@ -23,8 +23,17 @@ export class HostShell {
             const c = new Client();
             c.once("ready", () => resolve(new HostShell(c)));
             // Later errors (after ready, or a second one) must not crash doctor.
-            c.on("error", (err) => { reject(err); c.end(); });
-            c.connect({ host: target.host, port: target.port, username: target.user, privateKey: target.privateKey, readyTimeout: timeoutMs });
+            c.on("error", (err) => {
+                reject(err);
+                c.end();
+            });
+            c.connect({
+                host: target.host,
+                port: target.port,
+                username: target.user,
+                privateKey: target.privateKey,
+                readyTimeout: timeoutMs,
+            });
         });
     }
 
@@ -34,8 +43,12 @@ export class HostShell {
                 if (err) return reject(err);
                 let stdout = "";
                 let stderr = "";
-                stream.on("data", (d: Buffer) => { stdout += d.toString("utf8"); });
-                stream.stderr.on("data", (d: Buffer) => { stderr += d.toString("utf8"); });
+                stream.on("data", (d: Buffer) => {
+                    stdout += d.toString("utf8");
+                });
+                stream.stderr.on("data", (d: Buffer) => {
+                    stderr += d.toString("utf8");
+                });
                 stream.on("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
                 stream.end(stdin);
             });

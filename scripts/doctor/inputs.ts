@@ -57,7 +57,9 @@ export function committedStackConfig(stack: string): Record<string, unknown> {
 /** The live stack's outputs, or why there are none. Never builds the CLI (minutes): uses one that exists. */
 export function stackOutputs(stack: string): { outputs?: Record<string, unknown>; why?: string } {
     const res = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi.sh"), "stack", "output", "--json", "--stack", stack], {
-        cwd: repoRoot, encoding: "utf8", timeout: 60000,
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 60000,
         env: { ...process.env, GIN_DEPLOY_PULUMI: process.env.GIN_DEPLOY_PULUMI ?? existingCli() ?? "/nonexistent/pulumi" },
     });
     if (res.status !== 0) {
@@ -72,7 +74,11 @@ export function stackOutputs(stack: string): { outputs?: Record<string, unknown>
 }
 
 function existingCli(): string | undefined {
-    const res = spawnSync("bash", ["-c", 'command -v pulumi || { p=$(bash tools/pulumi-cli/build.sh --path) && [ -x "$p" ] && echo "$p"; }'], { cwd: repoRoot, encoding: "utf8" });
+    const res = spawnSync(
+        "bash",
+        ["-c", 'command -v pulumi || { p=$(bash tools/pulumi-cli/build.sh --path) && [ -x "$p" ] && echo "$p"; }'],
+        { cwd: repoRoot, encoding: "utf8" },
+    );
     return res.status === 0 && res.stdout.trim() ? res.stdout.trim() : undefined;
 }
 
@@ -81,7 +87,11 @@ export function securityGroupFromState(stack: string): { id?: string; ingress?: 
     const cli = existingCli();
     if (!cli) return {};
     const res = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi.sh"), "stack", "export", "--stack", stack], {
-        cwd: repoRoot, encoding: "utf8", timeout: 60000, env: { ...process.env, GIN_DEPLOY_PULUMI: cli }, maxBuffer: 64 * 1024 * 1024,
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 60000,
+        env: { ...process.env, GIN_DEPLOY_PULUMI: cli },
+        maxBuffer: 64 * 1024 * 1024,
     });
     if (res.status !== 0) return {};
     return securityGroupOfDeployment(JSON.parse(res.stdout));
@@ -89,8 +99,11 @@ export function securityGroupFromState(stack: string): { id?: string; ingress?: 
 
 /** The first aws SecurityGroup of an exported deployment, with its ingress rules. */
 export function securityGroupOfDeployment(exported: unknown): { id?: string; ingress?: IngressRule[] } {
-    const resources = ((exported as { deployment?: { resources?: unknown[] } }).deployment?.resources ?? []) as
-        { type?: string; id?: string; outputs?: { ingress?: Record<string, unknown>[] } }[];
+    const resources = ((exported as { deployment?: { resources?: unknown[] } }).deployment?.resources ?? []) as {
+        type?: string;
+        id?: string;
+        outputs?: { ingress?: Record<string, unknown>[] };
+    }[];
     const sg = resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup");
     if (!sg) return {};
     const ingress = (sg.outputs?.ingress ?? []).map((r): IngressRule => ({
@@ -126,35 +139,62 @@ export function resolveTarget(flags: DoctorFlags): DoctorTarget {
         }
     }
     const targetKind = String(c("target") ?? (flags.stack ? "aws" : "ssh")) as DoctorTarget["targetKind"];
-    if (!["ssh", "aws", "kubernetes"].includes(targetKind)) throw new Error(`gin-deploy:target is ${JSON.stringify(targetKind)}: doctor knows ssh, aws and kubernetes`);
+    if (!["ssh", "aws", "kubernetes"].includes(targetKind))
+        throw new Error(`gin-deploy:target is ${JSON.stringify(targetKind)}: doctor knows ssh, aws and kubernetes`);
     const modeValue = flags.mode ?? (outputs.mode as string | undefined) ?? (c("mode") as string | undefined) ?? "systemd";
-    if (modeValue !== "systemd" && modeValue !== "container") throw new Error(`--mode ${JSON.stringify(modeValue)}: use systemd or container`);
+    if (modeValue !== "systemd" && modeValue !== "container")
+        throw new Error(`--mode ${JSON.stringify(modeValue)}: use systemd or container`);
     const appPort = flags.appPort ?? Number(c("appPort") ?? 8080);
-    if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) throw new Error(`the app port ${appPort} is not a TCP port: pass --app-port 1-65535`);
+    if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535)
+        throw new Error(`the app port ${appPort} is not a TCP port: pass --app-port 1-65535`);
 
     const configuredUrl = c("publicUrl") !== undefined && c("publicUrl") !== "auto" ? String(c("publicUrl")) : undefined;
-    const url = flags.url ?? (outputs.url as string | undefined) ?? configuredUrl ??
+    const url =
+        flags.url ??
+        (outputs.url as string | undefined) ??
+        configuredUrl ??
         (c("sshHost") ? `http://${String(c("sshHost"))}:${appPort}` : undefined);
-    if (!url) throw new Error("no URL to check: pass --url http://HOST:PORT or --stack NAME of a stack with a url output or gin-deploy:publicUrl");
+    if (!url)
+        throw new Error(
+            "no URL to check: pass --url http://HOST:PORT or --stack NAME of a stack with a url output or gin-deploy:publicUrl",
+        );
     if (!flags.url) notes.push(`url ${url} from ${outputs.url ? "the stack's outputs" : `Pulumi.${flags.stack}.yaml`}`);
 
     const expectedVersion = flags.version ?? (outputs.version as string | undefined);
-    const expectedFrom = flags.version ? "--version" : outputs.version ? "the stack's version output" : "neither --version nor a stack output";
+    const expectedFrom = flags.version
+        ? "--version"
+        : outputs.version
+          ? "the stack's version output"
+          : "neither --version nor a stack output";
 
     let ssh: DoctorTarget["ssh"];
     if (!flags.noSsh && targetKind !== "kubernetes") {
-        const sshSpec = flags.ssh ?? (targetKind === "aws"
-            ? (outputs.publicIp ? `${String(outputs.publicIp)}:${String(c("sshPort") ?? 22)}` : undefined)
-            : (c("sshHost") ? `${String(c("sshHost"))}:${String(c("sshPort") ?? 22)}` : undefined));
+        const sshSpec =
+            flags.ssh ??
+            (targetKind === "aws"
+                ? outputs.publicIp
+                    ? `${String(outputs.publicIp)}:${String(c("sshPort") ?? 22)}`
+                    : undefined
+                : c("sshHost")
+                  ? `${String(c("sshHost"))}:${String(c("sshPort") ?? 22)}`
+                  : undefined);
         if (sshSpec) {
             const { host, port } = parseHostPort(sshSpec);
             const userConfigured = c("sshUser");
-            const user = flags.user ?? (userConfigured && userConfigured !== "auto" ? String(userConfigured) : targetKind === "aws" ? "admin" : "root");
+            const user =
+                flags.user ??
+                (userConfigured && userConfigured !== "auto" ? String(userConfigured) : targetKind === "aws" ? "admin" : "root");
             const keyPath = flags.key ?? (flags.stack === "local" ? path.join(repoRoot, ".gin-deploy", "ssh", "id_ed25519") : undefined);
-            if (!keyPath) throw new Error(`SSH to ${host}:${port} needs the private key's file: pass --key FILE (the key of gin-deploy:sshPrivateKey), or --no-ssh for the outside checks only`);
+            if (!keyPath)
+                throw new Error(
+                    `SSH to ${host}:${port} needs the private key's file: pass --key FILE (the key of gin-deploy:sshPrivateKey), or --no-ssh for the outside checks only`,
+                );
             if (!fs.existsSync(keyPath)) throw new Error(`--key ${keyPath} does not exist: pass the file of the deploy key`);
             ssh = { host, port, user, privateKey: fs.readFileSync(keyPath), keyPath };
-            if (!flags.ssh) notes.push(`ssh ${user}@${host}:${port} from ${targetKind === "aws" ? "the publicIp output" : `Pulumi.${flags.stack}.yaml`}`);
+            if (!flags.ssh)
+                notes.push(
+                    `ssh ${user}@${host}:${port} from ${targetKind === "aws" ? "the publicIp output" : `Pulumi.${flags.stack}.yaml`}`,
+                );
         } else {
             notes.push("no SSH address (pass --ssh HOST:PORT): only the checks from this machine run");
         }
@@ -170,8 +210,19 @@ export function resolveTarget(flags: DoctorFlags): DoctorTarget {
     const attempts = flags.attempts ?? 3;
     const timeoutMs = (flags.timeoutSeconds ?? 5) * 1000;
     return {
-        stack: flags.stack, targetKind, mode: modeValue, url, expectedVersion, expectedFrom,
+        stack: flags.stack,
+        targetKind,
+        mode: modeValue,
+        url,
+        expectedVersion,
+        expectedFrom,
         serviceName: flags.service ?? (outputs.serviceName as string | undefined) ?? "gin-app",
-        appPort, ssh, securityGroupId, securityGroupIngress, attempts, timeoutMs, notes,
+        appPort,
+        ssh,
+        securityGroupId,
+        securityGroupIngress,
+        attempts,
+        timeoutMs,
+        notes,
     };
 }

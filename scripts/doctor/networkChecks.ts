@@ -25,12 +25,26 @@ export function listenAddressCheck(f: HostFacts, ctx: NetworkContext): CheckResu
         return skip("listen-address", "network", title, `ss could not list sockets: ${f.listenRaw.split("\n")[0]}`);
     }
     if (f.listeners.length === 0) {
-        return fail("listen-address", "network", title, `nothing listens on port ${ctx.appPort} (ss -ltn 'sport = :${ctx.appPort}' is empty)`,
-            "nothing-listens", ctx, { explainedBy: ["crash-loop", "service-stopped", "wrong-architecture", "missing-interpreter", "port-taken"] });
+        return fail(
+            "listen-address",
+            "network",
+            title,
+            `nothing listens on port ${ctx.appPort} (ss -ltn 'sport = :${ctx.appPort}' is empty)`,
+            "nothing-listens",
+            ctx,
+            { explainedBy: ["crash-loop", "service-stopped", "wrong-architecture", "missing-interpreter", "port-taken"] },
+        );
     }
     const addresses = f.listeners.map((l) => l.local);
     if (addresses.every(isLoopback)) {
-        return fail("listen-address", "network", title, `port ${ctx.appPort} listens on ${addresses.join(", ")} only`, "loopback-only", ctx);
+        return fail(
+            "listen-address",
+            "network",
+            title,
+            `port ${ctx.appPort} listens on ${addresses.join(", ")} only`,
+            "loopback-only",
+            ctx,
+        );
     }
     return pass("listen-address", "network", title, `listening on ${addresses.join(", ")}`);
 }
@@ -53,7 +67,12 @@ export function portOwnerCheck(f: HostFacts, ctx: NetworkContext): CheckResult {
         const who = strangers.map((p) => `pid ${p.pid} (${p.cmdline.slice(0, 120)}; ${p.cgroup})`).join(", ");
         return fail("port-owner", "network", title, `port ${ctx.appPort} is held by ${who}`, "port-taken", ctx);
     }
-    return pass("port-owner", "network", title, pids.includes(1) ? `systemd holds it (${ctx.serviceName}.socket)` : `held by the service (pid ${pids.join(", ")})`);
+    return pass(
+        "port-owner",
+        "network",
+        title,
+        pids.includes(1) ? `systemd holds it (${ctx.serviceName}.socket)` : `held by the service (pid ${pids.join(", ")})`,
+    );
 }
 
 function nftBlocks(ruleset: string, port: number): string | undefined {
@@ -100,14 +119,33 @@ export function hostFirewallCheck(f: HostFacts, ctx: NetworkContext): CheckResul
     if (found.length > 0) {
         return fail("host-firewall", "network", title, found.map(([tool, why]) => `${tool}: ${why}`).join("; "), "host-firewall", ctx);
     }
-    const tools = [!f.nft.startsWith("(no nft)") && "nftables", !f.ufw.startsWith("(no ufw)") && "ufw", !f.iptables.startsWith("(no iptables)") && "iptables"].filter(Boolean);
-    return pass("host-firewall", "network", title, tools.length ? `no rule blocks it (${tools.join(", ")} read)` : "no firewall tool on the host (nft, ufw, iptables): nothing to block it");
+    const tools = [
+        !f.nft.startsWith("(no nft)") && "nftables",
+        !f.ufw.startsWith("(no ufw)") && "ufw",
+        !f.iptables.startsWith("(no iptables)") && "iptables",
+    ].filter(Boolean);
+    return pass(
+        "host-firewall",
+        "network",
+        title,
+        tools.length
+            ? `no rule blocks it (${tools.join(", ")} read)`
+            : "no firewall tool on the host (nft, ufw, iptables): nothing to block it",
+    );
 }
 
 /** S3 on aws: the security group the stack created must open the app port. */
 export function securityGroupCheck(ingress: IngressRule[] | undefined, id: string | undefined, ctx: NetworkContext): CheckResult {
     const title = `the security group opens ${ctx.appPort}/tcp`;
     if (!ingress) return skip("security-group", "network", title, "no security group (ssh target, or no state to read it from)");
-    if (securityGroupOpensPort(ingress, ctx.appPort)) return pass("security-group", "network", title, `${id ?? "the group"} has an ingress rule for ${ctx.appPort}/tcp`);
-    return fail("security-group", "network", title, `${id ?? "the group"} has no ingress rule for ${ctx.appPort}/tcp`, "security-group-closed", ctx);
+    if (securityGroupOpensPort(ingress, ctx.appPort))
+        return pass("security-group", "network", title, `${id ?? "the group"} has an ingress rule for ${ctx.appPort}/tcp`);
+    return fail(
+        "security-group",
+        "network",
+        title,
+        `${id ?? "the group"} has no ingress rule for ${ctx.appPort}/tcp`,
+        "security-group-closed",
+        ctx,
+    );
 }

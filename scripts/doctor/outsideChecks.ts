@@ -9,8 +9,15 @@ import { CheckResult, fail, pass, skip } from "./check";
 
 /** Everything on the host that makes the URL fail from outside. */
 const HOST_CAUSES: CauseId[] = [
-    "loopback-only", "host-firewall", "security-group-closed", "wrong-architecture", "missing-interpreter",
-    "crash-loop", "service-stopped", "port-taken", "nothing-listens",
+    "loopback-only",
+    "host-firewall",
+    "security-group-closed",
+    "wrong-architecture",
+    "missing-interpreter",
+    "crash-loop",
+    "service-stopped",
+    "port-taken",
+    "nothing-listens",
 ];
 
 export interface OutsideContext extends CauseContext {
@@ -26,7 +33,8 @@ export async function reachabilityCheck(ctx: OutsideContext): Promise<{ result: 
     const res = await probe({ ...ctx, expectedVersion: "", attempts: ctx.attempts, timeoutMs: ctx.timeoutMs, intervalMs: 1000 });
     if (res.ok) return { result: pass("reachable", "outside", title, res.observed), probe: res };
     const r = fail("reachable", "outside", title, `${res.observed} (${res.attempts} attempts)`, res.cause ?? "blocked", ctx, {
-        explainedBy: HOST_CAUSES, fix: res.fix,
+        explainedBy: HOST_CAUSES,
+        fix: res.fix,
     });
     return { result: r, probe: res };
 }
@@ -38,6 +46,13 @@ export function versionCheck(observed: ProbeResult, ctx: CauseContext & { expect
     const m = /version (\S+)$/.exec(observed.observed);
     const got = m?.[1];
     if (got === ctx.expectedVersion) return pass("version", "stack", title, `${got} (${ctx.expectedFrom})`);
-    return fail("version", "stack", title, `answers ${got ?? "?"}, the stack deployed ${ctx.expectedVersion} (${ctx.expectedFrom})`, "old-release", ctx,
-        { explainedBy: ["port-taken", "crash-loop", "service-stopped", "wrong-architecture", "missing-interpreter"] });
+    return fail(
+        "version",
+        "stack",
+        title,
+        `answers ${got ?? "?"}, the stack deployed ${ctx.expectedVersion} (${ctx.expectedFrom})`,
+        "old-release",
+        ctx,
+        { explainedBy: ["port-taken", "crash-loop", "service-stopped", "wrong-architecture", "missing-interpreter"] },
+    );
 }

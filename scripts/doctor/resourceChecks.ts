@@ -16,7 +16,8 @@ export function diskSpaceCheck(f: HostFacts, ctx: CauseContext): CheckResult {
     const mib = (k: number) => `${(k / 1024).toFixed(1)} MiB`;
     if (full.length > 0) {
         const seen = new Set<string>();
-        const lines = full.filter((d) => !seen.has(d.mount) && seen.add(d.mount))
+        const lines = full
+            .filter((d) => !seen.has(d.mount) && seen.add(d.mount))
             .map((d) => `${d.path} (mounted at ${d.mount}): ${mib(d.availKiB)} free of ${mib(d.sizeKiB)}`);
         return fail("disk-space", "resources", title, lines.join("; "), "disk-full", ctx);
     }
@@ -30,7 +31,14 @@ export function clockCheck(f: HostFacts, ctx: CauseContext, localEpochSeconds: n
     const skew = Math.max(0, Math.abs(f.epochSeconds - localEpochSeconds) - roundTripSeconds);
     if (!Number.isFinite(f.epochSeconds)) return fail("clock", "resources", title, "the host printed no time", "clock-skew", ctx);
     if (skew > MAX_SKEW_SECONDS) {
-        return fail("clock", "resources", title, `the host's clock is ${(f.epochSeconds - localEpochSeconds).toFixed(1)} s off`, "clock-skew", ctx);
+        return fail(
+            "clock",
+            "resources",
+            title,
+            `the host's clock is ${(f.epochSeconds - localEpochSeconds).toFixed(1)} s off`,
+            "clock-skew",
+            ctx,
+        );
     }
     return pass("clock", "resources", title, `off by at most ${skew.toFixed(1)} s`);
 }

@@ -46,17 +46,32 @@ export async function gatherHostFacts(target: DoctorTarget): Promise<{ facts: Ho
 
 export async function runDoctor(target: DoctorTarget): Promise<DoctorReport> {
     const started = process.hrtime.bigint();
-    const ctx = { appPort: target.appPort, serviceName: target.serviceName, url: target.url, expectedVersion: target.expectedVersion, mode: target.mode };
+    const ctx = {
+        appPort: target.appPort,
+        serviceName: target.serviceName,
+        url: target.url,
+        expectedVersion: target.expectedVersion,
+        mode: target.mode,
+    };
     const checks: CheckResult[] = [];
 
-    const outside = await reachabilityCheck({ ...ctx, url: target.url, attempts: target.attempts, timeoutMs: target.timeoutMs,
-        securityGroupIngress: target.securityGroupIngress, securityGroupId: target.securityGroupId });
+    const outside = await reachabilityCheck({
+        ...ctx,
+        url: target.url,
+        attempts: target.attempts,
+        timeoutMs: target.timeoutMs,
+        securityGroupIngress: target.securityGroupIngress,
+        securityGroupId: target.securityGroupId,
+    });
     checks.push(outside.result);
     checks.push(versionCheck(outside.probe, { ...ctx, expectedVersion: target.expectedVersion, expectedFrom: target.expectedFrom }));
     if (target.targetKind === "aws") checks.push(securityGroupCheck(target.securityGroupIngress, target.securityGroupId, ctx));
 
     if (target.targetKind === "kubernetes") {
-        for (const id of HOST_CHECKS) checks.push(skip(id, "network", id, "kubernetes target: the cluster checks are not part of doctor yet (kubectl describe / logs)"));
+        for (const id of HOST_CHECKS)
+            checks.push(
+                skip(id, "network", id, "kubernetes target: the cluster checks are not part of doctor yet (kubectl describe / logs)"),
+            );
     } else if (!target.ssh) {
         for (const id of HOST_CHECKS) checks.push(skip(id, "network", id, "no SSH target (--ssh HOST:PORT --key FILE)"));
     } else {
@@ -64,7 +79,16 @@ export async function runDoctor(target: DoctorTarget): Promise<DoctorReport> {
         try {
             gathered = await gatherHostFacts(target);
         } catch (err) {
-            checks.push(fail("ssh", "network", `SSH to ${target.ssh.user}@${target.ssh.host}:${target.ssh.port}`, (err as Error).message, "unreachable-host", ctx));
+            checks.push(
+                fail(
+                    "ssh",
+                    "network",
+                    `SSH to ${target.ssh.user}@${target.ssh.host}:${target.ssh.port}`,
+                    (err as Error).message,
+                    "unreachable-host",
+                    ctx,
+                ),
+            );
         }
         if (gathered) {
             const f = gathered.facts;
@@ -89,7 +113,9 @@ export async function runDoctor(target: DoctorTarget): Promise<DoctorReport> {
 /** The table as text: one line per check, the fix under each failure, the causes at the end. */
 export function renderReport(r: DoctorReport): string {
     const lines: string[] = [];
-    lines.push(`doctor: ${r.target.stack ? `stack ${r.target.stack}, ` : ""}${r.target.targetKind}/${r.target.mode}, ${r.target.url}${r.target.ssh ? `, ssh ${r.target.ssh}` : ""}`);
+    lines.push(
+        `doctor: ${r.target.stack ? `stack ${r.target.stack}, ` : ""}${r.target.targetKind}/${r.target.mode}, ${r.target.url}${r.target.ssh ? `, ssh ${r.target.ssh}` : ""}`,
+    );
     for (const n of r.target.notes) lines.push(`  note: ${n}`);
     lines.push("");
     for (const c of r.checks) {
@@ -107,7 +133,10 @@ export function renderReport(r: DoctorReport): string {
         }
     }
     lines.push("");
-    lines.push(r.ok ? `all ${r.checks.length} checks pass (${r.seconds.toFixed(1)} s)`
-        : `causes found: ${r.causes.join(", ")} (${r.checks.filter((c) => c.status === "fail").length} failed checks, ${r.seconds.toFixed(1)} s)`);
+    lines.push(
+        r.ok
+            ? `all ${r.checks.length} checks pass (${r.seconds.toFixed(1)} s)`
+            : `causes found: ${r.causes.join(", ")} (${r.checks.filter((c) => c.status === "fail").length} failed checks, ${r.seconds.toFixed(1)} s)`,
+    );
     return lines.join("\n");
 }

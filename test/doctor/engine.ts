@@ -33,7 +33,9 @@ export function makeEngine(cli: string, existingDir?: string): Engine {
     fs.writeFileSync(shim, `#!/bin/sh\nexec node ${JSON.stringify(dynamicProvider)} "$@"\n`, { mode: 0o755 });
     const backendUrl = `file://${path.join(dir, "backend")}`;
     return {
-        cli, dir, backendUrl,
+        cli,
+        dir,
+        backendUrl,
         envVars: {
             PULUMI_BACKEND_URL: backendUrl,
             PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
