@@ -82,7 +82,7 @@ function nftBlocks(ruleset: string, port: number): string | undefined {
     for (const chain of chains) {
         if (!/hook input/.test(chain)) continue;
         const lines = chain.split("\n").map((l) => l.trim());
-        const portPattern = new RegExp(`dport\\s+(\\{[^}]*\\b${port}\\b[^}]*\\}|${port})\\b`);
+        const portPattern = new RegExp(`dport\\s+(?:\\{[^}]*\\b${port}\\b[^}]*\\}|${port}\\b)`);
         for (const line of lines) {
             if (portPattern.test(line) && /\b(drop|reject)\b/.test(line)) return line;
         }
