@@ -1,4 +1,4 @@
-// The command provider's resources (@pulumi/command 1.2.1), carried out as its Go code does
+// The command provider's resources (@pulumi/command COMMAND_PROVIDER_VERSION), carried out as its Go code does
 // (github.com/pulumi/pulumi-command, provider/pkg/provider/{remote,local}):
 // - remote.Command: create runs `create`; an input change runs `update` (or `create` when there is
 //   no `update`); delete runs the `delete` of the state. `triggers` replace. Environment goes through
@@ -14,6 +14,12 @@ import * as path from "path";
 import { ExecutedResource, fingerprintOf, HandlerContext, ResourceHandler } from "./executor";
 import type { RecordedResource, SourceValue } from "./programRecorder";
 import { acceptedEnvKeys, Connection, copyPath, copyText, exec, withClient } from "./ssh";
+
+/**
+ * The provider version whose Go code these handlers copy. A contract test fails when the SDK in
+ * package.json moves away from it: then read the provider's changes and bring the handlers along.
+ */
+export const COMMAND_PROVIDER_VERSION = "1.2.1";
 
 type Logging = "stdout" | "stderr" | "stdoutAndStderr" | "none";
 

@@ -1,6 +1,5 @@
 // What AppImage asks Docker to build: the build arguments, the platform and the tag, as data.
-// AppImage passes them to @pulumi/docker's Image; the container suite and the contract executor
-// turn them into the equivalent `docker build` command line with imageBuildArgv. Pure: no Pulumi.
+// AppImage passes them to @pulumi/docker's Image. Pure: no Pulumi.
 
 export interface ImageBuildSettings {
   /** The build context, the app's folder (its Dockerfile is context/Dockerfile). */
@@ -44,16 +43,4 @@ export function renderImageBuild(s: ImageBuildSettings): ImageBuild {
   if (s.builderImage) args.BUILDER_IMAGE = s.builderImage;
   if (s.runtimeImage) args.RUNTIME_IMAGE = s.runtimeImage;
   return { dockerfile: `${s.context.replace(/\/+$/, "")}/Dockerfile`, imageName: `${s.repository}:${tag}`, args };
-}
-
-/**
- * The `docker build` arguments equivalent to the Image resource. Run them with Debian's docker
- * client and DOCKER_BUILDKIT=1: that uses the engine's BuildKit (the Dockerfile's cache mounts).
- */
-export function imageBuildArgv(s: ImageBuildSettings): string[] {
-  const b = renderImageBuild(s);
-  const argv = ["build", "--platform", s.platform, "--file", b.dockerfile, "--tag", b.imageName];
-  for (const key of Object.keys(b.args).sort()) argv.push("--build-arg", `${key}=${b.args[key]}`);
-  argv.push(s.context);
-  return argv;
 }

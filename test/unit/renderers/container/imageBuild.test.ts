@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { imageBuildArgv, renderImageBuild } from "../../../../components/renderers/container/imageBuild";
+import { renderImageBuild } from "../../../../components/renderers/container/imageBuild";
 import { renderEcrLifecyclePolicy } from "../../../../components/renderers/aws/ecrLifecyclePolicy";
 
 const settings = { context: "app", platform: "linux/arm64", version: "v1.2.3+meta", commit: "abc", date: "2026-01-01T00:00:00Z", repository: "127.0.0.1:5000/gin-app" };
@@ -18,13 +18,6 @@ describe("image build settings", () => {
     const b = renderImageBuild({ ...settings, builderImage: "gin-deploy/standin-golang:x", runtimeImage: "gin-deploy/standin-alpine:y" });
     assert.strictEqual(b.args.BUILDER_IMAGE, "gin-deploy/standin-golang:x");
     assert.strictEqual(b.args.RUNTIME_IMAGE, "gin-deploy/standin-alpine:y");
-  });
-
-  it("gives the equivalent docker build command line", () => {
-    assert.deepStrictEqual(imageBuildArgv(settings), [
-      "build", "--platform", "linux/arm64", "--file", "app/Dockerfile", "--tag", "127.0.0.1:5000/gin-app:v1.2.3-meta",
-      "--build-arg", "COMMIT=abc", "--build-arg", "DATE=2026-01-01T00:00:00Z", "--build-arg", "VERSION=v1.2.3+meta", "app",
-    ]);
   });
 
   it("refuses a platform the app is not built for and a repository without a registry", () => {

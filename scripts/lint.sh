@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm run lint`: the checks that read the code without running it. Each runs even when an
+# earlier one failed; the exit code is non-zero when any did.
+#   - ESLint (eslint.config.mjs) and prettier --check on the TypeScript (npm run format fixes the latter);
+#   - shellcheck on every shell script in the repository, with the checks for a failure that
+#     set -e would not see (a function run in a condition, a command substitution's status);
+#   - Pulumi.yaml's schema and README.md's key table as config/keys.ts renders them.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+bash scripts/apt-install.sh shellcheck || exit 1
+
+failed=()
+step() {
+  local name=$1
+  shift
+  echo "--> $name"
+  "$@" || failed+=("$name")
+}
+
+mapfile -t scripts < <(git ls-files --cached --others --exclude-standard '*.sh')
+step eslint npx --no-install eslint --max-warnings 0 .
+step prettier npx --no-install prettier --check --log-level warn "**/*.{ts,mjs}"
+step shellcheck shellcheck -x -o check-set-e-suppressed,check-extra-masked-returns "${scripts[@]}"
+step config-sync node -r ts-node/register/transpile-only scripts/config-sync.ts --check
+
+if ((${#failed[@]})); then
+  echo "lint: failed: ${failed[*]}"
+  exit 1
+fi
+echo "lint: eslint, prettier, shellcheck (${#scripts[@]} scripts) and the config schema are clean"
