@@ -51,7 +51,9 @@ apt_install() {
 ensure_docker() {
   if ! command -v docker >/dev/null || ! command -v dockerd >/dev/null; then apt_install docker.io; fi
   docker info >/dev/null 2>&1 && return 0
-  [[ $(id -u) -eq 0 ]] || die "the Docker engine is not running and starting it needs root"
+  local uid
+  uid=$(id -u)
+  [[ "$uid" -eq 0 ]] || die "the Docker engine is not running and starting it needs root"
   mkdir -p "$state_dir"
   (
     # One caller starts the engine; the others wait for it.
@@ -78,7 +80,12 @@ recipe_hash() {
     sha256sum | cut -c1-12
 }
 
-image_tag() { echo "gin-deploy-host:$(recipe_hash)"; }
+image_tag() {
+  local hash
+  # shellcheck disable=SC2310 # one pipeline: pipefail gives its status
+  hash=$(recipe_hash) || return 1
+  echo "gin-deploy-host:$hash"
+}
 
 # The Debian mirror this machine already uses (apt sources, deb822 or one-line), for bookworm.
 debian_mirror() {
@@ -99,28 +106,36 @@ debian_mirror() {
 # Removes the images of REPOSITORY built from earlier recipes (every tag but KEEP) that no
 # container uses any more: each recipe change would otherwise leave one more image behind.
 remove_stale_images() {
-  local repository=$1 keep=$2 image
+  local repository=$1 keep=$2 image users
   for image in $(docker images --format '{{.Repository}}:{{.Tag}}' "$repository"); do
     [[ "$image" == "$keep" ]] && continue
-    [[ -z "$(docker ps -aq --filter "ancestor=$image")" ]] || continue
+    # An image whose users cannot be listed is kept.
+    users=$(docker ps -aq --filter "ancestor=$image") || continue
+    [[ -z "$users" ]] || continue
     docker rmi "$image" >/dev/null 2>&1 && log "removed the stale image $image"
   done
   return 0
 }
 
+# Prints the image's tag. It runs in $(...), where bash turns set -e off: each step that matters
+# returns or exits with its own status.
 ensure_image() {
   local tag
-  tag=$(image_tag)
+  # shellcheck disable=SC2310 # returns its own status
+  tag=$(image_tag) || return 1
   docker image inspect "$tag" >/dev/null 2>&1 && { echo "$tag"; return 0; }
   command -v debootstrap >/dev/null || apt_install debootstrap
+  # shellcheck disable=SC2310 # in the subshell, the lock and the build exit with their status
   (
     flock -w 900 9 || die "timed out waiting for another build of $tag"
     if ! docker image inspect "$tag" >/dev/null 2>&1; then
       log "building $tag (recipe changed or first run; about a minute)"
-      bash "$recipe_dir/build.sh" "$tag" "$(debian_mirror)"
+      local mirror
+      mirror=$(debian_mirror)
+      bash "$recipe_dir/build.sh" "$tag" "$mirror" || exit 1 # build.sh says why
       remove_stale_images gin-deploy-host "$tag"
     fi
-  ) 9>"$lock_dir/gin-deploy-host-image.lock"
+  ) 9>"$lock_dir/gin-deploy-host-image.lock" || return 1
   echo "$tag"
 }
 
@@ -151,6 +166,7 @@ container_state() { docker inspect -f '{{.State.Status}}' "$host_name" 2>/dev/nu
 wait_for_sshd() {
   local i
   for ((i = 0; i < 90; i++)); do
+    # shellcheck disable=SC2310 # host_ssh is one ssh: its status is the answer
     host_ssh true 2>/dev/null && return 0
     sleep 1
   done
@@ -164,11 +180,17 @@ install_authorized_key() {
 }
 
 wait_for_systemd() {
-  local state
+  local state failed_units
+  # shellcheck disable=SC2310 # one ssh; no answer is judged below
   state=$(host_ssh 'timeout 60 systemctl is-system-running --wait' 2>/dev/null || true)
   case "$state" in
     running) ;;
-    degraded) log "systemd is degraded; failed units: $(host_ssh 'systemctl --failed --no-legend --plain' | awk '{print $1}' | paste -sd' ')" ;;
+    degraded)
+      # Only a note (a degraded host still serves): the list may be empty when ssh fails.
+      # shellcheck disable=SC2310 # one ssh
+      failed_units=$(host_ssh 'systemctl --failed --no-legend --plain' | awk '{print $1}' | paste -sd' ') || true
+      log "systemd is degraded; failed units: $failed_units"
+      ;;
     *) die "systemd on $host_name did not reach running (state: ${state:-unknown})" ;;
   esac
 }
@@ -177,12 +199,13 @@ start() {
   validate_settings
   ensure_docker
   ensure_key
-  local tag state current_image
+  local tag state current_image label
   tag=$(ensure_image)
   state=$(container_state)
   if [[ -n "$state" ]]; then
     current_image=$(docker inspect -f '{{.Config.Image}}' "$host_name")
-    if [[ -z "$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")" ]]; then
+    label=$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")
+    if [[ -z "$label" ]]; then
       die "a container named $host_name exists and was not made by local/host.sh; pick another GIN_DEPLOY_HOST_NAME"
     fi
     local published
@@ -205,8 +228,9 @@ start() {
     # own subtree, so it gets the host's hierarchy read-write with the host's cgroup namespace, as
     # is usual for systemd containers there. These build machines are cgroup v1: only the v1 form
     # has been run here.
-    local cgroup_args=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro)
-    if [[ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" == cgroup2fs ]]; then
+    local cgroup_args=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro) cgroup_fs
+    cgroup_fs=$(stat -fc %T /sys/fs/cgroup 2>/dev/null) || cgroup_fs="" # unknown: the v1 form
+    if [[ "$cgroup_fs" == cgroup2fs ]]; then
       cgroup_args=(--cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw)
     fi
     # shellcheck disable=SC2086 # GIN_DEPLOY_HOST_EXTRA_ARGS is a list of arguments
@@ -228,20 +252,24 @@ start() {
 
 stop() {
   validate_settings
+  local state label
   docker info >/dev/null 2>&1 || return 0
-  [[ -n "$(container_state)" ]] || return 0
-  [[ -n "$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")" ]] ||
-    die "$host_name was not started by local/host.sh; not removing it"
+  state=$(container_state)
+  [[ -n "$state" ]] || return 0
+  label=$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")
+  [[ -n "$label" ]] || die "$host_name was not started by local/host.sh; not removing it"
   docker rm -f "$host_name" >/dev/null
   log "removed $host_name"
 }
 
 status() {
   validate_settings
-  local running=false
-  if docker info >/dev/null 2>&1 && [[ "$(container_state)" == running ]]; then running=true; fi
+  local running=false state="" tag
+  if docker info >/dev/null 2>&1; then state=$(container_state); fi
+  if [[ "$state" == running ]]; then running=true; fi
+  tag=$(image_tag)
   printf '{"name":"%s","running":%s,"sshHost":"127.0.0.1","sshPort":%d,"appPort":%d,"user":"root","privateKeyPath":"%s","image":"%s"}\n' \
-    "$host_name" "$running" "$ssh_port" "$app_port" "$key_path" "$(image_tag)"
+    "$host_name" "$running" "$ssh_port" "$app_port" "$key_path" "$tag"
 }
 
 main() {

@@ -12,12 +12,15 @@ die() { echo "apt-install: $*" >&2; exit 1; }
 
 missing=()
 for package in "$@"; do
-  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null)" == installed ]] || missing+=("$package")
+  # dpkg-query fails for a package dpkg does not know: not installed either.
+  state=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null) || state=""
+  [[ "$state" == installed ]] || missing+=("$package")
 done
 ((${#missing[@]})) || exit 0
 
 sudo=()
-if [[ $(id -u) -ne 0 ]]; then
+uid=$(id -u)
+if [[ "$uid" -ne 0 ]]; then
   command -v sudo >/dev/null || die "installing ${missing[*]} needs root: run as root, or install them yourself (apt-get install ${missing[*]})"
   sudo=(sudo)
 fi

@@ -17,7 +17,9 @@ step() {
   "$@" || failed+=("$name")
 }
 
-mapfile -t scripts < <(git ls-files --cached --others --exclude-standard '*.sh')
+# A failed listing must not pass as "no scripts to check".
+script_list=$(git ls-files --cached --others --exclude-standard '*.sh') || exit 1
+mapfile -t scripts <<<"$script_list"
 step eslint npx --no-install eslint --max-warnings 0 .
 step prettier npx --no-install prettier --check --log-level warn "**/*.{ts,mjs}"
 step shellcheck shellcheck -x -o check-set-e-suppressed,check-extra-masked-returns "${scripts[@]}"

@@ -15,7 +15,8 @@ export PATH="$go_dir:$PATH"
 export GOTOOLCHAIN=local
 
 cd "$repo_root/app"
-echo "test-app: $("$go_bin" version)"
+go_version="$("$go_bin" version)"
+echo "test-app: $go_version"
 "$go_bin" mod download
 "$go_bin" mod verify
 # S9: go.mod and go.sum say exactly what the code needs (prints the difference otherwise).

@@ -42,12 +42,9 @@ parse_args() {
 
 require_service() {
   load_contract
-  service=$SERVICE_NAME
-  config_dir=$CONFIG_DIR
-  state_dir=$STATE_DIR
-  run_dir=$RUN_DIR
-  staging=$STAGING_DIR
-  current_link=$CURRENT_LINK
+  # shellcheck disable=SC2153 # the upper-case names are the contract's, which load_contract sourced
+  service=$SERVICE_NAME config_dir=$CONFIG_DIR state_dir=$STATE_DIR run_dir=$RUN_DIR \
+    staging=$STAGING_DIR current_link=$CURRENT_LINK
 }
 
 # --- env: the app's settings, secrets included, from stdin into a 0600 file ------------------------
@@ -116,7 +113,9 @@ http_get() { curl -fsS --max-time 2 "http://127.0.0.1:$1$2" 2>/dev/null; }
 # Healthy means: /healthz answers 200 and /version reports the release's version.
 healthy_on() {
   local body
+  # shellcheck disable=SC2310 # http_get is one curl: its status is the answer
   http_get "$1" /healthz >/dev/null || return 1
+  # shellcheck disable=SC2310 # the same
   body=$(http_get "$1" /version) || return 1
   [[ "$body" == *"\"version\":\"$version\""* ]]
 }
@@ -124,6 +123,7 @@ healthy_on() {
 wait_healthy() {
   local p=$1 deadline=$((SECONDS + health_timeout))
   while ((SECONDS < deadline)); do
+    # shellcheck disable=SC2310 # a predicate that returns each step's status
     healthy_on "$p" && return 0
     sleep 0.2
   done
@@ -131,9 +131,10 @@ wait_healthy() {
 }
 
 write_slot() {
-  local slot=$1 tmp
+  local slot=$1 tmp listen_port
+  listen_port=$(slot_port "$slot")
   tmp=$(mktemp "$config_dir/.slot.XXXXXX")
-  printf 'IMAGE=%s\nSLOT_PORT=%s\nNETWORK=%s\nVERSION=%s\n' "$image" "$(slot_port "$slot")" "$network" "$version" >"$tmp"
+  printf 'IMAGE=%s\nSLOT_PORT=%s\nNETWORK=%s\nVERSION=%s\n' "$image" "$listen_port" "$network" "$version" >"$tmp"
   chmod 0644 "$tmp"
   mv -f "$tmp" "$config_dir/slot-$slot.conf"
   install -m 0600 "$config_dir/next.env" "$config_dir/slot-$slot.env"
@@ -170,7 +171,9 @@ cmd_release() {
     die "--image '$image' must be pinned by digest (REPOSITORY@sha256:<64 hex>)"
   [[ "$version" =~ $VERSION_PATTERN ]] ||
     die "--version '$version' is not a release version (the pattern $VERSION_PATTERN): the version /version must report"
+  # shellcheck disable=SC2310 # a predicate
   is_port "$port" || die "--port '$port' is not a TCP port"
+  # shellcheck disable=SC2310 # the same
   if ! [[ "$slot_ports" =~ ^[0-9]+,[0-9]+$ ]] || ! is_port "${slot_ports%%,*}" || ! is_port "${slot_ports##*,}"; then
     die "--slot-ports '$slot_ports' must be two TCP ports, BLUE,GREEN"
   fi
@@ -179,7 +182,7 @@ cmd_release() {
   command -v docker >/dev/null || die "docker is not installed on this host (container mode needs it)"
   command -v curl >/dev/null || die "curl is not installed on this host (the health gate needs it)"
 
-  local started=$SECONDS old new
+  local started=$SECONDS old new new_port
   [[ -n "$network" ]] || network=$(detect_network)
   install_units
   if ! docker image inspect "$image" >/dev/null 2>&1; then
@@ -190,8 +193,10 @@ cmd_release() {
   old=$(current_slot)
   new=$(other_slot "${old:-green}")
   write_slot "$new"
+  new_port=$(slot_port "$new")
   systemctl restart "$service-container@$new.service"
-  if ! wait_healthy "$(slot_port "$new")"; then
+  # shellcheck disable=SC2310 # returns its own status: healthy in time or not
+  if ! wait_healthy "$new_port"; then
     fail_release "$new" "slot $new did not answer /healthz with version $version within ${health_timeout}s"
     retire_slot "$new"
     [[ -n "$old" ]] && log "slot $old keeps serving the previous release"
@@ -208,7 +213,9 @@ cmd_release() {
 
   # The public port must now serve the new version.
   local i
+  # shellcheck disable=SC2310 # a predicate that returns each step's status
   for ((i = 0; i < 25; i++)); do healthy_on "$port" && break; sleep 0.2; done
+  # shellcheck disable=SC2310 # the same
   healthy_on "$port" || { fail_release "$new" "port $port does not serve version $version after the switch"; exit 1; }
   printf '{"service":"%s","slot":"%s","image":"%s","version":"%s","network":"%s","releaseSeconds":%s}\n' \
     "$service" "$new" "$image" "$version" "$network" "$((SECONDS - started))"

@@ -58,6 +58,7 @@ parse_args() {
   [[ "$version" =~ $VERSION_PATTERN ]] ||
     die "--version '$version' is not a release version (the pattern $VERSION_PATTERN, as the build stamps)"
   [[ "$sha256" =~ ^[0-9a-f]{64}$ ]] || die "--sha256 must be 64 lowercase hex digits"
+  # shellcheck disable=SC2310 # a predicate
   is_port "$port" || die "--port '$port' is not a TCP port (1-65535)"
   if [[ ! "$keep" =~ ^[0-9]+$ ]] || ((keep < 2)); then
     die "--keep '$keep' must be 2 or more (the current and the previous release)"
@@ -72,15 +73,10 @@ parse_args() {
     [[ -f "$f" ]] || die "unit file '$f' was not uploaded (expected before running this script)"
   done
 
-  service=$SERVICE_NAME
-  svc_unit=$SERVICE_UNIT_NAME
-  sock_unit=$SOCKET_UNIT_NAME
-  releases_dir=$RELEASES_DIR
-  current_link=$CURRENT_LINK
-  env_dir=$ENV_DIR
-  env_file=$ENV_FILE
-  state_dir=$STATE_DIR
-  unit_dir=$UNIT_DIR
+  # shellcheck disable=SC2153 # the upper-case names are the contract's, which load_contract sourced
+  service=$SERVICE_NAME svc_unit=$SERVICE_UNIT_NAME sock_unit=$SOCKET_UNIT_NAME \
+    releases_dir=$RELEASES_DIR current_link=$CURRENT_LINK env_dir=$ENV_DIR env_file=$ENV_FILE \
+    state_dir=$STATE_DIR unit_dir=$UNIT_DIR
   release_dir=$releases_dir/$version-${sha256:0:12}
 }
 
@@ -125,6 +121,7 @@ check_release() {
   local expected=$1 deadline body reported
   failed_check=""
   deadline=$((SECONDS + health_timeout))
+  # shellcheck disable=SC2310 # http_get is one curl: its status is the answer
   until http_get /healthz >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
       failed_check="health check: GET http://127.0.0.1:$port/healthz did not answer 2xx within ${health_timeout}s"
@@ -132,6 +129,7 @@ check_release() {
     fi
     sleep 0.5
   done
+  # shellcheck disable=SC2310 # one curl, as above
   body=$(http_get /version 2>/dev/null) || {
     failed_check="version check: GET http://127.0.0.1:$port/version failed"
     return 1
@@ -146,20 +144,33 @@ check_release() {
 # --- steps -----------------------------------------------------------------------------------
 
 stage_env_file() {
+  local mode
   install -d -m 0700 -o root -g root "$env_dir" "$state_dir"
   new_env=$(mktemp "$env_dir/.next.env.XXXXXX") # mktemp creates it 0600
   if [[ "$env_source" == stdin ]]; then
     cat >"$new_env"
   else
     [[ -f "$env_path" ]] || die "--env-file '$env_path' does not exist"
-    [[ $(stat -c %a "$env_path") == 600 ]] || die "--env-file '$env_path' must be mode 0600 (it holds secrets)"
+    mode=$(stat -c %a "$env_path") || die "--env-file '$env_path': cannot read its mode"
+    [[ "$mode" == 600 ]] || die "--env-file '$env_path' must be mode 0600 (it holds secrets)"
     cat "$env_path" >"$new_env"
     rm -f "$env_path"
   fi
 }
 
+# The release directory holds the binary with the expected digest already. Called in conditions,
+# so each step returns its own status.
+has_release_binary() {
+  local sum
+  [[ -f "$release_dir/$service" ]] || return 1
+  # shellcheck disable=SC2310 # file_sha256 returns sha256sum's status
+  sum=$(file_sha256 "$release_dir/$service") || return 1
+  [[ "$sum" == "$sha256" ]]
+}
+
 stage_binary() {
-  if [[ -f "$release_dir/$service" && $(file_sha256 "$release_dir/$service") == "$sha256" ]]; then
+  # shellcheck disable=SC2310 # a predicate that returns each step's status
+  if has_release_binary; then
     return 0
   fi
   [[ -f "$staged_binary" ]] ||
@@ -179,9 +190,13 @@ stage_binary() {
 
 same_file() { [[ -f "$2" ]] && cmp -s "$1" "$2"; }
 
+# A predicate: every step returns its own status (it is called in an if, where set -e is off).
 release_is_unchanged() {
-  [[ "$(readlink "$current_link" 2>/dev/null)" == "$release_dir" ]] &&
-    [[ -f "$release_dir/$service" && $(file_sha256 "$release_dir/$service") == "$sha256" ]] &&
+  local linked
+  linked=$(readlink "$current_link" 2>/dev/null) || return 1
+  [[ "$linked" == "$release_dir" ]] || return 1
+  # shellcheck disable=SC2310 # predicates: each returns its own status
+  has_release_binary &&
     same_file "$staged_service_unit" "$unit_dir/$svc_unit" &&
     same_file "$staged_socket_unit" "$unit_dir/$sock_unit" &&
     same_file "$new_env" "$env_file" &&
@@ -202,6 +217,7 @@ backup_installed() {
 
 install_units_and_env() {
   socket_changed=false
+  # shellcheck disable=SC2310 # a predicate
   same_file "$staged_socket_unit" "$unit_dir/$sock_unit" || socket_changed=true
   install -m 0644 "$staged_service_unit" "$unit_dir/$svc_unit"
   if [[ "$socket_changed" == true ]] && systemctl is-active --quiet "$sock_unit"; then
@@ -253,18 +269,24 @@ fail_release() {
 }
 
 prune_releases() {
-  local current previous dir kept=0
+  local current previous listing dir kept=0
   current=$(readlink "$current_link" 2>/dev/null || true)
   previous=$(cat "$state_dir/previous" 2>/dev/null || true)
-  # Newest first (each release directory is touched when installed).
+  # Newest first (each release directory is touched when installed). Pruning is housekeeping: when
+  # the listing fails, the release stands and every old one stays.
+  listing=$(find "$releases_dir" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\n' |
+    sort -rn | cut -d' ' -f2-) || {
+    log "could not list the releases in $releases_dir: none pruned this time"
+    return 0
+  }
   while IFS= read -r dir; do
+    [[ -n "$dir" ]] || continue
     if [[ "$dir" == "$current" || "$dir" == "$previous" ]] || ((kept < keep)); then
       kept=$((kept + 1))
       continue
     fi
     rm -rf "$dir"
-  done < <(find "$releases_dir" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\n' |
-    sort -rn | cut -d' ' -f2-)
+  done <<<"$listing"
 }
 
 # --firewall on opens the port in ufw (when the host has ufw) and remembers it; off closes a
@@ -300,6 +322,7 @@ main() {
   stage_env_file
   stage_binary
 
+  # shellcheck disable=SC2310 # a predicate that returns each step's status
   if release_is_unchanged; then
     rm -f "$new_env" "$staged_binary"
     apply_firewall
@@ -316,7 +339,7 @@ main() {
   failed_check=""
   # shellcheck disable=SC2310 # both return their own status and say why in failed_check
   restart_service || fail_release "$previous"
-  # shellcheck disable=SC2310
+  # shellcheck disable=SC2310 # the same
   check_release "$version" || fail_release "$previous"
 
   if [[ -n "$previous" && "$previous" != "$release_dir" ]]; then echo "$previous" >"$state_dir/previous"; fi

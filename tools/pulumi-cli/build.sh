@@ -44,7 +44,8 @@ echo "Building the Pulumi CLI $version from the Go module proxy into $out_dir (a
 started=$(date +%s)
 (
   while sleep 15; do
-    echo "  ... still building the Pulumi CLI ($(( $(date +%s) - started ))s)" >&2
+    now=$(date +%s)
+    echo "  ... still building the Pulumi CLI ($(( now - started ))s)" >&2
   done
 ) &
 ticker=$!
@@ -60,5 +61,6 @@ tmp="$binary.tmp.$$"
 mv -f "$tmp" "$binary"
 elapsed=$(( $(date +%s) - started ))
 echo "Built the Pulumi CLI $version in ${elapsed}s: $binary" >&2
-echo "$version ${elapsed}s $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$out_dir/build-times.txt"
+built_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+echo "$version ${elapsed}s $built_at" >> "$out_dir/build-times.txt"
 echo "$binary"
