@@ -21,7 +21,12 @@ import { renderNamespace } from "./renderers/kubernetes/namespace";
 import { renderPodDisruptionBudget } from "./renderers/kubernetes/podDisruptionBudget";
 import { renderService } from "./renderers/kubernetes/service";
 import {
-    KubernetesServiceSettings, ResourceSettings, ServiceType, ShapeSettings, validateRelease, validateShape,
+    KubernetesServiceSettings,
+    ResourceSettings,
+    ServiceType,
+    ShapeSettings,
+    validateRelease,
+    validateShape,
 } from "./renderers/kubernetes/settings";
 
 export type { ResourceSettings, ServiceType } from "./renderers/kubernetes/settings";
@@ -109,14 +114,20 @@ export class KubernetesService extends pulumi.ComponentResource {
         validateShape(subject, shape);
         const rolloutTimeoutSeconds = args.rolloutTimeoutSeconds ?? 600;
         if (!Number.isInteger(rolloutTimeoutSeconds) || rolloutTimeoutSeconds < 10) {
-            throw new Error(`${subject}: rolloutTimeoutSeconds = ${JSON.stringify(rolloutTimeoutSeconds)} must be a whole number of seconds, at least 10`);
+            throw new Error(
+                `${subject}: rolloutTimeoutSeconds = ${JSON.stringify(rolloutTimeoutSeconds)} must be a whole number of seconds, at least 10`,
+            );
         }
         const secretKeys = Object.keys(args.secretEnvironment).sort();
         const child = { parent: this, provider: args.provider };
 
         let namespace: pulumi.Output<string> = pulumi.output(args.namespace ?? "default");
         if (args.createNamespace) {
-            const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: namespace.apply((n) => renderNamespace(n).metadata) }, child);
+            const ns = new k8s.core.v1.Namespace(
+                `${name}-namespace`,
+                { metadata: namespace.apply((n) => renderNamespace(n).metadata) },
+                child,
+            );
             namespace = ns.metadata.name;
         }
 
@@ -131,64 +142,102 @@ export class KubernetesService extends pulumi.ComponentResource {
         });
 
         const configMapSpec = settings.apply((s) => renderConfigMap(s.appName, s.namespace, s.environment));
-        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-            metadata: configMapSpec.apply((c) => c.metadata),
-            data: configMapSpec.apply((c) => c.data),
-        }, child);
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            {
+                metadata: configMapSpec.apply((c) => c.metadata),
+                data: configMapSpec.apply((c) => c.data),
+            },
+            child,
+        );
 
         const secrets = pulumi.all(args.secretEnvironment) as pulumi.Output<Env>;
         const hasSecret = secretKeys.length > 0;
         let secretName: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (hasSecret) {
-            const secretSpec = pulumi.secret(pulumi.all([settings, secrets]).apply(([s, values]) => renderSecret(s.appName, s.namespace, values)));
-            const secret = new k8s.core.v1.Secret(`${name}-secret`, {
-                // Only the values are secret; the provider marks the whole object secret anyway.
-                metadata: pulumi.unsecret(secretSpec.apply((x) => x.metadata)),
-                type: "Opaque",
-                stringData: secretSpec.apply((x) => x.stringData),
-            }, child);
+            const secretSpec = pulumi.secret(
+                pulumi.all([settings, secrets]).apply(([s, values]) => renderSecret(s.appName, s.namespace, values)),
+            );
+            const secret = new k8s.core.v1.Secret(
+                `${name}-secret`,
+                {
+                    // Only the values are secret; the provider marks the whole object secret anyway.
+                    metadata: pulumi.unsecret(secretSpec.apply((x) => x.metadata)),
+                    type: "Opaque",
+                    stringData: secretSpec.apply((x) => x.stringData),
+                },
+                child,
+            );
             // The name is not secret; left marked, it would hide the whole pod template from every diff.
             secretName = pulumi.unsecret(secret.metadata.name);
         }
 
         // Computed inside a secret Output; what leaves it is the salted scrypt digest only.
-        const checksum = pulumi.unsecret(pulumi.secret(pulumi.all([settings, secrets]).apply(([s, values]) =>
-            configChecksum(configMapData(s.environment), secretDigest(s.namespace, s.appName, values)))));
+        const checksum = pulumi.unsecret(
+            pulumi.secret(
+                pulumi
+                    .all([settings, secrets])
+                    .apply(([s, values]) => configChecksum(configMapData(s.environment), secretDigest(s.namespace, s.appName, values))),
+            ),
+        );
 
-        const deploymentSpec = pulumi.all([settings, configMap.metadata.name, secretName, checksum])
-            .apply(([s, configMapName, secret, sum]) => renderDeployment({
-                settings: s, configMapName, secretName: hasSecret ? secret ?? "" : undefined, checksum: sum, imagePullSecrets: args.imagePullSecrets,
-            }));
+        const deploymentSpec = pulumi
+            .all([settings, configMap.metadata.name, secretName, checksum])
+            .apply(([s, configMapName, secret, sum]) =>
+                renderDeployment({
+                    settings: s,
+                    configMapName,
+                    secretName: hasSecret ? (secret ?? "") : undefined,
+                    checksum: sum,
+                    imagePullSecrets: args.imagePullSecrets,
+                }),
+            );
         // The renderers' specs are plain JSON shaped as the API expects (the API server and the
         // real-engine suite check them); the casts only bridge to the SDK's Input types.
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-            metadata: deploymentSpec.apply((d) => d.metadata),
-            spec: deploymentSpec.apply((d) => d.spec as unknown as k8s.types.input.apps.v1.DeploymentSpec),
-        }, {
-            ...child,
-            // The autoscaler owns the count after creation; applying it again on each release
-            // would conflict with its field manager (server-side apply) or undo its scaling.
-            ignoreChanges: ["spec.replicas"],
-            customTimeouts: { create: `${rolloutTimeoutSeconds}s`, update: `${rolloutTimeoutSeconds}s` },
-        });
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: deploymentSpec.apply((d) => d.metadata),
+                spec: deploymentSpec.apply((d) => d.spec as unknown as k8s.types.input.apps.v1.DeploymentSpec),
+            },
+            {
+                ...child,
+                // The autoscaler owns the count after creation; applying it again on each release
+                // would conflict with its field manager (server-side apply) or undo its scaling.
+                ignoreChanges: ["spec.replicas"],
+                customTimeouts: { create: `${rolloutTimeoutSeconds}s`, update: `${rolloutTimeoutSeconds}s` },
+            },
+        );
 
         const serviceSpec = namespace.apply((ns) => renderService(shape, ns));
-        const service = new k8s.core.v1.Service(`${name}-service`, {
-            metadata: serviceSpec.apply((x) => x.metadata),
-            spec: serviceSpec.apply((x) => x.spec as k8s.types.input.core.v1.ServiceSpec),
-        }, child);
+        const service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: serviceSpec.apply((x) => x.metadata),
+                spec: serviceSpec.apply((x) => x.spec as k8s.types.input.core.v1.ServiceSpec),
+            },
+            child,
+        );
 
         const pdbSpec = namespace.apply((ns) => renderPodDisruptionBudget(shape.appName, ns));
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-            metadata: pdbSpec.apply((x) => x.metadata),
-            spec: pdbSpec.apply((x) => x.spec as k8s.types.input.policy.v1.PodDisruptionBudgetSpec),
-        }, child);
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            {
+                metadata: pdbSpec.apply((x) => x.metadata),
+                spec: pdbSpec.apply((x) => x.spec as k8s.types.input.policy.v1.PodDisruptionBudgetSpec),
+            },
+            child,
+        );
 
         const hpaSpec = namespace.apply((ns) => renderHorizontalPodAutoscaler(shape, ns));
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-            metadata: hpaSpec.apply((x) => x.metadata),
-            spec: hpaSpec.apply((x) => x.spec as unknown as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec),
-        }, { ...child, dependsOn: [deployment] });
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            `${name}-hpa`,
+            {
+                metadata: hpaSpec.apply((x) => x.metadata),
+                spec: hpaSpec.apply((x) => x.spec as unknown as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec),
+            },
+            { ...child, dependsOn: [deployment] },
+        );
 
         this.namespace = namespace;
         this.deploymentName = deployment.metadata.name;

@@ -13,7 +13,11 @@ import { createHash, scryptSync } from "crypto";
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 
 function canonical(entries: Readonly<Record<string, string>>): string {
-    return JSON.stringify(Object.keys(entries).sort().map((k) => [k, entries[k]]));
+    return JSON.stringify(
+        Object.keys(entries)
+            .sort()
+            .map((k) => [k, entries[k]]),
+    );
 }
 
 /** The salted digest of the secret values (hex). Reveals nothing a guess could be checked against cheaply. */
@@ -24,5 +28,7 @@ export function secretDigest(namespace: string, appName: string, secrets: Readon
 
 /** sha256 over the ConfigMap's data and the secrets' salted digest. */
 export function configChecksum(configData: Readonly<Record<string, string>>, secretDigestHex: string): string {
-    return createHash("sha256").update(`config:${canonical(configData)}\nsecrets:${secretDigestHex}`).digest("hex");
+    return createHash("sha256")
+        .update(`config:${canonical(configData)}\nsecrets:${secretDigestHex}`)
+        .digest("hex");
 }

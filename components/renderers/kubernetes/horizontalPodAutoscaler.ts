@@ -18,10 +18,12 @@ export function renderHorizontalPodAutoscaler(s: ShapeSettings, namespace: strin
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.appName },
             minReplicas: s.minReplicas,
             maxReplicas: s.maxReplicas,
-            metrics: [{
-                type: "Resource",
-                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.targetCpuUtilizationPercent } },
-            }],
+            metrics: [
+                {
+                    type: "Resource",
+                    resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.targetCpuUtilizationPercent } },
+                },
+            ],
             behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
         },
     };

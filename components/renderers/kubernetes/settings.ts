@@ -82,7 +82,9 @@ class Problems {
     throwIfAny(subject: string): void {
         if (this.list.length === 0) return;
         const n = this.list.length;
-        throw new Error(`${subject} has ${n} problem${n === 1 ? "" : "s"}; nothing was deployed:\n${this.list.map((p) => `  - ${p}`).join("\n")}`);
+        throw new Error(
+            `${subject} has ${n} problem${n === 1 ? "" : "s"}; nothing was deployed:\n${this.list.map((p) => `  - ${p}`).join("\n")}`,
+        );
     }
 }
 
@@ -98,7 +100,9 @@ function wholeNumber(problems: Problems, field: string, value: number, lo: numbe
 export function validateShape(subject: string, s: ShapeSettings): void {
     const p = new Problems();
     if (!DNS_LABEL.test(s.appName)) {
-        p.add(`appName = ${JSON.stringify(s.appName)} must be a DNS label (what a Service may be called): up to 63 lowercase letters, digits and -, starting with a letter`);
+        p.add(
+            `appName = ${JSON.stringify(s.appName)} must be a DNS label (what a Service may be called): up to 63 lowercase letters, digits and -, starting with a letter`,
+        );
     }
     wholeNumber(p, "port", s.port, 1, 65535);
     const counts = [
@@ -108,22 +112,36 @@ export function validateShape(subject: string, s: ShapeSettings): void {
     ];
     if (counts.every(Boolean)) {
         if (s.maxReplicas < s.minReplicas) {
-            p.add(`maxReplicas = ${s.maxReplicas} is below minReplicas = ${s.minReplicas}: the autoscaler needs maxReplicas >= minReplicas`);
+            p.add(
+                `maxReplicas = ${s.maxReplicas} is below minReplicas = ${s.minReplicas}: the autoscaler needs maxReplicas >= minReplicas`,
+            );
         } else if (s.replicas < s.minReplicas || s.replicas > s.maxReplicas) {
-            p.add(`replicas = ${s.replicas} must lie from minReplicas (${s.minReplicas}) to maxReplicas (${s.maxReplicas}): it is the count the Deployment starts with before the autoscaler takes over`);
+            p.add(
+                `replicas = ${s.replicas} must lie from minReplicas (${s.minReplicas}) to maxReplicas (${s.maxReplicas}): it is the count the Deployment starts with before the autoscaler takes over`,
+            );
         }
     }
     wholeNumber(p, "targetCpuUtilizationPercent", s.targetCpuUtilizationPercent, 1, 1000);
 
     const cpu: Record<string, number> = {};
     const memory: Record<string, number> = {};
-    for (const key of ["cpuRequest", "cpuLimit"] as const) p.check(() => { cpu[key] = parseCpu(`resources.${key}`, s.resources[key]); });
-    for (const key of ["memoryRequest", "memoryLimit"] as const) p.check(() => { memory[key] = parseMemory(`resources.${key}`, s.resources[key]); });
+    for (const key of ["cpuRequest", "cpuLimit"] as const)
+        p.check(() => {
+            cpu[key] = parseCpu(`resources.${key}`, s.resources[key]);
+        });
+    for (const key of ["memoryRequest", "memoryLimit"] as const)
+        p.check(() => {
+            memory[key] = parseMemory(`resources.${key}`, s.resources[key]);
+        });
     if (cpu.cpuRequest !== undefined && cpu.cpuLimit !== undefined && cpu.cpuLimit < cpu.cpuRequest) {
-        p.add(`resources.cpuLimit = "${s.resources.cpuLimit}" is below resources.cpuRequest = "${s.resources.cpuRequest}": a limit must be at least its request`);
+        p.add(
+            `resources.cpuLimit = "${s.resources.cpuLimit}" is below resources.cpuRequest = "${s.resources.cpuRequest}": a limit must be at least its request`,
+        );
     }
     if (memory.memoryRequest !== undefined && memory.memoryLimit !== undefined && memory.memoryLimit < memory.memoryRequest) {
-        p.add(`resources.memoryLimit = "${s.resources.memoryLimit}" is below resources.memoryRequest = "${s.resources.memoryRequest}": a limit must be at least its request`);
+        p.add(
+            `resources.memoryLimit = "${s.resources.memoryLimit}" is below resources.memoryRequest = "${s.resources.memoryRequest}": a limit must be at least its request`,
+        );
     }
 
     if (!SERVICE_TYPES.includes(s.service.type)) {
@@ -132,7 +150,9 @@ export function validateShape(subject: string, s: ShapeSettings): void {
     wholeNumber(p, "service.port", s.service.port, 1, 65535);
     if (s.service.nodePort !== undefined) {
         if (s.service.type === "ClusterIP") {
-            p.add(`service.nodePort = ${s.service.nodePort} needs service.type NodePort or LoadBalancer (a ClusterIP Service has no node port)`);
+            p.add(
+                `service.nodePort = ${s.service.nodePort} needs service.type NodePort or LoadBalancer (a ClusterIP Service has no node port)`,
+            );
         } else {
             // The cluster's own range (30000-32767 unless its API server says otherwise) is the API server's to check.
             wholeNumber(p, "service.nodePort", s.service.nodePort, 1, 65535);
@@ -142,7 +162,9 @@ export function validateShape(subject: string, s: ShapeSettings): void {
     const timeoutOk = wholeNumber(p, "shutdownTimeoutSeconds", s.shutdownTimeoutSeconds, 1, 600);
     const drainOk = wholeNumber(p, "drainSeconds", s.drainSeconds, 0, 600);
     if (timeoutOk && drainOk && s.drainSeconds >= s.shutdownTimeoutSeconds) {
-        p.add(`drainSeconds = ${s.drainSeconds} must be shorter than shutdownTimeoutSeconds = ${s.shutdownTimeoutSeconds} (the app refuses SHUTDOWN_DELAY >= SHUTDOWN_TIMEOUT)`);
+        p.add(
+            `drainSeconds = ${s.drainSeconds} must be shorter than shutdownTimeoutSeconds = ${s.shutdownTimeoutSeconds} (the app refuses SHUTDOWN_DELAY >= SHUTDOWN_TIMEOUT)`,
+        );
     }
     wholeNumber(p, "startupSeconds", s.startupSeconds, 2, 3600);
     p.throwIfAny(subject);
@@ -161,20 +183,30 @@ export function validateRelease(subject: string, shape: ShapeSettings, r: Releas
     for (const key of Object.keys(r.environment).sort()) {
         const value = r.environment[key];
         if (!ENV_NAME.test(key)) {
-            p.add(`environment key ${JSON.stringify(key)} is not an environment variable name: use letters, digits and _, not starting with a digit`);
+            p.add(
+                `environment key ${JSON.stringify(key)} is not an environment variable name: use letters, digits and _, not starting with a digit`,
+            );
         } else if (OWNED_VARIABLES[key]) {
-            p.add(`environment.${key} is set by KubernetesService from ${OWNED_VARIABLES[key]} (the probes and grace period follow it): set that instead`);
+            p.add(
+                `environment.${key} is set by KubernetesService from ${OWNED_VARIABLES[key]} (the probes and grace period follow it): set that instead`,
+            );
         } else if (key === "PORT" && value !== String(shape.port)) {
-            p.add(`environment.PORT = ${JSON.stringify(value)} differs from port = ${shape.port}: the probes and the Service use port; drop PORT or make them equal`);
+            p.add(
+                `environment.PORT = ${JSON.stringify(value)} differs from port = ${shape.port}: the probes and the Service use port; drop PORT or make them equal`,
+            );
         } else if (key === "HOST" && value !== "0.0.0.0") {
-            p.add(`environment.HOST = ${JSON.stringify(value)}: in a pod the app must listen on every interface (0.0.0.0) for the kubelet's probes and the Service to reach it`);
+            p.add(
+                `environment.HOST = ${JSON.stringify(value)}: in a pod the app must listen on every interface (0.0.0.0) for the kubelet's probes and the Service to reach it`,
+            );
         } else if (typeof value !== "string") {
             p.add(`environment.${key} must be a string, got ${typeof value}`);
         }
     }
     for (const key of [...r.secretKeys].sort()) {
         if (!ENV_NAME.test(key)) {
-            p.add(`secretEnvironment key ${JSON.stringify(key)} is not an environment variable name: use letters, digits and _, not starting with a digit`);
+            p.add(
+                `secretEnvironment key ${JSON.stringify(key)} is not an environment variable name: use letters, digits and _, not starting with a digit`,
+            );
         } else if (key in r.environment) {
             p.add(`${key} is given in both environment and secretEnvironment: keep it in one (secrets in secretEnvironment)`);
         } else if (OWNED_VARIABLES[key] || key === "PORT" || key === "HOST") {
@@ -204,5 +236,6 @@ export function imagePullPolicy(imageRef: string): "IfNotPresent" | "Always" {
     }
     throw new Error(
         `imageRef = ${JSON.stringify(imageRef)} must be an image by digest, repository@sha256:<64 hex> ` +
-        `(AppImage.imageRef, or the digest CI pushed), or at least repository:<tag> other than latest`);
+            `(AppImage.imageRef, or the digest CI pushed), or at least repository:<tag> other than latest`,
+    );
 }
