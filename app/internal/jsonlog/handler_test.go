@@ -178,3 +178,18 @@ func BenchmarkRequestLine(b *testing.B) {
 		})
 	}
 }
+
+// plain8 agrees with the byte table on every byte in every position (the bit tricks' edge cases:
+// 0x1f/0x20, 0x7f/0x80, '"' and '\\' beside plain bytes).
+func TestPlain8AgreesWithTheTable(t *testing.T) {
+	for pos := range 8 {
+		for c := range 256 {
+			x := []byte("abcdefgh")
+			x[pos] = byte(c)
+			want := c < len(plain) && plain[c]
+			if got := plain8(string(x)); got != want {
+				t.Errorf("plain8(%q) = %v, want %v", x, got, want)
+			}
+		}
+	}
+}

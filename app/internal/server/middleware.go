@@ -62,14 +62,16 @@ func route(c *gin.Context) string {
 // level, everything else at info) and the Prometheus series of its method, route and status.
 // The line goes to the handler directly, as slog.Logger.LogAttrs would send it, minus the
 // caller's program counter (which no handler here prints, and which costs a stack walk) and a
-// second clock reading: the line's time is the end of the request, as measured for latencyUs.
+// third clock reading: the line's time is the end of the request, start plus latency.
 func observe(logger *slog.Logger, metrics *requestMetrics) gin.HandlerFunc {
 	handler := logger.Handler()
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		end := time.Now()
-		elapsed := end.Sub(start)
+		// A monotonic reading only (time.Now reads the wall clock as well): the line's time is
+		// derived from it.
+		elapsed := time.Since(start)
+		end := start.Add(elapsed)
 		status := c.Writer.Status()
 		route := route(c)
 		metrics.record(c.Request.Method, route, status, elapsed)
