@@ -56,15 +56,17 @@ export function committedStackConfig(stack: string): Record<string, unknown> {
 
 /** The live stack's outputs, or why there are none. Never builds the CLI (minutes): uses one that exists. */
 export function stackOutputs(stack: string): { outputs?: Record<string, unknown>; why?: string } {
+    const cli = existingCli();
+    if (!cli) return { why: "no pulumi CLI here yet (bash tools/pulumi-cli/build.sh builds the pinned one, minutes)" };
     const res = spawnSync("bash", [path.join(repoRoot, "scripts", "pulumi.sh"), "stack", "output", "--json", "--stack", stack], {
         cwd: repoRoot,
         encoding: "utf8",
         timeout: 60000,
-        env: { ...process.env, GIN_DEPLOY_PULUMI: process.env.GIN_DEPLOY_PULUMI ?? existingCli() ?? "/nonexistent/pulumi" },
+        env: { ...process.env, GIN_DEPLOY_PULUMI: process.env.GIN_DEPLOY_PULUMI ?? cli },
     });
     if (res.status !== 0) {
-        const line = (res.stderr || res.stdout || "").trim().split("\n").filter(Boolean).pop() ?? `exit ${res.status}`;
-        return { why: line };
+        const text = (res.stderr || res.stdout || "").replace(/\s+/g, " ").trim();
+        return { why: text.slice(0, 400) || `exit ${res.status}` };
     }
     try {
         return { outputs: JSON.parse(res.stdout) as Record<string, unknown> };

@@ -18,6 +18,8 @@ const HOST_CAUSES: CauseId[] = [
     "service-stopped",
     "port-taken",
     "nothing-listens",
+    // SSH fails too: the host itself is down or cut off.
+    "unreachable-host",
 ];
 
 export interface OutsideContext extends CauseContext {

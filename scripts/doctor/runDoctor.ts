@@ -124,7 +124,7 @@ export function renderReport(r: DoctorReport): string {
         lines.push(`      ${c.detail}`);
         if (c.status === "fail") {
             if (c.attributedTo) {
-                lines.push(`      a consequence of: ${c.attributedTo} (below/above)`);
+                lines.push(`      a consequence of ${c.attributedTo}: see that check`);
             } else {
                 lines.push(`      cause: ${c.explanation} [${c.cause}]`);
                 lines.push(`      fix: ${c.fix}`);

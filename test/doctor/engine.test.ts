@@ -214,13 +214,18 @@ describe("the release check and stack recovery through the real engine", functio
     });
 });
 
-/** Writes the lock and the checkpoint as recorded, with the temp dir's path replaced. */
+/** Writes the lock and the checkpoint as recorded, with the temp dir's and the checkout's paths replaced. */
 function recordFixtures(engine: Engine, lockFile: string, checkpointFile: string): void {
     const out = path.join(repoRoot, "test", "doctor", "fixtures", "interrupted");
     const backendDir = engine.backendUrl.slice("file://".length);
     for (const file of [lockFile, checkpointFile]) {
         const rel = path.relative(backendDir, file);
-        const text = fs.readFileSync(file, "utf8").split(engine.dir).join("/tmp/doctor-engine");
+        const text = fs
+            .readFileSync(file, "utf8")
+            .split(engine.dir)
+            .join("/tmp/doctor-engine")
+            .split(repoRoot.replace(/^\//, ""))
+            .join("repo");
         fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
         fs.writeFileSync(path.join(out, rel), text);
     }

@@ -1,6 +1,6 @@
 // Stack recovery on recorded state files: the lock and checkpoint a real update left when its
 // engine was killed midway (test/doctor/fixtures/interrupted/, recorded by engine.test.ts with
-// GIN_DEPLOY_RECORD_FIXTURES=1; only the temp dir's path was replaced). Runs everywhere: no CLI.
+// GIN_DEPLOY_RECORD_FIXTURES=1; only the temp dir and checkout paths were replaced). Runs everywhere: no CLI.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
