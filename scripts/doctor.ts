@@ -11,6 +11,8 @@
 //   --attempts N --timeout SECONDS   for the requests from here (3 and 5)
 //   --fix                first clear a stale lock and pending creates of the stack (stackRecovery)
 //   --json               the report as JSON on stdout
+import * as path from "path";
+
 import { DoctorFlags, repoRoot, resolveTarget } from "./doctor/inputs";
 import { renderReport, runDoctor } from "./doctor/runDoctor";
 import { recoverStack } from "./stackRecovery";
@@ -78,11 +80,18 @@ async function main(): Promise<number> {
         return 2;
     }
     if (args.fix && args.stack) {
-        const recovery = await recoverStack({ stack: args.stack, repoRoot, log: (l) => console.error(`doctor --fix: ${l}`) });
+        const recovery = await recoverStack({
+            stack: args.stack,
+            repoRoot,
+            // deploy:local keeps the local stack's settings (and secrets) in its own workspace.
+            workDir: args.stack === "local" ? path.join(repoRoot, ".gin-deploy", "workspace") : undefined,
+            log: (l) => console.error(`doctor --fix: ${l}`),
+        });
         if (!recovery.ok) {
             console.error(`doctor --fix: ${recovery.message}`);
             return 1;
         }
+        console.error(`doctor --fix: ${recovery.message}`);
     }
     let report;
     try {
