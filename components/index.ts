@@ -8,3 +8,4 @@ export { ContainerService, ContainerServiceArgs } from "./container/containerSer
 export type { CpuArchitecture } from "./aws/instanceArchitecture";
 // The reference service's (app/) environment, for stacks that deploy it.
 export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./renderers/shared/serviceEnvironment";
+export { KubernetesService, KubernetesServiceArgs } from "./kubernetesService";

@@ -20,6 +20,7 @@ import { ConfigProblem, ConfigReader } from "./reader";
 import { parseAwsTarget } from "./sections/aws";
 import { parseDatabase } from "./sections/database";
 import { parseEnvironment } from "./sections/environment";
+import { parseKubernetesTarget } from "./sections/kubernetes";
 import { parseRelease } from "./sections/release";
 import { parseService } from "./sections/service";
 import { parseSshTarget } from "./sections/ssh";
@@ -48,17 +49,20 @@ export class ConfigError extends pulumi.RunError {
 export function parseConfig(raw: RawConfig, stackName: string): Readonly<StackConfig> {
     const read = new ConfigReader(raw.values, raw.secretKeys);
     const { environment, appEnv, logLevel } = parseEnvironment(read, stackName);
-    const { target: targetKind, mode, appPort } = parseService(read);
+    const { target: targetKind, mode, appPort, image } = parseService(read, environment);
     const db = parseDatabase(read, environment);
     const release = parseRelease(read, raw.git);
-    const target: TargetConfig = targetKind === "ssh"
-        ? parseSshTarget(read, appPort)
-        : parseAwsTarget(read, environment, raw.awsRegion);
+    const targets: Record<typeof targetKind, () => TargetConfig> = {
+        ssh: () => parseSshTarget(read, appPort),
+        aws: () => parseAwsTarget(read, environment, raw.awsRegion),
+        kubernetes: () => parseKubernetesTarget(read, environment, image !== undefined),
+    };
+    const target = targets[targetKind]();
 
     if (read.problems.length > 0) {
         throw new ConfigError(stackName, read.problems);
     }
-    return deepFreeze({ stack: stackName, environment, mode, appPort, appEnv, logLevel, target, db, release });
+    return deepFreeze({ stack: stackName, environment, mode, appPort, appEnv, logLevel, target, image, db, release });
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -28,11 +28,15 @@ export const CONFIG_KEYS = {
     },
     target: {
         type: "string", default: "aws", usedBy: ["all"],
-        description: "Where the service runs: aws (an EC2 instance this stack creates) or ssh (an existing host reached over SSH, e.g. the local stack's).",
+        description: "Where the service runs: aws (an EC2 instance this stack creates), ssh (an existing host reached over SSH, e.g. the local stack's) or kubernetes (a cluster).",
     },
     mode: {
-        type: "string", default: "systemd", usedBy: ["all"],
-        description: "How it runs: systemd (a static binary and a hardened unit) or container (an image from app/Dockerfile run by systemd).",
+        type: "string", default: "systemd", usedBy: ["aws", "ssh"],
+        description: "How it runs on a host: systemd (a static binary and a hardened unit) or container (an image from app/Dockerfile run by systemd). On kubernetes the mode is container.",
+    },
+    image: {
+        type: "string", default: "", usedBy: ["container", "kubernetes"],
+        description: "An image built elsewhere (CI), REPOSITORY@sha256:<digest>, deployed instead of building app/Dockerfile here. Empty: build and push it here. Required by digest in prod.",
     },
     appPort: {
         type: "integer", default: 8080, usedBy: ["all"],
@@ -71,8 +75,8 @@ export const CONFIG_KEYS = {
         description: "The SSH private key (PEM/OpenSSH) used to deploy; required on targets reached over SSH, secret: pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519",
     },
     hostArch: {
-        type: "string", default: "amd64", usedBy: ["ssh"],
-        description: "ssh target: the host's CPU architecture, amd64 or arm64 (aws targets take it from instanceType).",
+        type: "string", default: "amd64", usedBy: ["ssh", "kubernetes"],
+        description: "ssh and kubernetes targets: the host's (nodes') CPU architecture, amd64 or arm64 (aws targets take it from instanceType).",
     },
     publicUrl: {
         type: "string", default: "auto", usedBy: ["ssh"],
@@ -97,6 +101,58 @@ export const CONFIG_KEYS = {
     sshPublicKey: {
         type: "string", default: "", usedBy: ["aws"],
         description: "aws: the OpenSSH public key installed on the instance (the public half of sshPrivateKey). Required on aws.",
+    },
+    kubeconfig: {
+        type: "string", secret: true, usedBy: ["kubernetes"],
+        description: "kubernetes: the cluster's kubeconfig (YAML or JSON), secret: pulumi config set --secret gin-deploy:kubeconfig < kubeconfig. Not needed with clusterStack.",
+    },
+    clusterStack: {
+        type: "string", default: "", usedBy: ["kubernetes"],
+        description: "kubernetes: a stack (org/project/stack) that exports the cluster's kubeconfig as `kubeconfig` (e.g. an EKS stack), read through a StackReference instead of gin-deploy:kubeconfig.",
+    },
+    namespace: {
+        type: "string", default: "gin-app", usedBy: ["kubernetes"],
+        description: "kubernetes: the namespace, created by the stack (restricted Pod Security Standard) and deleted with it.",
+    },
+    replicas: {
+        type: "integer", default: 2, usedBy: ["kubernetes"],
+        description: "kubernetes: the pods the Deployment starts with and the autoscaler's minimum (at least 2 in prod).",
+    },
+    maxReplicas: {
+        type: "integer", default: 4, usedBy: ["kubernetes"],
+        description: "kubernetes: the autoscaler's maximum (at least replicas).",
+    },
+    cpuRequest: {
+        type: "string", default: "100m", usedBy: ["kubernetes"],
+        description: "kubernetes: each pod's CPU request (a Kubernetes quantity).",
+    },
+    cpuLimit: {
+        type: "string", default: "500m", usedBy: ["kubernetes"],
+        description: "kubernetes: each pod's CPU limit (at least cpuRequest).",
+    },
+    memoryRequest: {
+        type: "string", default: "64Mi", usedBy: ["kubernetes"],
+        description: "kubernetes: each pod's memory request.",
+    },
+    memoryLimit: {
+        type: "string", default: "128Mi", usedBy: ["kubernetes"],
+        description: "kubernetes: each pod's memory limit (at least memoryRequest).",
+    },
+    serviceType: {
+        type: "string", default: "LoadBalancer", usedBy: ["kubernetes"],
+        description: "kubernetes: the Service's type, ClusterIP, NodePort or LoadBalancer.",
+    },
+    nodePort: {
+        type: "integer", default: 0, usedBy: ["kubernetes"],
+        description: "kubernetes: a fixed node port for NodePort and LoadBalancer Services; 0: the API server picks one.",
+    },
+    nodeAddress: {
+        type: "string", default: "", usedBy: ["kubernetes"],
+        description: "kubernetes: where the nodes are reached from the machine running pulumi (the local cluster: 127.0.0.1); with a NodePort Service the URL is http://<nodeAddress>:<nodePort>.",
+    },
+    imageRepository: {
+        type: "string", default: "", usedBy: ["kubernetes"],
+        description: "kubernetes: where the image built here is pushed (REGISTRY/NAME, reachable by the nodes); needed when image is empty.",
     },
     dbHost: {
         type: "string", default: "", usedBy: ["all"],

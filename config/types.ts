@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CpuArchitecture } from "../components/aws/instanceArchitecture";
 
 export type Environment = "dev" | "prod";
-export type DeployTarget = "aws" | "ssh";
+export type DeployTarget = "aws" | "ssh" | "kubernetes";
 export type DeployMode = "systemd" | "container";
 export type LogLevel = "debug" | "info" | "warn" | "error";
 // The modes the service accepts (app/internal/config).
@@ -62,7 +62,28 @@ export interface AwsTargetConfig extends SshAccess {
     sshPublicKey: string;
 }
 
-export type TargetConfig = SshTargetConfig | AwsTargetConfig;
+/** A Kubernetes cluster: the mode is container by construction. */
+export interface KubernetesTargetConfig {
+    kind: "kubernetes";
+    /** One of the two: a kubeconfig (secret), or a stack that exports one. */
+    kubeconfig: pulumi.Output<string> | undefined;
+    clusterStack: string | undefined;
+    /** The nodes' CPU architecture, for an image built here. */
+    arch: CpuArchitecture;
+    namespace: string;
+    replicas: number;
+    maxReplicas: number;
+    resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
+    serviceType: "ClusterIP" | "NodePort" | "LoadBalancer";
+    /** Undefined: the API server picks one. */
+    nodePort: number | undefined;
+    /** Where nodes are reached from here (the local cluster: 127.0.0.1). */
+    nodeAddress: string | undefined;
+    /** Where an image built here is pushed; undefined when gin-deploy:image names one. */
+    imageRepository: string | undefined;
+}
+
+export type TargetConfig = SshTargetConfig | AwsTargetConfig | KubernetesTargetConfig;
 
 export interface StackConfig {
     stack: string;
@@ -73,6 +94,8 @@ export interface StackConfig {
     appEnv: string;
     logLevel: LogLevel;
     target: TargetConfig;
+    /** Container mode: an image built elsewhere, by digest; undefined: built here. */
+    image: string | undefined;
     /** Undefined when gin-deploy:dbHost is empty. */
     db: DatabaseConfig | undefined;
     release: Release;

@@ -4,6 +4,7 @@
 //
 //   target aws  -> AppHost (security group, key pair, instance): the SSH connection and the URL
 //   target ssh  -> the connection and the URL come from config
+//   target kubernetes -> a cluster provider; the cluster runs the image (KubernetesService)
 //   mode systemd   -> GoBinary (built first, for the target's CPU) + SystemdService
 //   mode container -> AppImage (for the target's platform) + ContainerService
 import * as path from "path";
@@ -16,11 +17,12 @@ import { systemdMode } from "./modes/systemd";
 import type { StackOptions, StackOutputs } from "./outputs";
 import type { Mode, StackContext, Target } from "./placement";
 import { awsTarget } from "./targets/aws";
+import { kubernetesTarget } from "./targets/kubernetes";
 import { sshTarget } from "./targets/ssh";
 
 export { LOCAL_REGISTRY, StackOptions, StackOutputs } from "./outputs";
 
-const TARGETS: Readonly<Record<DeployTarget, Target>> = { aws: awsTarget, ssh: sshTarget };
+const TARGETS: Readonly<Record<DeployTarget, Target>> = { aws: awsTarget, ssh: sshTarget, kubernetes: kubernetesTarget };
 const MODES: Readonly<Record<DeployMode, Mode>> = { systemd: systemdMode, container: containerMode };
 
 const REPOSITORY = path.join(__dirname, "..");
@@ -43,8 +45,12 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
     const deploy = mode.prepare(ctx);
     const placement = TARGETS[cfg.target.kind].place(ctx, mode.needs);
     const deployed = deploy(placement);
+    const url = deployed.url ?? placement.url;
+    if (!url) {
+        throw new Error(`target ${cfg.target.kind} with mode ${cfg.mode} tells no URL`);
+    }
     return {
-        url: placement.url,
+        url,
         version: deployed.version ?? pulumi.output(cfg.release.version),
         mode: cfg.mode,
         ...placement.outputs,

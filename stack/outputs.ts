@@ -14,8 +14,11 @@ export interface StackOutputs {
     publicIp?: pulumi.Output<string>;
     /** Container mode: the image, pinned by digest. */
     imageRef?: pulumi.Output<string>;
-    /** Systemd mode: the service's name. */
+    /** Systemd mode: the service's name; kubernetes: the Service's name. */
     serviceName?: pulumi.Output<string>;
+    /** Kubernetes: the Deployment and its namespace. */
+    deploymentName?: pulumi.Output<string>;
+    namespace?: pulumi.Output<string>;
 }
 
 /** Where things are on the machine running Pulumi; tests point these at fixtures. */

@@ -27,10 +27,16 @@ export interface PlacementNeeds {
     images: boolean;
 }
 
+/** An image to run, by digest (or, on a dev cluster, by tag). */
+export interface ImageToRun {
+    imageRef: pulumi.Input<string>;
+    version: string;
+}
+
 /** What a target gives a mode. */
 export interface Placement {
-    /** Where the service answers, from the machine running Pulumi. */
-    url: pulumi.Output<string>;
+    /** Where the service answers, from the machine running Pulumi; a target that runs images itself tells it from run(). */
+    url?: pulumi.Output<string>;
     /** The target's own outputs (instanceId, publicIp). */
     outputs: Partial<StackOutputs>;
     /** Targets reached over SSH: how to log in, and whether to open the host firewall. */
@@ -43,6 +49,8 @@ export interface Placement {
         push: pulumi.Input<ImageRegistry>;
         hostLogin?: pulumi.Input<ImageRegistry>;
     };
+    /** Targets that run images themselves (a cluster): the workload, its URL and its outputs. */
+    run?: (image: ImageToRun) => Partial<StackOutputs> & { url: pulumi.Output<string> };
 }
 
 export interface Target {

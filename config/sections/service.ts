@@ -1,22 +1,37 @@
 // What every stack sets about the service itself: where it runs, how, and on which port.
 import { defaultSlotPorts } from "../../components/layout/containerLayout";
 import type { ConfigReader } from "../reader";
-import { setCommand } from "../reader";
-import type { DeployMode, DeployTarget } from "../types";
+import { setCommand, shown } from "../reader";
+import type { DeployMode, DeployTarget, Environment } from "../types";
 
-const TARGETS: readonly DeployTarget[] = ["aws", "ssh"];
+const TARGETS: readonly DeployTarget[] = ["aws", "ssh", "kubernetes"];
+// An image by digest: a tag can change under a running service.
+const IMAGE_BY_DIGEST = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
+const IMAGE_BY_TAG = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MODES: readonly DeployMode[] = ["systemd", "container"];
 
 export interface ServiceSection {
     target: DeployTarget;
     mode: DeployMode;
     appPort: number;
+    image: string | undefined;
 }
 
-export function parseService(read: ConfigReader): ServiceSection {
+export function parseService(read: ConfigReader, environment: Environment): ServiceSection {
     const target = read.oneOf("target", TARGETS, "aws");
-    const mode = read.oneOf("mode", MODES, "systemd");
+    let mode = read.oneOf("mode", MODES, "systemd");
+    if (target === "kubernetes") {
+        // On a cluster the service runs as a container: the schema's default does not apply.
+        if (read.isSet("mode") && mode !== "container") {
+            read.refuse("mode", `= "${mode}" cannot run on the kubernetes target: pods run images. Fix: pulumi config rm gin-deploy:mode`);
+        }
+        mode = "container";
+    }
     const appPort = read.port("appPort");
+    const image = parseImage(read, environment, target, mode);
+    if (target === "kubernetes") {
+        return { target, mode, appPort, image };
+    }
     const sshPort = read.port("sshPort");
     if (appPort === sshPort) {
         read.refuse("appPort", `= ${appPort} is also the SSH port (gin-deploy:sshPort): the service would take SSH's place ` +
@@ -32,5 +47,26 @@ export function parseService(read: ConfigReader): ServiceSection {
             }
         }
     }
-    return { target, mode, appPort };
+    return { target, mode, appPort, image };
+}
+
+function parseImage(read: ConfigReader, environment: Environment, target: DeployTarget, mode: DeployMode): string | undefined {
+    const image = read.text("image");
+    if (image === "") {
+        return undefined;
+    }
+    if (mode !== "container") {
+        read.refuse("image", `${shown(image)} is set, but mode systemd ships a binary, not an image. Fix: pulumi config rm gin-deploy:image ` +
+            `(or ${setCommand("mode", "container")})`);
+        return undefined;
+    }
+    // Hosts run images by digest always; a dev cluster may take a tag (never latest).
+    const tagAllowed = target === "kubernetes" && environment === "dev";
+    if (IMAGE_BY_DIGEST.test(image) || (tagAllowed && IMAGE_BY_TAG.test(image) && !image.endsWith(":latest"))) {
+        return image;
+    }
+    read.refuse("image", `${shown(image)} is not an image pinned by digest (REPOSITORY@sha256:<64 hex>)` +
+        `${tagAllowed ? " or by a tag other than latest" : environment === "prod" ? ", which prod requires" : ", which a host needs"}. ` +
+        `Fix: ${setCommand("image", "registry.example/gin-app@sha256:<digest>")}`);
+    return undefined;
 }

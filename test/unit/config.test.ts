@@ -105,13 +105,14 @@ describe("config: defaults", () => {
     });
 
     it("uses the Debian images' admin user on aws", () => {
-        assert.strictEqual(parseConfig(awsRaw(), "dev").target.user, "admin");
+        const target = parseConfig(awsRaw(), "dev").target;
+        assert.strictEqual(target.kind === "aws" && target.user, "admin");
     });
 
     it("keeps the password and the SSH key as Pulumi secrets", async () => {
         const cfg = parseConfig(awsRaw(), "dev");
         assert.strictEqual(await pulumi.isSecret(cfg.db!.password), true);
-        assert.strictEqual(await pulumi.isSecret(cfg.target.privateKey), true);
+        assert.strictEqual(cfg.target.kind === "aws" && await pulumi.isSecret(cfg.target.privateKey), true);
     });
 
     it("returns a frozen object", () => {
@@ -351,4 +352,64 @@ describe("config: Pulumi.yaml's schema and the README's table come from the key 
             assert.strictEqual(cfg.environment, stack);
         });
     }
+});
+
+const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: https://127.0.0.1:6443}\n";
+const DIGEST_IMAGE = `127.0.0.1:5000/gin-app@sha256:${"ab".repeat(32)}`;
+
+/** A valid kubernetes-target config; tests change one thing. */
+function k8sRaw(values: Record<string, string | undefined> = {}, secretKeys: string[] = ["kubeconfig", "dbPassword"]): RawConfig {
+    return {
+        values: { target: "kubernetes", kubeconfig: KUBECONFIG, image: DIGEST_IMAGE, ...values },
+        secretKeys, git: GIT,
+    };
+}
+
+describe("config: the kubernetes target", () => {
+    it("runs containers, asks for no SSH key and no database password, and takes the cluster's sizes", async () => {
+        const cfg = parseConfig(k8sRaw(), "dev");
+        assert.strictEqual(cfg.mode, "container");
+        assert.strictEqual(cfg.db, undefined);
+        assert.strictEqual(cfg.image, DIGEST_IMAGE);
+        assert.ok(cfg.target.kind === "kubernetes");
+        assert.deepStrictEqual(
+            { replicas: cfg.target.replicas, max: cfg.target.maxReplicas, type: cfg.target.serviceType, ns: cfg.target.namespace },
+            { replicas: 2, max: 4, type: "LoadBalancer", ns: "gin-app" });
+        assert.strictEqual(await pulumi.isSecret(cfg.target.kubeconfig!), true);
+    });
+
+    it("refuses mode systemd, a plaintext kubeconfig and neither kubeconfig nor clusterStack", () => {
+        assertRefused(k8sRaw({ mode: "systemd" }), "dev", /gin-deploy:mode = "systemd" cannot run on the kubernetes target/);
+        assertRefused(k8sRaw({}, []), "dev", /gin-deploy:kubeconfig is stored in plaintext/);
+        assertRefused(k8sRaw({ kubeconfig: undefined }), "dev", /gin-deploy:kubeconfig is not set\. Fix: pulumi config set --secret gin-deploy:kubeconfig/);
+    });
+
+    it("reads the cluster from another stack instead, and refuses both at once", () => {
+        const cfg = parseConfig(k8sRaw({ kubeconfig: undefined, clusterStack: "acme/eks/prod" }), "dev");
+        assert.strictEqual(cfg.target.kind === "kubernetes" && cfg.target.clusterStack, "acme/eks/prod");
+        assertRefused(k8sRaw({ clusterStack: "acme/eks/prod" }), "dev", /gin-deploy:kubeconfig and gin-deploy:clusterStack are both set/);
+        assertRefused(k8sRaw({ kubeconfig: undefined, clusterStack: "eks" }), "dev", /gin-deploy:clusterStack = "eks" is not a stack name/);
+    });
+
+    it("refuses one replica in prod, an autoscaler maximum below its minimum, and limits below requests", () => {
+        assertRefused(k8sRaw({ replicas: "1", maxReplicas: "1" }), "prod", /gin-deploy:replicas = 1 is refused in prod/);
+        assertRefused(k8sRaw({ replicas: "3", maxReplicas: "2" }), "dev", /gin-deploy:maxReplicas = 2 is below gin-deploy:replicas = 3/);
+        assertRefused(k8sRaw({ cpuRequest: "1", cpuLimit: "500m" }), "dev", /gin-deploy:cpuLimit = "500m" is below gin-deploy:cpuRequest = "1"/);
+        assertRefused(k8sRaw({ memoryRequest: "256Mi", memoryLimit: "128Mi" }), "dev", /gin-deploy:memoryLimit = "128Mi" is below/);
+        assertRefused(k8sRaw({ cpuRequest: "lots" }), "dev", /gin-deploy:cpuRequest = "lots": .*not a CPU quantity/);
+    });
+
+    it("takes an image by tag in dev only, never latest, and wants a registry to build one here", () => {
+        assert.strictEqual(parseConfig(k8sRaw({ image: "127.0.0.1:5000/gin-app:v1.2" }), "dev").image, "127.0.0.1:5000/gin-app:v1.2");
+        assertRefused(k8sRaw({ image: "127.0.0.1:5000/gin-app:v1.2" }), "prod", /gin-deploy:image .* is not an image pinned by digest .*which prod requires/);
+        assertRefused(k8sRaw({ image: "127.0.0.1:5000/gin-app:latest" }), "dev", /is not an image pinned by digest/);
+        assertRefused(k8sRaw({ image: undefined }), "dev", /gin-deploy:imageRepository is empty and gin-deploy:image names no image/);
+        assert.strictEqual(parseConfig(k8sRaw({ image: undefined, imageRepository: "127.0.0.1:5000/gin-app" }), "dev").image, undefined);
+    });
+
+    it("needs serviceType NodePort or LoadBalancer for a fixed node port", () => {
+        assertRefused(k8sRaw({ serviceType: "ClusterIP", nodePort: "30080" }), "dev", /gin-deploy:nodePort = 30080 needs gin-deploy:serviceType NodePort or LoadBalancer/);
+        const cfg = parseConfig(k8sRaw({ serviceType: "NodePort", nodePort: "30080", nodeAddress: "127.0.0.1" }), "dev");
+        assert.ok(cfg.target.kind === "kubernetes" && cfg.target.nodePort === 30080 && cfg.target.nodeAddress === "127.0.0.1");
+    });
 });

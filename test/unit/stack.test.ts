@@ -20,7 +20,9 @@ const HELLO = path.join(__dirname, "fixtures", "hello-module");
 const BROKEN = path.join(__dirname, "fixtures", "broken-module");
 const PASSWORD = "unit-db-password-7f3a";
 const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nunit-test-private-key-9c1e\n-----END OPENSSH PRIVATE KEY-----\n";
-const SECRET_KEYS = ["gin-deploy:dbPassword", "gin-deploy:sshPrivateKey"];
+const SECRET_KEYS = ["gin-deploy:dbPassword", "gin-deploy:sshPrivateKey", "gin-deploy:kubeconfig"];
+const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: local\n  cluster: {server: https://127.0.0.1:6443}\n";
+const IMAGE = `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`;
 
 /** The committed settings of Pulumi.<stack>.yaml, as the engine hands them to the program. */
 function stackFile(stack: string): Record<string, string> {
@@ -256,6 +258,32 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             assert.strictEqual(image.inputs.registry.server, "127.0.0.1:5000");
             assert.match(String(local.outputs.imageRef), /^127\.0\.0\.1:5000\/gin-app@sha256:/);
             assert.ok(!local.resources.some((r) => r.name === "gin-app-login"), "a docker login for the open local registry");
+        });
+    });
+
+    describe("local-k8s stack: kubernetes target", () => {
+        let k8s: Run;
+        before(async () => {
+            k8s = await run("local-k8s", { ...stackFile("local-k8s"), "gin-deploy:kubeconfig": KUBECONFIG, "gin-deploy:image": IMAGE });
+        });
+
+        it("runs the given image on the cluster from the kubeconfig's provider, with no SSH, no Go build and no image build", () => {
+            const types = k8s.resources.map((r) => r.type);
+            assert.ok(types.includes("pulumi:providers:kubernetes"), types.join(", "));
+            assert.ok(types.includes("gindeploy:kubernetes:KubernetesService"));
+            assert.deepStrictEqual(types.filter((t) => t.startsWith("command:") || t.startsWith("docker:") || t.startsWith("aws:")), []);
+            const deployment = k8s.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")[0];
+            assert.strictEqual(deployment.inputs.spec.template.spec.containers[0].image, IMAGE);
+            assert.strictEqual(deployment.inputs.spec.replicas, 2);
+            const provider = k8s.resources.filter((r) => r.type === "pulumi:providers:kubernetes")[0];
+            assert.ok(provider.secretPaths.includes("kubeconfig"), `the kubeconfig is not secret: ${provider.secretPaths}`);
+        });
+
+        it("exports the node-port URL on 127.0.0.1, the Deployment's name and the namespace", () => {
+            assert.strictEqual(k8s.outputs.url, "http://127.0.0.1:30080");
+            assert.strictEqual(k8s.outputs.namespace, "gin-app");
+            assert.match(String(k8s.outputs.deploymentName), /gin-app/);
+            assert.strictEqual(k8s.outputs.mode, "container");
         });
     });
 
