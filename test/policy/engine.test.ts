@@ -43,6 +43,8 @@ describe("the pack for real: preview --policy-pack policy", function () {
     let cli: string | undefined;
     let dir: string;
     const stacks: Stack[] = [];
+    // A throwaway backend: a random passphrase for this run, never shown.
+    const passphrase = crypto.randomBytes(24).toString("base64");
 
     before(function () {
         cli = findCli();
@@ -51,6 +53,7 @@ describe("the pack for real: preview --policy-pack policy", function () {
             this.skip();
         }
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-policy-engine-"));
+        fs.mkdirSync(path.join(dir, "state"));
     });
     after(async () => {
         for (const stack of stacks) {
@@ -72,8 +75,7 @@ describe("the pack for real: preview --policy-pack policy", function () {
             pulumiCommand,
             envVars: {
                 PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-                // A throwaway stack in a throwaway backend: a random passphrase, never shown.
-                PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("base64"),
+                PULUMI_CONFIG_PASSPHRASE: passphrase,
                 PULUMI_SKIP_UPDATE_CHECK: "true",
                 PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
             },
@@ -100,7 +102,7 @@ describe("the pack for real: preview --policy-pack policy", function () {
     it("the same program on dev: advisory, the preview passes with the warning", async () => {
         const run = await previewWithPolicy(await open("dev", BAD_INSTANCE));
         assert.strictEqual(run.failed, false, run.error);
-        assert.deepStrictEqual(run.violations.map((v) => [v.policy, v.level]), [["instance-requires-imdsv2", "warning"]]);
+        assert.deepStrictEqual(run.violations.map((v) => [v.policy, v.level]), [["instance-requires-imdsv2", "advisory"]]);
     });
 
     it("the pack's config can disable a rule", async () => {

@@ -3,11 +3,11 @@
 // reported and whether the preview failed, so a suite can plant one bad resource and require that
 // the preview fails on it.
 //
-// Where the CLI has neither the Node.js language host nor the `pulumi-analyzer-policy-nodejs`
-// plugin (this project's CLI is built from the Go module proxy and ships neither), the engine
-// cannot start a Node.js pack. For that case this adds, for the one preview, a two-line analyzer
-// plugin on PATH that runs @pulumi/pulumi's own policy-pack runner (what the official CLI's
-// `pulumi-analyzer-policy` script does) from this repository's node_modules.
+// Where the CLI has no Node.js language host (this project's CLI is built from the Go module proxy
+// and has none), it cannot start a Node.js pack from its directory. It can start a pack given as an
+// executable file, as it starts a provider binary: for that case this writes, for the one preview,
+// a two-line launcher that runs @pulumi/pulumi's own policy-pack runner (cmd/run-policy-pack, what
+// the language host runs) on the pack's directory, from this repository's node_modules.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -19,7 +19,7 @@ export const POLICY_DIR = path.join(ROOT, "policy");
 
 export interface EngineViolation {
     policy: string;
-    /** "mandatory" fails the preview; "warning" is the engine's word for advisory. */
+    /** "mandatory" fails the preview; "advisory" only reports. */
     level: string;
     message: string;
     urn?: string;
@@ -47,15 +47,15 @@ function onPath(binary: string, pathVar: string | undefined): boolean {
 export async function previewWithPolicy(stack: Stack, options: PolicyPreviewOptions = {}): Promise<PolicyPreview> {
     const policyDir = options.policyDir ?? POLICY_DIR;
     const temp = fs.mkdtempSync(path.join(os.tmpdir(), "gd-policy-run-"));
-    const ws = stack.workspace as LocalWorkspace;
-    const savedPath = ws.envVars.PATH;
     try {
-        const pathVar = savedPath ?? process.env.PATH;
-        if (!onPath("pulumi-language-nodejs", pathVar) && !onPath("pulumi-analyzer-policy-nodejs", pathVar)) {
+        const ws = stack.workspace as LocalWorkspace;
+        const pathVar = ws.envVars.PATH ?? process.env.PATH;
+        let pack = policyDir;
+        if (!onPath("pulumi-language-nodejs", pathVar)) {
             const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [ROOT] });
-            const shim = path.join(temp, "pulumi-analyzer-policy-nodejs");
-            fs.writeFileSync(shim, `#!/bin/sh\nexec node ${JSON.stringify(runner)} "$@"\n`, { mode: 0o755 });
-            ws.envVars.PATH = `${temp}${path.delimiter}${pathVar ?? ""}`;
+            pack = path.join(temp, "gin-deploy-policy-pack");
+            // The engine passes its address; the runner loads the pack (TypeScript) from its directory.
+            fs.writeFileSync(pack, `#!/bin/sh\nexec node ${JSON.stringify(runner)} --pwd ${JSON.stringify(policyDir)} "$1" .\n`, { mode: 0o755 });
         }
         const policyPackConfigs: string[] = [];
         if (options.policyConfig) {
@@ -71,15 +71,13 @@ export async function previewWithPolicy(stack: Stack, options: PolicyPreviewOpti
             }
         };
         try {
-            const result = await stack.preview({ policyPacks: [policyDir], policyPackConfigs, onEvent });
+            const result = await stack.preview({ policyPacks: [pack], policyPackConfigs, onEvent });
             return { failed: false, violations, stdout: result.stdout };
         } catch (e) {
             const err = e as { stderr?: string; stdout?: string; message?: string };
             return { failed: true, violations, error: err.stderr || err.message, stdout: err.stdout ?? "" };
         }
     } finally {
-        if (savedPath === undefined) delete ws.envVars.PATH;
-        else ws.envVars.PATH = savedPath;
         fs.rmSync(temp, { recursive: true, force: true });
     }
 }
