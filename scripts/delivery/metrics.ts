@@ -44,7 +44,10 @@ export function deliveryMetrics(history: readonly Update[], days = 30): Delivery
     if (!Number.isFinite(days) || days <= 0) {
         throw new Error(`days must be a positive number, got ${days}`);
     }
-    const updates = history.filter((u) => u.kind === "update").sort((a, b) => a.start.getTime() - b.start.getTime() || a.version - b.version);
+    // In start order; the CLI records whole seconds (and the file backend numbers every entry 0),
+    // so ties go by end time, then version.
+    const updates = history.filter((u) => u.kind === "update").sort((a, b) =>
+        a.start.getTime() - b.start.getTime() || moment(a) - moment(b) || a.version - b.version);
     if (updates.length === 0) {
         return {
             days, windowStart: null, windowEnd: null, deployments: 0, succeeded: 0, failed: 0,

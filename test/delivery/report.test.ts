@@ -37,6 +37,23 @@ describe("delivery report", () => {
             close(m.mttrHours, (2.5 + (3 * 60 + 4) / 60) / 2);
         });
 
+        it("reads a history the CLI recorded (file backend: every version 0, whole seconds)", () => {
+            // test/delivery/recordHistory.ts: five updates of one component, the 3rd and 4th failing
+            // on purpose, and a refresh after the 2nd.
+            const history = fixture("recorded-cli.json");
+            assert.deepStrictEqual(history.map((u) => `${u.kind} ${u.result}`), [
+                "update succeeded", "update failed", "update failed", "refresh succeeded", "update succeeded", "update succeeded",
+            ]);
+            const m = deliveryMetrics(history);
+            assert.deepStrictEqual([m.deployments, m.succeeded, m.failed], [5, 3, 2]);
+            close(m.changeFailureRate, 0.4);
+            close(m.deploymentsPerWeek, 3 / (30 / 7));
+            // The first failure ended 22:52:29, the success after the second one ended 22:52:35.
+            assert.deepStrictEqual(m.restores.map((r) => [r.failedAt.toISOString(), r.restoredAt.toISOString()]),
+                [["2026-12-01T22:52:29.000Z", "2026-12-01T22:52:35.000Z"]]);
+            close(m.mttrHours, 6 / 3600);
+        });
+
         it("narrows to --days 7", () => {
             const m = deliveryMetrics(fixture("mixed.json"), 7);
             assert.deepStrictEqual([m.deployments, m.succeeded, m.failed], [4, 2, 2]);
