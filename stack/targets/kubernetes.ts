@@ -39,6 +39,7 @@ export const kubernetesTarget: Target = {
                 return {
                     url: service.serviceAddress,
                     version: service.version,
+                    imageRef: pulumi.output(image.imageRef),
                     serviceName: service.serviceName,
                     deploymentName: service.deploymentName,
                     namespace: service.namespace,
