@@ -3,11 +3,13 @@ package jsonlog
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -190,6 +192,50 @@ func TestPlain8AgreesWithTheTable(t *testing.T) {
 			if got := plain8(string(x)); got != want {
 				t.Errorf("plain8(%q) = %v, want %v", x, got, want)
 			}
+		}
+	}
+}
+
+// lockedBuffer is a writer safe for concurrent use, as New requires.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// Lines logged from many goroutines at once (fast and slog paths mixed) come out whole: the
+// pooled buffers are never shared between two lines.
+func TestConcurrentLinesStayWhole(t *testing.T) {
+	var out lockedBuffer
+	logger := slog.New(New(&out, nil))
+	const goroutines, lines = 8, 500
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range lines {
+				if i%10 == 0 {
+					logger.Info("slow", slog.Any("g", []int{g, i}))
+				} else {
+					logger.Info("fast", slog.Int("g", g), slog.Int("i", i), slog.String("pad", strings.Repeat("x", i%300)))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got := strings.Split(strings.TrimSuffix(out.buf.String(), "\n"), "\n")
+	if len(got) != goroutines*lines {
+		t.Fatalf("%d lines, want %d", len(got), goroutines*lines)
+	}
+	for _, line := range got {
+		if !json.Valid([]byte(line)) {
+			t.Fatalf("torn line: %q", line)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,13 +24,40 @@ var testInfo = version.Info{Version: "v1.2.3", Commit: "abc123", Date: "2026-11-
 func init() { gin.SetMode(gin.ReleaseMode) }
 
 // newTestServer serves the router over real HTTP on loopback and captures its log lines.
-func newTestServer(t *testing.T) (*Server, *httptest.Server, *bytes.Buffer) {
+func newTestServer(t *testing.T) (*Server, *httptest.Server, *logBuffer) {
 	t.Helper()
-	var logs bytes.Buffer
+	var logs logBuffer
 	s := New(testInfo, slog.New(jsonlog.New(&logs, nil)))
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
 	return s, ts, &logs
+}
+
+// logBuffer collects log lines; the handler writes from the server's goroutines (jsonlog takes
+// no lock of its own), the test reads from its own.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *logBuffer) Len() int { return len(b.String()) }
+
+func (b *logBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Reset()
 }
 
 func get(t *testing.T, url string, header ...string) (*http.Response, string) {
@@ -175,7 +203,7 @@ func TestMakesARequestIDWhenTheClientSendsNoneOrAnUnsafeOne(t *testing.T) {
 }
 
 func TestPanicBecomesA500ThatIsLoggedAndCounted(t *testing.T) {
-	var logs bytes.Buffer
+	var logs logBuffer
 	s := New(testInfo, slog.New(jsonlog.New(&logs, nil)))
 	s.engine.GET("/boom", func(*gin.Context) { panic("kaboom") })
 	ts := httptest.NewServer(s.Handler())
@@ -192,7 +220,7 @@ func TestPanicBecomesA500ThatIsLoggedAndCounted(t *testing.T) {
 }
 
 func TestAccessLogFollowsTheLevel(t *testing.T) {
-	var logs bytes.Buffer
+	var logs logBuffer
 	s := New(testInfo, slog.New(jsonlog.New(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
@@ -239,7 +267,7 @@ func fieldsOf(t *testing.T, line string) []string {
 func TestRequestLineKeepsItsFieldsAndTypes(t *testing.T) {
 	matched := []string{"time:string", "level:string", "msg:string", "method:string", "route:string",
 		"status:number", "latencyUs:number", "requestId:string", "remoteAddr:string"}
-	var logs bytes.Buffer
+	var logs logBuffer
 	s := New(testInfo, slog.New(jsonlog.New(&logs, nil)))
 	s.engine.GET("/boom", func(*gin.Context) { panic("kaboom") })
 	ts := httptest.NewServer(s.Handler())
