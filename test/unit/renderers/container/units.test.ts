@@ -32,7 +32,7 @@ describe("container units", () => {
     assert.match(c, /--env-file \/etc\/gin-deploy\/gin-app\/slot-%i\.env/);
     assert.match(c, /--env HOST=127\.0\.0\.1 --env PORT=\$\{SLOT_PORT\}/);
     assert.match(c, /--cap-drop ALL --security-opt no-new-privileges/);
-    assert.match(c, /^  \$\{IMAGE\}$/m);
+    assert.match(c, /^ {2}\$\{IMAGE\}$/m);
     assert.match(c, /^ExecStop=docker stop -t 30 gin-app-%i$/m);
     assert.match(c, /^Restart=always$/m);
     assert.match(c, /^WantedBy=multi-user\.target$/m);
