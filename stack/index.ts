@@ -10,20 +10,26 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { serviceEnvironment } from "../components";
+import { serviceEnvironment } from "../components/renderers/shared/serviceEnvironment";
 import type { DeployMode, DeployTarget, StackConfig } from "../config";
-import { containerMode } from "./modes/container";
-import { systemdMode } from "./modes/systemd";
 import type { StackOptions, StackOutputs } from "./outputs";
 import type { Mode, StackContext, Target } from "./placement";
-import { awsTarget } from "./targets/aws";
-import { kubernetesTarget } from "./targets/kubernetes";
-import { sshTarget } from "./targets/ssh";
 
 export { LOCAL_REGISTRY, StackOptions, StackOutputs } from "./outputs";
 
-const TARGETS: Readonly<Record<DeployTarget, Target>> = { aws: awsTarget, ssh: sshTarget, kubernetes: kubernetesTarget };
-const MODES: Readonly<Record<DeployMode, Mode>> = { systemd: systemdMode, container: containerMode };
+// Loaded on first use: a stack loads only its own target's and mode's components, and with them
+// only the provider SDKs it uses (@pulumi/aws alone takes seconds to load; a preview pays it).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const TARGETS: Readonly<Record<DeployTarget, () => Target>> = {
+    aws: () => (require("./targets/aws") as typeof import("./targets/aws")).awsTarget,
+    ssh: () => (require("./targets/ssh") as typeof import("./targets/ssh")).sshTarget,
+    kubernetes: () => (require("./targets/kubernetes") as typeof import("./targets/kubernetes")).kubernetesTarget,
+};
+const MODES: Readonly<Record<DeployMode, () => Mode>> = {
+    systemd: () => (require("./modes/systemd") as typeof import("./modes/systemd")).systemdMode,
+    container: () => (require("./modes/container") as typeof import("./modes/container")).containerMode,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const REPOSITORY = path.join(__dirname, "..");
 
@@ -41,9 +47,9 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
         environment,
         secretEnvironment,
     };
-    const mode = MODES[cfg.mode];
+    const mode = MODES[cfg.mode]();
     const deploy = mode.prepare(ctx);
-    const placement = TARGETS[cfg.target.kind].place(ctx, mode.needs);
+    const placement = TARGETS[cfg.target.kind]().place(ctx, mode.needs);
     const deployed = deploy(placement);
     const url = deployed.url ?? placement.url;
     if (!url) {

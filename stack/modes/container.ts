@@ -3,7 +3,8 @@
 // host under systemd (ContainerService), or by a target that runs images itself (a cluster).
 import * as pulumi from "@pulumi/pulumi";
 
-import { AppImage, ContainerService } from "../../components";
+import { AppImage } from "../../components/container/appImage";
+import { ContainerService } from "../../components/container/containerService";
 import type { Mode, Placement, StackContext } from "../placement";
 
 function imageRef(ctx: StackContext, placement: Placement): pulumi.Input<string> {

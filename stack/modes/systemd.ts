@@ -1,6 +1,7 @@
 // mode: systemd — a static binary built here for the target's CPU (GoBinary), run on the host as
 // a hardened, socket-activated unit (SystemdService).
-import { GoBinary, SystemdService } from "../../components";
+import { GoBinary } from "../../components/build/goBinary";
+import { SystemdService } from "../../components/systemd/systemdService";
 import type { Mode, Placement, StackContext } from "../placement";
 
 export const systemdMode: Mode = {

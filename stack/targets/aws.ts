@@ -1,7 +1,9 @@
 // target: aws — an EC2 instance this stack creates (AppHost: security group, key pair, instance,
 // and a boot step that waits for cloud-init). A mode that ships images gets an ECR registry, an
 // instance role that may pull from it, and first-boot setup that installs Docker and the units.
-import { AppHost, ContainerService, EcrRegistry } from "../../components";
+import { AppHost } from "../../components/aws/appHost";
+import { EcrRegistry } from "../../components/aws/ecrRegistry";
+import { ContainerService } from "../../components/container/containerService";
 import type { AwsTargetConfig } from "../../config";
 import type { Placement, PlacementNeeds, StackContext, Target } from "../placement";
 
