@@ -9,12 +9,30 @@ export interface ReleaseStamp {
     date: string;
 }
 
+/**
+ * How cgo is used: "off" (CGO_ENABLED=0, a static binary that runs on any Linux; the default),
+ * "static" (cgo on, linked with -extldflags -static and the netgo,osusergo tags, so no libc is
+ * loaded at run time) or "dynamic" (cgo on, linked against the build machine's libc, whose
+ * version the target host must then provide).
+ */
+export type CgoMode = "off" | "static" | "dynamic";
+
+export const CGO_MODES: readonly CgoMode[] = ["off", "static", "dynamic"];
+
 export interface GoBuildSettings {
     goos: "linux";
     goarch: CpuArchitecture;
     stamp: ReleaseStamp;
-    /** false (the default everywhere) gives a static binary that runs on any Linux (S6, S14). */
-    cgoEnabled: boolean;
+    /** Default "off" (S6, S14). */
+    cgo?: CgoMode;
+    /** Older spelling: true means cgo "dynamic", false "off"; `cgo` wins when both are given. */
+    cgoEnabled?: boolean;
+    /** Build tags, added to -tags (after netgo,osusergo for a static cgo build). */
+    tags?: string[];
+    /** Linker flags appended to the stamp's -ldflags, one flag or value per entry. */
+    extraLdflags?: string[];
+    /** The caller's GOFLAGS (from the environment the build inherits); kept, with -mod=readonly added unless it sets -mod. */
+    inheritedGoflags?: string;
     /** The main package, relative to the module directory (e.g. "." or "./cmd/gin-app"). */
     packagePath: string;
     /** Where the binary is written. */
@@ -28,6 +46,8 @@ export interface GoBuildInvocation {
 
 // -X values are split on spaces by the go tool; anything that needs quoting is refused instead.
 const STAMP_VALUE = /^[A-Za-z0-9._+:\/@-]+$/;
+// What `go build -tags` accepts in one tag.
+const BUILD_TAG = /^[A-Za-z0-9_.]+$/;
 
 /** `-s -w -X main.version=V -X main.commit=C -X main.date=D` (strip symbols, stamp the release). */
 export function goLdflags(stamp: ReleaseStamp): string {
@@ -41,8 +61,76 @@ export function goLdflags(stamp: ReleaseStamp): string {
     return `-s -w -X main.version=${stamp.version} -X main.commit=${stamp.commit} -X main.date=${stamp.date}`;
 }
 
+/** The effective cgo mode of a settings object (`cgo` over the older `cgoEnabled`). */
+export function cgoModeOf(settings: { cgo?: CgoMode; cgoEnabled?: boolean }): CgoMode {
+    const mode = settings.cgo ?? (settings.cgoEnabled ? "dynamic" : "off");
+    if (!CGO_MODES.includes(mode)) {
+        throw new Error(`cgo "${String(mode)}" is not one of ${CGO_MODES.map((m) => `"${m}"`).join(", ")}`);
+    }
+    return mode;
+}
+
+/** The -tags value, or undefined for none. */
+export function goTags(mode: CgoMode, tags: string[] = []): string | undefined {
+    for (const tag of tags) {
+        if (!BUILD_TAG.test(tag)) {
+            throw new Error(`build tag "${tag}" is not valid: use only letters, digits, _ and . (one tag per entry)`);
+        }
+    }
+    // Static cgo: Go's own resolver and user lookup, so no glibc NSS module is needed at run time.
+    const all = mode === "static" ? ["netgo", "osusergo", ...tags] : tags;
+    return all.length > 0 ? [...new Set(all)].join(",") : undefined;
+}
+
+// The go tool splits -ldflags like a shell without expansion: quote what has spaces.
+function ldflagToken(token: string): string {
+    if (token === "" || /[\s'"]/.test(token)) {
+        if (token.includes("'") && token.includes('"')) {
+            throw new Error(`linker flag ${JSON.stringify(token)} has both quote kinds; the go tool cannot take it in -ldflags`);
+        }
+        return token.includes("'") ? `"${token}"` : `'${token}'`;
+    }
+    return token;
+}
+
+/** The whole -ldflags value: the stamp, the caller's flags, and -extldflags -static for a static cgo build. */
+export function fullLdflags(stamp: ReleaseStamp, mode: CgoMode, extra: string[] = []): string {
+    const rest: string[] = [];
+    const extld: string[] = mode === "static" ? ["-static"] : [];
+    for (let i = 0; i < extra.length; i++) {
+        // The linker keeps only the last -extldflags: merge the caller's with -static into one.
+        if (extra[i] === "-extldflags") {
+            if (i + 1 >= extra.length) {
+                throw new Error("extraLdflags ends with -extldflags and no value after it");
+            }
+            extld.push(extra[++i]);
+        } else if (extra[i].startsWith("-extldflags=")) {
+            extld.push(extra[i].slice("-extldflags=".length));
+        } else {
+            rest.push(ldflagToken(extra[i]));
+        }
+    }
+    const parts = [goLdflags(stamp), ...rest];
+    if (extld.length > 0) {
+        parts.push("-extldflags", ldflagToken(extld.join(" ")));
+    }
+    return parts.join(" ");
+}
+
+/** The caller's GOFLAGS with -mod=readonly added unless it already chooses a -mod. */
+export function mergedGoflags(inherited: string | undefined): string {
+    const flags = (inherited ?? "").split(/\s+/).filter((f) => f !== "");
+    if (!flags.some((f) => f === "-mod" || f.startsWith("-mod=") || f === "--mod" || f.startsWith("--mod="))) {
+        // go.mod and go.sum are the truth: never rewrite them during a deploy (S9).
+        flags.push("-mod=readonly");
+    }
+    return flags.join(" ");
+}
+
 /** The arguments after `go` and the environment overrides for one cross-compilation. */
 export function goBuildInvocation(settings: GoBuildSettings): GoBuildInvocation {
+    const mode = cgoModeOf(settings);
+    const tags = goTags(mode, settings.tags);
     return {
         args: [
             "build",
@@ -50,16 +138,16 @@ export function goBuildInvocation(settings: GoBuildSettings): GoBuildInvocation 
             // VCS stamping would make the binary depend on the state of the whole checkout;
             // the release is stamped explicitly through -ldflags instead.
             "-buildvcs=false",
-            "-ldflags", goLdflags(settings.stamp),
+            ...(tags ? ["-tags", tags] : []),
+            "-ldflags", fullLdflags(settings.stamp, mode, settings.extraLdflags),
             "-o", settings.outputPath,
             settings.packagePath,
         ],
         env: {
-            CGO_ENABLED: settings.cgoEnabled ? "1" : "0",
+            CGO_ENABLED: mode === "off" ? "0" : "1",
             GOOS: settings.goos,
             GOARCH: settings.goarch,
-            // go.mod and go.sum are the truth: never rewrite them during a deploy (S9).
-            GOFLAGS: "-mod=readonly",
+            GOFLAGS: mergedGoflags(settings.inheritedGoflags),
         },
     };
 }
