@@ -61,8 +61,8 @@ func route(c *gin.Context) string {
 // observe times each request once and reports it twice: one JSON log line (5xx at error
 // level, everything else at info) and the Prometheus series of its method, route and status.
 // The line goes to the handler directly, as slog.Logger.LogAttrs would send it, minus the
-// caller's program counter (which no handler here prints, and which costs a stack walk) and a
-// third clock reading: the line's time is the end of the request, start plus latency.
+// caller's program counter (which no handler here prints, and which costs a stack walk) and
+// slog's own clock reading: the line's time is the end of the request, start plus latency.
 func observe(logger *slog.Logger, metrics *requestMetrics) gin.HandlerFunc {
 	handler := logger.Handler()
 	return func(c *gin.Context) {
