@@ -1,5 +1,5 @@
 // gindeploy:build:GoBinary — cross-compiles a Go module on the machine running Pulumi (S5-S8, S14):
-// CGO_ENABLED=0 by default, -trimpath, version/commit/date stamped with -ldflags, for GOOS/GOARCH.
+// CGO_ENABLED=0 by default (cgo "static" or "dynamic" on request, the result checked), -trimpath, version/commit/date stamped with -ldflags, for GOOS/GOARCH.
 // The build runs while the program runs, so a compile error stops `pulumi preview`/`up` with the
 // compiler's output before any remote step. With plain goarch/version/commit/date it runs in the
 // constructor (create GoBinary first and nothing else is registered yet); with Outputs it runs as
@@ -10,6 +10,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { buildGoBinary, GoBuildError, GoBuildResult } from "./goBuild";
+import type { CgoMode } from "./goBuildCommand";
 import type { CpuArchitecture } from "../aws/instanceArchitecture";
 
 export interface GoBinaryArgs {
@@ -22,8 +23,21 @@ export interface GoBinaryArgs {
     version: pulumi.Input<string>;
     commit: pulumi.Input<string>;
     date: pulumi.Input<string>;
-    /** Default false: a static binary that runs on any Linux. */
+    /** Older spelling of `cgo`: true means "dynamic", false "off". */
     cgoEnabled?: boolean;
+    /**
+     * Default "off": CGO_ENABLED=0, a static binary that runs on any Linux; a module importing a
+     * known cgo-only package (github.com/mattn/go-sqlite3...) is then refused before the build.
+     * "static": cgo with -tags netgo,osusergo and -extldflags -static, verified to load nothing.
+     * "dynamic": cgo against the build machine's libc; needs `hostGlibc`.
+     */
+    cgo?: CgoMode;
+    /** For cgo "dynamic": the target host's glibc version ("2.36"); a binary needing a newer one is refused. */
+    hostGlibc?: pulumi.Input<string>;
+    /** Build tags (`go build -tags`). */
+    tags?: string[];
+    /** Linker flags appended to -ldflags, one flag or value per entry (a value after -extldflags is merged with -static). */
+    extraLdflags?: string[];
     // Fields beyond docs/architecture.md, all optional:
     /** The main package inside the module; default ".". */
     packagePath?: string;
@@ -60,7 +74,8 @@ export class GoBinary extends pulumi.ComponentResource {
     constructor(name: string, args: GoBinaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gindeploy:build:GoBinary", name, {}, opts);
 
-        const build = (goos: "linux", goarch: CpuArchitecture, version: string, commit: string, date: string): GoBuildResult =>
+        const build = (goos: "linux", goarch: CpuArchitecture, version: string, commit: string, date: string,
+            hostGlibc: string | undefined): GoBuildResult =>
             withCleanError(() => buildGoBinary({
                 moduleDir: args.moduleDir,
                 packagePath: args.packagePath ?? ".",
@@ -69,18 +84,23 @@ export class GoBinary extends pulumi.ComponentResource {
                 goos,
                 goarch,
                 stamp: { version, commit, date },
-                cgoEnabled: args.cgoEnabled ?? false,
+                cgo: args.cgo,
+                cgoEnabled: args.cgoEnabled,
+                tags: args.tags,
+                extraLdflags: args.extraLdflags,
+                hostGlibc,
                 goCommand: args.goCommand,
             }));
 
         const goos = args.goos ?? "linux";
         let result: pulumi.Output<GoBuildResult>;
-        if (isPlain(goos) && isPlain(args.goarch) && isPlain(args.version) && isPlain(args.commit) && isPlain(args.date)) {
+        if (isPlain(goos) && isPlain(args.goarch) && isPlain(args.version) && isPlain(args.commit) && isPlain(args.date) &&
+            isPlain(args.hostGlibc)) {
             // Known now: build now, so that a failure throws out of the program at once.
-            result = pulumi.output(build(goos, args.goarch, args.version, args.commit, args.date));
+            result = pulumi.output(build(goos, args.goarch, args.version, args.commit, args.date, args.hostGlibc));
         } else {
-            result = pulumi.all([goos, args.goarch, args.version, args.commit, args.date])
-                .apply(([os, arch, version, commit, date]) => build(os, arch, version, commit, date));
+            result = pulumi.all([goos, args.goarch, args.version, args.commit, args.date, args.hostGlibc])
+                .apply(([os, arch, version, commit, date, glibc]) => build(os, arch, version, commit, date, glibc));
         }
 
         this.path = result.apply((r) => r.path);
