@@ -49,7 +49,7 @@ export class ConfigError extends pulumi.RunError {
 export function parseConfig(raw: RawConfig, stackName: string): Readonly<StackConfig> {
     const read = new ConfigReader(raw.values, raw.secretKeys);
     const { environment, appEnv, logLevel } = parseEnvironment(read, stackName);
-    const { target: targetKind, mode, appPort, image } = parseService(read, environment);
+    const { target: targetKind, mode, appPort, image, reachabilityCheck } = parseService(read, environment);
     const db = parseDatabase(read, environment);
     const release = parseRelease(read, raw.git);
     const targets: Record<typeof targetKind, () => TargetConfig> = {
@@ -62,7 +62,7 @@ export function parseConfig(raw: RawConfig, stackName: string): Readonly<StackCo
     if (read.problems.length > 0) {
         throw new ConfigError(stackName, read.problems);
     }
-    return deepFreeze({ stack: stackName, environment, mode, appPort, appEnv, logLevel, target, image, db, release });
+    return deepFreeze({ stack: stackName, environment, mode, appPort, appEnv, logLevel, target, image, reachabilityCheck, db, release });
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

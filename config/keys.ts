@@ -54,6 +54,10 @@ export const CONFIG_KEYS = {
         type: "string", default: "auto", usedBy: ["all"],
         description: "The version stamped into the binary and image. auto: git describe --tags --always --dirty (commit and date always come from git).",
     },
+    reachabilityCheck: {
+        type: "boolean", default: true, usedBy: ["all"],
+        description: "After each release, request the URL's /version from the machine running pulumi and fail `up` with the likely cause when it does not answer. false: for a host this machine cannot reach (a private subnet); the output says it was not checked.",
+    },
     hostFirewall: {
         type: "boolean", default: false, usedBy: ["ssh"],
         description: "On ssh targets, also open appPort in the host's ufw when ufw is installed.",

@@ -75,7 +75,7 @@ export class ConfigReader {
         return n;
     }
 
-    bool(key: "hostFirewall"): boolean {
+    bool(key: "hostFirewall" | "reachabilityCheck"): boolean {
         const value = this.text(key);
         if (value !== "true" && value !== "false") {
             this.refuse(key, `${shown(value)} is not true or false. Fix: ${setCommand(key, "false")}`);

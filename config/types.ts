@@ -96,6 +96,8 @@ export interface StackConfig {
     target: TargetConfig;
     /** Container mode: an image built elsewhere, by digest; undefined: built here. */
     image: string | undefined;
+    /** Check the URL from the machine running Pulumi after each release. */
+    reachabilityCheck: boolean;
     /** Undefined when gin-deploy:dbHost is empty. */
     db: DatabaseConfig | undefined;
     release: Release;

@@ -7,9 +7,11 @@
 //   target kubernetes -> a cluster provider; the cluster runs the image (KubernetesService)
 //   mode systemd   -> GoBinary (built first, for the target's CPU) + SystemdService
 //   mode container -> AppImage (for the target's platform) + ContainerService
+//   then, whatever the target and mode, a ReachabilityCheck of the URL from this machine
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
+import { ReachabilityCheck } from "../components/reachability";
 import { serviceEnvironment } from "../components/renderers/shared/serviceEnvironment";
 import type { DeployMode, DeployTarget, StackConfig } from "../config";
 import type { StackOptions, StackOutputs } from "./outputs";
@@ -50,16 +52,22 @@ export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = 
     const mode = MODES[cfg.mode]();
     const deploy = mode.prepare(ctx);
     const placement = TARGETS[cfg.target.kind]().place(ctx, mode.needs);
-    const deployed = deploy(placement);
+    const { outputs: deployed, releaseId } = deploy(placement);
     const url = deployed.url ?? placement.url;
     if (!url) {
         throw new Error(`target ${cfg.target.kind} with mode ${cfg.mode} tells no URL`);
     }
-    return {
+    const version = deployed.version ?? pulumi.output(cfg.release.version);
+    // From the machine running Pulumi, after the release: what the host's own health gate cannot see.
+    new ReachabilityCheck(ctx.name, {
         url,
-        version: deployed.version ?? pulumi.output(cfg.release.version),
-        mode: cfg.mode,
-        ...placement.outputs,
-        ...deployed,
-    };
+        expectedVersion: version,
+        releaseId,
+        enabled: cfg.reachabilityCheck,
+        disabledReason: "gin-deploy:reachabilityCheck is false for this stack (e.g. a private subnet)",
+        appPort: cfg.appPort,
+        securityGroupId: placement.securityGroupId,
+        serviceName: ctx.name,
+    });
+    return { url, version, mode: cfg.mode, ...placement.outputs, ...deployed };
 }

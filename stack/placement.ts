@@ -49,8 +49,17 @@ export interface Placement {
         push: pulumi.Input<ImageRegistry>;
         hostLogin?: pulumi.Input<ImageRegistry>;
     };
+    /** aws: the security group the stack opened the app port in (the reachability check reads it). */
+    securityGroupId?: pulumi.Output<string>;
     /** Targets that run images themselves (a cluster): the workload, its URL and its outputs. */
-    run?: (image: ImageToRun) => Partial<StackOutputs> & { url: pulumi.Output<string> };
+    run?: (image: ImageToRun) => Deployed;
+}
+
+/** What a mode (or a target that runs images) deployed: the stack's outputs, and the release's identity. */
+export interface Deployed {
+    outputs: Partial<StackOutputs>;
+    /** The binary's digest or the image reference: a new one re-runs the reachability check. */
+    releaseId: pulumi.Input<string>;
 }
 
 export interface Target {
@@ -63,5 +72,5 @@ export interface Mode {
      * Runs before any target resource: the systemd mode builds the binary here, so a compile
      * error registers nothing remote.
      */
-    prepare(ctx: StackContext): (placement: Placement) => Partial<StackOutputs>;
+    prepare(ctx: StackContext): (placement: Placement) => Deployed;
 }

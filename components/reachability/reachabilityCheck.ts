@@ -8,7 +8,7 @@
 // `pulumi-resource-pulumi-nodejs` shim every Pulumi CLI ships): no provider plugin to install.
 // The expected version and the release id are inputs, so every new release re-runs it.
 
-import * as aws from "@pulumi/aws";
+import type * as awsTypes from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { formatDiagnosis, IngressRule } from "./diagnosis";
@@ -194,15 +194,18 @@ export class ReachabilityCheck extends pulumi.ComponentResource {
 
         const enabled = pulumi.output(args.enabled ?? true);
         // aws: the group's ingress as the cloud reports it now (not as the program declared it).
+        // @pulumi/aws is loaded only here: a stack without a security group never pays for it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const aws = () => require("@pulumi/aws") as typeof awsTypes;
         const securityGroupIngress =
             args.securityGroupId === undefined
                 ? undefined
-                : aws.vpc
+                : aws().vpc
                       .getSecurityGroupRulesOutput({ filters: [{ name: "group-id", values: [args.securityGroupId] }] }, { parent: this })
                       .ids.apply((ruleIds) =>
                           pulumi.all(
                               ruleIds.map((securityGroupRuleId) =>
-                                  aws.vpc.getSecurityGroupRuleOutput({ securityGroupRuleId }, { parent: this }),
+                                  aws().vpc.getSecurityGroupRuleOutput({ securityGroupRuleId }, { parent: this }),
                               ),
                           ),
                       )

@@ -15,6 +15,7 @@ export interface ServiceSection {
     mode: DeployMode;
     appPort: number;
     image: string | undefined;
+    reachabilityCheck: boolean;
 }
 
 export function parseService(read: ConfigReader, environment: Environment): ServiceSection {
@@ -29,8 +30,9 @@ export function parseService(read: ConfigReader, environment: Environment): Serv
     }
     const appPort = read.port("appPort");
     const image = parseImage(read, environment, target, mode);
+    const reachabilityCheck = read.bool("reachabilityCheck");
     if (target === "kubernetes") {
-        return { target, mode, appPort, image };
+        return { target, mode, appPort, image, reachabilityCheck };
     }
     const sshPort = read.port("sshPort");
     if (appPort === sshPort) {
@@ -47,7 +49,7 @@ export function parseService(read: ConfigReader, environment: Environment): Serv
             }
         }
     }
-    return { target, mode, appPort, image };
+    return { target, mode, appPort, image, reachabilityCheck };
 }
 
 function parseImage(read: ConfigReader, environment: Environment, target: DeployTarget, mode: DeployMode): string | undefined {

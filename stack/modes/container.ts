@@ -48,7 +48,7 @@ export const containerMode: Mode = {
                 secretEnvironment: ctx.secretEnvironment,
                 registry: placement.registry?.hostLogin,
             });
-            return { imageRef: service.imageRef };
+            return { outputs: { imageRef: service.imageRef }, releaseId: service.imageRef };
         };
     },
 };

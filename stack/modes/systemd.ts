@@ -31,7 +31,7 @@ export const systemdMode: Mode = {
                 secretEnvironment: ctx.secretEnvironment,
                 hostFirewall: placement.host.hostFirewall,
             });
-            return { version: service.version, serviceName: service.serviceName };
+            return { outputs: { version: service.version, serviceName: service.serviceName }, releaseId: binary.sha256 };
         };
     },
 };

@@ -33,6 +33,7 @@ export const awsTarget: Target = {
         return {
             url: host.appUrl,
             outputs: { instanceId: host.instanceId, publicIp: host.publicIp },
+            securityGroupId: host.securityGroupId,
             host: { connection: host.connection, hostFirewall: false },
             registry: ecr ? { push: ecr.registry, hostLogin: ecr.registry } : undefined,
         };

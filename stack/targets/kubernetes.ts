@@ -37,12 +37,16 @@ export const kubernetesTarget: Target = {
                     nodeAddress: target.nodeAddress,
                 });
                 return {
-                    url: service.serviceAddress,
-                    version: service.version,
-                    imageRef: pulumi.output(image.imageRef),
-                    serviceName: service.serviceName,
-                    deploymentName: service.deploymentName,
-                    namespace: service.namespace,
+                    outputs: {
+                        url: service.serviceAddress,
+                        version: service.version,
+                        imageRef: pulumi.output(image.imageRef),
+                        serviceName: service.serviceName,
+                        deploymentName: service.deploymentName,
+                        namespace: service.namespace,
+                    },
+                    // Known once the Deployment's rollout is done: the check waits for it.
+                    releaseId: pulumi.all([service.deploymentName, image.imageRef]).apply(([, ref]) => ref),
                 };
             },
         };

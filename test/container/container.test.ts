@@ -23,6 +23,7 @@ import { renderContainerCommands } from "../../components/renderers/container/co
 import { renderContainerUnits } from "../../components/renderers/container/units";
 import { repoRoot } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
+import { reachabilityHandlers } from "../contract/reachabilityHandler";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
 import { ContractExecutor, Step } from "../contract/executor";
 import { evaluateProgram, RecordedResource } from "../contract/programRecorder";
@@ -387,7 +388,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
           : undefined,
       });
     const stackExec = new ContractExecutor({ projectDir: repoRoot });
-    for (const [type, h] of Object.entries({ ...imageHandlers, ...commandHandlers })) stackExec.handle(type, h);
+    for (const [type, h] of Object.entries({ ...imageHandlers, ...commandHandlers, ...reachabilityHandlers })) stackExec.handle(type, h);
     // As the engine does: build and push first, then the digest is known to what depends on it.
     const first = await evaluate();
     await stackExec.apply(first.resources.filter((r) => r.type === "docker:index/image:Image"));

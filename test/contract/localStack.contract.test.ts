@@ -10,6 +10,7 @@ import * as assert from "assert";
 import { HostStatus } from "../../scripts/localHost";
 import { generatePassword, LocalStackSettings, settingsForHost } from "../../scripts/localStackConfig";
 import { commandHandlers } from "./commandHandlers";
+import { reachabilityHandlers } from "./reachabilityHandler";
 import { ContractExecutor, Step } from "./executor";
 import { CONTRACT_HOST as HOST, contractHost } from "./hostFixture";
 import { filesHolding, getJson, HostSnapshot, injectStartFailure, leftovers, snapshot, waitForVersion } from "./hostInspection";
@@ -69,7 +70,7 @@ describe("contract: the product's own commands on a real host, without the provi
     host = contractHost();
     clean = snapshot(HOST);
     executor = new ContractExecutor({ projectDir: process.cwd(), log: (line) => console.log(`      ${line}`) });
-    for (const [type, handler] of Object.entries(commandHandlers)) executor.handle(type, handler);
+    for (const [type, handler] of Object.entries({ ...commandHandlers, ...reachabilityHandlers })) executor.handle(type, handler);
   });
 
   it("registers remote work that carries secrets only in secret inputs", async function () {

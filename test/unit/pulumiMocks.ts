@@ -94,6 +94,11 @@ const mocks: pulumi.runtime.Mocks = {
                 return { name: "eu-central-1", region: "eu-central-1" };
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { accountId: "123456789012" };
+            // The security group's rules as the cloud would report them: the app port open to all.
+            case "aws:vpc/getSecurityGroupRules:getSecurityGroupRules":
+                return { ids: ["sgr-app"] };
+            case "aws:vpc/getSecurityGroupRule:getSecurityGroupRule":
+                return { securityGroupRuleId: args.inputs.securityGroupRuleId, isEgress: false, ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "0.0.0.0/0" };
             default:
                 return args.inputs;
         }

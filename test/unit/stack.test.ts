@@ -108,6 +108,20 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             assert.deepStrictEqual(typesOf(dev.resources).filter((t) => !t.startsWith("command:")), [
                 "aws:ec2/instance:Instance", "aws:ec2/keyPair:KeyPair", "aws:ec2/securityGroup:SecurityGroup",
                 "gindeploy:aws:AppHost", "gindeploy:build:GoBinary", "gindeploy:host:SystemdService",
+                "gindeploy:reachability:ReachabilityCheck", "pulumi-nodejs:dynamic/gindeploy:ReleaseReachability",
+            ]);
+        });
+
+        it("checks the URL from this machine after the release, with the security group it opened", () => {
+            const check = dev.resources.find((r) => r.type === "pulumi-nodejs:dynamic/gindeploy:ReleaseReachability");
+            assert.ok(check, "no reachability check");
+            assert.strictEqual(check.inputs.enabled, true);
+            assert.strictEqual(check.inputs.appPort, 8080);
+            assert.strictEqual(check.inputs.expectedVersion, dev.outputs.version);
+            assert.match(String(check.inputs.releaseId), /^[0-9a-f]{64}$/, "the binary's digest identifies the release");
+            assert.ok(typeof check.inputs.securityGroupId === "string" && check.inputs.securityGroupId !== "", "no security group to read");
+            assert.deepStrictEqual(check.inputs.securityGroupIngress, [
+                { protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: [] },
             ]);
         });
 
@@ -196,6 +210,7 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         it("creates the host, the registry, the image and the container service, and no Go build", () => {
             assert.deepStrictEqual(typesOf(prod.resources).filter((t) => t.startsWith("gindeploy:")), [
                 "gindeploy:aws:AppHost", "gindeploy:host:ContainerService", "gindeploy:image:AppImage", "gindeploy:image:EcrRegistry",
+                "gindeploy:reachability:ReachabilityCheck",
             ]);
         });
 
