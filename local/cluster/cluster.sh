@@ -92,20 +92,28 @@ launch() { # NAME ARG...
   # setsid: the component outlives this script and the caller's terminal or test runner; no
   # inherited file descriptors (the caller may be waiting on its pipes).
   setsid "$binary" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
-  echo $! >"$RUN/pids/$name.pid"
-  log "started $name (pid $!, log $LOGS/$name.log)"
+  local pid=$! i
+  echo "$pid" >"$RUN/pids/$name.pid"
+  # Until setsid has exec'd the binary, the pid's exe is setsid (or this shell).
+  for i in $(seq 1 50); do
+    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$binary" ]] && break
+    [[ -d "/proc/$pid" ]] || break
+    sleep 0.1
+  done
+  log "started $name (pid $pid, log $LOGS/$name.log)"
 }
 
 stop_component() {
   local name="$1" pid i
   pid="$(component_pid "$name")" || { rm -f "$RUN/pids/$name.pid"; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
+  # The cluster's state is thrown away on stop: a component gets 5 s to exit, no more.
+  for i in $(seq 1 25); do
     [[ -d "/proc/$pid" ]] || break
     sleep 0.2
   done
   if [[ -d "/proc/$pid" ]]; then
-    warn "$name (pid $pid) did not stop within 10 s; killing it"
+    log "$name (pid $pid) did not exit within 5 s of SIGTERM; killing it"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.5
   fi
@@ -289,6 +297,7 @@ remove_containers() {
   if containerd_up >/dev/null 2>&1; then
     local ids id
     ids="$(ctr_ -n k8s.io containers list -q 2>/dev/null || true)"
+    echo "$ids" >>"$RUN/container-ids"
     # Remember which shim sockets are this cluster's, in case a shim has to be killed below.
     for id in $ids; do
       printf '%s' "$CTRD_SOCK/k8s.io/$id" | sha256sum | cut -d' ' -f1

@@ -143,7 +143,13 @@ machine_remove_files() {
       case "$(readlink "$l")" in "$POD_LOGS"/*) rm -f "$l" ;; esac
     done
   fi
+  # libcni's cached results: this network's, and containerd's built-in loopback network's for
+  # this cluster's sandboxes (named cni-loopback-<sandbox id>-lo).
   rm -f /var/lib/cni/results/"$CNI_NET"-* 2>/dev/null || true
+  local id
+  for id in $(cat "$RUN/container-ids" 2>/dev/null; ls -1 "$CTRD_ROOT/io.containerd.grpc.v1.cri/sandboxes" 2>/dev/null); do
+    rm -f /var/lib/cni/results/cni-loopback-"$id"-* 2>/dev/null || true
+  done
   rm -rf /var/lib/cni/networks/"$CNI_NET" 2>/dev/null || true
   local p
   for p in /var/log/containers /var/log/pods /var/lib/cni; do
@@ -159,9 +165,10 @@ machine_remove_files() {
   if [[ -f "$RECORD/shim-sockets" && -d /run/containerd/s ]]; then
     local s
     for s in $(comm -23 <(ls -1 /run/containerd/s | sort) <(sort "$RECORD/shim-sockets")); do
-      grep -qxF "$s" "$RUN/shim-sockets" 2>/dev/null && rm -f "/run/containerd/s/$s"
+      if grep -qxF "$s" "$RUN/shim-sockets" 2>/dev/null; then rm -f "/run/containerd/s/$s"; fi
     done
   fi
+  return 0
 }
 
 # Empties and removes the kubepods cgroup trees (every v1 hierarchy, and the unified one), deepest
