@@ -21,7 +21,20 @@ if [[ "${1:-}" == "--path" ]]; then
   exit 0
 fi
 
+# The engine runs dynamic providers (the stack's reachability check) through the
+# pulumi-resource-pulumi-nodejs shim, which official CLIs ship next to the binary: take it from
+# the same SDK version's module (in the Go module cache once the CLI was built).
+install_nodejs_shim() {
+  local shim="$out_dir/pulumi-resource-pulumi-nodejs" source dir
+  [[ -x "$shim" ]] && return 0
+  dir=$(cd "$module_dir" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3) || return 1
+  source="$dir/nodejs/dist/pulumi-resource-pulumi-nodejs"
+  [[ -f "$source" ]] || { echo "no $source in the Go module cache: cannot install the dynamic-provider shim" >&2; return 1; }
+  install -m 0755 "$source" "$shim"
+}
+
 if [[ -x "$binary" ]]; then
+  install_nodejs_shim
   echo "$binary"
   exit 0
 fi
@@ -36,6 +49,7 @@ exec 9>"$out_dir/.build.lock"
 flock 9
 # Another caller may have finished the build while this one waited for the lock.
 if [[ -x "$binary" ]]; then
+  install_nodejs_shim
   echo "$binary"
   exit 0
 fi
@@ -59,6 +73,7 @@ tmp="$binary.tmp.$$"
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 )
 mv -f "$tmp" "$binary"
+install_nodejs_shim
 elapsed=$(( $(date +%s) - started ))
 echo "Built the Pulumi CLI $version in ${elapsed}s: $binary" >&2
 built_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
