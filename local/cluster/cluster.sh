@@ -49,6 +49,9 @@ API_SERVER="https://127.0.0.1:$API_PORT"
 COMPONENTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy)
 PACKAGES=(containerd runc containernetworking-plugins etcd-server iptables conntrack socat openssl iproute2 util-linux jq)
 
+# kubectl's discovery cache in the cluster's folder, not in ~/.kube.
+export KUBECACHEDIR="$STATE/kube-cache"
+
 log() { printf '[cluster] %s\n' "$*" >&2; }
 warn() { printf '[cluster] warning: %s\n' "$*" >&2; }
 die() { printf '[cluster] %s\n' "$*" >&2; exit 1; }
@@ -359,7 +362,7 @@ stop() {
   machine_restore_sysctls
 
   # The cluster's own state; the logs stay for a look after a failed run.
-  rm -rf "$RUN" "$STATE/etcd" "$STATE/cni-ipam" "$KUBELET_ROOT" "$CTRD_ROOT" "$POD_LOGS" "$PKI" "$CONF" "$STATE/images" "$KUBECONFIG_OUT"
+  rm -rf "$RUN" "$STATE/etcd" "$STATE/cni-ipam" "$KUBELET_ROOT" "$CTRD_ROOT" "$POD_LOGS" "$PKI" "$CONF" "$STATE/images" "$KUBECONFIG_OUT" "$KUBECACHEDIR"
   rm -rf "$RECORD"
   log "stopped; machine restored ($((SECONDS - t0))s)"
 }
@@ -377,8 +380,8 @@ status() {
     fi
   done
   if $running && [[ -f "$KUBECONFIG_OUT" ]] && node_ready; then ready=true; fi
-  printf '{"running":%s,"nodeReady":%s,"apiServer":"%s","kubeconfigPath":"%s","binDir":"%s","stateDir":"%s","processes":{%s}}\n' \
-    "$running" "$ready" "$API_SERVER" "$KUBECONFIG_OUT" "$(bin_dir)" "$STATE" "$procs"
+  printf '{"running":%s,"nodeReady":%s,"apiServer":"%s","kubeconfigPath":"%s","kubeCacheDir":"%s","binDir":"%s","stateDir":"%s","processes":{%s}}\n' \
+    "$running" "$ready" "$API_SERVER" "$KUBECONFIG_OUT" "$KUBECACHEDIR" "$(bin_dir)" "$STATE" "$procs"
 }
 
 import_image() {

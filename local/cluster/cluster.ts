@@ -14,6 +14,11 @@ export interface ClusterHandle {
     kubectl: string;
     /** Folder holding kube-apiserver, kubelet, kubectl, ... (tools/kubernetes/build.sh). */
     binDir: string;
+    /**
+     * Environment for kubectl runs: KUBECONFIG, and KUBECACHEDIR inside the cluster's folder (else
+     * kubectl writes its discovery cache to ~/.kube, which stop would not remove).
+     */
+    env: { KUBECONFIG: string; KUBECACHEDIR: string };
 }
 
 /** What `cluster.sh status` prints (JSON). */
@@ -23,6 +28,7 @@ export interface ClusterStatus {
     processes: Record<string, number | null>;
     apiServer: string;
     kubeconfigPath: string;
+    kubeCacheDir: string;
     binDir: string;
     nodeReady: boolean;
     stateDir: string;
@@ -48,7 +54,12 @@ export function clusterStatus(): ClusterStatus {
 export async function startCluster(): Promise<ClusterHandle> {
     run(["start"], "start");
     const status = clusterStatus();
-    return { kubeconfigPath: status.kubeconfigPath, kubectl: path.join(status.binDir, "kubectl"), binDir: status.binDir };
+    return {
+        kubeconfigPath: status.kubeconfigPath,
+        kubectl: path.join(status.binDir, "kubectl"),
+        binDir: status.binDir,
+        env: { KUBECONFIG: status.kubeconfigPath, KUBECACHEDIR: status.kubeCacheDir },
+    };
 }
 
 /** Stops everything start started and puts the machine back as start found it. Idempotent. */

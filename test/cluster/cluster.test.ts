@@ -33,7 +33,7 @@ let unsteady: Set<string>;
 
 function kubectl(args: string[], input?: string): string {
     if (!cluster) throw new Error("the cluster is not started");
-    const res = spawnSync(cluster.kubectl, ["--kubeconfig", cluster.kubeconfigPath, ...args], { encoding: "utf8", input });
+    const res = spawnSync(cluster.kubectl, args, { encoding: "utf8", input, env: { ...process.env, ...cluster.env } });
     if (res.status !== 0) throw new Error(`kubectl ${args.join(" ")} failed (exit ${res.status}): ${res.stderr}`);
     return res.stdout;
 }

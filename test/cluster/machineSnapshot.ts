@@ -2,6 +2,7 @@
 // from local/cluster's own record), so that the cluster suite can check that stop put it all back.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export interface MachineSnapshot {
@@ -28,7 +29,8 @@ export interface MachineSnapshot {
 // Where a kubelet, containerd and the CNI plugins write by default; the cluster moves most of them
 // into its own folders, and what remains here must be gone after stop.
 const NODE_PATHS = ["/var/lib/cni", "/var/log/pods", "/var/log/containers", "/etc/cni", "/opt/cni", "/var/lib/kubelet",
-    "/etc/kubernetes", "/var/lib/containerd", "/opt/containerd", "/etc/containerd", "/run/netns", "/var/run/netns"];
+    "/etc/kubernetes", "/var/lib/containerd", "/opt/containerd", "/etc/containerd", "/run/netns", "/var/run/netns",
+    "/run/containerd/runc", path.join(os.homedir(), ".kube")];
 
 function listTree(root: string): string[] {
     const out: string[] = [];

@@ -40,8 +40,8 @@ machine_record() {
   done
   findmnt -rn -o TARGET >"$RECORD/mounts"
   local p
-  for p in /var/log/containers /var/log/pods /var/lib/cni /run/netns; do
-    [[ -e "$p" ]] && echo "$p"
+  for p in /var/log/containers /var/log/pods /var/lib/cni /run/netns /var/lib/kubelet; do
+    if [[ -e "$p" ]]; then echo "$p"; fi
   done >"$RECORD/paths"
   ls -1 /run/netns 2>/dev/null >"$RECORD/netns" || true
   ls -1 /run/containerd/s 2>/dev/null >"$RECORD/shim-sockets" || true
@@ -151,8 +151,11 @@ machine_remove_files() {
     rm -f /var/lib/cni/results/cni-loopback-"$id"-* 2>/dev/null || true
   done
   rm -rf /var/lib/cni/networks/"$CNI_NET" 2>/dev/null || true
+  # The device-plugin registration socket: the kubelet makes it in /var/lib/kubelet whatever its
+  # --root-dir is.
+  rm -f /var/lib/kubelet/device-plugins/kubelet.sock
   local p
-  for p in /var/log/containers /var/log/pods /var/lib/cni; do
+  for p in /var/log/containers /var/log/pods /var/lib/cni /var/lib/kubelet; do
     [[ -e "$p" ]] || continue
     if [[ -f "$RECORD/paths" ]] && ! grep -qxF "$p" "$RECORD/paths"; then
       # Only folders left empty: anything else in them is not this cluster's.
