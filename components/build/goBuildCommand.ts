@@ -45,7 +45,7 @@ export interface GoBuildInvocation {
 }
 
 // -X values are split on spaces by the go tool; anything that needs quoting is refused instead.
-const STAMP_VALUE = /^[A-Za-z0-9._+:\/@-]+$/;
+const STAMP_VALUE = /^[A-Za-z0-9._+:/@-]+$/;
 // What `go build -tags` accepts in one tag.
 const BUILD_TAG = /^[A-Za-z0-9_.]+$/;
 
