@@ -311,16 +311,19 @@ describe("container mode on the local host (real image, registry, systemd host)"
     figures.requestsSentNaive = seen.sent;
     figures.maxLatencyMsNaive = seen.maxLatencyMs;
     console.log(`      naive stop-then-start: lost ${seen.lost} of ${seen.sent}, longest wait ${seen.maxLatencyMs} ms (${seen.failures.slice(0, 3).join("; ")})`);
-    assert.strictEqual(await servedVersion(), V1);
-    // What the two-slot release saves: while no container listens, every client waits (or fails).
-    const released = figures.maxLatencyMsDuringRelease as number;
-    assert.ok(seen.lost > 0 || seen.maxLatencyMs > 5 * released,
-      `the naive restart lost nothing and its longest wait (${seen.maxLatencyMs} ms) is not 5x the release's (${released} ms)`);
-    // Back to what ContainerService last released, the product's way.
+    const naiveVersion = await servedVersion();
+    // Back to what ContainerService last released, the product's way, before judging, so that a
+    // failed judgement leaves the next test the host it expects.
     hostRun(renderContainerCommands({
       serviceName: SERVICE, imageRef: refs[V2], version: V2, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, healthTimeoutSeconds: 30,
     }).release);
     assert.strictEqual(await servedVersion(), V2);
+    assert.strictEqual(naiveVersion, V1);
+    // What the two-slot release saves: while no container listens, every client waits (or fails).
+    // The container's stop and start take a second or more; the release's switch takes none.
+    const released = figures.maxLatencyMsDuringRelease as number;
+    assert.ok(seen.lost > 0 || (seen.maxLatencyMs >= 1000 && seen.maxLatencyMs > 2 * released),
+      `the naive restart lost nothing and its longest wait (${seen.maxLatencyMs} ms) is neither 1 s nor twice the release's (${released} ms)`);
   });
 
   it("a bad release is rolled back: the update fails with the container's last log lines and the old digest keeps answering", async function () {
