@@ -123,6 +123,12 @@ stop_component() {
   rm -f "$RUN/pids/$name.pid"
 }
 
+stop_components() {
+  local name
+  for name in "$@"; do stop_component "$name" & done
+  wait
+}
+
 failed() { # NAME MESSAGE: shows the component's last log lines, then fails
   if [[ -f "$LOGS/$1.log" ]]; then
     echo "---- last lines of $LOGS/$1.log ----" >&2
@@ -338,15 +344,12 @@ stop() {
   fi
   local t0=$SECONDS
   mkdir -p "$LOGS"
-  # The node first (so that nothing restarts containers), then its containers, then the control plane.
-  stop_component kube-proxy
-  stop_component kubelet
+  # The node first (so that nothing restarts containers), then its containers, then the control
+  # plane; each group's members in parallel (each takes a second or two to exit on SIGTERM).
+  stop_components kube-proxy kubelet
   remove_containers
-  stop_component containerd
-  stop_component kube-scheduler
-  stop_component kube-controller-manager
-  stop_component kube-apiserver
-  stop_component etcd
+  stop_components containerd kube-scheduler kube-controller-manager kube-apiserver
+  stop_components etcd
 
   local bin
   bin="$(bin_dir)"

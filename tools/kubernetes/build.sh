@@ -67,7 +67,8 @@ trap 'kill "$ticker" 2>/dev/null || true; rm -rf "$out_dir/.tmp.$$"' EXIT
 # as the upstream scripts stamp a build from a source tarball; the date is the tag's date from
 # the proxy, so a rebuild of the same pin stamps the same bytes.
 IFS=. read -r major minor _ <<<"${version#v}"
-build_date="$(go mod download -json "k8s.io/kubernetes@$version" | awk -F'"' '$2 == "Time" { print $4 }')"
+info_file="$(go mod download -json "k8s.io/kubernetes@$version" | awk -F'"' '$2 == "Info" { print $4 }')"
+build_date="$(sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' "$info_file" 2>/dev/null)"
 ldflags=""
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
