@@ -9,3 +9,4 @@ export type { CpuArchitecture } from "./aws/instanceArchitecture";
 // The reference service's (app/) environment, for stacks that deploy it.
 export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./renderers/shared/serviceEnvironment";
 export { KubernetesService, KubernetesServiceArgs } from "./kubernetesService";
+export type { CgoMode } from "./build/goBuildCommand";
