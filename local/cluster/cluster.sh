@@ -328,6 +328,10 @@ remove_containers() {
   for pid in $(pgrep -f -- "-address $CTRD_SOCK" 2>/dev/null || true); do
     [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == */containerd-shim* ]] || continue
     warn "killing a leftover containerd shim (pid $pid)"
+    # Its socket in /run/containerd/s is named after sha256(<containerd address>/<namespace>/<id>).
+    local id
+    id="$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '/^-id$/{n;p;}')"
+    [[ -n "$id" ]] && printf '%s' "$CTRD_SOCK/k8s.io/$id" | sha256sum | cut -d' ' -f1 >>"$RUN/shim-sockets"
     kill -KILL "$pid" 2>/dev/null || true
   done
 }

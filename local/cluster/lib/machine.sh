@@ -180,11 +180,22 @@ machine_remove_cgroups() {
   local top d
   for top in $(find /sys/fs/cgroup -maxdepth 2 -name kubepods -type d 2>/dev/null); do
     if [[ -f "$RECORD/kubepods" ]] && grep -qxF "$top" "$RECORD/kubepods"; then continue; fi
-    local procs
-    procs="$(find "$top" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)"
-    [[ -n "$procs" ]] && kill -9 $procs 2>/dev/null || true
-    find "$top" -depth -type d 2>/dev/null | while read -r d; do rmdir "$d" 2>/dev/null || true; done
-    [[ -d "$top" ]] && warn "could not remove the cgroup $top"
+    local procs i
+    # Containers whose shim was killed keep running: kill them, and wait until the kernel has
+    # emptied their cgroups (a cgroup with a dying process cannot be removed yet).
+    for i in $(seq 1 25); do
+      procs="$(find "$top" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)"
+      [[ -n "$procs" ]] || break
+      # shellcheck disable=SC2086
+      kill -KILL $procs 2>/dev/null || true
+      sleep 0.2
+    done
+    for i in 1 2 3 4 5; do
+      find "$top" -depth -type d 2>/dev/null | while read -r d; do rmdir "$d" 2>/dev/null || true; done
+      [[ -d "$top" ]] || break
+      sleep 0.3
+    done
+    if [[ -d "$top" ]]; then warn "could not remove the cgroup $top"; fi
   done
   return 0
 }
