@@ -15,18 +15,25 @@ import { isTrue, lastValue, parseUnit, UnitSections } from "../systemdUnitText";
 
 const COPY_TO_REMOTE = "command:remote:CopyToRemote";
 
+/** The object behind the policy SDK's proxy (its documented-internal accessor), or the value itself. */
+function unproxied<T>(value: T): T {
+    const target = (value as { __getSpecialProxyTarget?: T } | undefined)?.__getSpecialProxyTarget;
+    return target ?? value;
+}
+
 /** The text of an uploaded *.service unit, or undefined when the upload is something else. */
 export async function uploadedUnitText(type: string, props: Record<string, any>): Promise<string | undefined> {
     if (type !== COPY_TO_REMOTE || typeof props.remotePath !== "string" || !props.remotePath.endsWith(".service")) {
         return undefined;
     }
-    // The SDK hands assets over as @pulumi/pulumi asset objects, whose text and path are promises.
+    // The SDK hands assets over as @pulumi/pulumi asset objects, whose text and path are promises,
+    // inside its unknown-checking proxy: a proxied promise cannot be awaited, so unwrap it first.
     const source = props.source ?? {};
-    const text = await source.text;
+    const text = await unproxied(source.text);
     if (typeof text === "string") {
         return text;
     }
-    const file = await source.path;
+    const file = await unproxied(source.path);
     if (typeof file === "string") {
         return fs.readFileSync(file, "utf8");
     }

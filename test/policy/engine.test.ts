@@ -96,7 +96,8 @@ describe("the pack for real: preview --policy-pack policy", function () {
         assert.deepStrictEqual(run.violations.map((v) => [v.policy, v.level]), [["instance-requires-imdsv2", "mandatory"]]);
         assert.match(run.violations[0].message, /planted-instance: metadataOptions\.httpTokens is "optional"; set it to "required"/);
         assert.match(run.violations[0].urn ?? "", /^urn:pulumi:prod::gin-deploy-policy-check::aws:ec2\/instance:Instance::planted-instance$/);
-        assert.match(run.error ?? "", /mandatory|policy/i);
+        assert.match(run.error ?? "", /\[mandatory\] +instance-requires-imdsv2 +\(aws:ec2:Instance: planted-instance\)/); // the CLI prints the type without its module path
+        assert.deepStrictEqual((run.error ?? "").match(/^ *error: .*$/gm)?.map((l) => l.trim()).filter((l, i, a) => a.indexOf(l) === i), ["error: preview failed"]);
     });
 
     it("the same program on dev: advisory, the preview passes with the warning", async () => {
@@ -109,5 +110,94 @@ describe("the pack for real: preview --policy-pack policy", function () {
         const run = await previewWithPolicy(await open("prod", BAD_INSTANCE), { policyConfig: { "instance-requires-imdsv2": "disabled" } });
         assert.strictEqual(run.failed, false, run.error);
         assert.deepStrictEqual(run.violations, []);
+    });
+});
+
+// The local stack's whole program (deployStack(loadConfig()) with Pulumi.local.yaml), previewed by
+// the real engine with its real provider: needs `pulumi-resource-command` on PATH (the CLI installs
+// it elsewhere; this machine has no registry that serves it). A preview dials no host.
+describe("the pack for real on the local program (needs pulumi-resource-command on PATH)", function () {
+    this.timeout(600_000);
+    let cli: string | undefined;
+    let dir: string;
+    const passphrase = crypto.randomBytes(24).toString("base64");
+
+    before(function () {
+        cli = findCli();
+        const provider = spawnSync("bash", ["-c", "command -v pulumi-resource-command"]).status === 0;
+        if (!cli || !provider) {
+            console.log(`      skipped: ${!cli ? "no Pulumi CLI" : "no pulumi-resource-command on PATH (the command provider 1.2.1)"}`);
+            this.skip();
+        }
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-policy-local-"));
+        fs.mkdirSync(path.join(dir, "state"));
+        // The program's reachability check is a dynamic resource: its provider is @pulumi/pulumi's
+        // own dynamic-provider runner, which the official CLI starts through a two-line script of
+        // this name that the project's CLI does not have.
+        fs.mkdirSync(path.join(dir, "bin"));
+        const runner = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [ROOT] });
+        fs.writeFileSync(path.join(dir, "bin", "pulumi-resource-pulumi-nodejs"), `#!/bin/sh\nexec node ${JSON.stringify(runner)} "$@"\n`, { mode: 0o755 });
+    });
+    after(() => {
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function localStack(planted: boolean): Promise<Stack> {
+        const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(cli as string)), skipVersionCheck: true });
+        const workDir = path.join(dir, planted ? "planted" : "clean");
+        fs.mkdirSync(workDir, { recursive: true });
+        const program = async () => {
+            const { loadConfig } = await import("../../config");
+            const { deployStack } = await import("../../stack");
+            const command = await import("@pulumi/command");
+            const outputs = deployStack(loadConfig(ROOT), { appDir: path.join(ROOT, "test", "unit", "fixtures", "hello-module"), buildCacheDir: path.join(dir, "build") });
+            if (planted) {
+                new command.remote.CopyToRemote("planted-unit", {
+                    connection: { host: "127.0.0.1", port: 2222, user: "root", privateKey: pulumi.secret("not-a-key") },
+                    source: new pulumi.asset.StringAsset("[Service]\nExecStart=/usr/local/bin/x\nDynamicUser=yes\n"),
+                    remotePath: "/var/lib/gin-deploy/staging/planted.service",
+                });
+            }
+            return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
+        };
+        const stack = await LocalWorkspace.createOrSelectStack({ stackName: "local", projectName: "gin-deploy", program }, {
+            workDir,
+            pulumiCommand,
+            envVars: {
+                PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+                PULUMI_CONFIG_PASSPHRASE: passphrase,
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+                PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+                PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+            },
+        });
+        const doc = fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8");
+        fs.writeFileSync(path.join(workDir, "Pulumi.local.yaml"), doc);
+        // The one secret, from stdin (a stand-in key: a preview never dials).
+        const set = spawnSync(cli as string, ["config", "set", "--secret", "--stack", "local", "--cwd", workDir, "gin-deploy:sshPrivateKey"], {
+            input: "-----BEGIN OPENSSH PRIVATE KEY-----\nstand-in\n-----END OPENSSH PRIVATE KEY-----\n",
+            env: { ...process.env, ...stack.workspace.envVars } as NodeJS.ProcessEnv, encoding: "utf8",
+        });
+        assert.strictEqual(set.status, 0, set.stderr);
+        return stack;
+    }
+
+    it("the whole local program: 0 violations, the preview passes", async () => {
+        const run = await previewWithPolicy(await localStack(false));
+        assert.strictEqual(run.failed, false, run.error);
+        assert.deepStrictEqual(run.violations, []);
+    });
+
+    it("plus one planted unit without Restart=, judged as prod: the preview fails on it", async () => {
+        const prodConfig = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", "prod.json"), "utf8"));
+        const run = await previewWithPolicy(await localStack(true), { policyConfig: prodConfig });
+        assert.strictEqual(run.failed, true, "the preview passed");
+        // The pack's refusal is the only error: the CLI's own summary line and nothing else.
+        assert.match(run.error ?? "", /\[mandatory\] +systemd-unit-restarts-and-not-root +\(command:remote:CopyToRemote: planted-unit\)/);
+        assert.deepStrictEqual((run.error ?? "").match(/^ *error: .*$/gm)?.map((l) => l.trim()).filter((l, i, a) => a.indexOf(l) === i), ["error: preview failed"]);
+        const planted = run.violations.filter((v) => (v.urn ?? "").endsWith("::planted-unit"));
+        assert.deepStrictEqual(planted.map((v) => [v.policy, v.level]), [["systemd-unit-restarts-and-not-root", "mandatory"]]);
+        assert.match(planted[0].message, /planted\.service has no Restart=/);
+        assert.deepStrictEqual(run.violations.filter((v) => !(v.urn ?? "").endsWith("::planted-unit")), []);
     });
 });

@@ -27,6 +27,11 @@ export interface ResourceUnderTest {
     props: Record<string, any>;
 }
 
+// Internal to the SDK (no types): the analyzer hands every rule its inputs inside this proxy, which
+// throws on unknown values; rules must cope with it (a proxied promise cannot be awaited, say).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T>(value: T): T };
+
 class NotApplicable extends Error {
     constructor(readonly reason: string) {
         super(reason);
@@ -58,7 +63,7 @@ export async function runResourcePolicies(
         const { enforcementLevel: _ignored, ...properties } = typeof configured === "object" ? configured : { enforcementLevel: undefined };
         const args: ResourceValidationArgs = {
             type: resource.type,
-            props: resource.props,
+            props: unknownCheckingProxy(resource.props),
             urn: urnOf(stack, resource.type, name),
             name,
             opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} } as unknown as ResourceValidationArgs["opts"],
