@@ -1,7 +1,7 @@
 // The local Kubernetes cluster (local/cluster/cluster.sh) as seen from TypeScript: start it, read
 // its status, import an image into its containerd, stop it, and find the provider plugin to put on
 // PATH. Everything the cluster serves listens on 127.0.0.1 only.
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as path from "path";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
@@ -34,11 +34,16 @@ export interface ClusterStatus {
     stateDir: string;
 }
 
-function run(args: string[], what: string): void {
-    const res = spawnSync("bash", [clusterScript, ...args], { stdio: ["ignore", "inherit", "inherit"] });
-    if (res.status !== 0) {
-        throw new Error(`local/cluster/cluster.sh ${what} failed (exit ${res.status ?? res.signal}); its messages are above`);
-    }
+/** Runs cluster.sh without blocking the event loop (start takes tens of seconds). */
+function run(args: string[], what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("bash", [clusterScript, ...args], { stdio: ["ignore", "inherit", "inherit"] });
+        child.on("error", reject);
+        child.on("exit", (code, signal) => {
+            if (code === 0) resolve();
+            else reject(new Error(`local/cluster/cluster.sh ${what} failed (exit ${code ?? signal}); its messages are above`));
+        });
+    });
 }
 
 export function clusterStatus(): ClusterStatus {
@@ -52,7 +57,7 @@ export function clusterStatus(): ClusterStatus {
  * account exists. Needs root. Progress goes to stderr.
  */
 export async function startCluster(): Promise<ClusterHandle> {
-    run(["start"], "start");
+    await run(["start"], "start");
     const status = clusterStatus();
     return {
         kubeconfigPath: status.kubeconfigPath,
@@ -64,12 +69,12 @@ export async function startCluster(): Promise<ClusterHandle> {
 
 /** Stops everything start started and puts the machine back as start found it. Idempotent. */
 export async function stopCluster(): Promise<void> {
-    run(["stop"], "stop");
+    await run(["stop"], "stop");
 }
 
 /** Imports an OCI/docker image tar into the cluster's containerd (namespace k8s.io). */
 export async function importImage(tarPath: string): Promise<void> {
-    run(["import-image", path.resolve(tarPath)], `import-image ${tarPath}`);
+    await run(["import-image", path.resolve(tarPath)], `import-image ${tarPath}`);
 }
 
 /**
