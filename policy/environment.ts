@@ -52,11 +52,16 @@ export function levelFor(environment: Environment): EnforcementLevel {
  * level when the violation is an object; the ReportViolation type only declares the string form.
  */
 export function reporterFor(
-    report: ReportViolation, policyName: string, environment: Environment,
+    report: ReportViolation,
+    policyName: string,
+    environment: Environment,
 ): (message: string, urn?: string) => void {
     const enforcementLevel = levelFor(environment);
     const reportObject = report as unknown as (violation: {
-        name: string; message: string; enforcementLevel: EnforcementLevel; urn?: string;
+        name: string;
+        message: string;
+        enforcementLevel: EnforcementLevel;
+        urn?: string;
     }) => void;
     return (message, urn) => reportObject({ name: policyName, message, enforcementLevel, urn });
 }

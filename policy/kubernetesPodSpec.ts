@@ -1,5 +1,6 @@
 // Where a Kubernetes workload keeps its pod spec, by resource type, and its containers. Used by the
 // workload rules and by the image-digest rule.
+import { Props } from "./resourceProps";
 
 const TEMPLATE_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
 
@@ -18,6 +19,7 @@ export interface Container {
     resources?: { limits?: Record<string, unknown> };
     readinessProbe?: unknown;
     livenessProbe?: unknown;
+    env?: { name?: string; value?: unknown }[];
 }
 
 export interface PodSpec {
@@ -27,7 +29,7 @@ export interface PodSpec {
 }
 
 /** The pod spec of a workload resource, or undefined for other types. */
-export function podSpecOf(type: string, props: Record<string, any>): PodSpec | undefined {
+export function podSpecOf(type: string, props: Props): PodSpec | undefined {
     if (!WORKLOAD_TYPES.includes(type)) {
         return undefined;
     }

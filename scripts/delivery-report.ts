@@ -35,10 +35,18 @@ export function parseArgs(argv: string[]): ReportOptions {
             return v;
         };
         switch (arg) {
-            case "--stack": options.stack = value(); break;
-            case "--history-file": options.historyFile = value(); break;
-            case "--chart": options.chart = value(); break;
-            case "--json": options.json = true; break;
+            case "--stack":
+                options.stack = value();
+                break;
+            case "--history-file":
+                options.historyFile = value();
+                break;
+            case "--chart":
+                options.chart = value();
+                break;
+            case "--json":
+                options.json = true;
+                break;
             case "--days": {
                 const text = value();
                 const days = Number(text);
@@ -71,12 +79,20 @@ function readHistory(options: ReportOptions): Update[] {
         return parseHistory(text, options.historyFile);
     }
     // Never --show-secrets: the report needs no config value.
-    const res = spawnSync("bash", [path.join(ROOT, "scripts", "pulumi.sh"), "stack", "history", "--json", "--stack", options.stack as string], {
-        encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024,
-    });
+    const res = spawnSync(
+        "bash",
+        [path.join(ROOT, "scripts", "pulumi.sh"), "stack", "history", "--json", "--stack", options.stack as string],
+        {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            maxBuffer: 256 * 1024 * 1024,
+        },
+    );
     if (res.status !== 0) {
-        throw new HistoryError(`pulumi stack history --json --stack ${options.stack}`,
-            `failed (exit ${res.status}): ${(res.stderr || res.error?.message || "").trim()}`);
+        throw new HistoryError(
+            `pulumi stack history --json --stack ${options.stack}`,
+            `failed (exit ${res.status}): ${(res.stderr || res.error?.message || "").trim()}`,
+        );
     }
     return parseHistory(res.stdout, `pulumi stack history --json --stack ${options.stack}`);
 }
@@ -86,22 +102,30 @@ function formatRate(rate: number | null): string {
 }
 
 export function renderTable(m: DeliveryMetrics, stack: string): string {
-    const window = m.windowStart && m.windowEnd
-        ? `${m.windowStart.toISOString()} to ${m.windowEnd.toISOString()}`
-        : "no update of kind \"update\" in the history";
+    const window =
+        m.windowStart && m.windowEnd
+            ? `${m.windowStart.toISOString()} to ${m.windowEnd.toISOString()}`
+            : 'no update of kind "update" in the history';
     const rows: [string, string][] = [
         ["stack", stack],
         ["window", `${m.days} days: ${window}`],
         ["deployments", `${m.deployments} (${m.succeeded} succeeded, ${m.failed} failed)`],
         ["deployments per week", `${m.deploymentsPerWeek.toFixed(2)} (succeeded / ${(m.days / 7).toFixed(2)} weeks)`],
         ["change failure rate", formatRate(m.changeFailureRate)],
-        ["mean time to restore", m.mttrHours === null ? "n/a (no failure followed by a success)" : `${m.mttrHours.toFixed(2)} h over ${m.restores.length} restore${m.restores.length === 1 ? "" : "s"}`],
+        [
+            "mean time to restore",
+            m.mttrHours === null
+                ? "n/a (no failure followed by a success)"
+                : `${m.mttrHours.toFixed(2)} h over ${m.restores.length} restore${m.restores.length === 1 ? "" : "s"}`,
+        ],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
     lines.push("", `${"week".padEnd(25)}  succeeded  failed`);
     for (const w of m.weeks) {
-        lines.push(`${`${w.start.toISOString().slice(0, 10)} to ${w.end.toISOString().slice(0, 10)}`.padEnd(25)}  ${String(w.succeeded).padStart(9)}  ${String(w.failed).padStart(6)}`);
+        lines.push(
+            `${`${w.start.toISOString().slice(0, 10)} to ${w.end.toISOString().slice(0, 10)}`.padEnd(25)}  ${String(w.succeeded).padStart(9)}  ${String(w.failed).padStart(6)}`,
+        );
     }
     return `${lines.join("\n")}\n`;
 }

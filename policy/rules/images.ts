@@ -7,11 +7,12 @@ import { parse } from "shell-quote";
 
 import { gatedResourcePolicy } from "../gatedPolicy";
 import { podSpecOf } from "../kubernetesPodSpec";
+import { Props } from "../resourceProps";
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
 
 /** The images a resource runs, each with where it was found. */
-export function imagesRun(type: string, props: Record<string, any>): { where: string; image: string }[] {
+export function imagesRun(type: string, props: Props): { where: string; image: string }[] {
     if (type === "command:remote:Command" || type === "command:local:Command") {
         return (["create", "update"] as const).flatMap((field) => {
             const text = props[field];
@@ -32,8 +33,10 @@ export function imagesRun(type: string, props: Record<string, any>): { where: st
     }
     const spec = podSpecOf(type, props);
     if (spec) {
-        return [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
-            .map((c, i) => ({ where: `container ${c.name ?? i}`, image: String(c.image ?? "") }));
+        return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c, i) => ({
+            where: `container ${c.name ?? i}`,
+            image: String(c.image ?? ""),
+        }));
     }
     return [];
 }
@@ -45,8 +48,10 @@ export const imagesByDigest: ResourceValidationPolicy = gatedResourcePolicy({
     validate: (args, report) => {
         for (const { where, image } of imagesRun(args.type, args.props)) {
             if (!DIGEST.test(image)) {
-                report(`${args.name}: ${where} runs "${image}", which is not pinned by digest; ` +
-                    "run REPOSITORY@sha256:<digest> (AppImage's imageRef output) so a moved tag cannot change what prod runs");
+                report(
+                    `${args.name}: ${where} runs "${image}", which is not pinned by digest; ` +
+                        "run REPOSITORY@sha256:<digest> (AppImage's imageRef output) so a moved tag cannot change what prod runs",
+                );
             }
         }
     },

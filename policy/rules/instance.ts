@@ -15,8 +15,10 @@ export const instanceImdsv2: ResourceValidationPolicy = gatedResourcePolicy({
         }
         const tokens = args.props.metadataOptions?.httpTokens;
         if (tokens !== "required") {
-            report(`${args.name}: metadataOptions.httpTokens is ${tokens === undefined ? "unset (IMDSv1 allowed)" : `"${tokens}"`}; ` +
-                "set it to \"required\" so the metadata service answers only token-bearing requests (AppHost does)");
+            report(
+                `${args.name}: metadataOptions.httpTokens is ${tokens === undefined ? "unset (IMDSv1 allowed)" : `"${tokens}"`}; ` +
+                    'set it to "required" so the metadata service answers only token-bearing requests (AppHost does)',
+            );
         }
     },
 });
@@ -30,8 +32,10 @@ export const instanceEncryptedRoot: ResourceValidationPolicy = gatedResourcePoli
         }
         const encrypted = args.props.rootBlockDevice?.encrypted;
         if (encrypted !== true) {
-            report(`${args.name}: rootBlockDevice.encrypted is ${encrypted === undefined ? "unset" : String(encrypted)}; ` +
-                "set it to true (AppHost does) so the volume and its snapshots are encrypted at rest");
+            report(
+                `${args.name}: rootBlockDevice.encrypted is ${encrypted === undefined ? "unset" : String(encrypted)}; ` +
+                    "set it to true (AppHost does) so the volume and its snapshots are encrypted at rest",
+            );
         }
     },
 });

@@ -3,9 +3,10 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
 import { gatedResourcePolicy } from "../gatedPolicy";
-import { Container, podSpecOf, PodSpec, WORKLOAD_TYPES } from "../kubernetesPodSpec";
+import { Container, PodSpec, podSpecOf, WORKLOAD_TYPES } from "../kubernetesPodSpec";
+import { Props } from "../resourceProps";
 
-function workload(type: string, props: Record<string, any>, notApplicable: (reason: string) => never): { spec: PodSpec; containers: Container[] } {
+function workload(type: string, props: Props, notApplicable: (reason: string) => never): { spec: PodSpec; containers: Container[] } {
     const spec = podSpecOf(type, props);
     if (spec === undefined) {
         notApplicable(`only ${WORKLOAD_TYPES.join(", ")}`);
@@ -47,7 +48,9 @@ export const kubernetesLimits: ResourceValidationPolicy = gatedResourcePolicy({
             const limits = c.resources?.limits ?? {};
             const missing = ["cpu", "memory"].filter((k) => limits[k] === undefined || limits[k] === "");
             if (missing.length > 0) {
-                report(`${args.name}: ${label(c, i)} has no ${missing.join(" and ")} limit (resources.limits.${missing.join(", resources.limits.")})`);
+                report(
+                    `${args.name}: ${label(c, i)} has no ${missing.join(" and ")} limit (resources.limits.${missing.join(", resources.limits.")})`,
+                );
             }
         });
     },

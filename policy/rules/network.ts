@@ -4,6 +4,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
 import { gatedResourcePolicy } from "../gatedPolicy";
+import { Props } from "../resourceProps";
 
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
@@ -30,8 +31,8 @@ function isWholeInternet(cidr: string): boolean {
     return /\/0+$/.test(cidr.trim());
 }
 
-function inlineIngress(props: Record<string, any>): Ingress[] {
-    const rules: any[] = Array.isArray(props.ingress) ? props.ingress : [];
+function inlineIngress(props: Props): Ingress[] {
+    const rules: Props[] = Array.isArray(props.ingress) ? props.ingress : [];
     return rules.map((r) => ({
         protocol: String(r.protocol ?? ""),
         fromPort: Number(r.fromPort ?? 0),
@@ -42,26 +43,32 @@ function inlineIngress(props: Record<string, any>): Ingress[] {
 }
 
 /** The ingress rules a resource of `type` opens (none for other types). */
-export function ingressOf(type: string, props: Record<string, any>): Ingress[] {
+export function ingressOf(type: string, props: Props): Ingress[] {
     switch (type) {
         case SECURITY_GROUP:
             return inlineIngress(props);
         case SECURITY_GROUP_RULE:
-            return props.type === "ingress" ? [{
-                protocol: String(props.protocol ?? ""),
-                fromPort: Number(props.fromPort ?? 0),
-                toPort: Number(props.toPort ?? 0),
-                cidrs: [...(props.cidrBlocks ?? []), ...(props.ipv6CidrBlocks ?? [])],
-                description: String(props.description ?? ""),
-            }] : [];
+            return props.type === "ingress"
+                ? [
+                      {
+                          protocol: String(props.protocol ?? ""),
+                          fromPort: Number(props.fromPort ?? 0),
+                          toPort: Number(props.toPort ?? 0),
+                          cidrs: [...(props.cidrBlocks ?? []), ...(props.ipv6CidrBlocks ?? [])],
+                          description: String(props.description ?? ""),
+                      },
+                  ]
+                : [];
         case VPC_INGRESS_RULE:
-            return [{
-                protocol: String(props.ipProtocol ?? ""),
-                fromPort: Number(props.fromPort ?? 0),
-                toPort: Number(props.toPort ?? props.fromPort ?? 0),
-                cidrs: [props.cidrIpv4, props.cidrIpv6].filter((c): c is string => typeof c === "string"),
-                description: String(props.description ?? ""),
-            }];
+            return [
+                {
+                    protocol: String(props.ipProtocol ?? ""),
+                    fromPort: Number(props.fromPort ?? 0),
+                    toPort: Number(props.toPort ?? props.fromPort ?? 0),
+                    cidrs: [props.cidrIpv4, props.cidrIpv6].filter((c): c is string => typeof c === "string"),
+                    description: String(props.description ?? ""),
+                },
+            ];
         default:
             return [];
     }
@@ -76,8 +83,10 @@ export const noPublicSsh: ResourceValidationPolicy = gatedResourcePolicy<SshConf
     description: "A security group must not open SSH to 0.0.0.0/0 or ::/0.",
     config: {
         sshPorts: {
-            type: "array", items: { type: "integer" }, default: [22],
-            description: "the SSH ports (gin-deploy:sshPort); a rule described \"ssh\" counts too",
+            type: "array",
+            items: { type: "integer" },
+            default: [22],
+            description: 'the SSH ports (gin-deploy:sshPort); a rule described "ssh" counts too',
         },
     },
     validate: (args, report, config) => {
@@ -86,9 +95,11 @@ export const noPublicSsh: ResourceValidationPolicy = gatedResourcePolicy<SshConf
             const isSsh = rule.description.toLowerCase() === "ssh" || sshPorts.some((p) => coversTcpPort(rule, p));
             const open = rule.cidrs.filter(isWholeInternet);
             if (isSsh && open.length > 0) {
-                report(`${args.name}: ingress ${rule.protocol} ${rule.fromPort}-${rule.toPort}` +
-                    `${rule.description ? ` ("${rule.description}")` : ""} opens SSH to ${open.join(" and ")}, the whole internet. ` +
-                    "Fix: pulumi config set --path 'gin-deploy:sshCidrs[0]' <your IP>/32");
+                report(
+                    `${args.name}: ingress ${rule.protocol} ${rule.fromPort}-${rule.toPort}` +
+                        `${rule.description ? ` ("${rule.description}")` : ""} opens SSH to ${open.join(" and ")}, the whole internet. ` +
+                        "Fix: pulumi config set --path 'gin-deploy:sshCidrs[0]' <your IP>/32",
+                );
             }
         }
     },
@@ -111,8 +122,10 @@ export const opensAppPort: ResourceValidationPolicy = gatedResourcePolicy<AppPor
         const appPort = config.appPort ?? 8080;
         const rules = inlineIngress(args.props);
         if (!rules.some((r) => coversTcpPort(r, appPort) && r.cidrs.length > 0)) {
-            report(`${args.name}: no ingress rule opens TCP port ${appPort} (the app port), so the service cannot be reached. ` +
-                "Fix: give AppHost appCidrs (gin-deploy:appCidrs), or set this policy's appPort to the stack's gin-deploy:appPort");
+            report(
+                `${args.name}: no ingress rule opens TCP port ${appPort} (the app port), so the service cannot be reached. ` +
+                    "Fix: give AppHost appCidrs (gin-deploy:appCidrs), or set this policy's appPort to the stack's gin-deploy:appPort",
+            );
         }
     },
 });

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
 import { gatedResourcePolicy } from "../gatedPolicy";
+import { Props } from "../resourceProps";
 import { isTrue, lastValue, parseUnit, UnitSections } from "../systemdUnitText";
 
 const COPY_TO_REMOTE = "command:remote:CopyToRemote";
@@ -22,7 +23,7 @@ function unproxied<T>(value: T): T {
 }
 
 /** The text of an uploaded *.service unit, or undefined when the upload is something else. */
-export async function uploadedUnitText(type: string, props: Record<string, any>): Promise<string | undefined> {
+export async function uploadedUnitText(type: string, props: Props): Promise<string | undefined> {
     if (type !== COPY_TO_REMOTE || typeof props.remotePath !== "string" || !props.remotePath.endsWith(".service")) {
         return undefined;
     }
@@ -43,7 +44,10 @@ export async function uploadedUnitText(type: string, props: Record<string, any>)
 /** ExecStart's words, without systemd's prefixes (-, @, +, !, :). */
 function execStartWords(unit: UnitSections): string[] {
     const exec = lastValue(unit, "Service", "ExecStart") ?? "";
-    return exec.replace(/^[-@+!:]+/, "").split(/\s+/).filter((w) => w !== "");
+    return exec
+        .replace(/^[-@+!:]+/, "")
+        .split(/\s+/)
+        .filter((w) => w !== "");
 }
 
 function flagValues(words: string[], ...flags: string[]): string[] {
@@ -86,7 +90,9 @@ export function unitProblems(text: string): string[] {
     const type = lastValue(unit, "Service", "Type") ?? "simple";
     const restart = lastValue(unit, "Service", "Restart");
     if (type !== "oneshot" && (restart === undefined || restart === "no")) {
-        problems.push(`${restart === undefined ? "has no Restart=" : "sets Restart=no"}, so a crash leaves the service down (use Restart=always or on-failure)`);
+        problems.push(
+            `${restart === undefined ? "has no Restart=" : "sets Restart=no"}, so a crash leaves the service down (use Restart=always or on-failure)`,
+        );
     }
     const words = execStartWords(unit);
     const isDockerRun = words.length > 1 && /(^|\/)docker$/.test(words[0]) && words[1] === "run";
@@ -96,8 +102,10 @@ export function unitProblems(text: string): string[] {
         const user = lastValue(unit, "Service", "User");
         const dynamic = isTrue(lastValue(unit, "Service", "DynamicUser"));
         if (!dynamic && (user === undefined || user === "root" || user === "0")) {
-            problems.push(`runs as root (${user === undefined ? "no User= and no DynamicUser=yes" : `User=${user}`}); ` +
-                "set DynamicUser=yes or User=<an unprivileged account>");
+            problems.push(
+                `runs as root (${user === undefined ? "no User= and no DynamicUser=yes" : `User=${user}`}); ` +
+                    "set DynamicUser=yes or User=<an unprivileged account>",
+            );
         }
     }
     return problems;

@@ -33,14 +33,17 @@ export function renderChart(m: DeliveryMetrics, stack: string): string {
     const top = (Math.floor(max / step) + 1) * step;
     const y = (v: number) => MARGIN.top + plotH - (v / top) * plotH;
     const out: string[] = [];
-    out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif">`);
+    out.push(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif">`,
+    );
     out.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
     const title = `Deliveries per week: stack ${stack}, last ${m.days} days`;
     out.push(`<text x="${MARGIN.left}" y="24" font-size="16" font-weight="bold" fill="${COLORS.text}">${escapeXml(title)}</text>`);
     out.push(`<text x="${MARGIN.left}" y="44" font-size="12" fill="${COLORS.text}">${escapeXml(summaryLine(m))}</text>`);
-    const window = m.windowStart && m.windowEnd
-        ? `${m.windowStart.toISOString().slice(0, 16).replace("T", " ")} to ${m.windowEnd.toISOString().slice(0, 16).replace("T", " ")} UTC`
-        : "";
+    const window =
+        m.windowStart && m.windowEnd
+            ? `${m.windowStart.toISOString().slice(0, 16).replace("T", " ")} to ${m.windowEnd.toISOString().slice(0, 16).replace("T", " ")} UTC`
+            : "";
     out.push(`<text x="${MARGIN.left}" y="62" font-size="11" fill="${COLORS.muted}">${escapeXml(window)}</text>`);
     // Legend, right-aligned on the window's line.
     const legendX = WIDTH - MARGIN.right - 130;
@@ -53,23 +56,36 @@ export function renderChart(m: DeliveryMetrics, stack: string): string {
         out.push(`<text x="${MARGIN.left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end" fill="${COLORS.muted}">${v}</text>`);
     }
     if (m.weeks.length === 0) {
-        out.push(`<text x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH / 2}" font-size="14" text-anchor="middle" fill="${COLORS.muted}">no updates in the history</text>`);
+        out.push(
+            `<text x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH / 2}" font-size="14" text-anchor="middle" fill="${COLORS.muted}">no updates in the history</text>`,
+        );
     }
     const slot = plotW / Math.max(1, m.weeks.length);
     const bar = Math.min(36, slot / 3);
     m.weeks.forEach((w, i) => {
         const x0 = MARGIN.left + i * slot + slot / 2 - bar;
-        for (const [k, value, color] of [[0, w.succeeded, COLORS.succeeded], [1, w.failed, COLORS.failed]] as const) {
+        for (const [k, value, color] of [
+            [0, w.succeeded, COLORS.succeeded],
+            [1, w.failed, COLORS.failed],
+        ] as const) {
             const x = x0 + k * bar;
             const h = y(0) - y(value);
-            out.push(`<rect x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}"/>`);
-            out.push(`<text x="${(x + (bar - 2) / 2).toFixed(1)}" y="${(y(value) - 4).toFixed(1)}" font-size="11" text-anchor="middle" fill="${COLORS.text}">${value}</text>`);
+            out.push(
+                `<rect x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}"/>`,
+            );
+            out.push(
+                `<text x="${(x + (bar - 2) / 2).toFixed(1)}" y="${(y(value) - 4).toFixed(1)}" font-size="11" text-anchor="middle" fill="${COLORS.text}">${value}</text>`,
+            );
         }
         const label = `${day(w.start)} to ${day(w.end)}`;
-        out.push(`<text x="${(MARGIN.left + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 18}" font-size="11" text-anchor="middle" fill="${COLORS.muted}">${escapeXml(label)}</text>`);
+        out.push(
+            `<text x="${(MARGIN.left + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 18}" font-size="11" text-anchor="middle" fill="${COLORS.muted}">${escapeXml(label)}</text>`,
+        );
     });
     out.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}" stroke="${COLORS.muted}"/>`);
-    out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" font-size="11" text-anchor="middle" fill="${COLORS.muted}">week (UTC, the newest on the right); updates of kind "update" only</text>`);
+    out.push(
+        `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" font-size="11" text-anchor="middle" fill="${COLORS.muted}">week (UTC, the newest on the right); updates of kind "update" only</text>`,
+    );
     out.push("</svg>");
     return `${out.join("\n")}\n`;
 }

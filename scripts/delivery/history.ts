@@ -43,10 +43,16 @@ export function parseHistory(text: string, source: string): Update[] {
     try {
         doc = JSON.parse(text);
     } catch (e) {
-        throw new HistoryError(source, `is not JSON (${(e as Error).message}); save it with: pulumi stack history --json --stack <stack> > FILE`);
+        throw new HistoryError(
+            source,
+            `is not JSON (${(e as Error).message}); save it with: pulumi stack history --json --stack <stack> > FILE`,
+        );
     }
     if (!Array.isArray(doc)) {
-        throw new HistoryError(source, `holds ${doc === null ? "null" : typeof doc}, not the array of updates \`pulumi stack history --json\` prints`);
+        throw new HistoryError(
+            source,
+            `holds ${doc === null ? "null" : typeof doc}, not the array of updates \`pulumi stack history --json\` prints`,
+        );
     }
     return doc.map((entry: unknown, i: number): Update => {
         const where = (e: Record<string, unknown>) => `entry ${i + 1}${typeof e.version === "number" ? ` (version ${e.version})` : ""}`;

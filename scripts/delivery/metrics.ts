@@ -46,12 +46,22 @@ export function deliveryMetrics(history: readonly Update[], days = 30): Delivery
     }
     // In start order; the CLI records whole seconds (and the file backend numbers every entry 0),
     // so ties go by end time, then version.
-    const updates = history.filter((u) => u.kind === "update").sort((a, b) =>
-        a.start.getTime() - b.start.getTime() || moment(a) - moment(b) || a.version - b.version);
+    const updates = history
+        .filter((u) => u.kind === "update")
+        .sort((a, b) => a.start.getTime() - b.start.getTime() || moment(a) - moment(b) || a.version - b.version);
     if (updates.length === 0) {
         return {
-            days, windowStart: null, windowEnd: null, deployments: 0, succeeded: 0, failed: 0,
-            deploymentsPerWeek: 0, changeFailureRate: null, mttrHours: null, restores: [], weeks: [],
+            days,
+            windowStart: null,
+            windowEnd: null,
+            deployments: 0,
+            succeeded: 0,
+            failed: 0,
+            deploymentsPerWeek: 0,
+            changeFailureRate: null,
+            mttrHours: null,
+            restores: [],
+            weeks: [],
         };
     }
     const windowEnd = new Date(Math.max(...updates.map(moment)));
@@ -95,9 +105,12 @@ export function deliveryMetrics(history: readonly Update[], days = 30): Delivery
     }
 
     return {
-        days, windowStart, windowEnd,
+        days,
+        windowStart,
+        windowEnd,
         deployments: inWindow.length,
-        succeeded, failed,
+        succeeded,
+        failed,
         deploymentsPerWeek: succeeded / (days / 7),
         changeFailureRate: succeeded + failed > 0 ? failed / (succeeded + failed) : null,
         mttrHours: restores.length > 0 ? restores.reduce((sum, r) => sum + r.hours, 0) / restores.length : null,

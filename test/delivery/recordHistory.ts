@@ -13,8 +13,19 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 
 const ROOT = path.join(__dirname, "..", "..");
 
+/** One component whose input changes every round (components need no provider plugin). */
+class Release extends pulumi.ComponentResource {
+    constructor(round: number) {
+        super("gindeploy:test:Release", "release", { round });
+        this.registerOutputs({});
+    }
+}
+
 async function main(): Promise<void> {
-    const found = spawnSync("bash", ["-c", 'command -v pulumi || bash tools/pulumi-cli/build.sh --path'], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+    const found = spawnSync("bash", ["-c", "command -v pulumi || bash tools/pulumi-cli/build.sh --path"], {
+        cwd: ROOT,
+        encoding: "utf8",
+    }).stdout.trim();
     if (!found || !fs.existsSync(found)) {
         throw new Error("no Pulumi CLI: put one on PATH or run bash tools/pulumi-cli/build.sh");
     }
@@ -28,19 +39,21 @@ async function main(): Promise<void> {
             if (failing.has(round)) {
                 throw new Error(`planted failure in round ${round}`);
             }
-            const c = new pulumi.ComponentResource("gindeploy:test:Release", "release", { round });
-            c.registerOutputs({});
+            new Release(round);
         };
-        const stack = await LocalWorkspace.createOrSelectStack({ stackName: "prod", projectName: "gin-deploy-history", program }, {
-            workDir: dir,
-            pulumiCommand,
-            envVars: {
-                PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-                PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("base64"),
-                PULUMI_SKIP_UPDATE_CHECK: "true",
-                PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "prod", projectName: "gin-deploy-history", program },
+            {
+                workDir: dir,
+                pulumiCommand,
+                envVars: {
+                    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+                    PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("base64"),
+                    PULUMI_SKIP_UPDATE_CHECK: "true",
+                    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+                },
             },
-        });
+        );
         for (round = 1; round <= 5; round++) {
             await stack.up().catch(() => undefined); // rounds 3 and 4 fail on purpose
             if (round === 2) await stack.refresh();
@@ -48,7 +61,8 @@ async function main(): Promise<void> {
             await new Promise((resolve) => setTimeout(resolve, 1100));
         }
         const history = spawnSync(found, ["stack", "history", "--json", "--stack", "prod", "--cwd", dir, "--non-interactive"], {
-            encoding: "utf8", env: { ...process.env, ...stack.workspace.envVars } as NodeJS.ProcessEnv,
+            encoding: "utf8",
+            env: { ...process.env, ...stack.workspace.envVars } as NodeJS.ProcessEnv,
         });
         if (history.status !== 0) {
             throw new Error(`pulumi stack history failed: ${history.stderr}`);

@@ -20,9 +20,14 @@ import { previewWithPolicy } from "./previewWithPolicy";
 const ROOT = path.join(__dirname, "..", "..");
 
 function findCli(): string | undefined {
-    const res = spawnSync("bash", ["-c", 'command -v pulumi || { p=$(bash tools/pulumi-cli/build.sh --path) && [ -x "$p" ] && echo "$p"; }'], {
-        cwd: ROOT, encoding: "utf8",
-    });
+    const res = spawnSync(
+        "bash",
+        ["-c", 'command -v pulumi || { p=$(bash tools/pulumi-cli/build.sh --path) && [ -x "$p" ] && echo "$p"; }'],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+        },
+    );
     const found = res.stdout.trim();
     return res.status === 0 && found ? found : undefined;
 }
@@ -70,16 +75,19 @@ describe("the pack for real: preview --policy-pack policy", function () {
             new StandIn("aws:ec2/instance:Instance", "planted-instance", instance);
             new StandIn("gindeploy:test:Clean", "clean", { note: "nothing to judge" });
         };
-        const stack = await LocalWorkspace.createOrSelectStack({ stackName, projectName: "gin-deploy-policy-check", program }, {
-            workDir,
-            pulumiCommand,
-            envVars: {
-                PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-                PULUMI_CONFIG_PASSPHRASE: passphrase,
-                PULUMI_SKIP_UPDATE_CHECK: "true",
-                PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName, projectName: "gin-deploy-policy-check", program },
+            {
+                workDir,
+                pulumiCommand,
+                envVars: {
+                    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+                    PULUMI_CONFIG_PASSPHRASE: passphrase,
+                    PULUMI_SKIP_UPDATE_CHECK: "true",
+                    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+                },
             },
-        });
+        );
         stacks.push(stack);
         return stack;
     }
@@ -93,17 +101,32 @@ describe("the pack for real: preview --policy-pack policy", function () {
     it("one planted violation on prod (IMDSv1 allowed): mandatory, the preview fails", async () => {
         const run = await previewWithPolicy(await open("prod", BAD_INSTANCE));
         assert.strictEqual(run.failed, true, "the preview passed");
-        assert.deepStrictEqual(run.violations.map((v) => [v.policy, v.level]), [["instance-requires-imdsv2", "mandatory"]]);
+        assert.deepStrictEqual(
+            run.violations.map((v) => [v.policy, v.level]),
+            [["instance-requires-imdsv2", "mandatory"]],
+        );
         assert.match(run.violations[0].message, /planted-instance: metadataOptions\.httpTokens is "optional"; set it to "required"/);
-        assert.match(run.violations[0].urn ?? "", /^urn:pulumi:prod::gin-deploy-policy-check::aws:ec2\/instance:Instance::planted-instance$/);
+        assert.match(
+            run.violations[0].urn ?? "",
+            /^urn:pulumi:prod::gin-deploy-policy-check::aws:ec2\/instance:Instance::planted-instance$/,
+        );
         assert.match(run.error ?? "", /\[mandatory\] +instance-requires-imdsv2 +\(aws:ec2:Instance: planted-instance\)/); // the CLI prints the type without its module path
-        assert.deepStrictEqual((run.error ?? "").match(/^ *error: .*$/gm)?.map((l) => l.trim()).filter((l, i, a) => a.indexOf(l) === i), ["error: preview failed"]);
+        assert.deepStrictEqual(
+            (run.error ?? "")
+                .match(/^ *error: .*$/gm)
+                ?.map((l) => l.trim())
+                .filter((l, i, a) => a.indexOf(l) === i),
+            ["error: preview failed"],
+        );
     });
 
     it("the same program on dev: advisory, the preview passes with the warning", async () => {
         const run = await previewWithPolicy(await open("dev", BAD_INSTANCE));
         assert.strictEqual(run.failed, false, run.error);
-        assert.deepStrictEqual(run.violations.map((v) => [v.policy, v.level]), [["instance-requires-imdsv2", "advisory"]]);
+        assert.deepStrictEqual(
+            run.violations.map((v) => [v.policy, v.level]),
+            [["instance-requires-imdsv2", "advisory"]],
+        );
     });
 
     it("the pack's config can disable a rule", async () => {
@@ -136,7 +159,9 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
         // this name that the project's CLI does not have.
         fs.mkdirSync(path.join(dir, "bin"));
         const runner = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [ROOT] });
-        fs.writeFileSync(path.join(dir, "bin", "pulumi-resource-pulumi-nodejs"), `#!/bin/sh\nexec node ${JSON.stringify(runner)} "$@"\n`, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "bin", "pulumi-resource-pulumi-nodejs"), `#!/bin/sh\nexec node ${JSON.stringify(runner)} "$@"\n`, {
+            mode: 0o755,
+        });
     });
     after(() => {
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -150,7 +175,10 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
             const { loadConfig } = await import("../../config");
             const { deployStack } = await import("../../stack");
             const command = await import("@pulumi/command");
-            const outputs = deployStack(loadConfig(ROOT), { appDir: path.join(ROOT, "test", "unit", "fixtures", "hello-module"), buildCacheDir: path.join(dir, "build") });
+            const outputs = deployStack(loadConfig(ROOT), {
+                appDir: path.join(ROOT, "test", "unit", "fixtures", "hello-module"),
+                buildCacheDir: path.join(dir, "build"),
+            });
             if (planted) {
                 new command.remote.CopyToRemote("planted-unit", {
                     connection: { host: "127.0.0.1", port: 2222, user: "root", privateKey: pulumi.secret("not-a-key") },
@@ -160,24 +188,32 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
             }
             return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
         };
-        const stack = await LocalWorkspace.createOrSelectStack({ stackName: "local", projectName: "gin-deploy", program }, {
-            workDir,
-            pulumiCommand,
-            envVars: {
-                PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-                PULUMI_CONFIG_PASSPHRASE: passphrase,
-                PULUMI_SKIP_UPDATE_CHECK: "true",
-                PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-                PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "local", projectName: "gin-deploy", program },
+            {
+                workDir,
+                pulumiCommand,
+                envVars: {
+                    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+                    PULUMI_CONFIG_PASSPHRASE: passphrase,
+                    PULUMI_SKIP_UPDATE_CHECK: "true",
+                    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+                    PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+                },
             },
-        });
+        );
         const doc = fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8");
         fs.writeFileSync(path.join(workDir, "Pulumi.local.yaml"), doc);
         // The one secret, from stdin (a stand-in key: a preview never dials).
-        const set = spawnSync(cli as string, ["config", "set", "--secret", "--stack", "local", "--cwd", workDir, "gin-deploy:sshPrivateKey"], {
-            input: "-----BEGIN OPENSSH PRIVATE KEY-----\nstand-in\n-----END OPENSSH PRIVATE KEY-----\n",
-            env: { ...process.env, ...stack.workspace.envVars } as NodeJS.ProcessEnv, encoding: "utf8",
-        });
+        const set = spawnSync(
+            cli as string,
+            ["config", "set", "--secret", "--stack", "local", "--cwd", workDir, "gin-deploy:sshPrivateKey"],
+            {
+                input: "-----BEGIN OPENSSH PRIVATE KEY-----\nstand-in\n-----END OPENSSH PRIVATE KEY-----\n",
+                env: { ...process.env, ...stack.workspace.envVars } as NodeJS.ProcessEnv,
+                encoding: "utf8",
+            },
+        );
         assert.strictEqual(set.status, 0, set.stderr);
         return stack;
     }
@@ -194,10 +230,22 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
         assert.strictEqual(run.failed, true, "the preview passed");
         // The pack's refusal is the only error: the CLI's own summary line and nothing else.
         assert.match(run.error ?? "", /\[mandatory\] +systemd-unit-restarts-and-not-root +\(command:remote:CopyToRemote: planted-unit\)/);
-        assert.deepStrictEqual((run.error ?? "").match(/^ *error: .*$/gm)?.map((l) => l.trim()).filter((l, i, a) => a.indexOf(l) === i), ["error: preview failed"]);
+        assert.deepStrictEqual(
+            (run.error ?? "")
+                .match(/^ *error: .*$/gm)
+                ?.map((l) => l.trim())
+                .filter((l, i, a) => a.indexOf(l) === i),
+            ["error: preview failed"],
+        );
         const planted = run.violations.filter((v) => (v.urn ?? "").endsWith("::planted-unit"));
-        assert.deepStrictEqual(planted.map((v) => [v.policy, v.level]), [["systemd-unit-restarts-and-not-root", "mandatory"]]);
+        assert.deepStrictEqual(
+            planted.map((v) => [v.policy, v.level]),
+            [["systemd-unit-restarts-and-not-root", "mandatory"]],
+        );
         assert.match(planted[0].message, /planted\.service has no Restart=/);
-        assert.deepStrictEqual(run.violations.filter((v) => !(v.urn ?? "").endsWith("::planted-unit")), []);
+        assert.deepStrictEqual(
+            run.violations.filter((v) => !(v.urn ?? "").endsWith("::planted-unit")),
+            [],
+        );
     });
 });

@@ -3,7 +3,12 @@
 // records what the SDK would send the engine (policy, message, enforcement level). The level a
 // violation gets follows the SDK: the violation's own, else the configured, else the policy's.
 import {
-    EnforcementLevel, Policies, PolicyPackConfig, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
+    EnforcementLevel,
+    Policies,
+    PolicyPackConfig,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
 } from "@pulumi/policy";
 
 export interface Violation {
@@ -29,7 +34,6 @@ export interface ResourceUnderTest {
 
 // Internal to the SDK (no types): the analyzer hands every rule its inputs inside this proxy, which
 // throws on unknown values; rules must cope with it (a proxied promise cannot be awaited, say).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T>(value: T): T };
 
 class NotApplicable extends Error {
@@ -48,7 +52,9 @@ function isResourcePolicy(p: Policies[number]): p is ResourceValidationPolicy {
 
 /** Every resource rule of `policies` against one resource. */
 export async function runResourcePolicies(
-    policies: Policies, resource: ResourceUnderTest, config: PolicyPackConfig = {},
+    policies: Policies,
+    resource: ResourceUnderTest,
+    config: PolicyPackConfig = {},
 ): Promise<PolicyResult> {
     const name = resource.name ?? "r";
     const stack = resource.stack ?? "dev";
@@ -66,7 +72,13 @@ export async function runResourcePolicies(
             props: unknownCheckingProxy(resource.props),
             urn: urnOf(stack, resource.type, name),
             name,
-            opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} } as unknown as ResourceValidationArgs["opts"],
+            opts: {
+                protect: false,
+                ignoreChanges: [],
+                aliases: [],
+                additionalSecretOutputs: [],
+                customTimeouts: {},
+            } as unknown as ResourceValidationArgs["opts"],
             stackTags: new Map(),
             isType: () => false,
             asType: () => undefined,
@@ -78,9 +90,19 @@ export async function runResourcePolicies(
         const report = (violation: unknown) => {
             if (typeof violation === "object" && violation !== null) {
                 const v = violation as { message?: string; enforcementLevel?: EnforcementLevel };
-                result.violations.push({ policy: policy.name, level: v.enforcementLevel ?? level, message: v.message ?? policy.description, resource: name });
+                result.violations.push({
+                    policy: policy.name,
+                    level: v.enforcementLevel ?? level,
+                    message: v.message ?? policy.description,
+                    resource: name,
+                });
             } else {
-                result.violations.push({ policy: policy.name, level, message: `${policy.description}\n${String(violation ?? "")}`, resource: name });
+                result.violations.push({
+                    policy: policy.name,
+                    level,
+                    message: `${policy.description}\n${String(violation ?? "")}`,
+                    resource: name,
+                });
             }
         };
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];

@@ -21,7 +21,12 @@ function args(provider: pulumi.ProviderResource, environment: "dev" | "prod"): K
         imageRef: REF,
         version: "v1.0.0",
         port: 8080,
-        environment: { APP_ENV: environment, LOG_LEVEL: "info", DB_HOST: "db.internal", DB_SSLMODE: environment === "prod" ? "require" : "disable" },
+        environment: {
+            APP_ENV: environment,
+            LOG_LEVEL: "info",
+            DB_HOST: "db.internal",
+            DB_SSLMODE: environment === "prod" ? "require" : "disable",
+        },
         secretEnvironment: { DB_PASSWORD: pulumi.secret("k8s-policy-pw-77") },
         replicas: environment === "prod" ? 3 : 1,
         maxReplicas: environment === "prod" ? 10 : 2,
@@ -35,7 +40,12 @@ async function objects(stack: string, environment: "dev" | "prod"): Promise<Reso
     const seen = recordForPolicy(stack, {}, []);
     const provider = new k8s.Provider("cluster", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
     const svc = new KubernetesService("gin-app", args(provider, environment));
-    await new Promise((resolve) => svc.deploymentName.apply((v) => { resolve(v); return v; }));
+    await new Promise((resolve) =>
+        svc.deploymentName.apply((v) => {
+            resolve(v);
+            return v;
+        }),
+    );
     await pulumi.runtime.disconnect();
     return [...seen];
 }
@@ -49,7 +59,10 @@ async function violations(resources: ResourceUnderTest[]): Promise<Violation[]> 
 describe("the pack against KubernetesService under mocks", () => {
     after(() => useStack("dev"));
 
-    for (const [stack, environment] of [["dev", "dev"], ["prod", "prod"]] as const) {
+    for (const [stack, environment] of [
+        ["dev", "dev"],
+        ["prod", "prod"],
+    ] as const) {
         it(`${stack}: the Deployment passes every rule (0 violations)`, async () => {
             const resources = await objects(stack, environment);
             const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
@@ -70,7 +83,8 @@ describe("the pack against KubernetesService under mocks", () => {
         delete container.resources.limits;
         const found = await violations([deployment]);
         assert.deepStrictEqual(found.map((v) => [v.policy, v.level]).sort(), [
-            ["kubernetes-probes", "mandatory"], ["kubernetes-resource-limits", "mandatory"],
+            ["kubernetes-probes", "mandatory"],
+            ["kubernetes-resource-limits", "mandatory"],
         ]);
     });
 });

@@ -55,7 +55,9 @@ export async function previewWithPolicy(stack: Stack, options: PolicyPreviewOpti
             const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [ROOT] });
             pack = path.join(temp, "gin-deploy-policy-pack");
             // The engine passes its address; the runner loads the pack (TypeScript) from its directory.
-            fs.writeFileSync(pack, `#!/bin/sh\nexec node ${JSON.stringify(runner)} --pwd ${JSON.stringify(policyDir)} "$1" .\n`, { mode: 0o755 });
+            fs.writeFileSync(pack, `#!/bin/sh\nexec node ${JSON.stringify(runner)} --pwd ${JSON.stringify(policyDir)} "$1" .\n`, {
+                mode: 0o755,
+            });
         }
         const policyPackConfigs: string[] = [];
         if (options.policyConfig) {

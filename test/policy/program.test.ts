@@ -41,8 +41,19 @@ let cacheDir: string;
 async function program(stack: string, config: Record<string, string>): Promise<ResourceUnderTest[]> {
     const seen = recordForPolicy(stack, config, SECRET_KEYS);
     const outputs = deployStack(loadConfig(ROOT), { appDir: HELLO, buildCacheDir: cacheDir });
-    await Promise.all(Object.values(outputs).filter(pulumi.Output.isInstance)
-        .map((o) => new Promise((resolve) => (o as pulumi.Output<unknown>).apply((v) => { resolve(v); return v; }))));
+    await Promise.all(
+        Object.values(outputs)
+            .filter(pulumi.Output.isInstance)
+            .map(
+                (o) =>
+                    new Promise((resolve) =>
+                        (o as pulumi.Output<unknown>).apply((v) => {
+                            resolve(v);
+                            return v;
+                        }),
+                    ),
+            ),
+    );
     await pulumi.runtime.disconnect();
     return [...seen];
 }
@@ -77,17 +88,38 @@ describe("the pack against the whole program under mocks", function () {
     });
 
     const cases: [string, string, () => Record<string, string>, string[]][] = [
-        ["dev (aws, systemd)", "dev", () => ({ ...stackFile("dev"), ...PER_USER_AWS }), [
-            "instance-encrypted-root-volume", "instance-requires-imdsv2", "security-group-no-public-ssh",
-            "security-group-opens-app-port", "systemd-unit-restarts-and-not-root",
-        ]],
-        ["prod (aws, container)", "prod", () => ({ ...stackFile("prod"), ...PER_USER_AWS }), [
-            "instance-encrypted-root-volume", "instance-requires-imdsv2", "prod-database-tls", "prod-images-by-digest",
-            "security-group-no-public-ssh", "security-group-opens-app-port", "systemd-unit-restarts-and-not-root",
-        ]],
-        ["local (ssh, systemd)", "local", () => ({ ...stackFile("local"), ...PER_USER_LOCAL }), [
-            "security-group-no-public-ssh", "systemd-unit-restarts-and-not-root",
-        ]],
+        [
+            "dev (aws, systemd)",
+            "dev",
+            () => ({ ...stackFile("dev"), ...PER_USER_AWS }),
+            [
+                "instance-encrypted-root-volume",
+                "instance-requires-imdsv2",
+                "security-group-no-public-ssh",
+                "security-group-opens-app-port",
+                "systemd-unit-restarts-and-not-root",
+            ],
+        ],
+        [
+            "prod (aws, container)",
+            "prod",
+            () => ({ ...stackFile("prod"), ...PER_USER_AWS }),
+            [
+                "instance-encrypted-root-volume",
+                "instance-requires-imdsv2",
+                "prod-database-tls",
+                "prod-images-by-digest",
+                "security-group-no-public-ssh",
+                "security-group-opens-app-port",
+                "systemd-unit-restarts-and-not-root",
+            ],
+        ],
+        [
+            "local (ssh, systemd)",
+            "local",
+            () => ({ ...stackFile("local"), ...PER_USER_LOCAL }),
+            ["security-group-no-public-ssh", "systemd-unit-restarts-and-not-root"],
+        ],
     ];
     for (const [title, stack, config, expectApplied] of cases) {
         it(`${title}: 0 violations, with the rules that concern it applied`, async () => {
@@ -106,12 +138,23 @@ describe("the pack against the whole program under mocks", function () {
     it("the prod program in systemd mode with sslmode disable forced past config.ts: the pack refuses it", async () => {
         // config.ts refuses dbSslMode disable in prod, so feed the pack the recorded resources with
         // the env file changed the way a program without that check would have written it.
-        const resources = await program("prod", { ...stackFile("prod"), ...PER_USER_AWS, "gin-deploy:mode": "systemd", "gin-deploy:instanceType": "t3.small" });
+        const resources = await program("prod", {
+            ...stackFile("prod"),
+            ...PER_USER_AWS,
+            "gin-deploy:mode": "systemd",
+            "gin-deploy:instanceType": "t3.small",
+        });
         const release = resources.find((r) => r.name === "gin-app-release");
-        assert.ok(release && typeof release.props.stdin === "string" && /DB_SSLMODE="?require/.test(release.props.stdin), "no env file with DB_SSLMODE on the release");
+        assert.ok(
+            release && typeof release.props.stdin === "string" && /DB_SSLMODE="?require/.test(release.props.stdin),
+            "no env file with DB_SSLMODE on the release",
+        );
         release.props.stdin = release.props.stdin.replace(/DB_SSLMODE="?require"?/, 'DB_SSLMODE="disable"');
         const found = await violations(resources);
-        assert.deepStrictEqual(found.map((v) => [v.policy, v.level, v.resource]), [["prod-database-tls", "mandatory", "gin-app-release"]]);
+        assert.deepStrictEqual(
+            found.map((v) => [v.policy, v.level, v.resource]),
+            [["prod-database-tls", "mandatory", "gin-app-release"]],
+        );
         assert.ok(!found[0].message.includes(PASSWORD));
     });
 
@@ -123,13 +166,23 @@ describe("the pack against the whole program under mocks", function () {
         assert.match(text, /--cap-drop ALL/);
         unit.props.source = new pulumi.asset.StringAsset(text.replace("--cap-drop ALL", ""));
         const found = await violations(resources);
-        assert.deepStrictEqual(found.map((v) => [v.policy, v.level, v.resource]), [["systemd-unit-restarts-and-not-root", "mandatory", unit.name]]);
+        assert.deepStrictEqual(
+            found.map((v) => [v.policy, v.level, v.resource]),
+            [["systemd-unit-restarts-and-not-root", "mandatory", unit.name]],
+        );
         assert.match(found[0].message, /does not drop the container's capabilities/);
     });
 
     it("the dev program with SSH open to the world (a dev stack may): the pack flags it, advisory", async () => {
-        const resources = await program("dev", { ...stackFile("dev"), ...PER_USER_AWS, "gin-deploy:sshCidrs": JSON.stringify(["0.0.0.0/0"]) });
+        const resources = await program("dev", {
+            ...stackFile("dev"),
+            ...PER_USER_AWS,
+            "gin-deploy:sshCidrs": JSON.stringify(["0.0.0.0/0"]),
+        });
         const found = await violations(resources);
-        assert.deepStrictEqual(found.map((v) => [v.policy, v.level, v.resource]), [["security-group-no-public-ssh", "advisory", "gin-app-sg"]]);
+        assert.deepStrictEqual(
+            found.map((v) => [v.policy, v.level, v.resource]),
+            [["security-group-no-public-ssh", "advisory", "gin-app-sg"]],
+        );
     });
 });

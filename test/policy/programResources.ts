@@ -7,7 +7,6 @@ import { useStack } from "../unit/pulumiMocks";
 import { ResourceUnderTest } from "./harness";
 
 // Internal to the SDK (no types): the same function its analyzer applies to every resource.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
     deserializeProperties(struct: unknown, proxySecrets: boolean): Record<string, any>;
 };

@@ -19,7 +19,11 @@ function run(resource: ResourceUnderTest, config = {}): Promise<PolicyResult> {
 
 /** Exactly one violation of `policy`, at `level`, whose message matches `pattern`. */
 function assertOne(result: PolicyResult, policy: string, level: string, pattern: RegExp): void {
-    assert.deepStrictEqual(result.violations.map((v) => v.policy), [policy], JSON.stringify(result.violations, null, 2));
+    assert.deepStrictEqual(
+        result.violations.map((v) => v.policy),
+        [policy],
+        JSON.stringify(result.violations, null, 2),
+    );
     assert.strictEqual(result.violations[0].level, level);
     assert.match(result.violations[0].message, pattern);
 }
@@ -28,8 +32,14 @@ function assertClean(result: PolicyResult): void {
     assert.deepStrictEqual(result.violations, []);
 }
 
-const ingress = (description: string, port: number, cidrBlocks: string[], ipv6CidrBlocks: string[] = []) =>
-    ({ description, protocol: "tcp", fromPort: port, toPort: port, cidrBlocks, ipv6CidrBlocks });
+const ingress = (description: string, port: number, cidrBlocks: string[], ipv6CidrBlocks: string[] = []) => ({
+    description,
+    protocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    cidrBlocks,
+    ipv6CidrBlocks,
+});
 
 describe("policy pack rules", () => {
     describe("security groups", () => {
@@ -41,51 +51,100 @@ describe("policy pack rules", () => {
 
         it("refuse SSH open to 0.0.0.0/0 (mandatory in prod)", async () => {
             const props = { ingress: [good.ingress[0], ingress("ssh", 22, ["0.0.0.0/0"])] };
-            assertOne(await run({ type: SG, name: "gin-app-sg", stack: "prod", props }), "security-group-no-public-ssh", "mandatory",
-                /gin-app-sg: ingress tcp 22-22 \("ssh"\) opens SSH to 0\.0\.0\.0\/0, the whole internet\. Fix: pulumi config set --path 'gin-deploy:sshCidrs\[0\]'/);
+            assertOne(
+                await run({ type: SG, name: "gin-app-sg", stack: "prod", props }),
+                "security-group-no-public-ssh",
+                "mandatory",
+                /gin-app-sg: ingress tcp 22-22 \("ssh"\) opens SSH to 0\.0\.0\.0\/0, the whole internet\. Fix: pulumi config set --path 'gin-deploy:sshCidrs\[0\]'/,
+            );
         });
 
         it("refuse SSH open to ::/0 through an all-protocols rule, advisory in dev", async () => {
-            const props = { ingress: [good.ingress[0], { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [], ipv6CidrBlocks: ["::/0"] }] };
-            assertOne(await run({ type: SG, name: "sg", stack: "dev", props }), "security-group-no-public-ssh", "advisory",
-                /opens SSH to ::\/0/);
+            const props = {
+                ingress: [good.ingress[0], { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [], ipv6CidrBlocks: ["::/0"] }],
+            };
+            assertOne(
+                await run({ type: SG, name: "sg", stack: "dev", props }),
+                "security-group-no-public-ssh",
+                "advisory",
+                /opens SSH to ::\/0/,
+            );
         });
 
         it("refuse SSH open to the world by a separate rule resource and on a configured SSH port", async () => {
-            const rule = { type: "ingress", protocol: "tcp", fromPort: 2200, toPort: 2300, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" };
+            const rule = {
+                type: "ingress",
+                protocol: "tcp",
+                fromPort: 2200,
+                toPort: 2300,
+                cidrBlocks: ["0.0.0.0/0"],
+                securityGroupId: "sg-1",
+            };
             assertClean(await run({ type: "aws:ec2/securityGroupRule:SecurityGroupRule", stack: "prod", props: rule }));
-            assertOne(await run({ type: "aws:ec2/securityGroupRule:SecurityGroupRule", stack: "prod", props: rule },
-                { "security-group-no-public-ssh": { sshPorts: [2222] } }), "security-group-no-public-ssh", "mandatory", /opens SSH to 0\.0\.0\.0\/0/);
+            assertOne(
+                await run(
+                    { type: "aws:ec2/securityGroupRule:SecurityGroupRule", stack: "prod", props: rule },
+                    { "security-group-no-public-ssh": { sshPorts: [2222] } },
+                ),
+                "security-group-no-public-ssh",
+                "mandatory",
+                /opens SSH to 0\.0\.0\.0\/0/,
+            );
             const vpcRule = { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0", securityGroupId: "sg-1" };
-            assertOne(await run({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", stack: "prod", props: vpcRule }),
-                "security-group-no-public-ssh", "mandatory", /opens SSH to ::\/0/);
+            assertOne(
+                await run({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", stack: "prod", props: vpcRule }),
+                "security-group-no-public-ssh",
+                "mandatory",
+                /opens SSH to ::\/0/,
+            );
         });
 
         it("refuse a security group that does not open the app port", async () => {
             const props = { ingress: [ingress("ssh", 22, ["198.51.100.7/32"]), ingress("app", 9090, ["0.0.0.0/0"])] };
-            assertOne(await run({ type: SG, name: "gin-app-sg", stack: "prod", props }), "security-group-opens-app-port", "mandatory",
-                /gin-app-sg: no ingress rule opens TCP port 8080 \(the app port\)/);
-            assertClean(await run({ type: SG, name: "gin-app-sg", stack: "prod", props }, { "security-group-opens-app-port": { appPort: 9090 } }));
+            assertOne(
+                await run({ type: SG, name: "gin-app-sg", stack: "prod", props }),
+                "security-group-opens-app-port",
+                "mandatory",
+                /gin-app-sg: no ingress rule opens TCP port 8080 \(the app port\)/,
+            );
+            assertClean(
+                await run({ type: SG, name: "gin-app-sg", stack: "prod", props }, { "security-group-opens-app-port": { appPort: 9090 } }),
+            );
         });
     });
 
     describe("instances", () => {
-        const good = { metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" }, rootBlockDevice: { encrypted: true, volumeType: "gp3" } };
+        const good = {
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
+            rootBlockDevice: { encrypted: true, volumeType: "gp3" },
+        };
 
         it("pass IMDSv2 and an encrypted root volume", async () => {
             assertClean(await run({ type: INSTANCE, stack: "prod", props: good }));
         });
 
         it("refuse IMDSv1 (httpTokens optional or unset)", async () => {
-            assertOne(await run({ type: INSTANCE, name: "i", stack: "prod", props: { ...good, metadataOptions: { httpTokens: "optional" } } }),
-                "instance-requires-imdsv2", "mandatory", /i: metadataOptions\.httpTokens is "optional"; set it to "required"/);
-            assertOne(await run({ type: INSTANCE, name: "i", stack: "dev", props: { rootBlockDevice: good.rootBlockDevice } }),
-                "instance-requires-imdsv2", "advisory", /httpTokens is unset \(IMDSv1 allowed\)/);
+            assertOne(
+                await run({ type: INSTANCE, name: "i", stack: "prod", props: { ...good, metadataOptions: { httpTokens: "optional" } } }),
+                "instance-requires-imdsv2",
+                "mandatory",
+                /i: metadataOptions\.httpTokens is "optional"; set it to "required"/,
+            );
+            assertOne(
+                await run({ type: INSTANCE, name: "i", stack: "dev", props: { rootBlockDevice: good.rootBlockDevice } }),
+                "instance-requires-imdsv2",
+                "advisory",
+                /httpTokens is unset \(IMDSv1 allowed\)/,
+            );
         });
 
         it("refuse an unencrypted root volume", async () => {
-            assertOne(await run({ type: INSTANCE, name: "i", stack: "prod", props: { ...good, rootBlockDevice: { encrypted: false } } }),
-                "instance-encrypted-root-volume", "mandatory", /i: rootBlockDevice\.encrypted is false; set it to true/);
+            assertOne(
+                await run({ type: INSTANCE, name: "i", stack: "prod", props: { ...good, rootBlockDevice: { encrypted: false } } }),
+                "instance-encrypted-root-volume",
+                "mandatory",
+                /i: rootBlockDevice\.encrypted is false; set it to true/,
+            );
         });
     });
 
@@ -97,8 +156,17 @@ describe("policy pack rules", () => {
         });
 
         it("refuse a tag in prod, and do not apply in dev", async () => {
-            assertOne(await run({ type: "command:remote:Command", name: "gin-app-release", stack: "prod", props: release("registry/gin-app:v1") }),
-                "prod-images-by-digest", "mandatory", /gin-app-release: create --image runs "registry\/gin-app:v1", which is not pinned by digest/);
+            assertOne(
+                await run({
+                    type: "command:remote:Command",
+                    name: "gin-app-release",
+                    stack: "prod",
+                    props: release("registry/gin-app:v1"),
+                }),
+                "prod-images-by-digest",
+                "mandatory",
+                /gin-app-release: create --image runs "registry\/gin-app:v1", which is not pinned by digest/,
+            );
             const dev = await run({ type: "command:remote:Command", stack: "dev", props: release("registry/gin-app:v1") });
             assertClean(dev);
             assert.match(dev.notApplicable.get("prod-images-by-digest") ?? "", /prod stacks only; this is stack "dev"/);
@@ -107,9 +175,19 @@ describe("policy pack rules", () => {
         it("refuse a Kubernetes container by tag, and take the environment from config over the stack name", async () => {
             const deployment = { spec: { template: { spec: { containers: [{ name: "app", image: "gin-app:latest" }] } } } };
             const type = "kubernetes:apps/v1:Deployment";
-            const result = await run({ type, name: "web", stack: "staging", props: deployment }, { "prod-images-by-digest": { environment: "prod" } });
-            assert.deepStrictEqual(of(result, "prod-images-by-digest").map((v) => [v.level, v.message]),
-                [["mandatory", `web: container app runs "gin-app:latest", which is not pinned by digest; run REPOSITORY@sha256:<digest> (AppImage's imageRef output) so a moved tag cannot change what prod runs`]]);
+            const result = await run(
+                { type, name: "web", stack: "staging", props: deployment },
+                { "prod-images-by-digest": { environment: "prod" } },
+            );
+            assert.deepStrictEqual(
+                of(result, "prod-images-by-digest").map((v) => [v.level, v.message]),
+                [
+                    [
+                        "mandatory",
+                        `web: container app runs "gin-app:latest", which is not pinned by digest; run REPOSITORY@sha256:<digest> (AppImage's imageRef output) so a moved tag cannot change what prod runs`,
+                    ],
+                ],
+            );
         });
     });
 
@@ -121,56 +199,96 @@ describe("policy pack rules", () => {
         });
 
         it("refuse DB_SSLMODE=disable in prod without echoing the env file", async () => {
-            const result = await run({ type: "command:remote:Command", name: "gin-app-release", stack: "prod", props: { create: "x", stdin: envFile("disable") } });
-            assertOne(result, "prod-database-tls", "mandatory",
-                /gin-app-release: stdin env file sets DB_SSLMODE=disable; prod must reach the database over TLS\. Fix: pulumi config set gin-deploy:dbSslMode require/);
+            const result = await run({
+                type: "command:remote:Command",
+                name: "gin-app-release",
+                stack: "prod",
+                props: { create: "x", stdin: envFile("disable") },
+            });
+            assertOne(
+                result,
+                "prod-database-tls",
+                "mandatory",
+                /gin-app-release: stdin env file sets DB_SSLMODE=disable; prod must reach the database over TLS\. Fix: pulumi config set gin-deploy:dbSslMode require/,
+            );
             assert.ok(!result.violations[0].message.includes("s3cret-Pa55"), "the message holds the password");
         });
 
         it("allow it in dev (the dev default), and refuse a connection string with sslmode=disable in prod", async () => {
             assertClean(await run({ type: "command:remote:Command", stack: "dev", props: { create: "x", stdin: envFile("disable") } }));
             const url = "postgres://app:pw-9f@db:5432/app?sslmode=disable";
-            const deployment = { spec: { template: { spec: { containers: [{ name: "app", env: [{ name: "DATABASE_URL", value: url }] }] } } } };
+            const deployment = {
+                spec: { template: { spec: { containers: [{ name: "app", env: [{ name: "DATABASE_URL", value: url }] }] } } },
+            };
             const result = await run({ type: "kubernetes:apps/v1:Deployment", name: "web", stack: "prod", props: deployment });
-            assert.deepStrictEqual(of(result, "prod-database-tls").map((v) => v.message),
-                ["web: container app env DATABASE_URL is a connection string with sslmode=disable; prod must use sslmode=require or verify-full"]);
+            assert.deepStrictEqual(
+                of(result, "prod-database-tls").map((v) => v.message),
+                [
+                    "web: container app env DATABASE_URL is a connection string with sslmode=disable; prod must use sslmode=require or verify-full",
+                ],
+            );
         });
     });
 
     describe("systemd units the release uploads", () => {
-        const upload = (text: string, remotePath = "/var/lib/gin-deploy/staging/gin-app.service") =>
-            ({ remotePath, source: new pulumi.asset.StringAsset(text), triggers: ["x"] });
+        const upload = (text: string, remotePath = "/var/lib/gin-deploy/staging/gin-app.service") => ({
+            remotePath,
+            source: new pulumi.asset.StringAsset(text),
+            triggers: ["x"],
+        });
         const unit = (service: string) => `[Unit]\nDescription=x\n\n[Service]\n${service}\n\n[Install]\nWantedBy=multi-user.target\n`;
         const COPY = "command:remote:CopyToRemote";
 
         it("pass a unit with Restart=always and DynamicUser=yes", async () => {
-            assertClean(await run({ type: COPY, stack: "prod", props: upload(unit("ExecStart=/srv/app\nRestart=always\nDynamicUser=yes")) }));
+            assertClean(
+                await run({ type: COPY, stack: "prod", props: upload(unit("ExecStart=/srv/app\nRestart=always\nDynamicUser=yes")) }),
+            );
         });
 
         it("refuse a unit without Restart=", async () => {
-            assertOne(await run({ type: COPY, name: "gin-app-service-unit", stack: "prod", props: upload(unit("ExecStart=/srv/app\nUser=app")) }),
-                "systemd-unit-restarts-and-not-root", "mandatory",
-                /gin-app-service-unit: unit \/var\/lib\/gin-deploy\/staging\/gin-app\.service has no Restart=, so a crash leaves the service down/);
+            assertOne(
+                await run({ type: COPY, name: "gin-app-service-unit", stack: "prod", props: upload(unit("ExecStart=/srv/app\nUser=app")) }),
+                "systemd-unit-restarts-and-not-root",
+                "mandatory",
+                /gin-app-service-unit: unit \/var\/lib\/gin-deploy\/staging\/gin-app\.service has no Restart=, so a crash leaves the service down/,
+            );
         });
 
         it("refuse a unit that runs as root, by default or by User=root", async () => {
-            assertOne(await run({ type: COPY, name: "u", stack: "prod", props: upload(unit("ExecStart=/srv/app\nRestart=always")) }),
-                "systemd-unit-restarts-and-not-root", "mandatory", /runs as root \(no User= and no DynamicUser=yes\); set DynamicUser=yes/);
-            assertOne(await run({ type: COPY, name: "u", stack: "dev", props: upload(unit("ExecStart=/srv/app\nRestart=on-failure\nDynamicUser=yes\nDynamicUser=no\nUser=root")) }),
-                "systemd-unit-restarts-and-not-root", "advisory", /runs as root \(User=root\)/);
+            assertOne(
+                await run({ type: COPY, name: "u", stack: "prod", props: upload(unit("ExecStart=/srv/app\nRestart=always")) }),
+                "systemd-unit-restarts-and-not-root",
+                "mandatory",
+                /runs as root \(no User= and no DynamicUser=yes\); set DynamicUser=yes/,
+            );
+            assertOne(
+                await run({
+                    type: COPY,
+                    name: "u",
+                    stack: "dev",
+                    props: upload(unit("ExecStart=/srv/app\nRestart=on-failure\nDynamicUser=yes\nDynamicUser=no\nUser=root")),
+                }),
+                "systemd-unit-restarts-and-not-root",
+                "advisory",
+                /runs as root \(User=root\)/,
+            );
         });
 
         it("judge a docker run unit by its container: caps dropped, no new privileges, not --user root", async () => {
-            const confined = "ExecStart=docker run --rm --name a \\\n  --cap-drop ALL --security-opt no-new-privileges \\\n  img@sha256:x\nRestart=always";
+            const confined =
+                "ExecStart=docker run --rm --name a \\\n  --cap-drop ALL --security-opt no-new-privileges \\\n  img@sha256:x\nRestart=always";
             assertClean(await run({ type: COPY, stack: "prod", props: upload(unit(confined), "/x/gin-app-container@.service") }));
             const root = "ExecStart=-docker run --user 0 --privileged img\nRestart=always";
             const result = await run({ type: COPY, name: "c", stack: "prod", props: upload(unit(root), "/x/gin-app-container@.service") });
-            assert.deepStrictEqual(of(result, "systemd-unit-restarts-and-not-root").map((v) => v.message.replace(/^c: unit \S+ /, "")), [
-                "runs the container --privileged",
-                "runs the container as 0 (root)",
-                "does not drop the container's capabilities (--cap-drop ALL)",
-                "lets the container gain privileges (add --security-opt no-new-privileges)",
-            ]);
+            assert.deepStrictEqual(
+                of(result, "systemd-unit-restarts-and-not-root").map((v) => v.message.replace(/^c: unit \S+ /, "")),
+                [
+                    "runs the container --privileged",
+                    "runs the container as 0 (root)",
+                    "does not drop the container's capabilities (--cap-drop ALL)",
+                    "lets the container gain privileges (add --security-opt no-new-privileges)",
+                ],
+            );
         });
 
         it("read a unit uploaded from a file, and leave sockets, oneshots and binaries alone", async () => {
@@ -179,13 +297,28 @@ describe("policy pack rules", () => {
                 const file = path.join(dir, "a.service");
                 fs.writeFileSync(file, unit("ExecStart=/srv/app\nDynamicUser=yes"));
                 const fromFile = { remotePath: "/x/a.service", source: new pulumi.asset.FileAsset(file) };
-                assertOne(await run({ type: COPY, name: "f", stack: "prod", props: fromFile }), "systemd-unit-restarts-and-not-root", "mandatory", /has no Restart=/);
+                assertOne(
+                    await run({ type: COPY, name: "f", stack: "prod", props: fromFile }),
+                    "systemd-unit-restarts-and-not-root",
+                    "mandatory",
+                    /has no Restart=/,
+                );
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
             assertClean(await run({ type: COPY, stack: "prod", props: upload("[Socket]\nListenStream=8080\n", "/x/gin-app.socket") }));
-            assertClean(await run({ type: COPY, stack: "prod", props: upload(unit("Type=oneshot\nExecStart=/bin/true\nDynamicUser=yes"), "/x/once.service") }));
-            const binary = await run({ type: COPY, stack: "prod", props: { remotePath: "/x/gin-app", source: new pulumi.asset.FileAsset("/nonexistent") } });
+            assertClean(
+                await run({
+                    type: COPY,
+                    stack: "prod",
+                    props: upload(unit("Type=oneshot\nExecStart=/bin/true\nDynamicUser=yes"), "/x/once.service"),
+                }),
+            );
+            const binary = await run({
+                type: COPY,
+                stack: "prod",
+                props: { remotePath: "/x/gin-app", source: new pulumi.asset.FileAsset("/nonexistent") },
+            });
             assertClean(binary);
             assert.strictEqual(binary.notApplicable.get("systemd-unit-restarts-and-not-root"), "not an upload of a *.service unit");
         });
@@ -194,52 +327,85 @@ describe("policy pack rules", () => {
     describe("Kubernetes workloads", () => {
         const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
         const goodContainer = {
-            name: "app", image: DIGEST_REF,
+            name: "app",
+            image: DIGEST_REF,
             securityContext: { runAsNonRoot: true, runAsUser: 65532 },
             resources: { limits: { cpu: "500m", memory: "256Mi" } },
             readinessProbe: { httpGet: { path: "/readyz", port: 8080 } },
             livenessProbe: { httpGet: { path: "/healthz", port: 8080 } },
         };
-        const deployment = (container: object, pod: object = {}) =>
-            ({ spec: { replicas: 2, template: { spec: { ...pod, containers: [container] } } } });
+        const deployment = (container: object, pod: object = {}) => ({
+            spec: { replicas: 2, template: { spec: { ...pod, containers: [container] } } },
+        });
 
         it("pass a non-root container with limits and both probes", async () => {
             assertClean(await run({ type: DEPLOYMENT, stack: "prod", props: deployment(goodContainer) }));
             const { securityContext: _s, ...rest } = goodContainer;
-            assertClean(await run({ type: DEPLOYMENT, stack: "prod", props: deployment(rest, { securityContext: { runAsNonRoot: true } }) }));
+            assertClean(
+                await run({ type: DEPLOYMENT, stack: "prod", props: deployment(rest, { securityContext: { runAsNonRoot: true } }) }),
+            );
         });
 
         it("refuse a container that may run as root", async () => {
             const { securityContext: _s, ...rest } = goodContainer;
-            assertOne(await run({ type: DEPLOYMENT, name: "web", stack: "prod", props: deployment(rest) }), "kubernetes-non-root", "mandatory",
-                /web: container "app" may run as root: set securityContext\.runAsNonRoot: true/);
-            assertOne(await run({ type: DEPLOYMENT, name: "web", stack: "prod", props: deployment({ ...goodContainer, securityContext: { runAsNonRoot: true, runAsUser: 0 } }) }),
-                "kubernetes-non-root", "mandatory", /sets runAsUser: 0 \(root\)/);
+            assertOne(
+                await run({ type: DEPLOYMENT, name: "web", stack: "prod", props: deployment(rest) }),
+                "kubernetes-non-root",
+                "mandatory",
+                /web: container "app" may run as root: set securityContext\.runAsNonRoot: true/,
+            );
+            assertOne(
+                await run({
+                    type: DEPLOYMENT,
+                    name: "web",
+                    stack: "prod",
+                    props: deployment({ ...goodContainer, securityContext: { runAsNonRoot: true, runAsUser: 0 } }),
+                }),
+                "kubernetes-non-root",
+                "mandatory",
+                /sets runAsUser: 0 \(root\)/,
+            );
         });
 
         it("refuse a container without a memory limit", async () => {
-            assertOne(await run({ type: DEPLOYMENT, name: "web", stack: "dev", props: deployment({ ...goodContainer, resources: { limits: { cpu: "1" } } }) }),
-                "kubernetes-resource-limits", "advisory", /web: container "app" has no memory limit/);
+            assertOne(
+                await run({
+                    type: DEPLOYMENT,
+                    name: "web",
+                    stack: "dev",
+                    props: deployment({ ...goodContainer, resources: { limits: { cpu: "1" } } }),
+                }),
+                "kubernetes-resource-limits",
+                "advisory",
+                /web: container "app" has no memory limit/,
+            );
         });
 
         it("refuse a container without probes", async () => {
             const { readinessProbe: _r, livenessProbe: _l, ...rest } = goodContainer;
-            assertOne(await run({ type: DEPLOYMENT, name: "web", stack: "prod", props: deployment(rest) }), "kubernetes-probes", "mandatory",
-                /web: container "app" has no readinessProbe and livenessProbe/);
+            assertOne(
+                await run({ type: DEPLOYMENT, name: "web", stack: "prod", props: deployment(rest) }),
+                "kubernetes-probes",
+                "mandatory",
+                /web: container "app" has no readinessProbe and livenessProbe/,
+            );
         });
     });
 
     describe("enforcement", () => {
         it("takes prod from the stack name as config.ts does (prod, production, prod-*), else dev", async () => {
             const bad = { type: INSTANCE, props: { rootBlockDevice: { encrypted: true } } };
-            const levels = await Promise.all(["prod", "production", "prod-eu", "dev", "local", "preprod"].map(async (stack) =>
-                (await run({ ...bad, stack })).violations.map((v) => v.level).join()));
+            const levels = await Promise.all(
+                ["prod", "production", "prod-eu", "dev", "local", "preprod"].map(async (stack) =>
+                    (await run({ ...bad, stack })).violations.map((v) => v.level).join(),
+                ),
+            );
             assert.deepStrictEqual(levels, ["mandatory", "mandatory", "mandatory", "advisory", "advisory", "advisory"]);
         });
 
         it("agrees with config.ts's environmentOfStack", async () => {
             const { environmentOfStack } = await import("../../policy/environment");
-            const config = await import("../../config") as { environmentOfStack?: (s: string) => string };
+            const config = (await import("../../config")) as { environmentOfStack?: (s: string) => string };
             if (typeof config.environmentOfStack !== "function") {
                 assert.fail("config.ts no longer exports environmentOfStack: point this test at the rule that replaced it");
             }
