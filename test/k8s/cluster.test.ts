@@ -103,11 +103,6 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
         const passphraseFile = path.join(tmp, "passphrase");
         fs.writeFileSync(passphraseFile, crypto.randomBytes(24).toString("base64"), { mode: 0o600 });
         fs.mkdirSync(path.join(tmp, "state"));
-        // The CLI (built once per pin) and the provider (built once per pin), before anything runs.
-        const env = engineEnv({ PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`, PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile });
-        engine = { env, providerBinDir: providerBinDir(), workDir: path.join(tmp, "workspace") };
-        figures.cli = env.pulumi;
-
         // The images, before the cluster starts: building them touches the machine (BuildKit mounts)
         // and must not be counted against the cluster's restore.
         ensureRegistry();
@@ -116,6 +111,11 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
         images[V1] = await buildAppImage(V1, standIns, platform);
         images[V2] = await buildAppImage(V2, standIns, platform);
         images[BAD] = await buildBrokenImage(standIns.runtimeImage, BAD);
+
+        // The CLI and the provider (each built once per pin; cached after the first run).
+        const env = engineEnv({ PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`, PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile });
+        engine = { env, providerBinDir: providerBinDir(), workDir: path.join(tmp, "workspace") };
+        figures.cli = env.pulumi;
 
         clusterStartedHere = !clusterStatus().running;
         if (clusterStartedHere) machineBefore = snapshotMachine();
