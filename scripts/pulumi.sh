@@ -36,6 +36,15 @@ for name in "${local_stacks[@]}"; do
   fi
 done
 
+# The engine would first try to install every provider found anywhere in node_modules (aws,
+# docker, kubernetes) whatever the stack uses; where one is missing and cannot be downloaded, each
+# costs five failed tries before the program starts. Skipped, the engine installs a missing
+# provider only when the stack asks for it.
+case "${1:-}" in
+  preview | up | refresh | destroy) set -- "$1" --skip-plugin-pre-install "${@:2}" ;;
+  *) ;;
+esac
+
 # shellcheck source=scripts/pulumi-env.sh
 source "$repo/scripts/pulumi-env.sh"
 gin_deploy_pulumi_env

@@ -14,7 +14,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund || exit 1
 fi
 
-suites=(lint typecheck test:app test:unit test:policy test:delivery test:host test:doctor test:contract test:container test:k8s test:e2e)
+suites=(lint typecheck test:app test:unit test:delivery test:host test:doctor test:contract test:container test:k8s test:policy test:e2e)
 passed=0 failed=0 failures=()
 logs=reports/suites
 mkdir -p "$logs"

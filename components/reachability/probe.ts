@@ -2,8 +2,7 @@
 // retries, and turns the last attempt into a diagnosis. Node's http/https only, no Pulumi import:
 // the release check's dynamic provider and doctor both run it.
 
-import * as http from "http";
-import * as https from "https";
+import type * as httpTypes from "http";
 
 import { diagnose, Diagnosis, DiagnosisContext, Symptom } from "./diagnosis";
 
@@ -53,7 +52,11 @@ export function requestOnce(url: string, timeoutMs: number): Promise<Symptom> {
             resolve({ kind: "other", code: "ERR_INVALID_URL", message: `not a URL: ${url}` });
             return;
         }
-        const client = parsed.protocol === "https:" ? https : http;
+        // Required here, not imported: the engine serializes this function into the dynamic
+        // provider, and a require() call is what its serializer turns into a module reference
+        // whatever the transpiler made of an import.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const client: typeof httpTypes = parsed.protocol === "https:" ? require("https") : require("http");
         let settled = false;
         const done = (s: Symptom) => {
             if (!settled) {
