@@ -28,6 +28,7 @@ const seconds = (since: number) => Number(((performance.now() - since) / 1000).t
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let cluster: ClusterHandle | undefined;
+let imageDir: string | undefined;
 let machineBefore: MachineSnapshot;
 let unsteady: Set<string>;
 
@@ -55,6 +56,7 @@ function get(port: number, urlPath: string): Promise<{ status: number; body: str
 /** The test server, built here and packed as an OCI image (no image can be pulled). */
 function buildHelloImage(): { tar: string; ref: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-hello-"));
+    imageDir = dir;
     const binary = path.join(dir, "hello");
     execFileSync("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", binary, "."], {
         cwd: path.join(__dirname, "hello"), env: { ...process.env, CGO_ENABLED: "0" }, stdio: ["ignore", "inherit", "inherit"],
@@ -105,6 +107,7 @@ describe("local cluster (etcd, control plane, containerd, kubelet, kube-proxy on
         if (clusterStatus().processes["kube-apiserver"] !== null || fs.existsSync(clusterPaths.runDir)) {
             await stopCluster();
         }
+        if (imageDir) fs.rmSync(imageDir, { recursive: true, force: true });
         fs.mkdirSync(path.join(repoRoot, "reports"), { recursive: true });
         fs.writeFileSync(path.join(repoRoot, "reports", "cluster.json"), JSON.stringify(figures, null, 2) + "\n");
         console.log(`    figures (reports/cluster.json): ${JSON.stringify(figures)}`);
