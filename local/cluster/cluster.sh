@@ -47,7 +47,7 @@ PROXY_HEALTHZ_PORT=10256
 PROXY_METRICS_PORT=10249
 API_SERVER="https://127.0.0.1:$API_PORT"
 COMPONENTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy)
-PACKAGES=(containerd runc containernetworking-plugins etcd-server iptables conntrack socat openssl iproute2 util-linux jq)
+PACKAGES=(containerd runc containernetworking-plugins etcd-server iptables conntrack socat openssl iproute2 util-linux jq curl)
 
 # kubectl's discovery cache in the cluster's folder, not in ~/.kube.
 export KUBECACHEDIR="$STATE/kube-cache"
