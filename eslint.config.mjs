@@ -10,7 +10,10 @@ export default tseslint.config(
     {
         rules: {
             // Unused names fail `tsc --noUnusedLocals` already; an argument kept for a signature is fine.
-            "@typescript-eslint/no-unused-vars": ["error", { args: "none", caughtErrors: "none", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { args: "none", caughtErrors: "none", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+            ],
             // Control characters are what config/ looks for in values.
             "no-control-regex": "off",
         },

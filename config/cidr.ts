@@ -1,7 +1,6 @@
 // CIDR blocks as the security group and the prod rules read them.
 import * as net from "net";
 
-
 function ipv4ToNumber(address: string): number {
     return address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
 }
@@ -54,4 +53,3 @@ export function cidrProblem(cidr: string): string | undefined {
 export function isWholeInternet(cidr: string): boolean {
     return /\/0+$/.test(cidr);
 }
-

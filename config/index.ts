@@ -38,9 +38,15 @@ export * from "./types";
  * RunError, so that Pulumi shows the message alone, without a stack trace.
  */
 export class ConfigError extends pulumi.RunError {
-    constructor(readonly stackName: string, readonly problems: readonly ConfigProblem[]) {
-        super(`stack "${stackName}" has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; ` +
-            `nothing was deployed:\n` + problems.map((p) => `  - ${p.message}`).join("\n"));
+    constructor(
+        readonly stackName: string,
+        readonly problems: readonly ConfigProblem[],
+    ) {
+        super(
+            `stack "${stackName}" has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; ` +
+                `nothing was deployed:\n` +
+                problems.map((p) => `  - ${p.message}`).join("\n"),
+        );
         this.name = "ConfigError";
     }
 }
@@ -125,7 +131,5 @@ export function loadConfig(projectDir: string = __dirname): Readonly<StackConfig
             }
         }
     }
-    return parseConfig(
-        { values, secretKeys, awsRegion: all["aws:region"], git: readGitFacts(projectDir) },
-        pulumi.getStack());
+    return parseConfig({ values, secretKeys, awsRegion: all["aws:region"], git: readGitFacts(projectDir) }, pulumi.getStack());
 }

@@ -23,167 +23,265 @@ export interface ConfigKeySpec {
 
 export const CONFIG_KEYS = {
     environment: {
-        type: "string", default: "auto", usedBy: ["all"],
-        description: "dev or prod: prod refuses dbSslMode disable and SSH open to the world. auto: the stack named prod, production or prod-* is prod, any other stack is dev.",
+        type: "string",
+        default: "auto",
+        usedBy: ["all"],
+        description:
+            "dev or prod: prod refuses dbSslMode disable and SSH open to the world. auto: the stack named prod, production or prod-* is prod, any other stack is dev.",
     },
     target: {
-        type: "string", default: "aws", usedBy: ["all"],
-        description: "Where the service runs: aws (an EC2 instance this stack creates), ssh (an existing host reached over SSH, e.g. the local stack's) or kubernetes (a cluster).",
+        type: "string",
+        default: "aws",
+        usedBy: ["all"],
+        description:
+            "Where the service runs: aws (an EC2 instance this stack creates), ssh (an existing host reached over SSH, e.g. the local stack's) or kubernetes (a cluster).",
     },
     mode: {
-        type: "string", default: "systemd", usedBy: ["aws", "ssh"],
-        description: "How it runs on a host: systemd (a static binary and a hardened unit) or container (an image from app/Dockerfile run by systemd). On kubernetes the mode is container.",
+        type: "string",
+        default: "systemd",
+        usedBy: ["aws", "ssh"],
+        description:
+            "How it runs on a host: systemd (a static binary and a hardened unit) or container (an image from app/Dockerfile run by systemd). On kubernetes the mode is container.",
     },
     image: {
-        type: "string", default: "", usedBy: ["container", "kubernetes"],
-        description: "An image built elsewhere (CI), REPOSITORY@sha256:<digest>, deployed instead of building app/Dockerfile here. Empty: build and push it here. Required by digest in prod.",
+        type: "string",
+        default: "",
+        usedBy: ["container", "kubernetes"],
+        description:
+            "An image built elsewhere (CI), REPOSITORY@sha256:<digest>, deployed instead of building app/Dockerfile here. Empty: build and push it here. Required by digest in prod.",
     },
     appPort: {
-        type: "integer", default: 8080, usedBy: ["all"],
+        type: "integer",
+        default: 8080,
+        usedBy: ["all"],
         description: "The TCP port the service listens on, on the host (1-65535, not the SSH port).",
     },
     appEnv: {
-        type: "string", default: "auto", usedBy: ["all"],
-        description: "APP_ENV for the service (development, dev, local, test, staging, production, prod). auto: the environment (dev or prod).",
+        type: "string",
+        default: "auto",
+        usedBy: ["all"],
+        description:
+            "APP_ENV for the service (development, dev, local, test, staging, production, prod). auto: the environment (dev or prod).",
     },
     logLevel: {
-        type: "string", default: "info", usedBy: ["all"],
+        type: "string",
+        default: "info",
+        usedBy: ["all"],
         description: "LOG_LEVEL for the service: debug, info, warn or error.",
     },
     release: {
-        type: "string", default: "auto", usedBy: ["all"],
-        description: "The version stamped into the binary and image. auto: git describe --tags --always --dirty (commit and date always come from git).",
+        type: "string",
+        default: "auto",
+        usedBy: ["all"],
+        description:
+            "The version stamped into the binary and image. auto: git describe --tags --always --dirty (commit and date always come from git).",
     },
     reachabilityCheck: {
-        type: "boolean", default: true, usedBy: ["all"],
-        description: "After each release, request the URL's /version from the machine running pulumi and fail `up` with the likely cause when it does not answer. false: for a host this machine cannot reach (a private subnet); the output says it was not checked.",
+        type: "boolean",
+        default: true,
+        usedBy: ["all"],
+        description:
+            "After each release, request the URL's /version from the machine running pulumi and fail `up` with the likely cause when it does not answer. false: for a host this machine cannot reach (a private subnet); the output says it was not checked.",
     },
     hostFirewall: {
-        type: "boolean", default: false, usedBy: ["ssh"],
+        type: "boolean",
+        default: false,
+        usedBy: ["ssh"],
         description: "On ssh targets, also open appPort in the host's ufw when ufw is installed.",
     },
     sshHost: {
-        type: "string", default: "", usedBy: ["ssh"],
+        type: "string",
+        default: "",
+        usedBy: ["ssh"],
         description: "ssh target: the host name or address to deploy to.",
     },
     sshPort: {
-        type: "integer", default: 22, usedBy: ["ssh", "aws"],
+        type: "integer",
+        default: 22,
+        usedBy: ["ssh", "aws"],
         description: "The SSH port of the host (aws: the port the security group opens to sshCidrs).",
     },
     sshUser: {
-        type: "string", default: "auto", usedBy: ["ssh", "aws"],
+        type: "string",
+        default: "auto",
+        usedBy: ["ssh", "aws"],
         description: "The SSH user (needs sudo or root). auto: admin on aws (Debian images), root on ssh targets.",
     },
     sshPrivateKey: {
-        type: "string", secret: true, usedBy: ["ssh", "aws"],
-        description: "The SSH private key (PEM/OpenSSH) used to deploy; required on targets reached over SSH, secret: pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519",
+        type: "string",
+        secret: true,
+        usedBy: ["ssh", "aws"],
+        description:
+            "The SSH private key (PEM/OpenSSH) used to deploy; required on targets reached over SSH, secret: pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519",
     },
     hostArch: {
-        type: "string", default: "amd64", usedBy: ["ssh", "kubernetes"],
-        description: "ssh and kubernetes targets: the host's (nodes') CPU architecture, amd64 or arm64 (aws targets take it from instanceType).",
+        type: "string",
+        default: "amd64",
+        usedBy: ["ssh", "kubernetes"],
+        description:
+            "ssh and kubernetes targets: the host's (nodes') CPU architecture, amd64 or arm64 (aws targets take it from instanceType).",
     },
     publicUrl: {
-        type: "string", default: "auto", usedBy: ["ssh"],
+        type: "string",
+        default: "auto",
+        usedBy: ["ssh"],
         description: "ssh target: the URL the service answers at from the machine running pulumi. auto: http://<sshHost>:<appPort>.",
     },
     instanceType: {
-        type: "string", default: "t4g.micro", usedBy: ["aws"],
-        description: "aws: the EC2 instance type. Its family decides the architecture of the AMI and the binary (Graviton families such as t4g are arm64).",
+        type: "string",
+        default: "t4g.micro",
+        usedBy: ["aws"],
+        description:
+            "aws: the EC2 instance type. Its family decides the architecture of the AMI and the binary (Graviton families such as t4g are arm64).",
     },
     amiId: {
-        type: "string", default: "auto", usedBy: ["aws"],
-        description: "aws: a pinned AMI id matching the instance type's architecture. auto: the newest Debian 12 image (a new image then replaces the instance).",
+        type: "string",
+        default: "auto",
+        usedBy: ["aws"],
+        description:
+            "aws: a pinned AMI id matching the instance type's architecture. auto: the newest Debian 12 image (a new image then replaces the instance).",
     },
     appCidrs: {
-        type: "array", default: ["0.0.0.0/0", "::/0"], usedBy: ["aws"],
+        type: "array",
+        default: ["0.0.0.0/0", "::/0"],
+        usedBy: ["aws"],
         description: "aws: the IPv4/IPv6 blocks allowed to reach appPort.",
     },
     sshCidrs: {
-        type: "array", default: [], usedBy: ["aws"],
+        type: "array",
+        default: [],
+        usedBy: ["aws"],
         description: "aws: the blocks allowed to reach SSH (the machine running pulumi). Required on aws; never 0.0.0.0/0 or ::/0 in prod.",
     },
     sshPublicKey: {
-        type: "string", default: "", usedBy: ["aws"],
+        type: "string",
+        default: "",
+        usedBy: ["aws"],
         description: "aws: the OpenSSH public key installed on the instance (the public half of sshPrivateKey). Required on aws.",
     },
     kubeconfig: {
-        type: "string", secret: true, usedBy: ["kubernetes"],
-        description: "kubernetes: the cluster's kubeconfig (YAML or JSON), secret: pulumi config set --secret gin-deploy:kubeconfig < kubeconfig. Not needed with clusterStack.",
+        type: "string",
+        secret: true,
+        usedBy: ["kubernetes"],
+        description:
+            "kubernetes: the cluster's kubeconfig (YAML or JSON), secret: pulumi config set --secret gin-deploy:kubeconfig < kubeconfig. Not needed with clusterStack.",
     },
     clusterStack: {
-        type: "string", default: "", usedBy: ["kubernetes"],
-        description: "kubernetes: a stack (org/project/stack) that exports the cluster's kubeconfig as `kubeconfig` (e.g. an EKS stack), read through a StackReference instead of gin-deploy:kubeconfig.",
+        type: "string",
+        default: "",
+        usedBy: ["kubernetes"],
+        description:
+            "kubernetes: a stack (org/project/stack) that exports the cluster's kubeconfig as `kubeconfig` (e.g. an EKS stack), read through a StackReference instead of gin-deploy:kubeconfig.",
     },
     namespace: {
-        type: "string", default: "gin-app", usedBy: ["kubernetes"],
+        type: "string",
+        default: "gin-app",
+        usedBy: ["kubernetes"],
         description: "kubernetes: the namespace, created by the stack (restricted Pod Security Standard) and deleted with it.",
     },
     replicas: {
-        type: "integer", default: 2, usedBy: ["kubernetes"],
+        type: "integer",
+        default: 2,
+        usedBy: ["kubernetes"],
         description: "kubernetes: the pods the Deployment starts with and the autoscaler's minimum (at least 2 in prod).",
     },
     maxReplicas: {
-        type: "integer", default: 4, usedBy: ["kubernetes"],
+        type: "integer",
+        default: 4,
+        usedBy: ["kubernetes"],
         description: "kubernetes: the autoscaler's maximum (at least replicas).",
     },
     cpuRequest: {
-        type: "string", default: "100m", usedBy: ["kubernetes"],
+        type: "string",
+        default: "100m",
+        usedBy: ["kubernetes"],
         description: "kubernetes: each pod's CPU request (a Kubernetes quantity).",
     },
     cpuLimit: {
-        type: "string", default: "500m", usedBy: ["kubernetes"],
+        type: "string",
+        default: "500m",
+        usedBy: ["kubernetes"],
         description: "kubernetes: each pod's CPU limit (at least cpuRequest).",
     },
     memoryRequest: {
-        type: "string", default: "64Mi", usedBy: ["kubernetes"],
+        type: "string",
+        default: "64Mi",
+        usedBy: ["kubernetes"],
         description: "kubernetes: each pod's memory request.",
     },
     memoryLimit: {
-        type: "string", default: "128Mi", usedBy: ["kubernetes"],
+        type: "string",
+        default: "128Mi",
+        usedBy: ["kubernetes"],
         description: "kubernetes: each pod's memory limit (at least memoryRequest).",
     },
     serviceType: {
-        type: "string", default: "LoadBalancer", usedBy: ["kubernetes"],
+        type: "string",
+        default: "LoadBalancer",
+        usedBy: ["kubernetes"],
         description: "kubernetes: the Service's type, ClusterIP, NodePort or LoadBalancer.",
     },
     nodePort: {
-        type: "integer", default: 0, usedBy: ["kubernetes"],
+        type: "integer",
+        default: 0,
+        usedBy: ["kubernetes"],
         description: "kubernetes: a fixed node port for NodePort and LoadBalancer Services; 0: the API server picks one.",
     },
     nodeAddress: {
-        type: "string", default: "", usedBy: ["kubernetes"],
-        description: "kubernetes: where the nodes are reached from the machine running pulumi (the local cluster: 127.0.0.1); with a NodePort Service the URL is http://<nodeAddress>:<nodePort>.",
+        type: "string",
+        default: "",
+        usedBy: ["kubernetes"],
+        description:
+            "kubernetes: where the nodes are reached from the machine running pulumi (the local cluster: 127.0.0.1); with a NodePort Service the URL is http://<nodeAddress>:<nodePort>.",
     },
     imageRepository: {
-        type: "string", default: "", usedBy: ["kubernetes"],
-        description: "kubernetes: where the image built here is pushed (REGISTRY/NAME, reachable by the nodes); needed when image is empty.",
+        type: "string",
+        default: "",
+        usedBy: ["kubernetes"],
+        description:
+            "kubernetes: where the image built here is pushed (REGISTRY/NAME, reachable by the nodes); needed when image is empty.",
     },
     dbHost: {
-        type: "string", default: "", usedBy: ["all"],
+        type: "string",
+        default: "",
+        usedBy: ["all"],
         description: "DB_HOST: the PostgreSQL host. Empty: the service runs without a database (and no dbPassword is needed).",
     },
     dbPort: {
-        type: "integer", default: 5432, usedBy: ["database"],
+        type: "integer",
+        default: 5432,
+        usedBy: ["database"],
         description: "DB_PORT.",
     },
     dbName: {
-        type: "string", default: "gin_app", usedBy: ["database"],
+        type: "string",
+        default: "gin_app",
+        usedBy: ["database"],
         description: "DB_NAME.",
     },
     dbUser: {
-        type: "string", default: "gin_app", usedBy: ["database"],
+        type: "string",
+        default: "gin_app",
+        usedBy: ["database"],
         description: "DB_USER.",
     },
     dbPassword: {
-        type: "string", secret: true, usedBy: ["database"],
-        description: "DB_PASSWORD; required when dbHost is set, secret: pulumi config set --secret gin-deploy:dbPassword. On the host it lives only in a 0600 env file.",
+        type: "string",
+        secret: true,
+        usedBy: ["database"],
+        description:
+            "DB_PASSWORD; required when dbHost is set, secret: pulumi config set --secret gin-deploy:dbPassword. On the host it lives only in a 0600 env file.",
     },
     dbSslMode: {
-        type: "string", default: "auto", usedBy: ["database"],
+        type: "string",
+        default: "auto",
+        usedBy: ["database"],
         description: "DB_SSLMODE: disable, require or verify-full; prod refuses disable. auto: disable in dev, require in prod.",
     },
     dbPoolSize: {
-        type: "string", default: "auto", usedBy: ["database"],
+        type: "string",
+        default: "auto",
+        usedBy: ["database"],
         description: "DB_POOL_SIZE: a whole number from 1 to 1000. auto: 5 in dev, 20 in prod. (A string so that auto can be the default.)",
     },
 } as const satisfies Record<string, ConfigKeySpec>;
@@ -193,8 +291,7 @@ export type ConfigKey = keyof typeof CONFIG_KEYS;
 export type PlainKey = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K] extends { default: unknown } ? K : never }[ConfigKey];
 export type SecretKey = Exclude<ConfigKey, PlainKey>;
 
-export const SECRET_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[])
-    .filter((key) => "secret" in CONFIG_KEYS[key]) as SecretKey[];
+export const SECRET_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[]).filter((key) => "secret" in CONFIG_KEYS[key]) as SecretKey[];
 
 /** The schema default of a plain key. */
 export function defaultOf<K extends PlainKey>(key: K): (typeof CONFIG_KEYS)[K]["default"] {

@@ -28,12 +28,18 @@ export class ConfigReader {
     readonly problems: ConfigProblem[] = [];
     private readonly secretKeys: ReadonlySet<string>;
 
-    constructor(private readonly values: Readonly<Record<string, string | undefined>>, secretKeys: readonly string[]) {
+    constructor(
+        private readonly values: Readonly<Record<string, string | undefined>>,
+        secretKeys: readonly string[],
+    ) {
         this.secretKeys = new Set(secretKeys);
         for (const key of Object.keys(values)) {
             if (!(key in CONFIG_KEYS)) {
-                this.refuse(key, `is not a known key (typo?). Fix: pulumi config rm ${CONFIG_NAMESPACE}:${key}; ` +
-                    `the known keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
+                this.refuse(
+                    key,
+                    `is not a known key (typo?). Fix: pulumi config rm ${CONFIG_NAMESPACE}:${key}; ` +
+                        `the known keys are ${Object.keys(CONFIG_KEYS).join(", ")}`,
+                );
             }
         }
     }
@@ -68,8 +74,10 @@ export class ConfigReader {
         const value = this.text(key);
         const n = Number(value);
         if (!/^\d+$/.test(value) || n < 1 || n > 65535) {
-            this.refuse(key, `${shown(value)} is not a port: use a whole number from 1 to 65535. ` +
-                `Fix: ${setCommand(key, defaultOf(key))}`);
+            this.refuse(
+                key,
+                `${shown(value)} is not a port: use a whole number from 1 to 65535. ` + `Fix: ${setCommand(key, defaultOf(key))}`,
+            );
             return defaultOf(key);
         }
         return n;
@@ -102,8 +110,11 @@ export class ConfigReader {
         for (const [index, cidr] of (list as string[]).entries()) {
             const problem = cidrProblem(cidr);
             if (problem) {
-                this.refuse(`${key}[${index}]`, `= ${JSON.stringify(cidr)} ${problem}. ` +
-                    `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:${key}[${index}]' ${example}`);
+                this.refuse(
+                    `${key}[${index}]`,
+                    `= ${JSON.stringify(cidr)} ${problem}. ` +
+                        `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:${key}[${index}]' ${example}`,
+                );
             }
         }
         return [...(list as string[])];
@@ -118,8 +129,11 @@ export class ConfigReader {
         if (value === undefined || value === "") {
             this.refuse(key, `is not set. Fix: ${fix}`);
         } else if (!this.secretKeys.has(key)) {
-            this.refuse(key, `is stored in plaintext (${value.length} character${value.length === 1 ? "" : "s"}, not shown); ` +
-                `it must be a Pulumi secret. Fix: pulumi config rm ${CONFIG_NAMESPACE}:${key} && ${fix}`);
+            this.refuse(
+                key,
+                `is stored in plaintext (${value.length} character${value.length === 1 ? "" : "s"}, not shown); ` +
+                    `it must be a Pulumi secret. Fix: pulumi config rm ${CONFIG_NAMESPACE}:${key} && ${fix}`,
+            );
         } else {
             const problem = check(value);
             if (problem) {

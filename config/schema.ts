@@ -30,7 +30,7 @@ export function renderSchemaBlock(): string {
             config[key] = schemaEntry(spec);
         }
     }
-    return SCHEMA_HEADER + yaml.dump({ config }, { lineWidth: -1, flowLevel: 3, quotingType: "\"" });
+    return SCHEMA_HEADER + yaml.dump({ config }, { lineWidth: -1, flowLevel: 3, quotingType: '"' });
 }
 
 function cell(value: unknown): string {

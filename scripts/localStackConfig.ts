@@ -14,26 +14,26 @@ const DB_PASSWORD = `${CONFIG_NAMESPACE}:dbPassword`;
 
 /** The plain settings committed in a stack file (secure values are skipped: they belong to one checkout). */
 export function committedConfig(file = path.join(repoRoot, "Pulumi.local.yaml")): Record<string, string> {
-  const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(doc?.config ?? {})) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      out[key] = String(value);
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(doc?.config ?? {})) {
+        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+            out[key] = String(value);
+        }
     }
-  }
-  return out;
+    return out;
 }
 
 /** A new database password for a local stack that has a database (never printed). */
 export function generatePassword(): string {
-  return crypto.randomBytes(24).toString("base64url");
+    return crypto.randomBytes(24).toString("base64url");
 }
 
 export interface LocalStackSettings {
-  /** Every config value, keys with their namespace, as strings. */
-  config: Record<string, string>;
-  /** The keys of `config` that are secrets. */
-  secretKeys: string[];
+    /** Every config value, keys with their namespace, as strings. */
+    config: Record<string, string>;
+    /** The keys of `config` that are secrets. */
+    secretKeys: string[];
 }
 
 /**
@@ -42,27 +42,27 @@ export interface LocalStackSettings {
  * a database (dbHost): a stack without one needs none, and gets none.
  */
 export function settingsForHost(
-  host: HostStatus,
-  secrets: { dbPassword?: string },
-  overrides: Record<string, string> = {},
+    host: HostStatus,
+    secrets: { dbPassword?: string },
+    overrides: Record<string, string> = {},
 ): LocalStackSettings {
-  const ns = CONFIG_NAMESPACE;
-  const config: Record<string, string> = {
-    ...committedConfig(),
-    [`${ns}:sshHost`]: host.sshHost,
-    [`${ns}:sshPort`]: String(host.sshPort),
-    [`${ns}:sshUser`]: host.user,
-    [`${ns}:publicUrl`]: `http://${host.sshHost}:${host.appPort}`,
-    [`${ns}:sshPrivateKey`]: fs.readFileSync(host.privateKeyPath, "utf8"),
-  };
-  for (const [k, v] of Object.entries(overrides)) {
-    config[k.includes(":") ? k : `${ns}:${k}`] = v;
-  }
-  if ((config[`${ns}:dbHost`] ?? "") !== "") {
-    if (secrets.dbPassword === undefined) {
-      throw new Error(`the local stack names a database (${ns}:dbHost = ${config[`${ns}:dbHost`]}) but no password was given for it`);
+    const ns = CONFIG_NAMESPACE;
+    const config: Record<string, string> = {
+        ...committedConfig(),
+        [`${ns}:sshHost`]: host.sshHost,
+        [`${ns}:sshPort`]: String(host.sshPort),
+        [`${ns}:sshUser`]: host.user,
+        [`${ns}:publicUrl`]: `http://${host.sshHost}:${host.appPort}`,
+        [`${ns}:sshPrivateKey`]: fs.readFileSync(host.privateKeyPath, "utf8"),
+    };
+    for (const [k, v] of Object.entries(overrides)) {
+        config[k.includes(":") ? k : `${ns}:${k}`] = v;
     }
-    config[DB_PASSWORD] = secrets.dbPassword;
-  }
-  return { config, secretKeys: SECRET_KEYS };
+    if ((config[`${ns}:dbHost`] ?? "") !== "") {
+        if (secrets.dbPassword === undefined) {
+            throw new Error(`the local stack names a database (${ns}:dbHost = ${config[`${ns}:dbHost`]}) but no password was given for it`);
+        }
+        config[DB_PASSWORD] = secrets.dbPassword;
+    }
+    return { config, secretKeys: SECRET_KEYS };
 }

@@ -13,11 +13,11 @@ import { repoRoot } from "./localHost";
 const PACKAGES = ["@pulumi/pulumi", "@pulumi/command", "typescript"];
 
 function installedVersion(pkg: string): string {
-  const file = path.join(repoRoot, "node_modules", pkg, "package.json");
-  if (!fs.existsSync(file)) {
-    throw new Error(`${pkg} is not installed in ${path.join(repoRoot, "node_modules")}; run npm ci first`);
-  }
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+    const file = path.join(repoRoot, "node_modules", pkg, "package.json");
+    if (!fs.existsSync(file)) {
+        throw new Error(`${pkg} is not installed in ${path.join(repoRoot, "node_modules")}; run npm ci first`);
+    }
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 export const PROGRAM_NAME = "bench-one-resource";
@@ -29,10 +29,10 @@ export const stdout = new command.local.Command("one", { create: "echo one" }).s
 `;
 
 export interface OneResourceProgram {
-  dir: string;
-  versions: Record<string, string>;
-  /** True when this call ran npm install. */
-  installed: boolean;
+    dir: string;
+    versions: Record<string, string>;
+    /** True when this call ran npm install. */
+    installed: boolean;
 }
 
 /**
@@ -40,30 +40,33 @@ export interface OneResourceProgram {
  * when the cache has none for these versions.
  */
 export function oneResourceProgram(cacheRoot = defaultCacheRoot()): OneResourceProgram {
-  const versions = Object.fromEntries(PACKAGES.map((p) => [p, installedVersion(p)]));
-  const key = PACKAGES.map((p) => `${p.replace("@pulumi/", "")}-${versions[p]}`).join("_");
-  const dir = path.join(cacheRoot, "bench-preview", `one-resource_${key}`);
-  const done = path.join(dir, ".installed");
-  if (fs.existsSync(done)) return { dir, versions, installed: false };
+    const versions = Object.fromEntries(PACKAGES.map((p) => [p, installedVersion(p)]));
+    const key = PACKAGES.map((p) => `${p.replace("@pulumi/", "")}-${versions[p]}`).join("_");
+    const dir = path.join(cacheRoot, "bench-preview", `one-resource_${key}`);
+    const done = path.join(dir, ".installed");
+    if (fs.existsSync(done)) return { dir, versions, installed: false };
 
-  fs.mkdirSync(dir, { recursive: true });
-  const pkg = { name: PROGRAM_NAME, version: "0.0.0", private: true, main: "index.ts", dependencies: versions };
-  fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${PROGRAM_NAME}\nruntime: nodejs\ndescription: The floor a no-op preview is measured against.\n`);
-  fs.writeFileSync(path.join(dir, "index.ts"), INDEX_TS);
-  console.log(`installing the one-resource program's packages (${key}) from npm into ${dir} ...`);
-  // --ignore-scripts: @pulumi/command's install script would try to download the provider.
-  const res = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], {
-    cwd: dir,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (res.status !== 0) {
-    throw new Error(`npm install for the one-resource program failed (exit ${res.status ?? res.signal}) in ${dir}`);
-  }
-  fs.writeFileSync(done, `${new Date().toISOString()}\n`);
-  return { dir, versions, installed: true };
+    fs.mkdirSync(dir, { recursive: true });
+    const pkg = { name: PROGRAM_NAME, version: "0.0.0", private: true, main: "index.ts", dependencies: versions };
+    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        `name: ${PROGRAM_NAME}\nruntime: nodejs\ndescription: The floor a no-op preview is measured against.\n`,
+    );
+    fs.writeFileSync(path.join(dir, "index.ts"), INDEX_TS);
+    console.log(`installing the one-resource program's packages (${key}) from npm into ${dir} ...`);
+    // --ignore-scripts: @pulumi/command's install script would try to download the provider.
+    const res = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], {
+        cwd: dir,
+        stdio: ["ignore", "inherit", "inherit"],
+    });
+    if (res.status !== 0) {
+        throw new Error(`npm install for the one-resource program failed (exit ${res.status ?? res.signal}) in ${dir}`);
+    }
+    fs.writeFileSync(done, `${new Date().toISOString()}\n`);
+    return { dir, versions, installed: true };
 }
 
 export function defaultCacheRoot(): string {
-  return process.env.GIN_DEPLOY_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "gin-deploy");
+    return process.env.GIN_DEPLOY_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "gin-deploy");
 }

@@ -37,7 +37,10 @@ const REPOSITORY = path.join(__dirname, "..");
 
 export function deployStack(cfg: Readonly<StackConfig>, options: StackOptions = {}): StackOutputs {
     const { environment, secretEnvironment } = serviceEnvironment({
-        appEnv: cfg.appEnv, logLevel: cfg.logLevel, port: cfg.appPort, db: cfg.db,
+        appEnv: cfg.appEnv,
+        logLevel: cfg.logLevel,
+        port: cfg.appPort,
+        db: cfg.db,
     });
     const ctx: StackContext = {
         cfg,

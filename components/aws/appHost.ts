@@ -79,111 +79,145 @@ export class AppHost extends pulumi.ComponentResource {
         const sshPort = args.sshPort ?? 22;
 
         // A known instance type is checked now, so a bad one stops the program before any resource.
-        this.arch = typeof args.instanceType === "string"
-            ? pulumi.output(architectureOf(args.instanceType))
-            : pulumi.output(args.instanceType).apply(architectureOf);
+        this.arch =
+            typeof args.instanceType === "string"
+                ? pulumi.output(architectureOf(args.instanceType))
+                : pulumi.output(args.instanceType).apply(architectureOf);
 
-        const ami = args.ami !== undefined ? pulumi.output(args.ami) : aws.ec2.getAmiOutput({
-            mostRecent: true,
-            owners: [DEBIAN_AMI_OWNER],
-            filters: this.arch.apply((arch) => [
-                { name: "name", values: [`debian-12-${arch}-*`] },
-                { name: "architecture", values: [amiArchitecture(arch)] },
-                { name: "virtualization-type", values: ["hvm"] },
-                { name: "root-device-type", values: ["ebs"] },
-            ]),
-        }, { parent: this }).id;
+        const ami =
+            args.ami !== undefined
+                ? pulumi.output(args.ami)
+                : aws.ec2.getAmiOutput(
+                      {
+                          mostRecent: true,
+                          owners: [DEBIAN_AMI_OWNER],
+                          filters: this.arch.apply((arch) => [
+                              { name: "name", values: [`debian-12-${arch}-*`] },
+                              { name: "architecture", values: [amiArchitecture(arch)] },
+                              { name: "virtualization-type", values: ["hvm"] },
+                              { name: "root-device-type", values: ["ebs"] },
+                          ]),
+                      },
+                      { parent: this },
+                  ).id;
 
-        const ingress = pulumi.all([args.appPort, sshPort, args.appCidrs, args.sshCidrs])
-            .apply(([appPort, port, appCidrs, sshCidrs]) => {
-                const rules: aws.types.input.ec2.SecurityGroupIngress[] = [{
+        const ingress = pulumi.all([args.appPort, sshPort, args.appCidrs, args.sshCidrs]).apply(([appPort, port, appCidrs, sshCidrs]) => {
+            const rules: aws.types.input.ec2.SecurityGroupIngress[] = [
+                {
                     description: "app",
                     protocol: "tcp",
                     fromPort: appPort,
                     toPort: appPort,
                     ...splitCidrs(appCidrs),
-                }];
-                if (sshCidrs.length > 0) {
-                    rules.push({
-                        description: "ssh",
-                        protocol: "tcp",
-                        fromPort: port,
-                        toPort: port,
-                        ...splitCidrs(sshCidrs),
-                    });
-                }
-                return rules;
-            });
+                },
+            ];
+            if (sshCidrs.length > 0) {
+                rules.push({
+                    description: "ssh",
+                    protocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    ...splitCidrs(sshCidrs),
+                });
+            }
+            return rules;
+        });
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            description: `gin-deploy ${name}: app port to the app CIDRs, SSH to the SSH CIDRs only`,
-            vpcId: args.vpcId,
-            ingress,
-            // Outbound: package mirrors, the image registry, the database.
-            egress: [{
-                description: "all outbound",
-                protocol: "-1",
-                fromPort: 0,
-                toPort: 0,
-                cidrBlocks: ["0.0.0.0/0"],
-                ipv6CidrBlocks: ["::/0"],
-            }],
-            tags: args.tags,
-        }, { parent: this });
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                description: `gin-deploy ${name}: app port to the app CIDRs, SSH to the SSH CIDRs only`,
+                vpcId: args.vpcId,
+                ingress,
+                // Outbound: package mirrors, the image registry, the database.
+                egress: [
+                    {
+                        description: "all outbound",
+                        protocol: "-1",
+                        fromPort: 0,
+                        toPort: 0,
+                        cidrBlocks: ["0.0.0.0/0"],
+                        ipv6CidrBlocks: ["::/0"],
+                    },
+                ],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
 
-        const keyPair = new aws.ec2.KeyPair(`${name}-key`, {
-            publicKey: args.sshPublicKey,
-            tags: args.tags,
-        }, { parent: this });
+        const keyPair = new aws.ec2.KeyPair(
+            `${name}-key`,
+            {
+                publicKey: args.sshPublicKey,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
 
         let instanceProfile: pulumi.Input<string> | undefined = args.iamInstanceProfile;
         if (args.managedPolicyArns && args.managedPolicyArns.length > 0) {
             if (args.iamInstanceProfile !== undefined) {
                 throw new Error("AppHost: give either iamInstanceProfile or managedPolicyArns, not both");
             }
-            const role = new aws.iam.Role(`${name}-role`, {
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                tags: args.tags,
-            }, { parent: this });
-            args.managedPolicyArns.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, {
-                role: role.name,
-                policyArn,
-            }, { parent: this }));
+            const role = new aws.iam.Role(
+                `${name}-role`,
+                {
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                    }),
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            args.managedPolicyArns.forEach(
+                (policyArn, i) =>
+                    new aws.iam.RolePolicyAttachment(
+                        `${name}-policy-${i}`,
+                        {
+                            role: role.name,
+                            policyArn,
+                        },
+                        { parent: this },
+                    ),
+            );
             instanceProfile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent: this }).name;
         }
 
-        const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami,
-            instanceType: args.instanceType,
-            keyName: keyPair.keyName,
-            vpcSecurityGroupIds: [securityGroup.id],
-            subnetId: args.subnetId,
-            associatePublicIpAddress: true,
-            iamInstanceProfile: instanceProfile,
-            metadataOptions: {
-                httpEndpoint: "enabled",
-                httpTokens: "required", // IMDSv2 only
-                httpPutResponseHopLimit: 1,
+        const instance = new aws.ec2.Instance(
+            `${name}-instance`,
+            {
+                ami,
+                instanceType: args.instanceType,
+                keyName: keyPair.keyName,
+                vpcSecurityGroupIds: [securityGroup.id],
+                subnetId: args.subnetId,
+                associatePublicIpAddress: true,
+                iamInstanceProfile: instanceProfile,
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required", // IMDSv2 only
+                    httpPutResponseHopLimit: 1,
+                },
+                rootBlockDevice: {
+                    volumeType: "gp3",
+                    volumeSize: args.rootVolumeSizeGiB ?? 16,
+                    encrypted: true,
+                    deleteOnTermination: true,
+                },
+                userData: args.userData,
+                userDataReplaceOnChange: args.userDataReplaceOnChange,
+                tags: pulumi.output(args.tags ?? {}).apply((tags) => ({ ...tags, Name: name })),
             },
-            rootBlockDevice: {
-                volumeType: "gp3",
-                volumeSize: args.rootVolumeSizeGiB ?? 16,
-                encrypted: true,
-                deleteOnTermination: true,
-            },
-            userData: args.userData,
-            userDataReplaceOnChange: args.userDataReplaceOnChange,
-            tags: pulumi.output(args.tags ?? {}).apply((tags) => ({ ...tags, Name: name })),
-        }, { parent: this });
+            { parent: this },
+        );
 
         this.instanceId = instance.id;
         this.publicIp = instance.publicIp;
         this.publicDns = instance.publicDns;
         this.securityGroupId = securityGroup.id;
-        this.appUrl = pulumi.all([instance.publicDns, instance.publicIp, args.appPort])
+        this.appUrl = pulumi
+            .all([instance.publicDns, instance.publicIp, args.appPort])
             .apply(([dns, ip, port]) => `http://${dns || ip}:${port}`);
         const bootConnection = {
             host: instance.publicIp,
@@ -196,14 +230,19 @@ export class AppHost extends pulumi.ComponentResource {
         };
         // Deploy steps must not start before first-boot provisioning (user data) is done: wait for
         // cloud-init, and show its log's tail when it failed.
-        const booted = new command.remote.Command(`${name}-boot`, {
-            connection: bootConnection,
-            create: "command -v cloud-init >/dev/null || exit 0; " +
-                "cloud-init status --wait >/dev/null || { echo 'cloud-init failed on the new instance:' >&2; " +
-                "sudo tail -n 50 /var/log/cloud-init-output.log >&2; exit 1; }",
-            triggers: [instance.id],
-            addPreviousOutputInEnv: false,
-        }, { parent: this });
+        const booted = new command.remote.Command(
+            `${name}-boot`,
+            {
+                connection: bootConnection,
+                create:
+                    "command -v cloud-init >/dev/null || exit 0; " +
+                    "cloud-init status --wait >/dev/null || { echo 'cloud-init failed on the new instance:' >&2; " +
+                    "sudo tail -n 50 /var/log/cloud-init-output.log >&2; exit 1; }",
+                triggers: [instance.id],
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this },
+        );
         // The host is known only once the boot step is done, so every command using this
         // connection waits for it.
         this.connection = {

@@ -10,57 +10,70 @@ import { renderEcrLifecyclePolicy } from "../renderers/aws/ecrLifecyclePolicy";
 
 /** Where AppImage pushes and ContainerService pulls; `password` is a secret. */
 export interface ImageRegistry {
-  /** The registry host, e.g. 127.0.0.1:5000 or ACCOUNT.dkr.ecr.REGION.amazonaws.com. */
-  server: string;
-  /** SERVER/NAME, the repository images are pushed to. */
-  repository: string;
-  username?: string;
-  password?: string;
+    /** The registry host, e.g. 127.0.0.1:5000 or ACCOUNT.dkr.ecr.REGION.amazonaws.com. */
+    server: string;
+    /** SERVER/NAME, the repository images are pushed to. */
+    repository: string;
+    username?: string;
+    password?: string;
 }
 
 export interface EcrRegistryArgs {
-  /** The repository name; default "gin-app". */
-  repositoryName?: pulumi.Input<string>;
-  /** Images kept (newer first); older ones expire. Default 10. */
-  keepImages?: number;
-  /** Delete the repository with its images on destroy; default false (destroy then fails while images remain). */
-  forceDelete?: pulumi.Input<boolean>;
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** The repository name; default "gin-app". */
+    repositoryName?: pulumi.Input<string>;
+    /** Images kept (newer first); older ones expire. Default 10. */
+    keepImages?: number;
+    /** Delete the repository with its images on destroy; default false (destroy then fails while images remain). */
+    forceDelete?: pulumi.Input<boolean>;
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export class EcrRegistry extends pulumi.ComponentResource {
-  readonly repositoryUrl: pulumi.Output<string>;
-  readonly server: pulumi.Output<string>;
-  /** The registry with its credentials, ready for AppImage and ContainerService (password secret). */
-  readonly registry: pulumi.Output<ImageRegistry>;
+    readonly repositoryUrl: pulumi.Output<string>;
+    readonly server: pulumi.Output<string>;
+    /** The registry with its credentials, ready for AppImage and ContainerService (password secret). */
+    readonly registry: pulumi.Output<ImageRegistry>;
 
-  constructor(name: string, args: EcrRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super("gindeploy:image:EcrRegistry", name, {}, opts);
-    const policy = renderEcrLifecyclePolicy(args.keepImages ?? 10);
+    constructor(name: string, args: EcrRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("gindeploy:image:EcrRegistry", name, {}, opts);
+        const policy = renderEcrLifecyclePolicy(args.keepImages ?? 10);
 
-    const repository = new aws.ecr.Repository(`${name}-repo`, {
-      name: args.repositoryName ?? "gin-app",
-      imageScanningConfiguration: { scanOnPush: true },
-      // Releases are deployed by digest; the version tag is a label for people.
-      imageTagMutability: "MUTABLE",
-      encryptionConfigurations: [{ encryptionType: "AES256" }],
-      forceDelete: args.forceDelete ?? false,
-      tags: args.tags,
-    }, { parent: this });
+        const repository = new aws.ecr.Repository(
+            `${name}-repo`,
+            {
+                name: args.repositoryName ?? "gin-app",
+                imageScanningConfiguration: { scanOnPush: true },
+                // Releases are deployed by digest; the version tag is a label for people.
+                imageTagMutability: "MUTABLE",
+                encryptionConfigurations: [{ encryptionType: "AES256" }],
+                forceDelete: args.forceDelete ?? false,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
 
-    new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
-      repository: repository.name,
-      policy,
-    }, { parent: this });
+        new aws.ecr.LifecyclePolicy(
+            `${name}-lifecycle`,
+            {
+                repository: repository.name,
+                policy,
+            },
+            { parent: this },
+        );
 
-    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
-    this.repositoryUrl = repository.repositoryUrl;
-    this.server = repository.repositoryUrl.apply((url) => url.split("/")[0]);
-    this.registry = pulumi.secret(
-      pulumi.all([this.server, repository.repositoryUrl, token.userName, token.password]).apply(
-        ([server, repositoryUrl, username, password]): ImageRegistry => ({ server, repository: repositoryUrl, username, password }),
-      ),
-    );
-    this.registerOutputs({ repositoryUrl: this.repositoryUrl, server: this.server, registry: this.registry });
-  }
+        const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+        this.repositoryUrl = repository.repositoryUrl;
+        this.server = repository.repositoryUrl.apply((url) => url.split("/")[0]);
+        this.registry = pulumi.secret(
+            pulumi
+                .all([this.server, repository.repositoryUrl, token.userName, token.password])
+                .apply(([server, repositoryUrl, username, password]): ImageRegistry => ({
+                    server,
+                    repository: repositoryUrl,
+                    username,
+                    password,
+                })),
+        );
+        this.registerOutputs({ repositoryUrl: this.repositoryUrl, server: this.server, registry: this.registry });
+    }
 }

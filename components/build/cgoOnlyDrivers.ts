@@ -25,8 +25,7 @@ export const CGO_ONLY_PACKAGES: readonly CgoOnlyPackage[] = [
 
 /** The cgo-only packages among `imports` (a `go list -deps` of the main package). */
 export function cgoOnlyImports(imports: readonly string[]): CgoOnlyPackage[] {
-    return CGO_ONLY_PACKAGES.filter((known) =>
-        imports.some((p) => p === known.importPath || p.startsWith(`${known.importPath}/`)));
+    return CGO_ONLY_PACKAGES.filter((known) => imports.some((p) => p === known.importPath || p.startsWith(`${known.importPath}/`)));
 }
 
 /** Why a cgo-off build of a program with these imports would lie (undefined when none is cgo-only). */
@@ -37,7 +36,9 @@ export function cgoOnlyRefusal(imports: readonly string[]): string | undefined {
     }
     const names = found.map((p) => p.importPath).join(", ");
     const alternatives = found.filter((p) => p.pureGo).map((p) => `${p.pureGo} for ${p.importPath}`);
-    return `it imports ${names}, which needs cgo: without it the binary builds but fails at run time. ` +
+    return (
+        `it imports ${names}, which needs cgo: without it the binary builds but fails at run time. ` +
         `Set cgo: "static" (or "dynamic" with hostGlibc) on GoBinary` +
-        (alternatives.length > 0 ? `, or switch to a pure-Go package (${alternatives.join("; ")})` : "");
+        (alternatives.length > 0 ? `, or switch to a pure-Go package (${alternatives.join("; ")})` : "")
+    );
 }

@@ -48,8 +48,10 @@ export function readElfFacts(bytes: Buffer): ElfFacts {
  */
 export function elfRefusal(facts: ElfFacts, goarch: CpuArchitecture, requireStatic: boolean): string | undefined {
     if (facts.architecture !== goarch) {
-        return `it is built for ELF machine ${facts.machine} (${facts.architecture ?? "unknown"}), ` +
-            `not ${goarch} (machine ${ELF_MACHINE[goarch]})`;
+        return (
+            `it is built for ELF machine ${facts.machine} (${facts.architecture ?? "unknown"}), ` +
+            `not ${goarch} (machine ${ELF_MACHINE[goarch]})`
+        );
     }
     if (requireStatic && facts.hasInterpreter) {
         return "it is dynamically linked (has a PT_INTERP program header); build with CGO_ENABLED=0 for a static binary";

@@ -22,7 +22,12 @@ export interface ElfLinking {
     versionsNeeded: Record<string, string[]>;
 }
 
-interface Segment { type: number; offset: number; vaddr: bigint; filesz: number }
+interface Segment {
+    type: number;
+    offset: number;
+    vaddr: bigint;
+    filesz: number;
+}
 
 function segments(bytes: Buffer): Segment[] {
     if (bytes.length < 64 || bytes.readUInt32BE(0) !== 0x7f454c46) {
@@ -173,16 +178,19 @@ export function requiredGlibc(linking: ElfLinking): string | undefined {
 /** Why a dynamic binary cannot run on a host with glibc `hostGlibc` (undefined when it can). */
 export function glibcRefusal(linking: ElfLinking, hostGlibc: string): string | undefined {
     if (!PLAIN_VERSION.test(hostGlibc)) {
-        throw new Error(`hostGlibc "${hostGlibc}" is not a glibc version: give it as x.y, e.g. "2.36" (from \`ldd --version\` on the host)`);
+        throw new Error(
+            `hostGlibc "${hostGlibc}" is not a glibc version: give it as x.y, e.g. "2.36" (from \`ldd --version\` on the host)`,
+        );
     }
     const needs = requiredGlibc(linking);
     if (needs !== undefined && compareVersions(needs, hostGlibc) > 0) {
-        const symbols = Object.entries(linking.versionsNeeded)
-            .flatMap(([file, versions]) => versions
-                .filter((v) => GLIBC_VERSION.test(v) && compareVersions(v.slice(6), hostGlibc) > 0)
-                .map((v) => `${v} (${file})`));
-        return `it requires glibc ${needs} but the host has ${hostGlibc} (needs ${symbols.join(", ")}); ` +
-            "build it where glibc is no newer than the host's, or use cgo: \"static\"";
+        const symbols = Object.entries(linking.versionsNeeded).flatMap(([file, versions]) =>
+            versions.filter((v) => GLIBC_VERSION.test(v) && compareVersions(v.slice(6), hostGlibc) > 0).map((v) => `${v} (${file})`),
+        );
+        return (
+            `it requires glibc ${needs} but the host has ${hostGlibc} (needs ${symbols.join(", ")}); ` +
+            'build it where glibc is no newer than the host\'s, or use cgo: "static"'
+        );
     }
     return undefined;
 }

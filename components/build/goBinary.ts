@@ -74,32 +74,47 @@ export class GoBinary extends pulumi.ComponentResource {
     constructor(name: string, args: GoBinaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gindeploy:build:GoBinary", name, {}, opts);
 
-        const build = (goos: "linux", goarch: CpuArchitecture, version: string, commit: string, date: string,
-            hostGlibc: string | undefined): GoBuildResult =>
-            withCleanError(() => buildGoBinary({
-                moduleDir: args.moduleDir,
-                packagePath: args.packagePath ?? ".",
-                binaryName: args.binaryName ?? "gin-app",
-                cacheDir: args.cacheDir ?? path.join(process.cwd(), ".gin-deploy", "build"),
-                goos,
-                goarch,
-                stamp: { version, commit, date },
-                cgo: args.cgo,
-                cgoEnabled: args.cgoEnabled,
-                tags: args.tags,
-                extraLdflags: args.extraLdflags,
-                hostGlibc,
-                goCommand: args.goCommand,
-            }));
+        const build = (
+            goos: "linux",
+            goarch: CpuArchitecture,
+            version: string,
+            commit: string,
+            date: string,
+            hostGlibc: string | undefined,
+        ): GoBuildResult =>
+            withCleanError(() =>
+                buildGoBinary({
+                    moduleDir: args.moduleDir,
+                    packagePath: args.packagePath ?? ".",
+                    binaryName: args.binaryName ?? "gin-app",
+                    cacheDir: args.cacheDir ?? path.join(process.cwd(), ".gin-deploy", "build"),
+                    goos,
+                    goarch,
+                    stamp: { version, commit, date },
+                    cgo: args.cgo,
+                    cgoEnabled: args.cgoEnabled,
+                    tags: args.tags,
+                    extraLdflags: args.extraLdflags,
+                    hostGlibc,
+                    goCommand: args.goCommand,
+                }),
+            );
 
         const goos = args.goos ?? "linux";
         let result: pulumi.Output<GoBuildResult>;
-        if (isPlain(goos) && isPlain(args.goarch) && isPlain(args.version) && isPlain(args.commit) && isPlain(args.date) &&
-            isPlain(args.hostGlibc)) {
+        if (
+            isPlain(goos) &&
+            isPlain(args.goarch) &&
+            isPlain(args.version) &&
+            isPlain(args.commit) &&
+            isPlain(args.date) &&
+            isPlain(args.hostGlibc)
+        ) {
             // Known now: build now, so that a failure throws out of the program at once.
             result = pulumi.output(build(goos, args.goarch, args.version, args.commit, args.date, args.hostGlibc));
         } else {
-            result = pulumi.all([goos, args.goarch, args.version, args.commit, args.date, args.hostGlibc])
+            result = pulumi
+                .all([goos, args.goarch, args.version, args.commit, args.date, args.hostGlibc])
                 .apply(([os, arch, version, commit, date, glibc]) => build(os, arch, version, commit, date, glibc));
         }
 

@@ -48,7 +48,10 @@ export interface GoBuildResult {
 
 /** A failed compilation; `message` carries the compiler's own output. */
 export class GoBuildError extends Error {
-    constructor(message: string, readonly compilerOutput: string) {
+    constructor(
+        message: string,
+        readonly compilerOutput: string,
+    ) {
         super(message);
         this.name = "GoBuildError";
     }
@@ -61,8 +64,7 @@ const SKIPPED_DIRECTORIES = new Set(["testdata", "vendor", "node_modules", "bin"
 const OTHER_SOURCES = /\.(c|h|cc|cpp|cxx|hh|hpp|hxx|m|s|S|sx|f|F|for|f90|syso)$/;
 
 function isBuildSource(name: string): boolean {
-    return name === "go.mod" || name === "go.sum" || (name.endsWith(".go") && !name.endsWith("_test.go")) ||
-        OTHER_SOURCES.test(name);
+    return name === "go.mod" || name === "go.sum" || (name.endsWith(".go") && !name.endsWith("_test.go")) || OTHER_SOURCES.test(name);
 }
 
 /** The module's build inputs (go.mod, go.sum, non-test *.go, C and assembly), relative and sorted. */
@@ -73,8 +75,7 @@ export function moduleSourceFiles(moduleDir: string): string[] {
             const rel = relative ? `${relative}/${entry.name}` : entry.name;
             if (entry.isDirectory()) {
                 const nestedModule = fs.existsSync(path.join(moduleDir, rel, "go.mod"));
-                if (!entry.name.startsWith(".") && !entry.name.startsWith("_") &&
-                    !SKIPPED_DIRECTORIES.has(entry.name) && !nestedModule) {
+                if (!entry.name.startsWith(".") && !entry.name.startsWith("_") && !SKIPPED_DIRECTORIES.has(entry.name) && !nestedModule) {
                     walk(rel);
                 }
             } else if (entry.isFile() && isBuildSource(entry.name)) {
@@ -94,8 +95,7 @@ function goVersion(goCommand: string): string {
     const result = spawnSync(goCommand, ["env", "GOVERSION"], { encoding: "utf8" });
     if (result.error || result.status !== 0) {
         const why = result.error ? result.error.message : result.stderr.trim();
-        throw new GoBuildError(
-            `cannot run the Go toolchain ("${goCommand} env GOVERSION": ${why}); install Go and put it on PATH`, why);
+        throw new GoBuildError(`cannot run the Go toolchain ("${goCommand} env GOVERSION": ${why}); install Go and put it on PATH`, why);
     }
     return result.stdout.trim();
 }
@@ -123,7 +123,11 @@ export function localReplacements(moduleDir: string): string[] {
         } else if (/^replace\s/.test(line)) {
             directive = line.slice("replace".length).trim();
         }
-        const target = directive?.split("=>")[1]?.trim().split(/\s+/)[0]?.replace(/^"(.*)"$/, "$1");
+        const target = directive
+            ?.split("=>")[1]
+            ?.trim()
+            .split(/\s+/)[0]
+            ?.replace(/^"(.*)"$/, "$1");
         // Go's own rule: a replacement is a directory when it starts with ./ or ../ or is absolute.
         if (target && (target.startsWith("./") || target.startsWith("../") || path.isAbsolute(target))) {
             found.push(path.resolve(moduleDir, target));
@@ -149,8 +153,7 @@ export function cToolchainVersion(environment: NodeJS.ProcessEnv): string {
     const result = spawnSync(command, [...args, "--version"], { encoding: "utf8", env: environment });
     if (result.error || result.status !== 0) {
         const why = result.error ? result.error.message : `${result.stderr}`.trim();
-        throw new GoBuildError(
-            `cgo is on but the C compiler "${command}" does not run (${why}); install it (Debian: gcc) or set CC`, why);
+        throw new GoBuildError(`cgo is on but the C compiler "${command}" does not run (${why}); install it (Debian: gcc) or set CC`, why);
     }
     return result.stdout.split("\n")[0].trim();
 }
@@ -177,25 +180,29 @@ export function buildCacheKey(request: GoBuildRequest, toolchain: string, cToolc
     }
     const mode = cgoModeOf(request);
     const environment = request.environment ?? process.env;
-    hash.update(JSON.stringify({
-        toolchain,
-        cToolchain: mode === "off" ? null : cToolchain ?? null,
-        goos: request.goos,
-        goarch: request.goarch,
-        cgo: mode,
-        tags: goTags(mode, request.tags) ?? null,
-        packagePath: request.packagePath,
-        binaryName: request.binaryName,
-        ldflags: fullLdflags(request.stamp, mode, request.extraLdflags),
-        goflags: mergedGoflags(environment.GOFLAGS),
-        environment: keyedEnvironment(environment),
-    }));
+    hash.update(
+        JSON.stringify({
+            toolchain,
+            cToolchain: mode === "off" ? null : (cToolchain ?? null),
+            goos: request.goos,
+            goarch: request.goarch,
+            cgo: mode,
+            tags: goTags(mode, request.tags) ?? null,
+            packagePath: request.packagePath,
+            binaryName: request.binaryName,
+            ldflags: fullLdflags(request.stamp, mode, request.extraLdflags),
+            goflags: mergedGoflags(environment.GOFLAGS),
+            environment: keyedEnvironment(environment),
+        }),
+    );
     hashTree(hash, ".", request.moduleDir);
     for (const replaced of localReplacements(request.moduleDir)) {
         if (!fs.existsSync(path.join(replaced, "go.mod"))) {
             throw new GoBuildError(
                 `${request.moduleDir}/go.mod replaces a module with ${replaced}, which is not a Go module (no go.mod); ` +
-                "fix the replace directive", "");
+                    "fix the replace directive",
+                "",
+            );
         }
         hashTree(hash, replaced, replaced);
     }
@@ -209,15 +216,21 @@ const CROSS_COMPILERS: Record<CpuArchitecture, { cc: string; debian: string }> =
 };
 
 /** Why a cgo build for `goarch` cannot run here (undefined when it can): another CPU and no CC for it. */
-export function crossCgoRefusal(mode: CgoMode, goarch: CpuArchitecture, environment: NodeJS.ProcessEnv,
-    buildArch: string = process.arch): string | undefined {
+export function crossCgoRefusal(
+    mode: CgoMode,
+    goarch: CpuArchitecture,
+    environment: NodeJS.ProcessEnv,
+    buildArch: string = process.arch,
+): string | undefined {
     if (mode === "off" || GOARCH_OF_NODE[buildArch] === goarch || environment.CC?.trim()) {
         return undefined;
     }
     const cross = CROSS_COMPILERS[goarch];
-    return `cgo "${mode}" for linux/${goarch} on a ${GOARCH_OF_NODE[buildArch] ?? buildArch} machine needs a C cross ` +
+    return (
+        `cgo "${mode}" for linux/${goarch} on a ${GOARCH_OF_NODE[buildArch] ?? buildArch} machine needs a C cross ` +
         `compiler for ${goarch}, and CC is not set: install one (Debian: apt-get install ${cross.debian}) and set ` +
-        `CC=${cross.cc}, or build on a ${goarch} machine, or use cgo: "off" with a pure-Go driver`;
+        `CC=${cross.cc}, or build on a ${goarch} machine, or use cgo: "off" with a pure-Go driver`
+    );
 }
 
 function verifyBinary(binaryPath: string, request: GoBuildRequest): Buffer {
@@ -228,8 +241,10 @@ function verifyBinary(binaryPath: string, request: GoBuildRequest): Buffer {
         refusal = elfRefusal(readElfFacts(bytes), request.goarch, mode === "off");
         if (!refusal && mode === "static") {
             const why = staticRefusal(readElfLinking(bytes));
-            refusal = why && `${why}, though cgo "static" was asked for; check -extldflags in extraLdflags ` +
-                "and that the C libraries it links have static archives (.a)";
+            refusal =
+                why &&
+                `${why}, though cgo "static" was asked for; check -extldflags in extraLdflags ` +
+                    "and that the C libraries it links have static archives (.a)";
         }
         if (!refusal && mode === "dynamic" && request.hostGlibc !== undefined) {
             refusal = glibcRefusal(readElfLinking(bytes), request.hostGlibc);
@@ -239,7 +254,9 @@ function verifyBinary(binaryPath: string, request: GoBuildRequest): Buffer {
     }
     if (refusal) {
         throw new GoBuildError(
-            `refusing ${binaryPath} as the ${request.goos}/${request.goarch} build of ${request.moduleDir}: ${refusal}`, "");
+            `refusing ${binaryPath} as the ${request.goos}/${request.goarch} build of ${request.moduleDir}: ${refusal}`,
+            "",
+        );
     }
     return bytes;
 }
@@ -247,13 +264,19 @@ function verifyBinary(binaryPath: string, request: GoBuildRequest): Buffer {
 /** `go list -deps` of the main package: every import path the build compiles, for this GOOS/GOARCH/cgo. */
 function listDependencies(goCommand: string, moduleDir: string, packagePath: string, env: NodeJS.ProcessEnv): string[] {
     const result = spawnSync(goCommand, ["list", "-deps", "-f", "{{.ImportPath}}", packagePath], {
-        cwd: moduleDir, env, encoding: "utf8", maxBuffer: 16 * 1024 * 1024,
+        cwd: moduleDir,
+        env,
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
     });
     if (result.error || result.status !== 0) {
         const output = `${result.stderr ?? ""}`.trim() || String(result.error);
         throw new GoBuildError(`go list of ${moduleDir} (${packagePath}) failed; nothing was deployed:\n${output}`, output);
     }
-    return result.stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    return result.stdout
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "");
 }
 
 /** Builds (or reuses) the binary; throws GoBuildError with the compiler's output on failure. */
@@ -266,8 +289,10 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
     if (mode === "dynamic" && request.hostGlibc === undefined) {
         throw new GoBuildError(
             `cgo "dynamic" for ${moduleDir} needs hostGlibc, the target host's glibc version (e.g. "2.36", from ` +
-            "`ldd --version` there), so that a binary it cannot load is refused before the release; " +
-            "or use cgo: \"static\"", "");
+                "`ldd --version` there), so that a binary it cannot load is refused before the release; " +
+                'or use cgo: "static"',
+            "",
+        );
     }
     const cross = crossCgoRefusal(mode, request.goarch, environment);
     if (cross) {
@@ -317,8 +342,9 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
             const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim() || String(result.error);
             throw new GoBuildError(
                 `go build of ${moduleDir} (${request.packagePath}) for ${request.goos}/${request.goarch} failed ` +
-                `(exit ${result.status ?? "none"}); nothing was deployed. Compiler output:\n${output}`,
-                output);
+                    `(exit ${result.status ?? "none"}); nothing was deployed. Compiler output:\n${output}`,
+                output,
+            );
         }
         verifyBinary(path.join(stagingDir, request.binaryName), absolute);
         try {
@@ -338,7 +364,8 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
 
 /** Removes all but the `keep` most recently used entries, so the cache does not grow without end. */
 export function pruneCache(cacheDir: string, keep: number): void {
-    const entries = fs.readdirSync(cacheDir, { withFileTypes: true })
+    const entries = fs
+        .readdirSync(cacheDir, { withFileTypes: true })
         .filter((e) => e.isDirectory() && /^[0-9a-f]{32}$/.test(e.name))
         .map((e) => ({ dir: path.join(cacheDir, e.name), used: fs.statSync(path.join(cacheDir, e.name)).mtimeMs }))
         .sort((a, b) => b.used - a.used);

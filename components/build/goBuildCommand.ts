@@ -55,7 +55,8 @@ export function goLdflags(stamp: ReleaseStamp): string {
         if (!STAMP_VALUE.test(value)) {
             throw new Error(
                 `release ${field} "${value}" cannot be stamped with -ldflags -X: ` +
-                `use only letters, digits and . _ + : / @ - (no spaces or quotes)`);
+                    `use only letters, digits and . _ + : / @ - (no spaces or quotes)`,
+            );
         }
     }
     return `-s -w -X main.version=${stamp.version} -X main.commit=${stamp.commit} -X main.date=${stamp.date}`;
@@ -139,8 +140,10 @@ export function goBuildInvocation(settings: GoBuildSettings): GoBuildInvocation 
             // the release is stamped explicitly through -ldflags instead.
             "-buildvcs=false",
             ...(tags ? ["-tags", tags] : []),
-            "-ldflags", fullLdflags(settings.stamp, mode, settings.extraLdflags),
-            "-o", settings.outputPath,
+            "-ldflags",
+            fullLdflags(settings.stamp, mode, settings.extraLdflags),
+            "-o",
+            settings.outputPath,
             settings.packagePath,
         ],
         env: {

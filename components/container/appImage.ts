@@ -10,66 +10,71 @@ import { ImageRegistry } from "../aws/ecrRegistry";
 import { renderImageBuild } from "../renderers/container/imageBuild";
 
 export interface AppImageArgs {
-  /** The build context: the app's folder, holding its Dockerfile. */
-  context: string;
-  /** linux/amd64 or linux/arm64, from the host's architecture. */
-  platform: pulumi.Input<string>;
-  version: pulumi.Input<string>;
-  commit: pulumi.Input<string>;
-  date: pulumi.Input<string>;
-  /** Where to push; its password, when any, stays a secret. */
-  registry: pulumi.Input<ImageRegistry>;
-  /** Base image overrides (stand-ins in tests); unset keeps the Dockerfile's pinned defaults. */
-  builderImage?: pulumi.Input<string>;
-  runtimeImage?: pulumi.Input<string>;
+    /** The build context: the app's folder, holding its Dockerfile. */
+    context: string;
+    /** linux/amd64 or linux/arm64, from the host's architecture. */
+    platform: pulumi.Input<string>;
+    version: pulumi.Input<string>;
+    commit: pulumi.Input<string>;
+    date: pulumi.Input<string>;
+    /** Where to push; its password, when any, stays a secret. */
+    registry: pulumi.Input<ImageRegistry>;
+    /** Base image overrides (stand-ins in tests); unset keeps the Dockerfile's pinned defaults. */
+    builderImage?: pulumi.Input<string>;
+    runtimeImage?: pulumi.Input<string>;
 }
 
 export class AppImage extends pulumi.ComponentResource {
-  /** REPOSITORY@sha256:..., what ContainerService runs. */
-  readonly imageRef: pulumi.Output<string>;
-  /** sha256:... */
-  readonly digest: pulumi.Output<string>;
-  /** REPOSITORY:VERSION, the tag pushed beside the digest. */
-  readonly imageName: pulumi.Output<string>;
+    /** REPOSITORY@sha256:..., what ContainerService runs. */
+    readonly imageRef: pulumi.Output<string>;
+    /** sha256:... */
+    readonly digest: pulumi.Output<string>;
+    /** REPOSITORY:VERSION, the tag pushed beside the digest. */
+    readonly imageName: pulumi.Output<string>;
 
-  constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("gindeploy:image:AppImage", name, {}, opts);
-    const registry = pulumi.output(args.registry);
-    // A registry output is secret as a whole (it holds the password); only the password is a
-    // secret, so the names are taken out of it in the clear and the image name stays readable.
-    const repository = pulumi.unsecret(registry.apply((r) => r.repository));
-    const server = pulumi.unsecret(registry.apply((r) => r.server));
-    const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
-    const build = pulumi
-      .all([args.platform, args.version, args.commit, args.date, repository, args.builderImage, args.runtimeImage])
-      .apply(([platform, version, commit, date, repository, builderImage, runtimeImage]) =>
-        renderImageBuild({ context: args.context, platform, version, commit, date, repository, builderImage, runtimeImage }));
+    constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gindeploy:image:AppImage", name, {}, opts);
+        const registry = pulumi.output(args.registry);
+        // A registry output is secret as a whole (it holds the password); only the password is a
+        // secret, so the names are taken out of it in the clear and the image name stays readable.
+        const repository = pulumi.unsecret(registry.apply((r) => r.repository));
+        const server = pulumi.unsecret(registry.apply((r) => r.server));
+        const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
+        const build = pulumi
+            .all([args.platform, args.version, args.commit, args.date, repository, args.builderImage, args.runtimeImage])
+            .apply(([platform, version, commit, date, repository, builderImage, runtimeImage]) =>
+                renderImageBuild({ context: args.context, platform, version, commit, date, repository, builderImage, runtimeImage }),
+            );
 
-    const image = new docker.Image(`${name}-image`, {
-      imageName: build.imageName,
-      build: {
-        context: args.context,
-        dockerfile: build.dockerfile,
-        platform: args.platform,
-        args: build.args,
-        builderVersion: docker.BuilderVersion.BuilderBuildKit,
-      },
-      registry: {
-        server,
-        username,
-        password: pulumi.secret(registry.apply((r) => r.password ?? "")),
-      },
-    }, { parent: this });
+        const image = new docker.Image(
+            `${name}-image`,
+            {
+                imageName: build.imageName,
+                build: {
+                    context: args.context,
+                    dockerfile: build.dockerfile,
+                    platform: args.platform,
+                    args: build.args,
+                    builderVersion: docker.BuilderVersion.BuilderBuildKit,
+                },
+                registry: {
+                    server,
+                    username,
+                    password: pulumi.secret(registry.apply((r) => r.password ?? "")),
+                },
+            },
+            { parent: this },
+        );
 
-    this.imageName = image.imageName;
-    this.imageRef = image.repoDigest.apply((ref) => {
-      // Empty only where no provider ran (mocks); after a real push it is always set.
-      if (ref && !/@sha256:[0-9a-f]{64}$/.test(ref)) {
-        throw new Error(`the image was not pushed by digest (repoDigest "${ref}"): check the registry's server and credentials`);
-      }
-      return ref;
-    });
-    this.digest = this.imageRef.apply((ref) => (ref ? ref.slice(ref.indexOf("@") + 1) : ref));
-    this.registerOutputs({ imageRef: this.imageRef, digest: this.digest, imageName: this.imageName });
-  }
+        this.imageName = image.imageName;
+        this.imageRef = image.repoDigest.apply((ref) => {
+            // Empty only where no provider ran (mocks); after a real push it is always set.
+            if (ref && !/@sha256:[0-9a-f]{64}$/.test(ref)) {
+                throw new Error(`the image was not pushed by digest (repoDigest "${ref}"): check the registry's server and credentials`);
+            }
+            return ref;
+        });
+        this.digest = this.imageRef.apply((ref) => (ref ? ref.slice(ref.indexOf("@") + 1) : ref));
+        this.registerOutputs({ imageRef: this.imageRef, digest: this.digest, imageName: this.imageName });
+    }
 }

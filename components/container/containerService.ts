@@ -25,191 +25,237 @@ import { renderContainerUnits } from "../renderers/container/units";
 import { shellQuote } from "../renderers/shared/shellQuote";
 
 export interface ContainerServiceArgs {
-  connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
-  /** REPOSITORY@sha256:... (AppImage.imageRef). */
-  imageRef: pulumi.Input<string>;
-  /** What /version must report after the release. */
-  version: pulumi.Input<string>;
-  /** The public port the .socket unit owns on the host. */
-  port: pulumi.Input<number>;
-  /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...); HOST and PORT belong to the slot. */
-  environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Secret app settings (DB_PASSWORD, ...): only ever in the host's 0600 env file. */
-  secretEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Credentials for `docker login` on the host; none for an open registry (the local one). */
-  registry?: pulumi.Input<ImageRegistry>;
-  /** Default "gin-app": units, containers and folders derive from it. */
-  serviceName?: string;
-  /** Loopback ports of the two slots; default port+1 and port+2. */
-  slotPorts?: { blue: number; green: number };
-  /** Seconds the new slot gets to answer /healthz with the new version; default 60. */
-  healthTimeoutSeconds?: number;
-  /** Seconds `docker stop` lets the app drain; default 30 (above the app's SHUTDOWN_TIMEOUT 20 s). */
-  stopTimeoutSeconds?: number;
+    connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+    /** REPOSITORY@sha256:... (AppImage.imageRef). */
+    imageRef: pulumi.Input<string>;
+    /** What /version must report after the release. */
+    version: pulumi.Input<string>;
+    /** The public port the .socket unit owns on the host. */
+    port: pulumi.Input<number>;
+    /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...); HOST and PORT belong to the slot. */
+    environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Secret app settings (DB_PASSWORD, ...): only ever in the host's 0600 env file. */
+    secretEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Credentials for `docker login` on the host; none for an open registry (the local one). */
+    registry?: pulumi.Input<ImageRegistry>;
+    /** Default "gin-app": units, containers and folders derive from it. */
+    serviceName?: string;
+    /** Loopback ports of the two slots; default port+1 and port+2. */
+    slotPorts?: { blue: number; green: number };
+    /** Seconds the new slot gets to answer /healthz with the new version; default 60. */
+    healthTimeoutSeconds?: number;
+    /** Seconds `docker stop` lets the app drain; default 30 (above the app's SHUTDOWN_TIMEOUT 20 s). */
+    stopTimeoutSeconds?: number;
 }
 
 export interface ContainerFirstBootArgs {
-  /** The AWS region of the ECR registry. */
-  region: string;
-  registryServer: string;
-  /** As given to ContainerService; default "gin-app". */
-  serviceName?: string;
-  port: number;
-  slotPorts?: Record<Slot, number>;
-  stopTimeoutSeconds?: number;
+    /** The AWS region of the ECR registry. */
+    region: string;
+    registryServer: string;
+    /** As given to ContainerService; default "gin-app". */
+    serviceName?: string;
+    port: number;
+    slotPorts?: Record<Slot, number>;
+    stopTimeoutSeconds?: number;
 }
 
 const hostScriptsDir = path.join(__dirname, "..", "host-scripts");
 
 function sha256(text: string | Buffer): string {
-  return createHash("sha256").update(text).digest("hex");
+    return createHash("sha256").update(text).digest("hex");
 }
 
 /** A resource-name-safe form of a unit file name (gin-app-slot@.socket -> gin-app-slot-socket). */
 function unitResourceSuffix(unitFile: string): string {
-  return unitFile.replace(/@/g, "").replace(/[^A-Za-z0-9-]/g, "-");
+    return unitFile.replace(/@/g, "").replace(/[^A-Za-z0-9-]/g, "-");
 }
 
 export class ContainerService extends pulumi.ComponentResource {
-  /**
-   * Cloud-init user data for an EC2 host this service will run on: Docker, the ECR login with the
-   * instance role, and the same units the release would install (so the first release only
-   * starts a slot). No secret goes here.
-   */
-  static firstBootUserData(a: ContainerFirstBootArgs): string {
-    return renderContainerCloudInit({
-      region: a.region,
-      registryServer: a.registryServer,
-      units: renderContainerUnits({
-        serviceName: a.serviceName ?? "gin-app",
-        port: a.port,
-        slotPorts: a.slotPorts ?? defaultSlotPorts(a.port),
-        stopTimeoutSeconds: a.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
-      }),
-    });
-  }
-
-  readonly serviceName: pulumi.Output<string>;
-  /** The digest the host serves, known once the release passed its checks. */
-  readonly imageRef: pulumi.Output<string>;
-
-  constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("gindeploy:host:ContainerService", name, {}, opts);
-    const serviceName = args.serviceName ?? "gin-app";
-    const connection = args.connection;
-    const healthTimeoutSeconds = args.healthTimeoutSeconds ?? 60;
-    const stopTimeoutSeconds = args.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
-
-    const port = pulumi.output(args.port);
-    const slotPorts = port.apply((p): Record<Slot, number> => args.slotPorts ?? defaultSlotPorts(p));
-    const units = pulumi.all([port, slotPorts]).apply(([p, sp]) =>
-      renderContainerUnits({ serviceName, port: p, slotPorts: sp, stopTimeoutSeconds }));
-    const commands = pulumi.all([args.imageRef, args.version, port, slotPorts]).apply(([imageRef, version, p, sp]) =>
-      renderContainerCommands({ serviceName, imageRef, version, port: p, slotPorts: sp, healthTimeoutSeconds }));
-    const envFile = pulumi.secret(
-      pulumi.all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
-        .apply(([environment, secretEnvironment]) => renderContainerEnvFile(environment, secretEnvironment)));
-    const envHash = pulumi.secret(envFile.apply(sha256));
-
-    // The staging folder's paths do not depend on the release; render them once with a dummy ref.
-    const layout = renderContainerCommands({
-      serviceName, imageRef: `x/x@sha256:${"0".repeat(64)}`, version: "0", port: 1, slotPorts: { blue: 2, green: 3 }, healthTimeoutSeconds,
-    });
-
-    const staging = new command.remote.Command(`${name}-staging`, {
-      connection,
-      create: layout.prepare,
-      addPreviousOutputInEnv: false,
-    }, { parent: this });
-    const afterStaging = { parent: this, dependsOn: [staging] };
-
-    const scriptUpload = (file: string, remotePath: string, suffix: string) => {
-      const local = path.join(hostScriptsDir, file);
-      return new command.remote.CopyToRemote(`${name}-${suffix}`, {
-        connection,
-        source: new pulumi.asset.FileAsset(local),
-        remotePath,
-        triggers: [sha256(fs.readFileSync(local))],
-      }, afterStaging);
-    };
-    const installScript = scriptUpload("install-container.sh", layout.installScriptPath, "install-script");
-    const uninstallScript = scriptUpload("uninstall-container.sh", layout.uninstallScriptPath, "uninstall-script");
-    const installScriptSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "install-container.sh")));
-    // The scripts' shared helpers, and the host contract: the paths and rules they read.
-    const lib = scriptUpload("lib.sh", layout.libPath, "script-lib");
-    const libSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "lib.sh")));
-    const contract = renderContainerContract(serviceName);
-    const contractUpload = new command.remote.CopyToRemote(`${name}-contract`, {
-      connection,
-      source: new pulumi.asset.StringAsset(contract),
-      remotePath: layout.contractPath,
-      triggers: [sha256(contract)],
-    }, afterStaging);
-    const scriptsReady = [installScript, lib, contractUpload];
-
-    // Removing the component uninstalls the service. No triggers: never replaced (a replacement
-    // would run the uninstall after a release); deleted before the uninstall script's upload is.
-    new command.remote.Command(`${name}-uninstall`, {
-      connection,
-      create: `test -f ${shellQuote(layout.uninstallScriptPath)}`,
-      delete: layout.uninstall,
-      addPreviousOutputInEnv: false,
-    }, { parent: this, dependsOn: [uninstallScript, lib, contractUpload] });
-
-    // Unit names are fixed by the service name; only their contents follow the port settings.
-    const unitFiles = renderContainerUnits({
-      serviceName, port: 1, slotPorts: { blue: 2, green: 3 }, stopTimeoutSeconds,
-    }).map((u) => path.posix.basename(u.path));
-    const unitUploads = unitFiles.map((file, i) => {
-      const content = units.apply((us) => us[i].content);
-      return new command.remote.CopyToRemote(`${name}-unit-${unitResourceSuffix(file)}`, {
-        connection,
-        source: content.apply((text) => new pulumi.asset.StringAsset(text)),
-        remotePath: `${layout.unitsDir}/${file}`,
-        triggers: [content.apply(sha256)],
-      }, afterStaging);
-    });
-    const unitsHash = units.apply((us) => sha256(us.map((u) => `${u.path}\0${u.content}`).join("\0")));
-
-    const env = new command.remote.Command(`${name}-env`, {
-      connection,
-      create: layout.writeEnv,
-      // The env file, secrets included, reaches the host only through stdin.
-      stdin: envFile,
-      triggers: [envHash, installScriptSha, libSha, sha256(contract)],
-      logging: command.types.enums.remote.Logging.Stderr,
-      addPreviousOutputInEnv: false,
-    }, { parent: this, dependsOn: scriptsReady, additionalSecretOutputs: ["stdout", "stderr"] });
-
-    const releaseDeps: pulumi.Resource[] = [...scriptsReady, env, ...unitUploads];
-    if (args.registry) {
-      const registry = pulumi.output(args.registry);
-      // Only the password is secret; the server and user name go on the command line in the clear.
-      const server = pulumi.unsecret(registry.apply((r) => r.server));
-      const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
-      const login = new command.remote.Command(`${name}-login`, {
-        connection,
-        create: pulumi.all([server, username]).apply(([s, u]) => renderLoginCommand(serviceName, s, u)),
-        stdin: pulumi.secret(registry.apply((r) => r.password ?? "")),
-        triggers: [server, username, pulumi.secret(registry.apply((r) => sha256(r.password ?? "")))],
-        logging: command.types.enums.remote.Logging.Stderr,
-        addPreviousOutputInEnv: false,
-      }, { parent: this, dependsOn: scriptsReady, additionalSecretOutputs: ["stdout", "stderr"] });
-      releaseDeps.push(login);
+    /**
+     * Cloud-init user data for an EC2 host this service will run on: Docker, the ECR login with the
+     * instance role, and the same units the release would install (so the first release only
+     * starts a slot). No secret goes here.
+     */
+    static firstBootUserData(a: ContainerFirstBootArgs): string {
+        return renderContainerCloudInit({
+            region: a.region,
+            registryServer: a.registryServer,
+            units: renderContainerUnits({
+                serviceName: a.serviceName ?? "gin-app",
+                port: a.port,
+                slotPorts: a.slotPorts ?? defaultSlotPorts(a.port),
+                stopTimeoutSeconds: a.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+            }),
+        });
     }
 
-    const release = new command.remote.Command(`${name}-release`, {
-      connection,
-      create: commands.release,
-      // Any change of what the host runs re-runs the release; nothing else does.
-      triggers: [args.imageRef, args.version, port, slotPorts, envHash, unitsHash, installScriptSha, libSha, sha256(contract)],
-      // stderr carries progress and, on failure, the container's last 50 log lines (S4).
-      logging: command.types.enums.remote.Logging.StdoutAndStderr,
-      addPreviousOutputInEnv: false,
-    }, { parent: this, dependsOn: releaseDeps });
+    readonly serviceName: pulumi.Output<string>;
+    /** The digest the host serves, known once the release passed its checks. */
+    readonly imageRef: pulumi.Output<string>;
 
-    this.serviceName = pulumi.output(serviceName);
-    this.imageRef = pulumi.all([args.imageRef, release.id]).apply(([imageRef]) => imageRef);
-    this.registerOutputs({ serviceName: this.serviceName, imageRef: this.imageRef });
-  }
+    constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gindeploy:host:ContainerService", name, {}, opts);
+        const serviceName = args.serviceName ?? "gin-app";
+        const connection = args.connection;
+        const healthTimeoutSeconds = args.healthTimeoutSeconds ?? 60;
+        const stopTimeoutSeconds = args.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
+
+        const port = pulumi.output(args.port);
+        const slotPorts = port.apply((p): Record<Slot, number> => args.slotPorts ?? defaultSlotPorts(p));
+        const units = pulumi
+            .all([port, slotPorts])
+            .apply(([p, sp]) => renderContainerUnits({ serviceName, port: p, slotPorts: sp, stopTimeoutSeconds }));
+        const commands = pulumi
+            .all([args.imageRef, args.version, port, slotPorts])
+            .apply(([imageRef, version, p, sp]) =>
+                renderContainerCommands({ serviceName, imageRef, version, port: p, slotPorts: sp, healthTimeoutSeconds }),
+            );
+        const envFile = pulumi.secret(
+            pulumi
+                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
+                .apply(([environment, secretEnvironment]) => renderContainerEnvFile(environment, secretEnvironment)),
+        );
+        const envHash = pulumi.secret(envFile.apply(sha256));
+
+        // The staging folder's paths do not depend on the release; render them once with a dummy ref.
+        const layout = renderContainerCommands({
+            serviceName,
+            imageRef: `x/x@sha256:${"0".repeat(64)}`,
+            version: "0",
+            port: 1,
+            slotPorts: { blue: 2, green: 3 },
+            healthTimeoutSeconds,
+        });
+
+        const staging = new command.remote.Command(
+            `${name}-staging`,
+            {
+                connection,
+                create: layout.prepare,
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this },
+        );
+        const afterStaging = { parent: this, dependsOn: [staging] };
+
+        const scriptUpload = (file: string, remotePath: string, suffix: string) => {
+            const local = path.join(hostScriptsDir, file);
+            return new command.remote.CopyToRemote(
+                `${name}-${suffix}`,
+                {
+                    connection,
+                    source: new pulumi.asset.FileAsset(local),
+                    remotePath,
+                    triggers: [sha256(fs.readFileSync(local))],
+                },
+                afterStaging,
+            );
+        };
+        const installScript = scriptUpload("install-container.sh", layout.installScriptPath, "install-script");
+        const uninstallScript = scriptUpload("uninstall-container.sh", layout.uninstallScriptPath, "uninstall-script");
+        const installScriptSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "install-container.sh")));
+        // The scripts' shared helpers, and the host contract: the paths and rules they read.
+        const lib = scriptUpload("lib.sh", layout.libPath, "script-lib");
+        const libSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "lib.sh")));
+        const contract = renderContainerContract(serviceName);
+        const contractUpload = new command.remote.CopyToRemote(
+            `${name}-contract`,
+            {
+                connection,
+                source: new pulumi.asset.StringAsset(contract),
+                remotePath: layout.contractPath,
+                triggers: [sha256(contract)],
+            },
+            afterStaging,
+        );
+        const scriptsReady = [installScript, lib, contractUpload];
+
+        // Removing the component uninstalls the service. No triggers: never replaced (a replacement
+        // would run the uninstall after a release); deleted before the uninstall script's upload is.
+        new command.remote.Command(
+            `${name}-uninstall`,
+            {
+                connection,
+                create: `test -f ${shellQuote(layout.uninstallScriptPath)}`,
+                delete: layout.uninstall,
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: [uninstallScript, lib, contractUpload] },
+        );
+
+        // Unit names are fixed by the service name; only their contents follow the port settings.
+        const unitFiles = renderContainerUnits({
+            serviceName,
+            port: 1,
+            slotPorts: { blue: 2, green: 3 },
+            stopTimeoutSeconds,
+        }).map((u) => path.posix.basename(u.path));
+        const unitUploads = unitFiles.map((file, i) => {
+            const content = units.apply((us) => us[i].content);
+            return new command.remote.CopyToRemote(
+                `${name}-unit-${unitResourceSuffix(file)}`,
+                {
+                    connection,
+                    source: content.apply((text) => new pulumi.asset.StringAsset(text)),
+                    remotePath: `${layout.unitsDir}/${file}`,
+                    triggers: [content.apply(sha256)],
+                },
+                afterStaging,
+            );
+        });
+        const unitsHash = units.apply((us) => sha256(us.map((u) => `${u.path}\0${u.content}`).join("\0")));
+
+        const env = new command.remote.Command(
+            `${name}-env`,
+            {
+                connection,
+                create: layout.writeEnv,
+                // The env file, secrets included, reaches the host only through stdin.
+                stdin: envFile,
+                triggers: [envHash, installScriptSha, libSha, sha256(contract)],
+                logging: command.types.enums.remote.Logging.Stderr,
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: scriptsReady, additionalSecretOutputs: ["stdout", "stderr"] },
+        );
+
+        const releaseDeps: pulumi.Resource[] = [...scriptsReady, env, ...unitUploads];
+        if (args.registry) {
+            const registry = pulumi.output(args.registry);
+            // Only the password is secret; the server and user name go on the command line in the clear.
+            const server = pulumi.unsecret(registry.apply((r) => r.server));
+            const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
+            const login = new command.remote.Command(
+                `${name}-login`,
+                {
+                    connection,
+                    create: pulumi.all([server, username]).apply(([s, u]) => renderLoginCommand(serviceName, s, u)),
+                    stdin: pulumi.secret(registry.apply((r) => r.password ?? "")),
+                    triggers: [server, username, pulumi.secret(registry.apply((r) => sha256(r.password ?? "")))],
+                    logging: command.types.enums.remote.Logging.Stderr,
+                    addPreviousOutputInEnv: false,
+                },
+                { parent: this, dependsOn: scriptsReady, additionalSecretOutputs: ["stdout", "stderr"] },
+            );
+            releaseDeps.push(login);
+        }
+
+        const release = new command.remote.Command(
+            `${name}-release`,
+            {
+                connection,
+                create: commands.release,
+                // Any change of what the host runs re-runs the release; nothing else does.
+                triggers: [args.imageRef, args.version, port, slotPorts, envHash, unitsHash, installScriptSha, libSha, sha256(contract)],
+                // stderr carries progress and, on failure, the container's last 50 log lines (S4).
+                logging: command.types.enums.remote.Logging.StdoutAndStderr,
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: releaseDeps },
+        );
+
+        this.serviceName = pulumi.output(serviceName);
+        this.imageRef = pulumi.all([args.imageRef, release.id]).apply(([imageRef]) => imageRef);
+        this.registerOutputs({ serviceName: this.serviceName, imageRef: this.imageRef });
+    }
 }

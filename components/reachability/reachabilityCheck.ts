@@ -200,8 +200,11 @@ export class ReachabilityCheck extends pulumi.ComponentResource {
         const securityGroupIngress =
             args.securityGroupId === undefined
                 ? undefined
-                : aws().vpc
-                      .getSecurityGroupRulesOutput({ filters: [{ name: "group-id", values: [args.securityGroupId] }] }, { parent: this })
+                : aws()
+                      .vpc.getSecurityGroupRulesOutput(
+                          { filters: [{ name: "group-id", values: [args.securityGroupId] }] },
+                          { parent: this },
+                      )
                       .ids.apply((ruleIds) =>
                           pulumi.all(
                               ruleIds.map((securityGroupRuleId) =>

@@ -21,9 +21,7 @@ import { renderEnvFile } from "../renderers/systemd/envFile";
 import { releaseLayout } from "../layout/systemdLayout";
 import { validateServiceName } from "../rules/serviceName";
 import { shellQuote } from "../renderers/shared/shellQuote";
-import {
-    installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
-} from "../renderers/systemd/releaseCommands";
+import { installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand } from "../renderers/systemd/releaseCommands";
 import { renderSystemdContract } from "../renderers/systemd/contract";
 import { renderSocketUnit } from "../renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../renderers/systemd/serviceUnit";
@@ -70,8 +68,10 @@ export class SystemdService extends pulumi.ComponentResource {
         const serviceUnit = renderServiceUnit({ serviceName });
         const socketUnit = pulumi.output(args.port).apply((port) => renderSocketUnit({ serviceName, port }));
         const envFile = pulumi.secret(
-            pulumi.all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
-                .apply(([environment, secretEnvironment]) => renderEnvFile(environment, secretEnvironment)));
+            pulumi
+                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
+                .apply(([environment, secretEnvironment]) => renderEnvFile(environment, secretEnvironment)),
+        );
         const uploads = pulumi.output(args.binarySha256).apply((sha) => releaseUploads(serviceName, sha));
         const installScriptPath = path.join(hostScriptsDir, "install-release.sh");
         const uninstallScriptPath = path.join(hostScriptsDir, "uninstall.sh");
@@ -83,97 +83,144 @@ export class SystemdService extends pulumi.ComponentResource {
 
         // CopyToRemote neither creates a folder with a mode nor is ordered by itself: make the
         // root-only staging folder first and make every upload wait for it.
-        const staging = new command.remote.Command(`${name}-staging`, {
-            connection,
-            create: prepareStagingCommand(serviceName),
-            addPreviousOutputInEnv: false,
-        }, { parent: this });
+        const staging = new command.remote.Command(
+            `${name}-staging`,
+            {
+                connection,
+                create: prepareStagingCommand(serviceName),
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this },
+        );
         const afterStaging = { parent: this, dependsOn: [staging] };
 
-        const installScript = new command.remote.CopyToRemote(`${name}-install-script`, {
-            connection,
-            source: new pulumi.asset.FileAsset(installScriptPath),
-            remotePath: uploads.installScript,
-            triggers: [installScriptSha],
-        }, afterStaging);
-        const uninstallScript = new command.remote.CopyToRemote(`${name}-uninstall-script`, {
-            connection,
-            source: new pulumi.asset.FileAsset(uninstallScriptPath),
-            remotePath: uploads.uninstallScript,
-            triggers: [uninstallScriptSha],
-        }, afterStaging);
+        const installScript = new command.remote.CopyToRemote(
+            `${name}-install-script`,
+            {
+                connection,
+                source: new pulumi.asset.FileAsset(installScriptPath),
+                remotePath: uploads.installScript,
+                triggers: [installScriptSha],
+            },
+            afterStaging,
+        );
+        const uninstallScript = new command.remote.CopyToRemote(
+            `${name}-uninstall-script`,
+            {
+                connection,
+                source: new pulumi.asset.FileAsset(uninstallScriptPath),
+                remotePath: uploads.uninstallScript,
+                triggers: [uninstallScriptSha],
+            },
+            afterStaging,
+        );
         // The scripts' shared helpers, and the host contract: the paths and rules they read.
-        const lib = new command.remote.CopyToRemote(`${name}-script-lib`, {
-            connection,
-            source: new pulumi.asset.FileAsset(libPath),
-            remotePath: uploads.lib,
-            triggers: [libSha],
-        }, afterStaging);
-        const contractUpload = new command.remote.CopyToRemote(`${name}-contract`, {
-            connection,
-            source: new pulumi.asset.StringAsset(contract),
-            remotePath: uploads.contract,
-            triggers: [sha256(contract)],
-        }, afterStaging);
+        const lib = new command.remote.CopyToRemote(
+            `${name}-script-lib`,
+            {
+                connection,
+                source: new pulumi.asset.FileAsset(libPath),
+                remotePath: uploads.lib,
+                triggers: [libSha],
+            },
+            afterStaging,
+        );
+        const contractUpload = new command.remote.CopyToRemote(
+            `${name}-contract`,
+            {
+                connection,
+                source: new pulumi.asset.StringAsset(contract),
+                remotePath: uploads.contract,
+                triggers: [sha256(contract)],
+            },
+            afterStaging,
+        );
         // Removing the component uninstalls the service. This command has no triggers, so it is
         // never replaced (a replacement would run its delete, the uninstall, after every release),
         // and it depends on the uninstall script, so it is deleted while the script is still there.
-        new command.remote.Command(`${name}-uninstall`, {
-            connection,
-            create: `test -f ${shellQuote(`${layout.stagingDir}/uninstall.sh`)}`,
-            delete: uninstallCommand(serviceName),
-            addPreviousOutputInEnv: false,
-        }, { parent: this, dependsOn: [uninstallScript, lib, contractUpload] });
+        new command.remote.Command(
+            `${name}-uninstall`,
+            {
+                connection,
+                create: `test -f ${shellQuote(`${layout.stagingDir}/uninstall.sh`)}`,
+                delete: uninstallCommand(serviceName),
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: [uninstallScript, lib, contractUpload] },
+        );
 
-        const binary = new command.remote.CopyToRemote(`${name}-binary`, {
-            connection,
-            source: pulumi.output(args.binaryPath).apply((p) => new pulumi.asset.FileAsset(p)),
-            remotePath: uploads.binary,
-            triggers: [args.binarySha256],
-        }, afterStaging);
-        const serviceUnitUpload = new command.remote.CopyToRemote(`${name}-service-unit`, {
-            connection,
-            source: new pulumi.asset.StringAsset(serviceUnit),
-            remotePath: uploads.serviceUnit,
-            triggers: [sha256(serviceUnit)],
-        }, afterStaging);
-        const socketUnitUpload = new command.remote.CopyToRemote(`${name}-socket-unit`, {
-            connection,
-            source: socketUnit.apply((text) => new pulumi.asset.StringAsset(text)),
-            remotePath: uploads.socketUnit,
-            triggers: [socketUnit.apply(sha256)],
-        }, afterStaging);
+        const binary = new command.remote.CopyToRemote(
+            `${name}-binary`,
+            {
+                connection,
+                source: pulumi.output(args.binaryPath).apply((p) => new pulumi.asset.FileAsset(p)),
+                remotePath: uploads.binary,
+                triggers: [args.binarySha256],
+            },
+            afterStaging,
+        );
+        const serviceUnitUpload = new command.remote.CopyToRemote(
+            `${name}-service-unit`,
+            {
+                connection,
+                source: new pulumi.asset.StringAsset(serviceUnit),
+                remotePath: uploads.serviceUnit,
+                triggers: [sha256(serviceUnit)],
+            },
+            afterStaging,
+        );
+        const socketUnitUpload = new command.remote.CopyToRemote(
+            `${name}-socket-unit`,
+            {
+                connection,
+                source: socketUnit.apply((text) => new pulumi.asset.StringAsset(text)),
+                remotePath: uploads.socketUnit,
+                triggers: [socketUnit.apply(sha256)],
+            },
+            afterStaging,
+        );
 
         const hostFirewall = pulumi.output(args.hostFirewall ?? false);
-        const release = new command.remote.Command(`${name}-release`, {
-            connection,
-            create: pulumi.all([args.version, args.binarySha256, args.port, hostFirewall])
-                .apply(([version, binarySha256, port, firewall]) => installReleaseCommand({
-                    serviceName, version, binarySha256, port, hostFirewall: firewall,
-                })),
-            // The whole env file, secrets included, reaches the host only through stdin.
-            stdin: envFile,
-            // Any change of what the host runs re-runs the release; nothing else does.
-            triggers: [
-                args.binarySha256,
-                args.version,
-                sha256(serviceUnit),
-                socketUnit.apply(sha256),
-                installScriptSha,
-                libSha,
-                sha256(contract),
-                pulumi.secret(envFile.apply(sha256)),
-                hostFirewall,
-            ],
-            // stderr carries the progress and, on failure, the check that failed with the journal
-            // (S4); the script prints no env content. The stored outputs stay encrypted anyway.
-            logging: command.types.enums.remote.Logging.Stderr,
-            addPreviousOutputInEnv: false,
-        }, {
-            parent: this,
-            dependsOn: [installScript, lib, contractUpload, binary, serviceUnitUpload, socketUnitUpload],
-            additionalSecretOutputs: ["stdout", "stderr"],
-        });
+        const release = new command.remote.Command(
+            `${name}-release`,
+            {
+                connection,
+                create: pulumi
+                    .all([args.version, args.binarySha256, args.port, hostFirewall])
+                    .apply(([version, binarySha256, port, firewall]) =>
+                        installReleaseCommand({
+                            serviceName,
+                            version,
+                            binarySha256,
+                            port,
+                            hostFirewall: firewall,
+                        }),
+                    ),
+                // The whole env file, secrets included, reaches the host only through stdin.
+                stdin: envFile,
+                // Any change of what the host runs re-runs the release; nothing else does.
+                triggers: [
+                    args.binarySha256,
+                    args.version,
+                    sha256(serviceUnit),
+                    socketUnit.apply(sha256),
+                    installScriptSha,
+                    libSha,
+                    sha256(contract),
+                    pulumi.secret(envFile.apply(sha256)),
+                    hostFirewall,
+                ],
+                // stderr carries the progress and, on failure, the check that failed with the journal
+                // (S4); the script prints no env content. The stored outputs stay encrypted anyway.
+                logging: command.types.enums.remote.Logging.Stderr,
+                addPreviousOutputInEnv: false,
+            },
+            {
+                parent: this,
+                dependsOn: [installScript, lib, contractUpload, binary, serviceUnitUpload, socketUnitUpload],
+                additionalSecretOutputs: ["stdout", "stderr"],
+            },
+        );
 
         this.serviceName = pulumi.output(serviceName);
         this.unitName = pulumi.output(layout.serviceUnitName);

@@ -11,14 +11,19 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
     const access = parseSshAccess(read, "admin");
     const region = awsRegion ?? "";
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        read.refuse("aws:region", `${shown(region)} is not an AWS region; the aws target needs one. ` +
-            `Fix: pulumi config set aws:region eu-central-1`);
+        read.refuse(
+            "aws:region",
+            `${shown(region)} is not an AWS region; the aws target needs one. ` + `Fix: pulumi config set aws:region eu-central-1`,
+        );
     }
     const instanceType = read.text("instanceType");
     const lookup = instanceArchitecture(instanceType);
     if (!lookup.ok) {
-        read.refuse("instanceType", `${shown(instanceType)}: ${lookup.reason}. ` +
-            `Fix: ${setCommand("instanceType", "t4g.small")} (arm64) or ${setCommand("instanceType", "t3.small")} (amd64)`);
+        read.refuse(
+            "instanceType",
+            `${shown(instanceType)}: ${lookup.reason}. ` +
+                `Fix: ${setCommand("instanceType", "t4g.small")} (arm64) or ${setCommand("instanceType", "t3.small")} (amd64)`,
+        );
     }
     const amiValue = read.text("amiId");
     if (amiValue !== "auto" && !/^ami-[0-9a-f]{8,17}$/.test(amiValue)) {
@@ -26,29 +31,48 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
     }
     const appCidrs = read.cidrList("appCidrs", "0.0.0.0/0");
     if (read.isSet("appCidrs") && appCidrs.length === 0) {
-        read.refuse("appCidrs", `= [] lets nobody reach the app. Fix: pulumi config set --path '${CONFIG_NAMESPACE}:appCidrs[0]' 0.0.0.0/0`);
+        read.refuse(
+            "appCidrs",
+            `= [] lets nobody reach the app. Fix: pulumi config set --path '${CONFIG_NAMESPACE}:appCidrs[0]' 0.0.0.0/0`,
+        );
     }
     const sshCidrs = read.cidrList("sshCidrs", "203.0.113.7/32");
     if (sshCidrs.length === 0) {
-        read.refuse("sshCidrs", `= "[]" lets nobody deploy over SSH: list the address of the machine running pulumi. ` +
-            `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:sshCidrs[0]' <your IP>/32`);
+        read.refuse(
+            "sshCidrs",
+            `= "[]" lets nobody deploy over SSH: list the address of the machine running pulumi. ` +
+                `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:sshCidrs[0]' <your IP>/32`,
+        );
     }
     if (environment === "prod") {
         for (const [index, cidr] of sshCidrs.entries()) {
             if (isWholeInternet(cidr)) {
-                read.refuse(`sshCidrs[${index}]`, `= ${JSON.stringify(cidr)} opens SSH to the whole internet, which prod refuses. ` +
-                    `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:sshCidrs[${index}]' <your IP>/32`);
+                read.refuse(
+                    `sshCidrs[${index}]`,
+                    `= ${JSON.stringify(cidr)} opens SSH to the whole internet, which prod refuses. ` +
+                        `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:sshCidrs[${index}]' <your IP>/32`,
+                );
             }
         }
     }
     const sshPublicKey = read.text("sshPublicKey").trim();
     if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( \S.*)?$/.test(sshPublicKey)) {
-        read.refuse("sshPublicKey", `${shown(sshPublicKey)} is not an OpenSSH public key; the aws target ` +
-            `needs the public half of gin-deploy:sshPrivateKey. Fix: pulumi config set ${CONFIG_NAMESPACE}:sshPublicKey ` +
-            `"$(cat ~/.ssh/id_ed25519.pub)"`);
+        read.refuse(
+            "sshPublicKey",
+            `${shown(sshPublicKey)} is not an OpenSSH public key; the aws target ` +
+                `needs the public half of gin-deploy:sshPrivateKey. Fix: pulumi config set ${CONFIG_NAMESPACE}:sshPublicKey ` +
+                `"$(cat ~/.ssh/id_ed25519.pub)"`,
+        );
     }
     return {
-        kind: "aws", ...access, region, instanceType, arch: lookup.ok ? lookup.architecture : "amd64",
-        amiId: amiValue === "auto" ? undefined : amiValue, appCidrs, sshCidrs, sshPublicKey,
+        kind: "aws",
+        ...access,
+        region,
+        instanceType,
+        arch: lookup.ok ? lookup.architecture : "amd64",
+        amiId: amiValue === "auto" ? undefined : amiValue,
+        appCidrs,
+        sshCidrs,
+        sshPublicKey,
     };
 }

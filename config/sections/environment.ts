@@ -36,12 +36,18 @@ export function parseEnvironment(read: ConfigReader, stackName: string): Environ
     let appEnv: string = environment;
     if (appEnvValue !== "auto") {
         if (!(APP_ENVS as readonly string[]).includes(appEnvValue)) {
-            read.refuse("appEnv", `${shown(appEnvValue)} is not one of auto, ${APP_ENVS.join(", ")} (what the service accepts). ` +
-                `Fix: ${setCommand("appEnv", environment)}`);
+            read.refuse(
+                "appEnv",
+                `${shown(appEnvValue)} is not one of auto, ${APP_ENVS.join(", ")} (what the service accepts). ` +
+                    `Fix: ${setCommand("appEnv", environment)}`,
+            );
         } else if (PRODUCTION_APP_ENVS.includes(appEnvValue) !== prod) {
-            read.refuse("appEnv", `${shown(appEnvValue)} contradicts the stack's environment (${environment}): the service ` +
-                `would apply ${prod ? "dev" : "prod"} rules. Fix: ${setCommand("appEnv", environment)}` +
-                ` (or set gin-deploy:environment)`);
+            read.refuse(
+                "appEnv",
+                `${shown(appEnvValue)} contradicts the stack's environment (${environment}): the service ` +
+                    `would apply ${prod ? "dev" : "prod"} rules. Fix: ${setCommand("appEnv", environment)}` +
+                    ` (or set gin-deploy:environment)`,
+            );
         } else {
             appEnv = appEnvValue;
         }

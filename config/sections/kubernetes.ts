@@ -20,30 +20,46 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
     let kubeconfig: KubernetesTargetConfig["kubeconfig"];
     if (clusterStackValue !== "") {
         if (!STACK_NAME.test(clusterStackValue)) {
-            read.refuse("clusterStack", `${shown(clusterStackValue)} is not a stack name of the form org/project/stack. ` +
-                `Fix: ${setCommand("clusterStack", "acme/eks-cluster/prod")}`);
+            read.refuse(
+                "clusterStack",
+                `${shown(clusterStackValue)} is not a stack name of the form org/project/stack. ` +
+                    `Fix: ${setCommand("clusterStack", "acme/eks-cluster/prod")}`,
+            );
         }
         if (read.isSet("kubeconfig")) {
-            read.refuse("kubeconfig", `and gin-deploy:clusterStack are both set: the cluster would be ambiguous. ` +
-                `Fix: pulumi config rm ${CONFIG_NAMESPACE}:kubeconfig (or rm ${CONFIG_NAMESPACE}:clusterStack)`);
+            read.refuse(
+                "kubeconfig",
+                `and gin-deploy:clusterStack are both set: the cluster would be ambiguous. ` +
+                    `Fix: pulumi config rm ${CONFIG_NAMESPACE}:kubeconfig (or rm ${CONFIG_NAMESPACE}:clusterStack)`,
+            );
         }
     } else {
-        kubeconfig = read.secret("kubeconfig",
-            (value) => /(^|\n)\s*(apiVersion|"apiVersion")\s*:/.test(value) && /clusters/.test(value)
-                ? undefined : "is not a kubeconfig (no apiVersion and clusters)",
-            "pulumi config set --secret gin-deploy:kubeconfig < ~/.kube/config (or set gin-deploy:clusterStack)");
+        kubeconfig = read.secret(
+            "kubeconfig",
+            (value) =>
+                /(^|\n)\s*(apiVersion|"apiVersion")\s*:/.test(value) && /clusters/.test(value)
+                    ? undefined
+                    : "is not a kubeconfig (no apiVersion and clusters)",
+            "pulumi config set --secret gin-deploy:kubeconfig < ~/.kube/config (or set gin-deploy:clusterStack)",
+        );
     }
 
     const namespace = read.text("namespace");
     if (!DNS_LABEL.test(namespace)) {
-        read.refuse("namespace", `${shown(namespace)} is not a namespace name (a DNS label: up to 63 lowercase letters, digits and -). ` +
-            `Fix: ${setCommand("namespace", "gin-app")}`);
+        read.refuse(
+            "namespace",
+            `${shown(namespace)} is not a namespace name (a DNS label: up to 63 lowercase letters, digits and -). ` +
+                `Fix: ${setCommand("namespace", "gin-app")}`,
+        );
     }
     const count = (key: "replicas" | "maxReplicas"): number => {
         const value = read.text(key);
         const n = Number(value);
         if (!/^\d+$/.test(value) || n < 1 || n > 1000) {
-            read.refuse(key, `${shown(value)} is not a pod count: use a whole number from 1 to 1000. Fix: ${setCommand(key, key === "replicas" ? 2 : 4)}`);
+            read.refuse(
+                key,
+                `${shown(value)} is not a pod count: use a whole number from 1 to 1000. Fix: ${setCommand(key, key === "replicas" ? 2 : 4)}`,
+            );
             return 1;
         }
         return n;
@@ -51,12 +67,17 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
     const replicas = count("replicas");
     const maxReplicas = count("maxReplicas");
     if (prod && replicas < 2) {
-        read.refuse("replicas", `= ${replicas} is refused in prod: one pod is down during every node drain and crash. ` +
-            `Fix: ${setCommand("replicas", 2)}`);
+        read.refuse(
+            "replicas",
+            `= ${replicas} is refused in prod: one pod is down during every node drain and crash. ` + `Fix: ${setCommand("replicas", 2)}`,
+        );
     }
     if (maxReplicas < replicas) {
-        read.refuse("maxReplicas", `= ${maxReplicas} is below gin-deploy:replicas = ${replicas}: the autoscaler needs max >= min. ` +
-            `Fix: ${setCommand("maxReplicas", Math.max(replicas, 4))}`);
+        read.refuse(
+            "maxReplicas",
+            `= ${maxReplicas} is below gin-deploy:replicas = ${replicas}: the autoscaler needs max >= min. ` +
+                `Fix: ${setCommand("maxReplicas", Math.max(replicas, 4))}`,
+        );
     }
 
     const quantity = (key: "cpuRequest" | "cpuLimit" | "memoryRequest" | "memoryLimit", parse: typeof parseCpu, example: string) => {
@@ -73,12 +94,18 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
     const memoryRequest = quantity("memoryRequest", parseMemory, "64Mi");
     const memoryLimit = quantity("memoryLimit", parseMemory, "128Mi");
     if (cpuRequest.amount !== undefined && cpuLimit.amount !== undefined && cpuLimit.amount < cpuRequest.amount) {
-        read.refuse("cpuLimit", `${shown(cpuLimit.value)} is below gin-deploy:cpuRequest ${shown(cpuRequest.value)}: a limit is at least its request. ` +
-            `Fix: ${setCommand("cpuLimit", cpuRequest.value)}`);
+        read.refuse(
+            "cpuLimit",
+            `${shown(cpuLimit.value)} is below gin-deploy:cpuRequest ${shown(cpuRequest.value)}: a limit is at least its request. ` +
+                `Fix: ${setCommand("cpuLimit", cpuRequest.value)}`,
+        );
     }
     if (memoryRequest.amount !== undefined && memoryLimit.amount !== undefined && memoryLimit.amount < memoryRequest.amount) {
-        read.refuse("memoryLimit", `${shown(memoryLimit.value)} is below gin-deploy:memoryRequest ${shown(memoryRequest.value)}: a limit is at least its request. ` +
-            `Fix: ${setCommand("memoryLimit", memoryRequest.value)}`);
+        read.refuse(
+            "memoryLimit",
+            `${shown(memoryLimit.value)} is below gin-deploy:memoryRequest ${shown(memoryRequest.value)}: a limit is at least its request. ` +
+                `Fix: ${setCommand("memoryLimit", memoryRequest.value)}`,
+        );
     }
 
     const serviceType = read.oneOf("serviceType", SERVICE_TYPES, "LoadBalancer") as ServiceType;
@@ -89,21 +116,33 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
         if (!/^\d+$/.test(nodePortValue) || n < 1 || n > 65535) {
             read.refuse("nodePort", `${shown(nodePortValue)} is not a port. Fix: ${setCommand("nodePort", 0)} (the API server picks one)`);
         } else if (serviceType === "ClusterIP") {
-            read.refuse("nodePort", `= ${n} needs gin-deploy:serviceType NodePort or LoadBalancer. Fix: ${setCommand("serviceType", "NodePort")}`);
+            read.refuse(
+                "nodePort",
+                `= ${n} needs gin-deploy:serviceType NodePort or LoadBalancer. Fix: ${setCommand("serviceType", "NodePort")}`,
+            );
         } else {
             nodePort = n;
         }
     }
     const nodeAddressValue = read.text("nodeAddress");
     if (nodeAddressValue !== "" && !/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(nodeAddressValue)) {
-        read.refuse("nodeAddress", `${shown(nodeAddressValue)} is not a host name or address. Fix: ${setCommand("nodeAddress", "127.0.0.1")}`);
+        read.refuse(
+            "nodeAddress",
+            `${shown(nodeAddressValue)} is not a host name or address. Fix: ${setCommand("nodeAddress", "127.0.0.1")}`,
+        );
     }
     const repositoryValue = read.text("imageRepository");
     if (repositoryValue !== "" && !REPOSITORY.test(repositoryValue)) {
-        read.refuse("imageRepository", `${shown(repositoryValue)} is not REGISTRY/NAME in lower case. Fix: ${setCommand("imageRepository", "127.0.0.1:5000/gin-app")}`);
+        read.refuse(
+            "imageRepository",
+            `${shown(repositoryValue)} is not REGISTRY/NAME in lower case. Fix: ${setCommand("imageRepository", "127.0.0.1:5000/gin-app")}`,
+        );
     } else if (repositoryValue === "" && !imageGiven) {
-        read.refuse("imageRepository", `is empty and gin-deploy:image names no image: an image built here needs a registry the nodes pull from. ` +
-            `Fix: ${setCommand("imageRepository", "<registry>/gin-app")} (or set gin-deploy:image to an image built by CI)`);
+        read.refuse(
+            "imageRepository",
+            `is empty and gin-deploy:image names no image: an image built here needs a registry the nodes pull from. ` +
+                `Fix: ${setCommand("imageRepository", "<registry>/gin-app")} (or set gin-deploy:image to an image built by CI)`,
+        );
     }
     return {
         kind: "kubernetes",
@@ -113,7 +152,12 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
         namespace,
         replicas,
         maxReplicas,
-        resources: { cpuRequest: cpuRequest.value, cpuLimit: cpuLimit.value, memoryRequest: memoryRequest.value, memoryLimit: memoryLimit.value },
+        resources: {
+            cpuRequest: cpuRequest.value,
+            cpuLimit: cpuLimit.value,
+            memoryRequest: memoryRequest.value,
+            memoryLimit: memoryLimit.value,
+        },
         serviceType,
         nodePort,
         nodeAddress: nodeAddressValue === "" ? undefined : nodeAddressValue,

@@ -36,16 +36,22 @@ export function parseService(read: ConfigReader, environment: Environment): Serv
     }
     const sshPort = read.port("sshPort");
     if (appPort === sshPort) {
-        read.refuse("appPort", `= ${appPort} is also the SSH port (gin-deploy:sshPort): the service would take SSH's place ` +
-            `or fail to bind. Fix: ${setCommand("appPort", sshPort === 8080 ? 8081 : 8080)}`);
+        read.refuse(
+            "appPort",
+            `= ${appPort} is also the SSH port (gin-deploy:sshPort): the service would take SSH's place ` +
+                `or fail to bind. Fix: ${setCommand("appPort", sshPort === 8080 ? 8081 : 8080)}`,
+        );
     } else if (mode === "container") {
         // Container mode's two release slots listen on the host's loopback next to the app port.
         const slots = defaultSlotPorts(appPort);
         for (const slotPort of [slots.blue, slots.green]) {
             if (slotPort === sshPort || slotPort > 65535) {
-                read.refuse("appPort", `= ${appPort}: container mode also uses ${slots.blue} and ${slots.green} for its two ` +
-                    `release slots, and ${slotPort} ${slotPort > 65535 ? "is not a port" : "is the SSH port"}. ` +
-                    `Fix: ${setCommand("appPort", 8080)}`);
+                read.refuse(
+                    "appPort",
+                    `= ${appPort}: container mode also uses ${slots.blue} and ${slots.green} for its two ` +
+                        `release slots, and ${slotPort} ${slotPort > 65535 ? "is not a port" : "is the SSH port"}. ` +
+                        `Fix: ${setCommand("appPort", 8080)}`,
+                );
             }
         }
     }
@@ -58,8 +64,11 @@ function parseImage(read: ConfigReader, environment: Environment, target: Deploy
         return undefined;
     }
     if (mode !== "container") {
-        read.refuse("image", `${shown(image)} is set, but mode systemd ships a binary, not an image. Fix: pulumi config rm gin-deploy:image ` +
-            `(or ${setCommand("mode", "container")})`);
+        read.refuse(
+            "image",
+            `${shown(image)} is set, but mode systemd ships a binary, not an image. Fix: pulumi config rm gin-deploy:image ` +
+                `(or ${setCommand("mode", "container")})`,
+        );
         return undefined;
     }
     // Hosts run images by digest always; a dev cluster may take a tag (never latest).
@@ -67,8 +76,11 @@ function parseImage(read: ConfigReader, environment: Environment, target: Deploy
     if (IMAGE_BY_DIGEST.test(image) || (tagAllowed && IMAGE_BY_TAG.test(image) && !image.endsWith(":latest"))) {
         return image;
     }
-    read.refuse("image", `${shown(image)} is not an image pinned by digest (REPOSITORY@sha256:<64 hex>)` +
-        `${tagAllowed ? " or by a tag other than latest" : environment === "prod" ? ", which prod requires" : ", which a host needs"}. ` +
-        `Fix: ${setCommand("image", "registry.example/gin-app@sha256:<digest>")}`);
+    read.refuse(
+        "image",
+        `${shown(image)} is not an image pinned by digest (REPOSITORY@sha256:<64 hex>)` +
+            `${tagAllowed ? " or by a tag other than latest" : environment === "prod" ? ", which prod requires" : ", which a host needs"}. ` +
+            `Fix: ${setCommand("image", "registry.example/gin-app@sha256:<digest>")}`,
+    );
     return undefined;
 }

@@ -9,9 +9,13 @@ export function parseSshAccess(read: ConfigReader, defaultUser: string): SshAcce
     if (userValue !== "auto" && !/^[a-z_][a-z0-9_-]{0,31}$/.test(userValue)) {
         read.refuse("sshUser", `${shown(userValue)} is not a user name. Fix: ${setCommand("sshUser", "admin")}`);
     }
-    const privateKey = read.secret("sshPrivateKey",
-        (value) => /^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value.trim())
-            ? undefined : "is not a PEM/OpenSSH private key (no \"-----BEGIN ... PRIVATE KEY-----\" line)",
-        "pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519");
+    const privateKey = read.secret(
+        "sshPrivateKey",
+        (value) =>
+            /^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value.trim())
+                ? undefined
+                : 'is not a PEM/OpenSSH private key (no "-----BEGIN ... PRIVATE KEY-----" line)',
+        "pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519",
+    );
     return { port, user: userValue === "auto" ? defaultUser : userValue, privateKey };
 }

@@ -16,11 +16,11 @@ function imageRef(ctx: StackContext, placement: Placement): pulumi.Input<string>
         throw new Error(`mode container builds its image here and needs a registry; target ${cfg.target.kind} gave none`);
     }
     return new AppImage(ctx.name, {
-                context: ctx.appDir,
-                platform: `linux/${cfg.target.arch}`,
-                version: cfg.release.version,
-                commit: cfg.release.commit,
-                date: cfg.release.date,
+        context: ctx.appDir,
+        platform: `linux/${cfg.target.arch}`,
+        version: cfg.release.version,
+        commit: cfg.release.commit,
+        date: cfg.release.date,
         registry: placement.registry.push,
         builderImage: ctx.options.builderImage,
         runtimeImage: ctx.options.runtimeImage,
@@ -37,7 +37,9 @@ export const containerMode: Mode = {
                 return placement.run({ imageRef: image, version: cfg.release.version });
             }
             if (!placement.host) {
-                throw new Error(`mode container needs a host reached over SSH or a target that runs images; target ${cfg.target.kind} is neither`);
+                throw new Error(
+                    `mode container needs a host reached over SSH or a target that runs images; target ${cfg.target.kind} is neither`,
+                );
             }
             const service = new ContainerService(ctx.name, {
                 connection: placement.host.connection,

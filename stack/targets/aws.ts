@@ -25,9 +25,14 @@ export const awsTarget: Target = {
             sshPublicKey: target.sshPublicKey,
             sshPrivateKey: target.privateKey,
             tags: ctx.tags,
-            userData: ecr?.server.apply((registryServer) => ContainerService.firstBootUserData({
-                region: target.region, registryServer, serviceName: ctx.name, port: ctx.cfg.appPort,
-            })),
+            userData: ecr?.server.apply((registryServer) =>
+                ContainerService.firstBootUserData({
+                    region: target.region,
+                    registryServer,
+                    serviceName: ctx.name,
+                    port: ctx.cfg.appPort,
+                }),
+            ),
             managedPolicyArns: ecr ? [ECR_READ_ONLY_POLICY] : undefined,
         });
         return {

@@ -29,8 +29,20 @@ import { ContractExecutor, Step } from "../contract/executor";
 import { evaluateProgram, RecordedResource } from "../contract/programRecorder";
 import { settingsForHost } from "../../scripts/localStackConfig";
 import {
-  CONTAINER_HOST, connectionFor, containerHost, ensureRegistry, hostRun, installTools, REGISTRY, registryRunning, registryStartedHere, run,
-  standInImages, stopContainerHost, stopRegistryIfStartedHere, writeReport,
+    CONTAINER_HOST,
+    connectionFor,
+    containerHost,
+    ensureRegistry,
+    hostRun,
+    installTools,
+    REGISTRY,
+    registryRunning,
+    registryStartedHere,
+    run,
+    standInImages,
+    stopContainerHost,
+    stopRegistryIfStartedHere,
+    writeReport,
 } from "./harness";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
 
@@ -49,375 +61,421 @@ const figures: Record<string, number> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: 3000 }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    return new Promise((resolve, reject) => {
+        const req = http.get(url, { agent: false, timeout: 3000 }, (res) => {
+            let body = "";
+            res.on("data", (d) => (body += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", reject);
     });
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-  });
 }
 
 async function servedVersion(): Promise<string> {
-  const res = await get(`${PUBLIC_URL}/version`);
-  assert.strictEqual(res.status, 200, `GET /version answered ${res.status}`);
-  return (JSON.parse(res.body) as { version: string }).version;
+    const res = await get(`${PUBLIC_URL}/version`);
+    assert.strictEqual(res.status, 200, `GET /version answered ${res.status}`);
+    return (JSON.parse(res.body) as { version: string }).version;
 }
 
 function hostPlatform(): string {
-  const arch = run("docker", ["info", "--format", "{{.Architecture}}"]);
-  return arch === "aarch64" || arch === "arm64" ? "linux/arm64" : "linux/amd64";
+    const arch = run("docker", ["info", "--format", "{{.Architecture}}"]);
+    return arch === "aarch64" || arch === "arm64" ? "linux/arm64" : "linux/amd64";
 }
 
 function describeSteps(steps: Step[]): string {
-  return steps.map((s) => `${s.op} ${s.name}`).join(", ");
+    return steps.map((s) => `${s.op} ${s.name}`).join(", ");
 }
 
 describe("container mode on the local host (real image, registry, systemd host)", function () {
-  let standIns: { builderImage: string; runtimeImage: string };
-  let platform: string;
-  const imageExec = new ContractExecutor({ projectDir: repoRoot });
-  const serviceExec = new ContractExecutor({ projectDir: repoRoot });
-  for (const [type, h] of Object.entries(imageHandlers)) imageExec.handle(type, h);
-  for (const [type, h] of Object.entries(commandHandlers)) serviceExec.handle(type, h);
-  const refs: Record<string, string> = {};
-  let deployed = false;
+    let standIns: { builderImage: string; runtimeImage: string };
+    let platform: string;
+    const imageExec = new ContractExecutor({ projectDir: repoRoot });
+    const serviceExec = new ContractExecutor({ projectDir: repoRoot });
+    for (const [type, h] of Object.entries(imageHandlers)) imageExec.handle(type, h);
+    for (const [type, h] of Object.entries(commandHandlers)) serviceExec.handle(type, h);
+    const refs: Record<string, string> = {};
+    let deployed = false;
 
-  async function imageResources(version: string): Promise<RecordedResource[]> {
-    const { resources } = await evaluateProgram(() => {
-      const image = new AppImage("app", {
-        context: "app",
-        platform,
-        version,
-        commit: COMMIT,
-        date: DATE,
-        registry: { server: REGISTRY, repository: `${REGISTRY}/${SERVICE}` },
-        builderImage: standIns.builderImage,
-        runtimeImage: standIns.runtimeImage,
-      });
-      return { imageName: image.imageName };
-    }, { project: "gin-deploy", stack: "container", config: {}, secretKeys: [] });
-    return resources;
-  }
-
-  async function buildRelease(version: string): Promise<string> {
-    await imageExec.apply(await imageResources(version));
-    const image = imageExec.resources().find((r) => r.resource.type === "docker:index/image:Image");
-    const ref = image?.outputs.repoDigest as string | undefined;
-    assert.ok(ref && /^127\.0\.0\.1:5000\/gin-app@sha256:[0-9a-f]{64}$/.test(ref), `AppImage did not yield a digest reference: ${ref}`);
-    refs[version] = ref;
-    return ref;
-  }
-
-  async function serviceResources(imageRef: string, version: string, extraEnv: Record<string, string> = {}): Promise<RecordedResource[]> {
-    const connection = connectionFor(containerHost());
-    const { resources } = await evaluateProgram(() => {
-      const svc = new ContainerService("app", {
-        connection,
-        imageRef,
-        version,
-        port: HOST_PORT,
-        environment: { APP_ENV: "dev", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT: "20s", ...extraEnv },
-        secretEnvironment: { DB_PASSWORD },
-        healthTimeoutSeconds: 30,
-      });
-      return { imageRef: svc.imageRef };
-    }, { project: "gin-deploy", stack: "container", config: {}, secretKeys: [] });
-    return resources;
-  }
-
-  /** Runs `action` under the bounded loopback load; returns what the load saw. */
-  async function underLoad(action: () => Promise<void>): Promise<LoadResult & { actionSeconds: number }> {
-    const load = startLoad({ url: `${PUBLIC_URL}/version`, ...LOAD });
-    await sleep(1000);
-    const t = performance.now();
-    try {
-      await action();
-    } finally {
-      await sleep(1000);
+    async function imageResources(version: string): Promise<RecordedResource[]> {
+        const { resources } = await evaluateProgram(
+            () => {
+                const image = new AppImage("app", {
+                    context: "app",
+                    platform,
+                    version,
+                    commit: COMMIT,
+                    date: DATE,
+                    registry: { server: REGISTRY, repository: `${REGISTRY}/${SERVICE}` },
+                    builderImage: standIns.builderImage,
+                    runtimeImage: standIns.runtimeImage,
+                });
+                return { imageName: image.imageName };
+            },
+            { project: "gin-deploy", stack: "container", config: {}, secretKeys: [] },
+        );
+        return resources;
     }
-    const actionSeconds = (performance.now() - t) / 1000;
-    return { ...(await load.stop()), actionSeconds };
-  }
 
-  before(function () {
-    installTools();
-    platform = hostPlatform();
-    ensureRegistry();
-    standIns = standInImages();
-    containerHost();
-  });
-
-  after(async function () {
-    // Clean up even after a failure: the service, the host, the registry if started here.
-    if (deployed) await serviceExec.destroy().catch((e: Error) => console.error(`destroy failed: ${e.message}`));
-    for (const [version, ref] of Object.entries(refs)) {
-      await docker(["image", "rm", ref, `${REGISTRY}/${SERVICE}:${version}`]).catch(() => undefined);
+    async function buildRelease(version: string): Promise<string> {
+        await imageExec.apply(await imageResources(version));
+        const image = imageExec.resources().find((r) => r.resource.type === "docker:index/image:Image");
+        const ref = image?.outputs.repoDigest as string | undefined;
+        assert.ok(ref && /^127\.0\.0\.1:5000\/gin-app@sha256:[0-9a-f]{64}$/.test(ref), `AppImage did not yield a digest reference: ${ref}`);
+        refs[version] = ref;
+        return ref;
     }
-    stopContainerHost();
-    stopRegistryIfStartedHere();
-    if (Object.keys(figures).length > 0) {
-      const file = writeReport("container.json", figures);
-      console.log(`    figures (${path.relative(repoRoot, file)}): ${JSON.stringify(figures)}`);
+
+    async function serviceResources(imageRef: string, version: string, extraEnv: Record<string, string> = {}): Promise<RecordedResource[]> {
+        const connection = connectionFor(containerHost());
+        const { resources } = await evaluateProgram(
+            () => {
+                const svc = new ContainerService("app", {
+                    connection,
+                    imageRef,
+                    version,
+                    port: HOST_PORT,
+                    environment: { APP_ENV: "dev", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT: "20s", ...extraEnv },
+                    secretEnvironment: { DB_PASSWORD },
+                    healthTimeoutSeconds: 30,
+                });
+                return { imageRef: svc.imageRef };
+            },
+            { project: "gin-deploy", stack: "container", config: {}, secretKeys: [] },
+        );
+        return resources;
     }
-  });
 
-  it("app/Dockerfile is hadolint-clean", function () {
-    run("hadolint", ["app/Dockerfile"]);
-  });
-
-  it("the container units pass systemd-analyze verify, and their services score at most 2.0 on systemd-analyze security", function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-units-"));
-    try {
-      const units = renderContainerUnits({ serviceName: SERVICE, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 });
-      const files = units.map((u) => {
-        const file = path.join(dir, path.basename(u.path).replace("@.", "@blue."));
-        fs.writeFileSync(file, u.content);
-        return file;
-      });
-      run("systemd-analyze", ["verify", ...files]);
-      for (const file of files.filter((f) => f.endsWith(".service"))) {
-        const out = run("systemd-analyze", ["security", "--offline=true", "--no-pager", file]);
-        const score = Number(/Overall exposure level for \S+: ([0-9.]+)/.exec(out)?.[1]);
-        assert.ok(score <= 2.0, `${path.basename(file)} scores ${score}`);
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    /** Runs `action` under the bounded loopback load; returns what the load saw. */
+    async function underLoad(action: () => Promise<void>): Promise<LoadResult & { actionSeconds: number }> {
+        const load = startLoad({ url: `${PUBLIC_URL}/version`, ...LOAD });
+        await sleep(1000);
+        const t = performance.now();
+        try {
+            await action();
+        } finally {
+            await sleep(1000);
+        }
+        const actionSeconds = (performance.now() - t) / 1000;
+        return { ...(await load.stop()), actionSeconds };
     }
-  });
 
-  it("the AWS user data passes cloud-init schema", function () {
-    const file = path.join(os.tmpdir(), `gd-user-data-${RUN_ID}.yaml`);
-    fs.writeFileSync(file, renderContainerCloudInit({
-      region: "eu-west-1",
-      registryServer: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-      units: renderContainerUnits({ serviceName: SERVICE, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 }),
-    }));
-    try {
-      const out = run("cloud-init", ["schema", "--config-file", file]);
-      assert.match(out, /Valid cloud-config/);
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
-  });
-
-  it("the image builds with the stand-ins and AppImage pushes it by digest", async function () {
-    const ref = await buildRelease(V1);
-    const digest = ref.split("@")[1];
-    // The registry itself serves that manifest under that digest.
-    const manifest = await new Promise<{ status: number; digest: string | undefined }>((resolve, reject) => {
-      http.get(`http://${REGISTRY}/v2/${SERVICE}/manifests/${digest}`, {
-        headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
-      }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, digest: res.headers["docker-content-digest"] as string | undefined });
-      }).on("error", reject);
+    before(function () {
+        installTools();
+        platform = hostPlatform();
+        ensureRegistry();
+        standIns = standInImages();
+        containerHost();
     });
-    assert.deepStrictEqual(manifest, { status: 200, digest });
 
-    figures.imageBytes = Number(run("docker", ["image", "inspect", "--format", "{{.Size}}", ref]));
-    const probe = run("docker", ["create", ref]);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "gd-bin-"));
-    try {
-      run("docker", ["cp", `${probe}:/gin-app`, path.join(out, "gin-app")]);
-      figures.binaryBytes = fs.statSync(path.join(out, "gin-app")).size;
-    } finally {
-      run("docker", ["rm", probe]);
-      fs.rmSync(out, { recursive: true, force: true });
-    }
-  });
-
-  it("the image runs healthy as its non-root user, with its OCI labels", async function () {
-    const ref = refs[V1];
-    assert.ok(ref, "needs the image from the previous test");
-    const name = `gd-container-probe-${RUN_ID}`;
-    run("docker", ["run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL", "-p", "127.0.0.1::8080", ref]);
-    try {
-      let health = "";
-      for (let i = 0; i < 60 && health !== "healthy"; i++) {
-        await sleep(500);
-        health = run("docker", ["inspect", "--format", "{{.State.Health.Status}}", name]);
-      }
-      assert.strictEqual(health, "healthy", `the image's HEALTHCHECK reports ${health}`);
-      assert.strictEqual(run("docker", ["inspect", "--format", "{{.Config.User}}", name]), "65532:65532");
-      const uids = run("docker", ["top", name, "-eo", "pid,uid"]).split("\n").slice(1).map((line) => line.trim().split(/\s+/)[1]);
-      assert.deepStrictEqual([...new Set(uids)], ["65532"], "every process of the container runs as uid 65532");
-      const labels = JSON.parse(run("docker", ["inspect", "--format", "{{json .Config.Labels}}", name])) as Record<string, string>;
-      assert.strictEqual(labels["org.opencontainers.image.version"], V1);
-      assert.strictEqual(labels["org.opencontainers.image.revision"], COMMIT);
-      assert.strictEqual(labels["org.opencontainers.image.created"], DATE);
-    } finally {
-      run("docker", ["rm", "--force", name]);
-    }
-  });
-
-  it("is pulled back by digest once removed from the engine", async function () {
-    const ref = refs[V1];
-    const id = run("docker", ["image", "inspect", "--format", "{{.Id}}", ref]);
-    run("docker", ["image", "rm", ref, `${REGISTRY}/${SERVICE}:${V1}`]);
-    assert.throws(() => run("docker", ["image", "inspect", ref]), "the image should be gone from the engine");
-    run("docker", ["pull", "--quiet", ref]);
-    assert.strictEqual(run("docker", ["image", "inspect", "--format", "{{.Id}}", ref]), id);
-  });
-
-  it("ContainerService deploys the image by digest: the app answers with the release version", async function () {
-    deployed = true;
-    await serviceExec.apply(await serviceResources(refs[V1], V1));
-    assert.strictEqual(await servedVersion(), V1);
-    // Secrets: only in 0600 env files on the host, never printed by a command.
-    const modes = hostRun(`stat -c '%a %U' /etc/gin-deploy/${SERVICE}/*.env`).split("\n");
-    assert.ok(modes.length >= 1 && modes.every((m) => m === "600 root"), `env files: ${modes.join(", ")}`);
-    assert.ok(!serviceExec.printed.some((l) => l.includes(DB_PASSWORD)), "a command printed the database password");
-    const unitText = hostRun(`cat /etc/systemd/system/${SERVICE}*`);
-    assert.ok(!unitText.includes(DB_PASSWORD), "the password is in a unit file");
-    assert.strictEqual(hostRun(`systemctl is-enabled ${SERVICE}.socket`), "enabled");
-  });
-
-  it("an unchanged release runs nothing", async function () {
-    const steps = await serviceExec.apply(await serviceResources(refs[V1], V1));
-    assert.deepStrictEqual(steps, [], `expected no step, got: ${describeSteps(steps)}`);
-  });
-
-  it("a second release under load loses zero requests", async function () {
-    await buildRelease(V2);
-    const resources = await serviceResources(refs[V2], V2);
-    const seen = await underLoad(async () => {
-      await serviceExec.apply(resources);
+    after(async function () {
+        // Clean up even after a failure: the service, the host, the registry if started here.
+        if (deployed) await serviceExec.destroy().catch((e: Error) => console.error(`destroy failed: ${e.message}`));
+        for (const [version, ref] of Object.entries(refs)) {
+            await docker(["image", "rm", ref, `${REGISTRY}/${SERVICE}:${version}`]).catch(() => undefined);
+        }
+        stopContainerHost();
+        stopRegistryIfStartedHere();
+        if (Object.keys(figures).length > 0) {
+            const file = writeReport("container.json", figures);
+            console.log(`    figures (${path.relative(repoRoot, file)}): ${JSON.stringify(figures)}`);
+        }
     });
-    assert.strictEqual(await servedVersion(), V2);
-    figures.requestsSent = seen.sent;
-    figures.lostDuringRelease = seen.lost;
-    figures.releaseSeconds = Number(seen.actionSeconds.toFixed(2));
-    figures.maxLatencyMsDuringRelease = seen.maxLatencyMs;
-    assert.ok(seen.sent >= 200, `the load sent only ${seen.sent} requests: too few to judge`);
-    assert.strictEqual(seen.lost, 0, `lost ${seen.lost} of ${seen.sent}: ${seen.failures.join("; ")}`);
-  });
 
-  it("for comparison, the naive stop-then-start in place stalls clients far longer than the release did", async function () {
-    const layout = containerLayout(SERVICE);
-    // The article's way, by hand on the same host and front: rewrite the running slot's image and
-    // restart its container, so nothing listens until the new process is up.
-    const slot = hostRun(`basename "$(readlink ${layout.currentLink})" .sock`);
-    assert.match(slot, /^(blue|green)$/);
-    const conf = `${layout.configDir}/slot-${slot}.conf`;
-    const seen = await underLoad(async () => {
-      hostRun(`sed -i -e 's|^IMAGE=.*|IMAGE=${refs[V1]}|' -e 's|^VERSION=.*|VERSION=${V1}|' ${conf} && ` +
-        `systemctl restart ${SERVICE}-container@${slot}.service && ` +
-        `for i in $(seq 100); do curl -fsS --max-time 1 http://127.0.0.1:${HOST_PORT}/version | grep -q '"version":"${V1}"' && exit 0; sleep 0.1; done; exit 1`);
+    it("app/Dockerfile is hadolint-clean", function () {
+        run("hadolint", ["app/Dockerfile"]);
     });
-    figures.lostNaive = seen.lost;
-    figures.requestsSentNaive = seen.sent;
-    figures.maxLatencyMsNaive = seen.maxLatencyMs;
-    console.log(`      naive stop-then-start: lost ${seen.lost} of ${seen.sent}, longest wait ${seen.maxLatencyMs} ms (${seen.failures.slice(0, 3).join("; ")})`);
-    const naiveVersion = await servedVersion();
-    // Back to what ContainerService last released, the product's way, before judging, so that a
-    // failed judgement leaves the next test the host it expects.
-    hostRun(renderContainerCommands({
-      serviceName: SERVICE, imageRef: refs[V2], version: V2, port: HOST_PORT, slotPorts: { blue: 8081, green: 8082 }, healthTimeoutSeconds: 30,
-    }).release);
-    assert.strictEqual(await servedVersion(), V2);
-    assert.strictEqual(naiveVersion, V1);
-    // What the two-slot release saves: while no container listens, every client waits (or fails).
-    // The container's stop and start take a second or more; the release's switch takes none.
-    const released = figures.maxLatencyMsDuringRelease as number;
-    assert.ok(seen.lost > 0 || (seen.maxLatencyMs >= 1000 && seen.maxLatencyMs > 2 * released),
-      `the naive restart lost nothing and its longest wait (${seen.maxLatencyMs} ms) is neither 1 s nor twice the release's (${released} ms)`);
-  });
 
-  it("a bad release is rolled back: the update fails with the container's last log lines and the old digest keeps answering", async function () {
-    // DB_POOL_SIZE=0 is refused by the app at start: the new container exits at once.
-    const resources = await serviceResources(refs[V2], V2, { DB_POOL_SIZE: "0" });
-    let failure: Error | undefined;
-    const seen = await underLoad(async () => {
-      await serviceExec.apply(resources).catch((e: Error) => (failure = e));
+    it("the container units pass systemd-analyze verify, and their services score at most 2.0 on systemd-analyze security", function () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-units-"));
+        try {
+            const units = renderContainerUnits({
+                serviceName: SERVICE,
+                port: HOST_PORT,
+                slotPorts: { blue: 8081, green: 8082 },
+                stopTimeoutSeconds: 30,
+            });
+            const files = units.map((u) => {
+                const file = path.join(dir, path.basename(u.path).replace("@.", "@blue."));
+                fs.writeFileSync(file, u.content);
+                return file;
+            });
+            run("systemd-analyze", ["verify", ...files]);
+            for (const file of files.filter((f) => f.endsWith(".service"))) {
+                const out = run("systemd-analyze", ["security", "--offline=true", "--no-pager", file]);
+                const score = Number(/Overall exposure level for \S+: ([0-9.]+)/.exec(out)?.[1]);
+                assert.ok(score <= 2.0, `${path.basename(file)} scores ${score}`);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
-    assert.ok(failure, "the release with a broken setting should have failed");
-    assert.match(failure.message, /did not answer \/healthz/);
-    assert.match(failure.message, /DB_POOL_SIZE/, "the failure should carry the container's log lines naming the bad setting");
-    assert.ok(!failure.message.includes(DB_PASSWORD), "the failure message shows the password");
-    assert.strictEqual(await servedVersion(), V2);
-    const running = hostRun(
-      `docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}' | xargs docker inspect --format '{{.Config.Image}}'`,
-    ).split("\n");
-    assert.deepStrictEqual(running, [refs[V2]], "only the previous digest runs");
-    assert.strictEqual(seen.lost, 0, `the failed release lost ${seen.lost} requests: ${seen.failures.join("; ")}`);
-  });
 
-  it("systemd brings the app container back within 5 s after it is killed", async function () {
-    const name = hostRun(`docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`);
-    assert.match(name, new RegExp(`^${SERVICE}-(blue|green)$`));
-    run("docker", ["kill", name]);
-    const t = performance.now();
-    let up = false;
-    while (!up && performance.now() - t < 15000) {
-      await sleep(100);
-      up = await get(`${PUBLIC_URL}/healthz`).then((r) => r.status === 200, () => false);
+    it("the AWS user data passes cloud-init schema", function () {
+        const file = path.join(os.tmpdir(), `gd-user-data-${RUN_ID}.yaml`);
+        fs.writeFileSync(
+            file,
+            renderContainerCloudInit({
+                region: "eu-west-1",
+                registryServer: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                units: renderContainerUnits({
+                    serviceName: SERVICE,
+                    port: HOST_PORT,
+                    slotPorts: { blue: 8081, green: 8082 },
+                    stopTimeoutSeconds: 30,
+                }),
+            }),
+        );
+        try {
+            const out = run("cloud-init", ["schema", "--config-file", file]);
+            assert.match(out, /Valid cloud-config/);
+        } finally {
+            fs.rmSync(file, { force: true });
+        }
+    });
+
+    it("the image builds with the stand-ins and AppImage pushes it by digest", async function () {
+        const ref = await buildRelease(V1);
+        const digest = ref.split("@")[1];
+        // The registry itself serves that manifest under that digest.
+        const manifest = await new Promise<{ status: number; digest: string | undefined }>((resolve, reject) => {
+            http.get(
+                `http://${REGISTRY}/v2/${SERVICE}/manifests/${digest}`,
+                {
+                    headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
+                },
+                (res) => {
+                    res.resume();
+                    resolve({ status: res.statusCode ?? 0, digest: res.headers["docker-content-digest"] as string | undefined });
+                },
+            ).on("error", reject);
+        });
+        assert.deepStrictEqual(manifest, { status: 200, digest });
+
+        figures.imageBytes = Number(run("docker", ["image", "inspect", "--format", "{{.Size}}", ref]));
+        const probe = run("docker", ["create", ref]);
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "gd-bin-"));
+        try {
+            run("docker", ["cp", `${probe}:/gin-app`, path.join(out, "gin-app")]);
+            figures.binaryBytes = fs.statSync(path.join(out, "gin-app")).size;
+        } finally {
+            run("docker", ["rm", probe]);
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+
+    it("the image runs healthy as its non-root user, with its OCI labels", async function () {
+        const ref = refs[V1];
+        assert.ok(ref, "needs the image from the previous test");
+        const name = `gd-container-probe-${RUN_ID}`;
+        run("docker", ["run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL", "-p", "127.0.0.1::8080", ref]);
+        try {
+            let health = "";
+            for (let i = 0; i < 60 && health !== "healthy"; i++) {
+                await sleep(500);
+                health = run("docker", ["inspect", "--format", "{{.State.Health.Status}}", name]);
+            }
+            assert.strictEqual(health, "healthy", `the image's HEALTHCHECK reports ${health}`);
+            assert.strictEqual(run("docker", ["inspect", "--format", "{{.Config.User}}", name]), "65532:65532");
+            const uids = run("docker", ["top", name, "-eo", "pid,uid"])
+                .split("\n")
+                .slice(1)
+                .map((line) => line.trim().split(/\s+/)[1]);
+            assert.deepStrictEqual([...new Set(uids)], ["65532"], "every process of the container runs as uid 65532");
+            const labels = JSON.parse(run("docker", ["inspect", "--format", "{{json .Config.Labels}}", name])) as Record<string, string>;
+            assert.strictEqual(labels["org.opencontainers.image.version"], V1);
+            assert.strictEqual(labels["org.opencontainers.image.revision"], COMMIT);
+            assert.strictEqual(labels["org.opencontainers.image.created"], DATE);
+        } finally {
+            run("docker", ["rm", "--force", name]);
+        }
+    });
+
+    it("is pulled back by digest once removed from the engine", async function () {
+        const ref = refs[V1];
+        const id = run("docker", ["image", "inspect", "--format", "{{.Id}}", ref]);
+        run("docker", ["image", "rm", ref, `${REGISTRY}/${SERVICE}:${V1}`]);
+        assert.throws(() => run("docker", ["image", "inspect", ref]), "the image should be gone from the engine");
+        run("docker", ["pull", "--quiet", ref]);
+        assert.strictEqual(run("docker", ["image", "inspect", "--format", "{{.Id}}", ref]), id);
+    });
+
+    it("ContainerService deploys the image by digest: the app answers with the release version", async function () {
+        deployed = true;
+        await serviceExec.apply(await serviceResources(refs[V1], V1));
+        assert.strictEqual(await servedVersion(), V1);
+        // Secrets: only in 0600 env files on the host, never printed by a command.
+        const modes = hostRun(`stat -c '%a %U' /etc/gin-deploy/${SERVICE}/*.env`).split("\n");
+        assert.ok(modes.length >= 1 && modes.every((m) => m === "600 root"), `env files: ${modes.join(", ")}`);
+        assert.ok(!serviceExec.printed.some((l) => l.includes(DB_PASSWORD)), "a command printed the database password");
+        const unitText = hostRun(`cat /etc/systemd/system/${SERVICE}*`);
+        assert.ok(!unitText.includes(DB_PASSWORD), "the password is in a unit file");
+        assert.strictEqual(hostRun(`systemctl is-enabled ${SERVICE}.socket`), "enabled");
+    });
+
+    it("an unchanged release runs nothing", async function () {
+        const steps = await serviceExec.apply(await serviceResources(refs[V1], V1));
+        assert.deepStrictEqual(steps, [], `expected no step, got: ${describeSteps(steps)}`);
+    });
+
+    it("a second release under load loses zero requests", async function () {
+        await buildRelease(V2);
+        const resources = await serviceResources(refs[V2], V2);
+        const seen = await underLoad(async () => {
+            await serviceExec.apply(resources);
+        });
+        assert.strictEqual(await servedVersion(), V2);
+        figures.requestsSent = seen.sent;
+        figures.lostDuringRelease = seen.lost;
+        figures.releaseSeconds = Number(seen.actionSeconds.toFixed(2));
+        figures.maxLatencyMsDuringRelease = seen.maxLatencyMs;
+        assert.ok(seen.sent >= 200, `the load sent only ${seen.sent} requests: too few to judge`);
+        assert.strictEqual(seen.lost, 0, `lost ${seen.lost} of ${seen.sent}: ${seen.failures.join("; ")}`);
+    });
+
+    it("for comparison, the naive stop-then-start in place stalls clients far longer than the release did", async function () {
+        const layout = containerLayout(SERVICE);
+        // The article's way, by hand on the same host and front: rewrite the running slot's image and
+        // restart its container, so nothing listens until the new process is up.
+        const slot = hostRun(`basename "$(readlink ${layout.currentLink})" .sock`);
+        assert.match(slot, /^(blue|green)$/);
+        const conf = `${layout.configDir}/slot-${slot}.conf`;
+        const seen = await underLoad(async () => {
+            hostRun(
+                `sed -i -e 's|^IMAGE=.*|IMAGE=${refs[V1]}|' -e 's|^VERSION=.*|VERSION=${V1}|' ${conf} && ` +
+                    `systemctl restart ${SERVICE}-container@${slot}.service && ` +
+                    `for i in $(seq 100); do curl -fsS --max-time 1 http://127.0.0.1:${HOST_PORT}/version | grep -q '"version":"${V1}"' && exit 0; sleep 0.1; done; exit 1`,
+            );
+        });
+        figures.lostNaive = seen.lost;
+        figures.requestsSentNaive = seen.sent;
+        figures.maxLatencyMsNaive = seen.maxLatencyMs;
+        console.log(
+            `      naive stop-then-start: lost ${seen.lost} of ${seen.sent}, longest wait ${seen.maxLatencyMs} ms (${seen.failures.slice(0, 3).join("; ")})`,
+        );
+        const naiveVersion = await servedVersion();
+        // Back to what ContainerService last released, the product's way, before judging, so that a
+        // failed judgement leaves the next test the host it expects.
+        hostRun(
+            renderContainerCommands({
+                serviceName: SERVICE,
+                imageRef: refs[V2],
+                version: V2,
+                port: HOST_PORT,
+                slotPorts: { blue: 8081, green: 8082 },
+                healthTimeoutSeconds: 30,
+            }).release,
+        );
+        assert.strictEqual(await servedVersion(), V2);
+        assert.strictEqual(naiveVersion, V1);
+        // What the two-slot release saves: while no container listens, every client waits (or fails).
+        // The container's stop and start take a second or more; the release's switch takes none.
+        const released = figures.maxLatencyMsDuringRelease as number;
+        assert.ok(
+            seen.lost > 0 || (seen.maxLatencyMs >= 1000 && seen.maxLatencyMs > 2 * released),
+            `the naive restart lost nothing and its longest wait (${seen.maxLatencyMs} ms) is neither 1 s nor twice the release's (${released} ms)`,
+        );
+    });
+
+    it("a bad release is rolled back: the update fails with the container's last log lines and the old digest keeps answering", async function () {
+        // DB_POOL_SIZE=0 is refused by the app at start: the new container exits at once.
+        const resources = await serviceResources(refs[V2], V2, { DB_POOL_SIZE: "0" });
+        let failure: Error | undefined;
+        const seen = await underLoad(async () => {
+            await serviceExec.apply(resources).catch((e: Error) => (failure = e));
+        });
+        assert.ok(failure, "the release with a broken setting should have failed");
+        assert.match(failure.message, /did not answer \/healthz/);
+        assert.match(failure.message, /DB_POOL_SIZE/, "the failure should carry the container's log lines naming the bad setting");
+        assert.ok(!failure.message.includes(DB_PASSWORD), "the failure message shows the password");
+        assert.strictEqual(await servedVersion(), V2);
+        const running = hostRun(
+            `docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}' | xargs docker inspect --format '{{.Config.Image}}'`,
+        ).split("\n");
+        assert.deepStrictEqual(running, [refs[V2]], "only the previous digest runs");
+        assert.strictEqual(seen.lost, 0, `the failed release lost ${seen.lost} requests: ${seen.failures.join("; ")}`);
+    });
+
+    it("systemd brings the app container back within 5 s after it is killed", async function () {
+        const name = hostRun(`docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`);
+        assert.match(name, new RegExp(`^${SERVICE}-(blue|green)$`));
+        run("docker", ["kill", name]);
+        const t = performance.now();
+        let up = false;
+        while (!up && performance.now() - t < 15000) {
+            await sleep(100);
+            up = await get(`${PUBLIC_URL}/healthz`).then(
+                (r) => r.status === 200,
+                () => false,
+            );
+        }
+        const seconds = (performance.now() - t) / 1000;
+        figures.recoverySeconds = Number(seconds.toFixed(2));
+        assert.ok(up, "the app did not come back within 15 s");
+        assert.ok(seconds < 5, `recovered after ${seconds} s`);
+        assert.strictEqual(await servedVersion(), V2);
+    });
+
+    function assertHostClean(): void {
+        assert.strictEqual(hostRun(`docker ps -a --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`), "");
+        assert.strictEqual(hostRun(`ls /etc/systemd/system | grep -c '^${SERVICE}' || true`), "0");
+        assert.strictEqual(hostRun(`systemctl list-units --all --plain --no-legend '${SERVICE}*' | wc -l`), "0");
+        assert.strictEqual(hostRun(`test -e /etc/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
+        assert.strictEqual(hostRun(`test -e /var/lib/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
     }
-    const seconds = (performance.now() - t) / 1000;
-    figures.recoverySeconds = Number(seconds.toFixed(2));
-    assert.ok(up, "the app did not come back within 15 s");
-    assert.ok(seconds < 5, `recovered after ${seconds} s`);
-    assert.strictEqual(await servedVersion(), V2);
-  });
 
-  function assertHostClean(): void {
-    assert.strictEqual(hostRun(`docker ps -a --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`), "");
-    assert.strictEqual(hostRun(`ls /etc/systemd/system | grep -c '^${SERVICE}' || true`), "0");
-    assert.strictEqual(hostRun(`systemctl list-units --all --plain --no-legend '${SERVICE}*' | wc -l`), "0");
-    assert.strictEqual(hostRun(`test -e /etc/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
-    assert.strictEqual(hostRun(`test -e /var/lib/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
-  }
+    it("destroy leaves no container, unit or env file on the host", async function () {
+        await serviceExec.destroy();
+        deployed = false;
+        assertHostClean();
+    });
 
-  it("destroy leaves no container, unit or env file on the host", async function () {
-    await serviceExec.destroy();
-    deployed = false;
-    assertHostClean();
-  });
+    it("the local stack's own program in container mode builds, pushes, deploys by digest and destroys on the host", async function () {
+        // Loaded here: the program reads its config when it runs.
+        const { loadConfig } = await import("../../config");
+        const { deployStack } = await import("../../stack");
+        const settings = settingsForHost(containerHost(), { dbPassword: DB_PASSWORD }, { mode: "container" });
+        let digest = `sha256:${"0".repeat(64)}`;
+        const evaluate = () =>
+            evaluateProgram(() => deployStack(loadConfig(), { builderImage: standIns.builderImage, runtimeImage: standIns.runtimeImage }), {
+                project: "gin-deploy",
+                stack: "local",
+                config: settings.config,
+                secretKeys: settings.secretKeys,
+                providerState: (type, _name, inputs) =>
+                    type === "docker:index/image:Image"
+                        ? { repoDigest: `${String(inputs.imageName).replace(/:[^:/]+$/, "")}@${digest}` }
+                        : undefined,
+            });
+        const stackExec = new ContractExecutor({ projectDir: repoRoot });
+        for (const [type, h] of Object.entries({ ...imageHandlers, ...commandHandlers, ...reachabilityHandlers }))
+            stackExec.handle(type, h);
+        // As the engine does: build and push first, then the digest is known to what depends on it.
+        const first = await evaluate();
+        await stackExec.apply(first.resources.filter((r) => r.type === "docker:index/image:Image"));
+        const pushed = stackExec.resources().find((r) => r.resource.type === "docker:index/image:Image")?.outputs.repoDigest as string;
+        assert.match(pushed, /^127\.0\.0\.1:5000\/gin-app@sha256:[0-9a-f]{64}$/);
+        digest = pushed.slice(pushed.indexOf("@") + 1);
+        const second = await evaluate();
+        try {
+            const steps = await stackExec.apply(second.resources);
+            assert.ok(!steps.some((st) => st.type === "docker:index/image:Image"), `the image was built again: ${describeSteps(steps)}`);
+            const out = second.result as unknown as { url: string; version: string; imageRef: string; mode: string };
+            assert.strictEqual(out.mode, "container");
+            assert.strictEqual(out.imageRef, pushed);
+            assert.strictEqual(out.url, PUBLIC_URL);
+            assert.strictEqual(await servedVersion(), out.version);
+            assert.ok(!stackExec.printed.some((l) => l.includes(DB_PASSWORD)), "a command printed the database password");
+        } finally {
+            await stackExec.destroy();
+            await docker(["image", "rm", pushed]).catch(() => undefined);
+        }
+        assertHostClean();
+    });
 
-  it("the local stack's own program in container mode builds, pushes, deploys by digest and destroys on the host", async function () {
-    // Loaded here: the program reads its config when it runs.
-    const { loadConfig } = await import("../../config");
-    const { deployStack } = await import("../../stack");
-    const settings = settingsForHost(containerHost(), { dbPassword: DB_PASSWORD }, { mode: "container" });
-    let digest = `sha256:${"0".repeat(64)}`;
-    const evaluate = () => evaluateProgram(
-      () => deployStack(loadConfig(), { builderImage: standIns.builderImage, runtimeImage: standIns.runtimeImage }),
-      {
-        project: "gin-deploy", stack: "local", config: settings.config, secretKeys: settings.secretKeys,
-        providerState: (type, _name, inputs) => type === "docker:index/image:Image"
-          ? { repoDigest: `${String(inputs.imageName).replace(/:[^:/]+$/, "")}@${digest}` }
-          : undefined,
-      });
-    const stackExec = new ContractExecutor({ projectDir: repoRoot });
-    for (const [type, h] of Object.entries({ ...imageHandlers, ...commandHandlers, ...reachabilityHandlers })) stackExec.handle(type, h);
-    // As the engine does: build and push first, then the digest is known to what depends on it.
-    const first = await evaluate();
-    await stackExec.apply(first.resources.filter((r) => r.type === "docker:index/image:Image"));
-    const pushed = stackExec.resources().find((r) => r.resource.type === "docker:index/image:Image")?.outputs.repoDigest as string;
-    assert.match(pushed, /^127\.0\.0\.1:5000\/gin-app@sha256:[0-9a-f]{64}$/);
-    digest = pushed.slice(pushed.indexOf("@") + 1);
-    const second = await evaluate();
-    try {
-      const steps = await stackExec.apply(second.resources);
-      assert.ok(!steps.some((st) => st.type === "docker:index/image:Image"), `the image was built again: ${describeSteps(steps)}`);
-      const out = second.result as unknown as { url: string; version: string; imageRef: string; mode: string };
-      assert.strictEqual(out.mode, "container");
-      assert.strictEqual(out.imageRef, pushed);
-      assert.strictEqual(out.url, PUBLIC_URL);
-      assert.strictEqual(await servedVersion(), out.version);
-      assert.ok(!stackExec.printed.some((l) => l.includes(DB_PASSWORD)), "a command printed the database password");
-    } finally {
-      await stackExec.destroy();
-      await docker(["image", "rm", pushed]).catch(() => undefined);
-    }
-    assertHostClean();
-  });
-
-  it("stops the registry it started", function () {
-    if (!registryStartedHere()) this.skip();
-    stopRegistryIfStartedHere();
-    assert.strictEqual(registryRunning(), false, "the registry this suite started still runs");
-  });
+    it("stops the registry it started", function () {
+        if (!registryStartedHere()) this.skip();
+        stopRegistryIfStartedHere();
+        assert.strictEqual(registryRunning(), false, "the registry this suite started still runs");
+    });
 });

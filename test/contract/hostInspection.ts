@@ -5,104 +5,128 @@ import * as http from "http";
 import { HostSettings, onHost } from "../../scripts/localHost";
 
 // Trees that change on their own (logs, caches, runtime state) and so cannot tell a leftover.
-const VOLATILE = ["/proc", "/sys", "/dev", "/run", "/tmp", "/var/tmp", "/var/log", "/var/cache", "/var/lib/systemd", "/var/lib/apt", "/var/lib/dpkg", "/root/.ssh"];
+const VOLATILE = [
+    "/proc",
+    "/sys",
+    "/dev",
+    "/run",
+    "/tmp",
+    "/var/tmp",
+    "/var/log",
+    "/var/cache",
+    "/var/lib/systemd",
+    "/var/lib/apt",
+    "/var/lib/dpkg",
+    "/root/.ssh",
+];
 
 export interface HostSnapshot {
-  files: Set<string>;
-  users: Set<string>;
-  units: Set<string>;
-  listening: Set<string>;
+    files: Set<string>;
+    users: Set<string>;
+    units: Set<string>;
+    listening: Set<string>;
 }
 
 function lines(s: string): Set<string> {
-  return new Set(s.split("\n").map((l) => l.trim()).filter((l) => l.length > 0));
+    return new Set(
+        s
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l.length > 0),
+    );
 }
 
 function must(host: HostSettings, command: string, input?: string): string {
-  const res = onHost(host, command, input);
-  if (res.status !== 0) throw new Error(`on ${host.name}: ${command} failed (${res.status}): ${res.stderr}`);
-  return res.stdout;
+    const res = onHost(host, command, input);
+    if (res.status !== 0) throw new Error(`on ${host.name}: ${command} failed (${res.status}): ${res.stderr}`);
+    return res.stdout;
 }
 
 export function snapshot(host: HostSettings): HostSnapshot {
-  const prune = VOLATILE.map((p) => `-path ${p}`).join(" -o ");
-  return {
-    files: lines(must(host, `find / -xdev \\( ${prune} \\) -prune -o -print`)),
-    users: lines(must(host, "cut -d: -f1 /etc/passwd")),
-    units: lines(must(host, "systemctl list-units --all --no-legend --plain | awk '{print $1}'; systemctl list-unit-files --no-legend --plain | awk '{print $1}'")),
-    listening: lines(must(host, "ss -Hltn | awk '{print $4}'")),
-  };
+    const prune = VOLATILE.map((p) => `-path ${p}`).join(" -o ");
+    return {
+        files: lines(must(host, `find / -xdev \\( ${prune} \\) -prune -o -print`)),
+        users: lines(must(host, "cut -d: -f1 /etc/passwd")),
+        units: lines(
+            must(
+                host,
+                "systemctl list-units --all --no-legend --plain | awk '{print $1}'; systemctl list-unit-files --no-legend --plain | awk '{print $1}'",
+            ),
+        ),
+        listening: lines(must(host, "ss -Hltn | awk '{print $4}'")),
+    };
 }
 
 /** What `after` has that `before` had not. */
 export function leftovers(before: HostSnapshot, after: HostSnapshot): Record<keyof HostSnapshot, string[]> {
-  const added = (a: Set<string>, b: Set<string>) => [...b].filter((x) => !a.has(x)).sort();
-  return {
-    files: added(before.files, after.files),
-    users: added(before.users, after.users),
-    units: added(before.units, after.units),
-    listening: added(before.listening, after.listening),
-  };
+    const added = (a: Set<string>, b: Set<string>) => [...b].filter((x) => !a.has(x)).sort();
+    return {
+        files: added(before.files, after.files),
+        users: added(before.users, after.users),
+        units: added(before.units, after.units),
+        listening: added(before.listening, after.listening),
+    };
 }
 
 /** Files on the host (outside volatile trees) whose content includes `secret`, with their modes. */
 export function filesHolding(host: HostSettings, secret: string): { path: string; mode: string }[] {
-  // The secret reaches grep through stdin and a 0600 file in /tmp (pruned from the search), never
-  // on a command line.
-  const prune = VOLATILE.map((p) => `-path ${p}`).join(" -o ");
-  const cmd =
-    `pattern=$(mktemp); trap 'rm -f "$pattern"' EXIT; cat > "$pattern"; ` +
-    `find / -xdev \\( ${prune} \\) -prune -o -type f -size -50M -print0 | xargs -0 grep -lF -f "$pattern" 2>/dev/null | while read -r f; do stat -c '%a %n' "$f"; done`;
-  return onHost(host, cmd, `${secret}\n`).stdout
-    .split("\n")
-    .filter((l) => l.length > 0)
-    .map((l) => {
-      const [mode, ...rest] = l.split(" ");
-      return { mode, path: rest.join(" ") };
-    });
+    // The secret reaches grep through stdin and a 0600 file in /tmp (pruned from the search), never
+    // on a command line.
+    const prune = VOLATILE.map((p) => `-path ${p}`).join(" -o ");
+    const cmd =
+        `pattern=$(mktemp); trap 'rm -f "$pattern"' EXIT; cat > "$pattern"; ` +
+        `find / -xdev \\( ${prune} \\) -prune -o -type f -size -50M -print0 | xargs -0 grep -lF -f "$pattern" 2>/dev/null | while read -r f; do stat -c '%a %n' "$f"; done`;
+    return onHost(host, cmd, `${secret}\n`)
+        .stdout.split("\n")
+        .filter((l) => l.length > 0)
+        .map((l) => {
+            const [mode, ...rest] = l.split(" ");
+            return { mode, path: rest.join(" ") };
+        });
 }
 
 /** GET url and parse JSON; rejects on a non-2xx answer or no answer within timeoutMs. */
 export function getJson(url: string, timeoutMs = 3000): Promise<Record<string, unknown>> {
-  const u = new URL(url);
-  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname)) {
-    return Promise.reject(new Error(`${url} is not a loopback URL`));
-  }
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => {
-        if ((res.statusCode ?? 0) >= 300) reject(new Error(`GET ${url}: ${res.statusCode} ${body}`));
-        else {
-          try {
-            resolve(JSON.parse(body) as Record<string, unknown>);
-          } catch (e) {
-            reject(new Error(`GET ${url}: not JSON: ${body.slice(0, 200)}`));
-          }
-        }
-      });
+    const u = new URL(url);
+    if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname)) {
+        return Promise.reject(new Error(`${url} is not a loopback URL`));
+    }
+    return new Promise((resolve, reject) => {
+        const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
+            let body = "";
+            res.on("data", (d) => (body += d));
+            res.on("end", () => {
+                if ((res.statusCode ?? 0) >= 300) reject(new Error(`GET ${url}: ${res.statusCode} ${body}`));
+                else {
+                    try {
+                        resolve(JSON.parse(body) as Record<string, unknown>);
+                    } catch (e) {
+                        reject(new Error(`GET ${url}: not JSON: ${body.slice(0, 200)}`));
+                    }
+                }
+            });
+        });
+        req.on("timeout", () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
+        req.on("error", reject);
     });
-    req.on("timeout", () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-  });
 }
 
 /** Polls url until its /version reports `version` (or times out with the last answer). */
 export async function waitForVersion(baseUrl: string, version: string, timeoutMs = 20000): Promise<Record<string, unknown>> {
-  const deadline = performance.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const body = await getJson(`${baseUrl.replace(/\/$/, "")}/version`);
-      if (body.version === version) return body;
-      last = body;
-    } catch (e) {
-      last = (e as Error).message;
+    const deadline = performance.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+        try {
+            const body = await getJson(`${baseUrl.replace(/\/$/, "")}/version`);
+            if (body.version === version) return body;
+            last = body;
+        } catch (e) {
+            last = (e as Error).message;
+        }
+        if (performance.now() > deadline)
+            throw new Error(`${baseUrl}/version did not report ${version} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`);
+        await new Promise((r) => setTimeout(r, 500));
     }
-    if (performance.now() > deadline) throw new Error(`${baseUrl}/version did not report ${version} within ${timeoutMs} ms; last answer: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /**
@@ -111,22 +135,25 @@ export async function waitForVersion(baseUrl: string, version: string, timeoutMs
  * previous release still starts, so a rollback to it works. Returns the function that removes it.
  */
 export function injectStartFailure(host: HostSettings, service: string, version: string): () => void {
-  const script = `/usr/local/sbin/gd-test-fault-${service}`;
-  const dropIn = `/etc/systemd/system/${service}.service.d/zz-gd-test-fault.conf`;
-  const body = [
-    "#!/bin/sh",
-    `case "$(readlink -f /opt/${service}/current)" in`,
-    `  */${version}-*) echo "test fault: release ${version} refuses to start" >&2; exit 1 ;;`,
-    "esac",
-    "",
-  ].join("\n");
-  must(
-    host,
-    `install -d /usr/local/sbin /etc/systemd/system/${service}.service.d && cat > ${script} && chmod 0755 ${script} && ` +
-      `printf '[Service]\\nExecStartPre=+${script}\\n' > ${dropIn} && systemctl daemon-reload`,
-    body,
-  );
-  return () => {
-    must(host, `rm -f ${script} ${dropIn} && rmdir --ignore-fail-on-non-empty /etc/systemd/system/${service}.service.d && systemctl daemon-reload`);
-  };
+    const script = `/usr/local/sbin/gd-test-fault-${service}`;
+    const dropIn = `/etc/systemd/system/${service}.service.d/zz-gd-test-fault.conf`;
+    const body = [
+        "#!/bin/sh",
+        `case "$(readlink -f /opt/${service}/current)" in`,
+        `  */${version}-*) echo "test fault: release ${version} refuses to start" >&2; exit 1 ;;`,
+        "esac",
+        "",
+    ].join("\n");
+    must(
+        host,
+        `install -d /usr/local/sbin /etc/systemd/system/${service}.service.d && cat > ${script} && chmod 0755 ${script} && ` +
+            `printf '[Service]\\nExecStartPre=+${script}\\n' > ${dropIn} && systemctl daemon-reload`,
+        body,
+    );
+    return () => {
+        must(
+            host,
+            `rm -f ${script} ${dropIn} && rmdir --ignore-fail-on-non-empty /etc/systemd/system/${service}.service.d && systemctl daemon-reload`,
+        );
+    };
 }

@@ -18,7 +18,11 @@ export interface ExecResult {
 }
 
 export class LocalHost {
-    constructor(readonly name: string, readonly sshPort: number, readonly appPort: number) {}
+    constructor(
+        readonly name: string,
+        readonly sshPort: number,
+        readonly appPort: number,
+    ) {}
 
     private script(command: string): string {
         const res = spawnSync("bash", [path.join(repoRoot, "local", "host.sh"), command], {
@@ -67,7 +71,10 @@ export class HostSession {
                     // A client can report more than one error (e.g. while the host restarts and
                     // Docker's port proxy accepts before sshd does): the first fails this attempt,
                     // later ones must not crash the suite.
-                    c.on("error", (err) => { reject(err); c.end(); });
+                    c.on("error", (err) => {
+                        reject(err);
+                        c.end();
+                    });
                     c.connect({ host: "127.0.0.1", port: status.sshPort, username: status.user, privateKey, readyTimeout: 10000 });
                 });
                 return new HostSession(client);
@@ -86,8 +93,12 @@ export class HostSession {
                 if (err) return reject(err);
                 let stdout = "";
                 let stderr = "";
-                stream.on("data", (d: Buffer) => { stdout += d.toString("utf8"); });
-                stream.stderr.on("data", (d: Buffer) => { stderr += d.toString("utf8"); });
+                stream.on("data", (d: Buffer) => {
+                    stdout += d.toString("utf8");
+                });
+                stream.stderr.on("data", (d: Buffer) => {
+                    stderr += d.toString("utf8");
+                });
                 stream.on("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
                 stream.end(stdin ?? "");
             });
@@ -104,8 +115,7 @@ export class HostSession {
     }
 
     async upload(content: string | Buffer, remotePath: string): Promise<void> {
-        const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-            this.client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+        const sftp = await new Promise<SFTPWrapper>((resolve, reject) => this.client.sftp((err, s) => (err ? reject(err) : resolve(s))));
         try {
             await new Promise<void>((resolve, reject) => sftp.writeFile(remotePath, content, (err) => (err ? reject(err) : resolve())));
         } finally {

@@ -9,7 +9,10 @@ import * as path from "path";
 import { renderEnvFile } from "../../components/renderers/systemd/envFile";
 import { goBuildInvocation } from "../../components/build/goBuildCommand";
 import {
-    installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
+    installReleaseCommand,
+    prepareStagingCommand,
+    releaseUploads,
+    uninstallCommand,
 } from "../../components/renderers/systemd/releaseCommands";
 import { renderSystemdContract } from "../../components/renderers/systemd/contract";
 import { renderSocketUnit } from "../../components/renderers/systemd/socketUnit";
@@ -37,7 +40,11 @@ export function buildApp(stampedVersion: string): BuiltBinary {
         packagePath: ".",
         outputPath,
     });
-    execFileSync("go", invocation.args, { cwd: path.join(repoRoot, "app"), env: { ...process.env, ...invocation.env }, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("go", invocation.args, {
+        cwd: path.join(repoRoot, "app"),
+        env: { ...process.env, ...invocation.env },
+        stdio: ["ignore", "inherit", "inherit"],
+    });
     const sha256 = createHash("sha256").update(fs.readFileSync(outputPath)).digest("hex");
     return { path: outputPath, sha256, stampedVersion };
 }
@@ -73,10 +80,15 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
     await host.upload(renderSocketUnit({ serviceName, port }), up.socketUnit);
     const result = await host.exec(
         installReleaseCommand({
-            serviceName, version: release.version, binarySha256: release.binary.sha256, port, hostFirewall: release.hostFirewall ?? false,
+            serviceName,
+            version: release.version,
+            binarySha256: release.binary.sha256,
+            port,
+            hostFirewall: release.hostFirewall ?? false,
             healthTimeoutSec: release.healthTimeoutSec,
         }),
-        renderEnvFile(release.environment, release.secretEnvironment));
+        renderEnvFile(release.environment, release.secretEnvironment),
+    );
     return { ...result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 

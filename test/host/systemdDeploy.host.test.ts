@@ -20,7 +20,8 @@ import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from 
 const host = new LocalHost(
     process.env.GIN_DEPLOY_HOST_NAME ?? "gd-test-host",
     Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2231),
-    Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18131));
+    Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18131),
+);
 const APP_PORT_IN_HOST = 8080; // the container port local/host.sh publishes as appPort
 
 // A secret with every character the env file must carry literally, and a marker to search for.
@@ -31,8 +32,12 @@ const secretEnvironment = { DB_PASSWORD: secret };
 
 // Bounded load: 4 keep-alive and 4 fresh-connection workers, at most 60 s and 400k requests.
 const loadOptions = (port: number) => ({
-    url: `http://127.0.0.1:${port}/version`, keepAliveWorkers: 4, freshConnectionWorkers: 4,
-    maxRequests: 400_000, maxSeconds: 60, requestTimeoutMs: 10_000,
+    url: `http://127.0.0.1:${port}/version`,
+    keepAliveWorkers: 4,
+    freshConnectionWorkers: 4,
+    maxRequests: 400_000,
+    maxSeconds: 60,
+    requestTimeoutMs: 10_000,
 });
 const RESTARTS_UNDER_LOAD = 3;
 
@@ -69,7 +74,9 @@ function get(pathname: string, timeoutMs = 3000): Promise<{ status: number; body
         const req = http.get({ host: "127.0.0.1", port: status.appPort, path: pathname, agent: false, timeout: timeoutMs }, (res) => {
             let body = "";
             res.setEncoding("utf8");
-            res.on("data", (c: string) => { body += c; });
+            res.on("data", (c: string) => {
+                body += c;
+            });
             res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
         });
         req.on("timeout", () => req.destroy(new Error(`GET ${pathname} timed out`)));
@@ -129,7 +136,15 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
             host: status ? `${status.image} (${host.name})` : undefined,
             ...figures,
         };
-        const required = ["exposure", "lostWithSocketActivation", "lostWithPlainRestart", "requestsSent", "recoverySeconds", "deploySeconds", "redeploySeconds"];
+        const required = [
+            "exposure",
+            "lostWithSocketActivation",
+            "lostWithPlainRestart",
+            "requestsSent",
+            "recoverySeconds",
+            "deploySeconds",
+            "redeploySeconds",
+        ];
         const missing = required.filter((key) => figures[key] === undefined);
         if (missing.length === 0) {
             fs.mkdirSync(path.join(repoRoot, "reports"), { recursive: true });
@@ -137,29 +152,55 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
             console.log(`\nreports/host.json:\n${JSON.stringify(report, null, 2)}`);
         } else {
             // A partial run (--grep, or a failure) must not replace the figures of a whole one.
-            console.log(`\nnot writing reports/host.json: no ${missing.join(", ")} measured in this run. Figures measured:\n${JSON.stringify(report, null, 2)}`);
+            console.log(
+                `\nnot writing reports/host.json: no ${missing.join(", ")} measured in this run. Figures measured:\n${JSON.stringify(report, null, 2)}`,
+            );
         }
         if (process.env.GIN_DEPLOY_KEEP_HOST === "1") {
-            console.log(`keeping ${host.name} (GIN_DEPLOY_KEEP_HOST=1); remove it with GIN_DEPLOY_HOST_NAME=${host.name} bash local/host.sh stop`);
+            console.log(
+                `keeping ${host.name} (GIN_DEPLOY_KEEP_HOST=1); remove it with GIN_DEPLOY_HOST_NAME=${host.name} bash local/host.sh stop`,
+            );
         } else {
             host.stop();
         }
     });
 
     it("the local host publishes SSH and the app port on 127.0.0.1 only and takes keys only", async () => {
-        const bindings = execFileSync("docker", ["inspect", "-f",
-            "{{range $port, $to := .HostConfig.PortBindings}}{{range $to}}{{$port}}={{.HostIp}}:{{.HostPort}} {{end}}{{end}}", host.name], { encoding: "utf8" });
+        const bindings = execFileSync(
+            "docker",
+            [
+                "inspect",
+                "-f",
+                "{{range $port, $to := .HostConfig.PortBindings}}{{range $to}}{{$port}}={{.HostIp}}:{{.HostPort}} {{end}}{{end}}",
+                host.name,
+            ],
+            { encoding: "utf8" },
+        );
         assert.strictEqual(bindings.trim(), `22/tcp=127.0.0.1:${status.sshPort} 8080/tcp=127.0.0.1:${status.appPort}`);
-        const sshd = await session.run("sshd -T | grep -E '^(passwordauthentication|kbdinteractiveauthentication|permitemptypasswords|permitrootlogin) '");
-        assert.strictEqual(sshd.trim().split("\n").sort().join("\n"),
-            "kbdinteractiveauthentication no\npasswordauthentication no\npermitemptypasswords no\npermitrootlogin without-password");
+        const sshd = await session.run(
+            "sshd -T | grep -E '^(passwordauthentication|kbdinteractiveauthentication|permitemptypasswords|permitrootlogin) '",
+        );
+        assert.strictEqual(
+            sshd.trim().split("\n").sort().join("\n"),
+            "kbdinteractiveauthentication no\npasswordauthentication no\npermitemptypasswords no\npermitrootlogin without-password",
+        );
         // A password login is refused by the server itself (ssh2 offers only the password).
         const { Client } = await import("ssh2");
         const refused = await new Promise<string>((resolve) => {
             const c = new Client();
-            c.on("ready", () => { c.end(); resolve("logged in"); });
+            c.on("ready", () => {
+                c.end();
+                resolve("logged in");
+            });
             c.on("error", (err) => resolve(err.message));
-            c.connect({ host: "127.0.0.1", port: status.sshPort, username: "root", password: "root", tryKeyboard: true, readyTimeout: 10000 });
+            c.connect({
+                host: "127.0.0.1",
+                port: status.sshPort,
+                username: "root",
+                password: "root",
+                tryKeyboard: true,
+                readyTimeout: 10000,
+            });
         });
         assert.match(refused, /authentication methods failed/);
         assert.strictEqual((await session.run("getent shadow root | cut -d: -f2")).trim(), "*", "root has a password hash");
@@ -171,7 +212,10 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         assert.match(result.stdout, /^installed: gin-app host-suite-1 /m);
         assert.strictEqual((await session.run("systemctl is-enabled gin-app.socket gin-app.service")).trim(), "enabled\nenabled");
         assert.strictEqual((await session.run("systemctl is-active gin-app.socket gin-app.service")).trim(), "active\nactive");
-        assert.strictEqual((await session.run("readlink /opt/gin-app/current")).trim(), `/opt/gin-app/releases/host-suite-1-${v1.sha256.slice(0, 12)}`);
+        assert.strictEqual(
+            (await session.run("readlink /opt/gin-app/current")).trim(),
+            `/opt/gin-app/releases/host-suite-1-${v1.sha256.slice(0, 12)}`,
+        );
     });
 
     it("answers on 127.0.0.1 from outside the host, listening on 0.0.0.0 inside (S2)", async () => {
@@ -190,12 +234,19 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
 
     it("re-deploying the same release changes and restarts nothing", async () => {
         const pid = await mainPid();
-        const before = await session.run("stat -c '%Y %i' /opt/gin-app/releases/* /etc/gin-app/gin-app.env /etc/systemd/system/gin-app.service; readlink /opt/gin-app/current");
+        const before = await session.run(
+            "stat -c '%Y %i' /opt/gin-app/releases/* /etc/gin-app/gin-app.env /etc/systemd/system/gin-app.service; readlink /opt/gin-app/current",
+        );
         const result = await mustDeploy(release(v1));
         figures.redeploySeconds = round(result.seconds);
         assert.match(result.stdout, /^unchanged: gin-app host-suite-1 /m);
         assert.strictEqual(await mainPid(), pid, "the service was restarted");
-        assert.strictEqual(await session.run("stat -c '%Y %i' /opt/gin-app/releases/* /etc/gin-app/gin-app.env /etc/systemd/system/gin-app.service; readlink /opt/gin-app/current"), before);
+        assert.strictEqual(
+            await session.run(
+                "stat -c '%Y %i' /opt/gin-app/releases/* /etc/gin-app/gin-app.env /etc/systemd/system/gin-app.service; readlink /opt/gin-app/current",
+            ),
+            before,
+        );
     });
 
     it(`releases ${RESTARTS_UNDER_LOAD} new versions under load without losing a request (socket activation)`, async () => {
@@ -209,7 +260,10 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         figures.lostWithSocketActivation = load.lost;
         figures.releaseSecondsUnderLoad = releases.map((r) => round(r.seconds));
         figures.loadSocketActivation = { ...load, restarts: RESTARTS_UNDER_LOAD };
-        assert.ok(load.versions["host-suite-1"] > 0 && load.versions["host-suite-2"] > 0, `the load saw both versions: ${JSON.stringify(load.versions)}`);
+        assert.ok(
+            load.versions["host-suite-1"] > 0 && load.versions["host-suite-2"] > 0,
+            `the load saw both versions: ${JSON.stringify(load.versions)}`,
+        );
         assert.strictEqual(load.lost, 0, `lost ${load.lost} of ${load.sent}: ${JSON.stringify(load.lostBy)}`);
     });
 
@@ -217,14 +271,20 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         // Same binary, same hardening, no socket: the app binds 0.0.0.0:8080 itself.
         await session.run("systemctl stop gin-app.service gin-app.socket");
         try {
-            await session.run([
-                "install -d -m 0755 /opt/gin-plain/releases/r",
-                "cp /opt/gin-app/current/gin-app /opt/gin-plain/releases/r/gin-plain",
-                "ln -sfn /opt/gin-plain/releases/r /opt/gin-plain/current",
-                "install -d -m 0700 /etc/gin-plain",
-                "umask 077 && cat > /etc/gin-plain/gin-plain.env",
-            ].join(" && "), renderEnvFile({ ...environment, HOST: "0.0.0.0", PORT: String(APP_PORT_IN_HOST) }, secretEnvironment));
-            await session.upload(renderServiceUnit({ serviceName: "gin-plain", socketActivated: false }), "/etc/systemd/system/gin-plain.service");
+            await session.run(
+                [
+                    "install -d -m 0755 /opt/gin-plain/releases/r",
+                    "cp /opt/gin-app/current/gin-app /opt/gin-plain/releases/r/gin-plain",
+                    "ln -sfn /opt/gin-plain/releases/r /opt/gin-plain/current",
+                    "install -d -m 0700 /etc/gin-plain",
+                    "umask 077 && cat > /etc/gin-plain/gin-plain.env",
+                ].join(" && "),
+                renderEnvFile({ ...environment, HOST: "0.0.0.0", PORT: String(APP_PORT_IN_HOST) }, secretEnvironment),
+            );
+            await session.upload(
+                renderServiceUnit({ serviceName: "gin-plain", socketActivated: false }),
+                "/etc/systemd/system/gin-plain.service",
+            );
             await session.run("systemctl daemon-reload && systemctl start gin-plain.service");
             assert.strictEqual(await servedVersion(), "host-suite-2");
 
@@ -237,9 +297,14 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
             figures.lostWithPlainRestart = load.lost;
             figures.requestsSentPlainRestart = load.sent;
             figures.loadPlainRestart = { ...load, restarts: RESTARTS_UNDER_LOAD };
-            assert.ok(load.lost > 0, `a plain restart lost nothing (${load.sent} sent): the load did not reach the restart window, so the comparison proves nothing`);
+            assert.ok(
+                load.lost > 0,
+                `a plain restart lost nothing (${load.sent} sent): the load did not reach the restart window, so the comparison proves nothing`,
+            );
         } finally {
-            await session.run("systemctl disable --now gin-plain.service 2>/dev/null; rm -rf /etc/systemd/system/gin-plain.service /opt/gin-plain /etc/gin-plain; systemctl daemon-reload; systemctl start gin-app.socket gin-app.service");
+            await session.run(
+                "systemctl disable --now gin-plain.service 2>/dev/null; rm -rf /etc/systemd/system/gin-plain.service /opt/gin-plain /etc/gin-plain; systemctl daemon-reload; systemctl start gin-app.socket gin-app.service",
+            );
         }
         assert.strictEqual(await servedVersion(), "host-suite-2");
     });
@@ -277,12 +342,22 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         figures.lostDuringRollback = load.lost;
         assert.ok(result);
         assert.strictEqual(result.code, 1, `expected a failed release:\n${result.stderr}`);
-        assert.match(result.stderr, /release host-suite-3 FAILED: version check: \/version reports 'host-suite-mislabelled', expected 'host-suite-3'/);
+        assert.match(
+            result.stderr,
+            /release host-suite-3 FAILED: version check: \/version reports 'host-suite-mislabelled', expected 'host-suite-3'/,
+        );
         assert.match(result.stderr, /last 50 journal lines of gin-app\.service/);
-        assert.match(result.stderr, /--- last 50 journal lines[^]*gin-app\[\d+\]: [^]*--- end of journal ---/, `the service's journal lines are in the output:\n${result.stderr}`);
+        assert.match(
+            result.stderr,
+            /--- last 50 journal lines[^]*gin-app\[\d+\]: [^]*--- end of journal ---/,
+            `the service's journal lines are in the output:\n${result.stderr}`,
+        );
         assert.match(result.stderr, /rolled back: host-suite-2-[0-9a-f]{12} is serving again/);
         assert.strictEqual(await servedVersion(), "host-suite-2");
-        assert.strictEqual((await session.run("readlink /opt/gin-app/current")).trim(), `/opt/gin-app/releases/host-suite-2-${v2.sha256.slice(0, 12)}`);
+        assert.strictEqual(
+            (await session.run("readlink /opt/gin-app/current")).trim(),
+            `/opt/gin-app/releases/host-suite-2-${v2.sha256.slice(0, 12)}`,
+        );
         assert.strictEqual(load.lost, 0, `lost ${load.lost} during the failed release and rollback: ${JSON.stringify(load.lostBy)}`);
     });
 
@@ -350,20 +425,27 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
     it("opens the port in ufw when hostFirewall is on and closes it when off (ufw stubbed: the host has none)", async () => {
         // A recording stand-in for ufw: the host container has no netfilter for a real one, and what the
         // script asks of ufw (allow on install, delete on uninstall) is what this test is about.
-        await session.upload("#!/bin/sh\necho \"$*\" >> /var/log/ufw-calls.log\n", "/usr/local/sbin/ufw");
+        await session.upload('#!/bin/sh\necho "$*" >> /var/log/ufw-calls.log\n', "/usr/local/sbin/ufw");
         await session.run("chmod 0755 /usr/local/sbin/ufw && : > /var/log/ufw-calls.log");
         const pid = await mainPid();
         await mustDeploy(release(v2, { hostFirewall: true }));
         await mustDeploy(release(v2, { hostFirewall: false }));
         await mustDeploy(release(v2, { hostFirewall: true }));
-        assert.strictEqual(await session.run("cat /var/log/ufw-calls.log"),
-            "allow 8080/tcp comment gin-app\ndelete allow 8080/tcp\nallow 8080/tcp comment gin-app\n");
+        assert.strictEqual(
+            await session.run("cat /var/log/ufw-calls.log"),
+            "allow 8080/tcp comment gin-app\ndelete allow 8080/tcp\nallow 8080/tcp comment gin-app\n",
+        );
         assert.strictEqual(await mainPid(), pid, "a firewall change alone restarted the service");
     });
 
     it("takes the env file from an uploaded 0600 file too, and refuses one others can read", async () => {
-        const line = installReleaseCommand({ serviceName: "gin-app", version: "host-suite-2", binarySha256: v2.sha256, port: APP_PORT_IN_HOST, hostFirewall: true })
-            .replace(/ --env-stdin( |$)/, " --env-file /root/upload.env$1");
+        const line = installReleaseCommand({
+            serviceName: "gin-app",
+            version: "host-suite-2",
+            binarySha256: v2.sha256,
+            port: APP_PORT_IN_HOST,
+            hostFirewall: true,
+        }).replace(/ --env-stdin( |$)/, " --env-file /root/upload.env$1");
         assert.match(line, /--env-file \/root\/upload\.env/);
         const envFile = renderEnvFile(environment, secretEnvironment);
         await session.run("umask 022 && cat > /root/upload.env", envFile);
@@ -385,7 +467,10 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         // The secret does reach the app, intact (so the searches below look for something real).
         const environ = await session.run(`tr '\\0' '\\n' < /proc/$(systemctl show -p MainPID --value gin-app)/environ`);
         assert.ok(environ.split("\n").includes(`DB_PASSWORD=${secret}`), "the app did not get DB_PASSWORD intact from the env file");
-        assert.ok(Number((await session.run("journalctl -u gin-app.service --no-pager | wc -l")).trim()) > 100, "the journal is empty: nothing to search");
+        assert.ok(
+            Number((await session.run("journalctl -u gin-app.service --no-pager | wc -l")).trim()) > 100,
+            "the journal is empty: nothing to search",
+        );
 
         // The marker goes in on stdin into a file under /run, so no command line (ps) carries it.
         const count = async (where: string, command: string) => {
@@ -394,14 +479,23 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         };
         await count("ps", "ps -eo args --no-headers");
         // And while a release runs: sample every process's arguments throughout one.
-        const sampler = session.exec(`m=$(mktemp -p /run); cat > "$m"; end=$((SECONDS + 6)); ` +
-            `while [ $SECONDS -lt $end ]; do ps -eo args --no-headers; done | grep -cFf "$m"; rm -f "$m"`, marker);
+        const sampler = session.exec(
+            `m=$(mktemp -p /run); cat > "$m"; end=$((SECONDS + 6)); ` +
+                `while [ $SECONDS -lt $end ]; do ps -eo args --no-headers; done | grep -cFf "$m"; rm -f "$m"`,
+            marker,
+        );
         await sleep(500);
         await mustDeploy(release(v1));
         assert.strictEqual((await sampler).stdout.trim(), "0", "the secret appears in ps during a release");
-        await count("the units", "cat /etc/systemd/system/gin-app.service /etc/systemd/system/gin-app.socket; systemctl cat gin-app.service gin-app.socket");
+        await count(
+            "the units",
+            "cat /etc/systemd/system/gin-app.service /etc/systemd/system/gin-app.socket; systemctl cat gin-app.service gin-app.socket",
+        );
         await count("the journal", "journalctl --no-pager -o cat");
-        const files = await session.exec(`m=$(mktemp -p /run); cat > "$m"; grep -rlFf "$m" --exclude=gin-app.env /opt /etc /var/lib/gin-deploy /tmp /root 2>/dev/null; rm -f "$m"`, marker);
+        const files = await session.exec(
+            `m=$(mktemp -p /run); cat > "$m"; grep -rlFf "$m" --exclude=gin-app.env /opt /etc /var/lib/gin-deploy /tmp /root 2>/dev/null; rm -f "$m"`,
+            marker,
+        );
         assert.strictEqual(files.stdout.trim(), "", "the secret is in files other than the env file");
         const leaked = scriptOutputs.filter((out) => out.includes(marker));
         assert.strictEqual(leaked.length, 0, "the secret appears in install-release.sh's output");
@@ -432,12 +526,14 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
     it("uninstalls without leaving anything of the app behind", async () => {
         const res = await uninstall(session);
         assert.strictEqual(res.code, 0, res.stderr);
-        const left = await session.run([
-            "systemctl list-unit-files --no-legend 'gin-app*'",
-            "ls -d /opt/gin-app /etc/gin-app /var/lib/gin-deploy /etc/systemd/system/gin-app.* 2>/dev/null || true",
-            `ss -Htln 'sport = :${APP_PORT_IN_HOST}'`,
-            "pgrep -a gin-app || true",
-        ].join("; "));
+        const left = await session.run(
+            [
+                "systemctl list-unit-files --no-legend 'gin-app*'",
+                "ls -d /opt/gin-app /etc/gin-app /var/lib/gin-deploy /etc/systemd/system/gin-app.* 2>/dev/null || true",
+                `ss -Htln 'sport = :${APP_PORT_IN_HOST}'`,
+                "pgrep -a gin-app || true",
+            ].join("; "),
+        );
         assert.strictEqual(left.trim(), "", `left behind:\n${left}`);
         assert.match(await session.run("tail -n 1 /var/log/ufw-calls.log"), /^delete allow 8080\/tcp$/m, "the ufw rule was not removed");
         assert.strictEqual((await uninstall(session)).code, 0, "a second uninstall fails");

@@ -63,39 +63,50 @@ export function startLoad(options: LoadOptions): RunningLoad {
         }
     };
 
-    const once = (agent: http.Agent | false) => new Promise<void>((resolve) => {
-        const kind = agent === false ? "fresh connection" : "keep-alive";
-        result.sent++;
-        const t0 = performance.now();
-        let settled = false;
-        const done = (failure?: string) => {
-            if (settled) return;
-            settled = true;
-            result.maxLatencyMs = Math.max(result.maxLatencyMs, Math.round(performance.now() - t0));
-            if (failure !== undefined) lose(`${kind}: ${failure}`);
-            resolve();
-        };
-        const req = http.get(options.url, {
-            agent,
-            headers: agent === false ? { connection: "close" } : {},
-            timeout: timeoutMs,
-        }, (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (chunk: string) => { body += chunk; });
-            res.on("end", () => {
-                if (res.statusCode !== 200) return done(`HTTP ${res.statusCode}`);
-                result.ok++;
-                let version = "?";
-                try { version = String((JSON.parse(body) as { version?: unknown }).version); } catch { /* counted as "?" */ }
-                result.versions[version] = (result.versions[version] ?? 0) + 1;
-                done();
-            });
-            res.on("error", (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+    const once = (agent: http.Agent | false) =>
+        new Promise<void>((resolve) => {
+            const kind = agent === false ? "fresh connection" : "keep-alive";
+            result.sent++;
+            const t0 = performance.now();
+            let settled = false;
+            const done = (failure?: string) => {
+                if (settled) return;
+                settled = true;
+                result.maxLatencyMs = Math.max(result.maxLatencyMs, Math.round(performance.now() - t0));
+                if (failure !== undefined) lose(`${kind}: ${failure}`);
+                resolve();
+            };
+            const req = http.get(
+                options.url,
+                {
+                    agent,
+                    headers: agent === false ? { connection: "close" } : {},
+                    timeout: timeoutMs,
+                },
+                (res) => {
+                    let body = "";
+                    res.setEncoding("utf8");
+                    res.on("data", (chunk: string) => {
+                        body += chunk;
+                    });
+                    res.on("end", () => {
+                        if (res.statusCode !== 200) return done(`HTTP ${res.statusCode}`);
+                        result.ok++;
+                        let version = "?";
+                        try {
+                            version = String((JSON.parse(body) as { version?: unknown }).version);
+                        } catch {
+                            /* counted as "?" */
+                        }
+                        result.versions[version] = (result.versions[version] ?? 0) + 1;
+                        done();
+                    });
+                    res.on("error", (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+                },
+            );
+            req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "TIMEOUT" })));
+            req.on("error", (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
         });
-        req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "TIMEOUT" })));
-        req.on("error", (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
-    });
 
     const worker = async (keepAlive: boolean) => {
         const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : false;
@@ -110,7 +121,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
         return result;
     });
     return {
-        stop: () => { stopping = true; return finished; },
+        stop: () => {
+            stopping = true;
+            return finished;
+        },
         progress: () => ({ sent: result.sent, ok: result.ok, lost: result.lost }),
     };
 }

@@ -61,22 +61,31 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
     it("opens the app port to the app CIDRs and SSH only to the SSH CIDRs, in separate rules", async () => {
         await created(hostArgs());
         const ingress: any[] = onlyResourceOfType("aws:ec2/securityGroup:SecurityGroup").inputs.ingress;
-        assert.deepStrictEqual(ingress.map((r) => ({ ...r })), [
-            { description: "app", protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
-            { description: "ssh", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["198.51.100.7/32"], ipv6CidrBlocks: [] },
-        ]);
+        assert.deepStrictEqual(
+            ingress.map((r) => ({ ...r })),
+            [
+                { description: "app", protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
+                { description: "ssh", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["198.51.100.7/32"], ipv6CidrBlocks: [] },
+            ],
+        );
     });
 
     it("opens no SSH at all when no SSH CIDR is given", async () => {
         await created(hostArgs({ sshCidrs: [] }));
         const ingress: any[] = onlyResourceOfType("aws:ec2/securityGroup:SecurityGroup").inputs.ingress;
-        assert.deepStrictEqual(ingress.map((r) => r.description), ["app"]);
+        assert.deepStrictEqual(
+            ingress.map((r) => r.description),
+            ["app"],
+        );
     });
 
     it("lets the instance reach out (packages, registry, database)", async () => {
         await created(hostArgs());
         const egress: any[] = onlyResourceOfType("aws:ec2/securityGroup:SecurityGroup").inputs.egress;
-        assert.deepStrictEqual(egress.map((r) => [r.protocol, r.cidrBlocks, r.ipv6CidrBlocks]), [["-1", ["0.0.0.0/0"], ["::/0"]]]);
+        assert.deepStrictEqual(
+            egress.map((r) => [r.protocol, r.cidrBlocks, r.ipv6CidrBlocks]),
+            [["-1", ["0.0.0.0/0"], ["::/0"]]],
+        );
     });
 
     it("requires IMDSv2 tokens and encrypts a gp3 root volume", async () => {
@@ -112,14 +121,15 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
         assert.strictEqual(await valueOf(connection.host), "203.0.113.10");
         assert.strictEqual(await valueOf(connection.user!), "admin");
         assert.strictEqual(await valueOf(connection.port!), 22);
-        assert.strictEqual(await pulumi.isSecret(pulumi.output(connection.privateKey!)), true,
-            "a plain private key must come out secret");
+        assert.strictEqual(await pulumi.isSecret(pulumi.output(connection.privateKey!)), true, "a plain private key must come out secret");
         assert.strictEqual(await pulumi.isSecret(pulumi.output(connection.host)), false);
     });
 
     it("refuses an instance type whose architecture is unknown, at construction", () => {
-        assert.throws(() => new AppHost("odd", hostArgs({ instanceType: "zz9.large" })),
-            /AppHost: instanceType the CPU architecture of instance family "zz9" is unknown/);
+        assert.throws(
+            () => new AppHost("odd", hostArgs({ instanceType: "zz9.large" })),
+            /AppHost: instanceType the CPU architecture of instance family "zz9" is unknown/,
+        );
         assert.ok(!recorded.resources.some((r) => r.type === "aws:ec2/instance:Instance"));
     });
 
@@ -147,6 +157,9 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
 
     it("creates no role without managed policies", async () => {
         await created(hostArgs());
-        assert.deepStrictEqual(recorded.resources.filter((r) => r.type.startsWith("aws:iam/")), []);
+        assert.deepStrictEqual(
+            recorded.resources.filter((r) => r.type.startsWith("aws:iam/")),
+            [],
+        );
     });
 });

@@ -11,9 +11,15 @@ const ROOT = path.join(__dirname, "..", "..");
 describe("the contract suite's copy of the command provider", () => {
     it("is of the @pulumi/command version package.json pins and npm installed", () => {
         const pinned = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/command"];
-        const installed = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "command", "package.json"), "utf8")).version;
-        assert.deepStrictEqual({ pinned, installed }, { pinned: COMMAND_PROVIDER_VERSION, installed: COMMAND_PROVIDER_VERSION },
-            "test/contract/commandHandlers.ts copies @pulumi/command " + COMMAND_PROVIDER_VERSION +
-            ": read the provider's changes since then, bring the handlers along and update COMMAND_PROVIDER_VERSION");
+        const installed = JSON.parse(
+            fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "command", "package.json"), "utf8"),
+        ).version;
+        assert.deepStrictEqual(
+            { pinned, installed },
+            { pinned: COMMAND_PROVIDER_VERSION, installed: COMMAND_PROVIDER_VERSION },
+            "test/contract/commandHandlers.ts copies @pulumi/command " +
+                COMMAND_PROVIDER_VERSION +
+                ": read the provider's changes since then, bring the handlers along and update COMMAND_PROVIDER_VERSION",
+        );
     });
 });

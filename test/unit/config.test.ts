@@ -7,9 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 
-import {
-    CONFIG_KEYS, ConfigError, environmentOfStack, loadConfig, parseConfig, RawConfig, SECRET_KEYS, StackConfig,
-} from "../../config";
+import { CONFIG_KEYS, ConfigError, environmentOfStack, loadConfig, parseConfig, RawConfig, SECRET_KEYS, StackConfig } from "../../config";
 import { renderReadmeTable, renderSchemaBlock, syncedProjectFile, syncedReadme } from "../../config/schema";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -51,7 +49,10 @@ function refusals(raw: RawConfig, stack = "dev"): string[] {
 
 function assertRefused(raw: RawConfig, stack: string, pattern: RegExp): void {
     const messages = refusals(raw, stack);
-    assert.ok(messages.some((m) => pattern.test(m)), `no problem matches ${pattern}:\n${messages.join("\n")}`);
+    assert.ok(
+        messages.some((m) => pattern.test(m)),
+        `no problem matches ${pattern}:\n${messages.join("\n")}`,
+    );
 }
 
 describe("config: defaults", () => {
@@ -72,8 +73,15 @@ describe("config: defaults", () => {
     });
 
     it("counts the stacks prod, production and prod-* as prod, and any other as dev", () => {
-        assert.deepStrictEqual(["prod", "production", "prod-eu", "dev", "local", "producer", "staging"].map(environmentOfStack),
-            ["prod", "prod", "prod", "dev", "dev", "dev", "dev"]);
+        assert.deepStrictEqual(["prod", "production", "prod-eu", "dev", "local", "producer", "staging"].map(environmentOfStack), [
+            "prod",
+            "prod",
+            "prod",
+            "dev",
+            "dev",
+            "dev",
+            "dev",
+        ]);
     });
 
     it("lets gin-deploy:environment make any stack prod", () => {
@@ -87,13 +95,19 @@ describe("config: defaults", () => {
     });
 
     it("names the release with git describe, the commit and the commit date", () => {
-        assert.deepStrictEqual(parseConfig(awsRaw(), "dev").release,
-            { version: "v1.4.0-3-gabc1234", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" });
+        assert.deepStrictEqual(parseConfig(awsRaw(), "dev").release, {
+            version: "v1.4.0-3-gabc1234",
+            commit: "abc1234def5678",
+            date: "2026-11-20T10:00:00+01:00",
+        });
     });
 
     it("lets gin-deploy:release override the version but keeps git's commit and date", () => {
-        assert.deepStrictEqual(parseConfig(awsRaw({ release: "v2.0.0" }), "dev").release,
-            { version: "v2.0.0", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" });
+        assert.deepStrictEqual(parseConfig(awsRaw({ release: "v2.0.0" }), "dev").release, {
+            version: "v2.0.0",
+            commit: "abc1234def5678",
+            date: "2026-11-20T10:00:00+01:00",
+        });
     });
 
     it("fills the ssh target's user and public URL", () => {
@@ -112,38 +126,54 @@ describe("config: defaults", () => {
     it("keeps the password and the SSH key as Pulumi secrets", async () => {
         const cfg = parseConfig(awsRaw(), "dev");
         assert.strictEqual(await pulumi.isSecret(cfg.db!.password), true);
-        assert.strictEqual(cfg.target.kind === "aws" && await pulumi.isSecret(cfg.target.privateKey), true);
+        assert.strictEqual(cfg.target.kind === "aws" && (await pulumi.isSecret(cfg.target.privateKey)), true);
     });
 
     it("returns a frozen object", () => {
         const cfg = parseConfig(awsRaw(), "dev") as StackConfig;
         assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.db) && Object.isFrozen(cfg.target));
-        assert.throws(() => { (cfg as { appPort: number }).appPort = 1; }, TypeError);
+        assert.throws(() => {
+            (cfg as { appPort: number }).appPort = 1;
+        }, TypeError);
     });
 });
 
 describe("config: refusals name the key, the value and the fix", () => {
     it("refuses a port outside 1-65535", () => {
-        assertRefused(awsRaw({ appPort: "0" }), "dev", /gin-deploy:appPort = "0" is not a port.*Fix: pulumi config set gin-deploy:appPort 8080/);
+        assertRefused(
+            awsRaw({ appPort: "0" }),
+            "dev",
+            /gin-deploy:appPort = "0" is not a port.*Fix: pulumi config set gin-deploy:appPort 8080/,
+        );
         assertRefused(awsRaw({ appPort: "70000" }), "dev", /gin-deploy:appPort = "70000" is not a port/);
         assertRefused(awsRaw({ sshPort: "http" }), "dev", /gin-deploy:sshPort = "http" is not a port/);
     });
 
     it("refuses an app port equal to the SSH port", () => {
-        assertRefused(awsRaw({ appPort: "22" }), "dev", /gin-deploy:appPort = 22 is also the SSH port.*Fix: pulumi config set gin-deploy:appPort 8080/);
+        assertRefused(
+            awsRaw({ appPort: "22" }),
+            "dev",
+            /gin-deploy:appPort = 22 is also the SSH port.*Fix: pulumi config set gin-deploy:appPort 8080/,
+        );
         assertRefused(sshRaw({ appPort: "2222" }), "local", /gin-deploy:appPort = 2222 is also the SSH port/);
     });
 
     it("refuses an app port whose container slots (port+1, port+2) would take the SSH port", () => {
-        assertRefused(awsRaw({ mode: "container", appPort: "20" }), "dev",
-            /gin-deploy:appPort = 20: container mode also uses 21 and 22 for its two release slots, and 22 is the SSH port/);
+        assertRefused(
+            awsRaw({ mode: "container", appPort: "20" }),
+            "dev",
+            /gin-deploy:appPort = 20: container mode also uses 21 and 22 for its two release slots, and 22 is the SSH port/,
+        );
         assertRefused(awsRaw({ mode: "container", appPort: "65535" }), "dev", /65536 is not a port/);
         assert.strictEqual(parseConfig(awsRaw({ mode: "systemd", appPort: "20" }), "dev").appPort, 20);
     });
 
     it("refuses an unknown mode", () => {
-        assertRefused(awsRaw({ mode: "kubernetes" }), "dev",
-            /gin-deploy:mode = "kubernetes" is not one of systemd, container\. Fix: pulumi config set gin-deploy:mode systemd/);
+        assertRefused(
+            awsRaw({ mode: "kubernetes" }),
+            "dev",
+            /gin-deploy:mode = "kubernetes" is not one of systemd, container\. Fix: pulumi config set gin-deploy:mode systemd/,
+        );
     });
 
     it("refuses an unknown target", () => {
@@ -151,14 +181,28 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses a malformed CIDR", () => {
-        assertRefused(awsRaw({ appCidrs: JSON.stringify(["10.0.0.300/8"]) }), "dev",
-            /gin-deploy:appCidrs\[0\] = "10.0.0.300\/8" has "10.0.0.300", which is not an IPv4 or IPv6 address.*--path 'gin-deploy:appCidrs\[0\]'/);
-        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7"]) }), "dev",
-            /gin-deploy:sshCidrs\[0\] = "198.51.100.7" is not a CIDR block/);
+        assertRefused(
+            awsRaw({ appCidrs: JSON.stringify(["10.0.0.300/8"]) }),
+            "dev",
+            /gin-deploy:appCidrs\[0\] = "10.0.0.300\/8" has "10.0.0.300", which is not an IPv4 or IPv6 address.*--path 'gin-deploy:appCidrs\[0\]'/,
+        );
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7"]) }),
+            "dev",
+            /gin-deploy:sshCidrs\[0\] = "198.51.100.7" is not a CIDR block/,
+        );
         assertRefused(awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7/33"]) }), "dev", /prefix \/33; an IPv4 prefix is 0 to 32/);
         assertRefused(awsRaw({ sshCidrs: JSON.stringify(["10.1.2.3/8"]) }), "dev", /has host bits set; the network is 10.0.0.0\/8/);
-        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["2001:db8::1/64"]) }), "dev", /sshCidrs\[0\] = "2001:db8::1\/64" has host bits set/);
-        assertRefused(awsRaw({ sshCidrs: "198.51.100.7/32" }), "dev", /gin-deploy:sshCidrs = "198.51.100.7\/32" is not a list of CIDR blocks/);
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["2001:db8::1/64"]) }),
+            "dev",
+            /sshCidrs\[0\] = "2001:db8::1\/64" has host bits set/,
+        );
+        assertRefused(
+            awsRaw({ sshCidrs: "198.51.100.7/32" }),
+            "dev",
+            /gin-deploy:sshCidrs = "198.51.100.7\/32" is not a list of CIDR blocks/,
+        );
     });
 
     it("accepts IPv4 and IPv6 blocks", () => {
@@ -167,8 +211,11 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses sslmode disable in prod", () => {
-        assertRefused(awsRaw({ dbSslMode: "disable" }), "prod",
-            /gin-deploy:dbSslMode = "disable" is refused in prod.*Fix: pulumi config set gin-deploy:dbSslMode require/);
+        assertRefused(
+            awsRaw({ dbSslMode: "disable" }),
+            "prod",
+            /gin-deploy:dbSslMode = "disable" is refused in prod.*Fix: pulumi config set gin-deploy:dbSslMode require/,
+        );
     });
 
     it("allows sslmode disable in dev", () => {
@@ -176,14 +223,24 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses an sslmode the service does not know", () => {
-        assertRefused(awsRaw({ dbSslMode: "prefer" }), "dev", /gin-deploy:dbSslMode = "prefer" is not one of auto, disable, require, verify-full/);
+        assertRefused(
+            awsRaw({ dbSslMode: "prefer" }),
+            "dev",
+            /gin-deploy:dbSslMode = "prefer" is not one of auto, disable, require, verify-full/,
+        );
     });
 
     it("refuses SSH open to the world in prod, IPv4 and IPv6", () => {
-        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/0"]) }), "prod",
-            /gin-deploy:sshCidrs\[0\] = "0.0.0.0\/0" opens SSH to the whole internet, which prod refuses\. Fix: pulumi config set --path 'gin-deploy:sshCidrs\[0\]' <your IP>\/32/);
-        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7/32", "::/0"]) }), "prod",
-            /gin-deploy:sshCidrs\[1\] = "::\/0" opens SSH to the whole internet/);
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/0"]) }),
+            "prod",
+            /gin-deploy:sshCidrs\[0\] = "0.0.0.0\/0" opens SSH to the whole internet, which prod refuses\. Fix: pulumi config set --path 'gin-deploy:sshCidrs\[0\]' <your IP>\/32/,
+        );
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7/32", "::/0"]) }),
+            "prod",
+            /gin-deploy:sshCidrs\[1\] = "::\/0" opens SSH to the whole internet/,
+        );
     });
 
     it("refuses an aws stack with no SSH CIDR at all", () => {
@@ -193,12 +250,19 @@ describe("config: refusals name the key, the value and the fix", () => {
     it("refuses a password that is not a Pulumi secret, without showing it", () => {
         const messages = refusals(awsRaw({}, ["sshPrivateKey"]), "dev");
         const message = messages.find((m) => m.startsWith("gin-deploy:dbPassword"));
-        assert.match(message ?? "", /is stored in plaintext \(9 characters, not shown\); it must be a Pulumi secret.*pulumi config set --secret gin-deploy:dbPassword/);
+        assert.match(
+            message ?? "",
+            /is stored in plaintext \(9 characters, not shown\); it must be a Pulumi secret.*pulumi config set --secret gin-deploy:dbPassword/,
+        );
         assert.ok(!messages.join("\n").includes("s3cret-pw"), "the password leaked into the message");
     });
 
     it("refuses an SSH private key that is not a Pulumi secret", () => {
-        assertRefused(awsRaw({}, ["dbPassword"]), "dev", /gin-deploy:sshPrivateKey is stored in plaintext .*--secret gin-deploy:sshPrivateKey/);
+        assertRefused(
+            awsRaw({}, ["dbPassword"]),
+            "dev",
+            /gin-deploy:sshPrivateKey is stored in plaintext .*--secret gin-deploy:sshPrivateKey/,
+        );
     });
 
     it("needs no password, and has no database, when dbHost is empty", () => {
@@ -211,23 +275,37 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses a missing SSH key on the targets reached over SSH", () => {
-        assertRefused(sshRaw({ sshPrivateKey: undefined }), "local",
-            /gin-deploy:sshPrivateKey is not set\. Fix: pulumi config set --secret gin-deploy:sshPrivateKey < ~\/.ssh\/id_ed25519/);
+        assertRefused(
+            sshRaw({ sshPrivateKey: undefined }),
+            "local",
+            /gin-deploy:sshPrivateKey is not set\. Fix: pulumi config set --secret gin-deploy:sshPrivateKey < ~\/.ssh\/id_ed25519/,
+        );
         assertRefused(awsRaw({ sshPrivateKey: undefined }), "dev", /gin-deploy:sshPrivateKey is not set/);
     });
 
     it("refuses a missing password when dbHost is set", () => {
-        assertRefused(awsRaw({ dbPassword: undefined }), "dev", /gin-deploy:dbPassword is not set\. Fix: pulumi config set --secret gin-deploy:dbPassword/);
+        assertRefused(
+            awsRaw({ dbPassword: undefined }),
+            "dev",
+            /gin-deploy:dbPassword is not set\. Fix: pulumi config set --secret gin-deploy:dbPassword/,
+        );
     });
 
     it("refuses a pool size below 1", () => {
-        assertRefused(awsRaw({ dbPoolSize: "0" }), "dev", /gin-deploy:dbPoolSize = "0" is not a pool size: use a whole number from 1 to 1000.*Fix: pulumi config set gin-deploy:dbPoolSize 5/);
+        assertRefused(
+            awsRaw({ dbPoolSize: "0" }),
+            "dev",
+            /gin-deploy:dbPoolSize = "0" is not a pool size: use a whole number from 1 to 1000.*Fix: pulumi config set gin-deploy:dbPoolSize 5/,
+        );
         assertRefused(awsRaw({ dbPoolSize: "-3" }), "prod", /gin-deploy:dbPoolSize = "-3" is not a pool size.*dbPoolSize 20/);
     });
 
     it("refuses an instance type whose architecture the build cannot target", () => {
-        assertRefused(awsRaw({ instanceType: "zz9.large" }), "dev",
-            /gin-deploy:instanceType = "zz9.large": the CPU architecture of instance family "zz9" is unknown.*Fix: pulumi config set gin-deploy:instanceType t4g.small \(arm64\)/);
+        assertRefused(
+            awsRaw({ instanceType: "zz9.large" }),
+            "dev",
+            /gin-deploy:instanceType = "zz9.large": the CPU architecture of instance family "zz9" is unknown.*Fix: pulumi config set gin-deploy:instanceType t4g.small \(arm64\)/,
+        );
         assertRefused(awsRaw({ instanceType: "large" }), "dev", /gin-deploy:instanceType = "large": "large" is not an EC2 instance type/);
     });
 
@@ -240,7 +318,11 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses an ssh stack without a host", () => {
-        assertRefused(sshRaw({ sshHost: "" }), "local", /gin-deploy:sshHost = "" is not a host name or address.*gin-deploy:sshHost 127.0.0.1/);
+        assertRefused(
+            sshRaw({ sshHost: "" }),
+            "local",
+            /gin-deploy:sshHost = "" is not a host name or address.*gin-deploy:sshHost 127.0.0.1/,
+        );
     });
 
     it("refuses an unknown host architecture", () => {
@@ -248,11 +330,19 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses a key it does not know (a typo)", () => {
-        assertRefused(awsRaw({ dbpassword: "x" }), "dev", /gin-deploy:dbpassword is not a known key \(typo\?\)\. Fix: pulumi config rm gin-deploy:dbpassword/);
+        assertRefused(
+            awsRaw({ dbpassword: "x" }),
+            "dev",
+            /gin-deploy:dbpassword is not a known key \(typo\?\)\. Fix: pulumi config rm gin-deploy:dbpassword/,
+        );
     });
 
     it("refuses an APP_ENV that contradicts the environment", () => {
-        assertRefused(awsRaw({ appEnv: "production" }), "dev", /gin-deploy:appEnv = "production" contradicts the stack's environment \(dev\)/);
+        assertRefused(
+            awsRaw({ appEnv: "production" }),
+            "dev",
+            /gin-deploy:appEnv = "production" contradicts the stack's environment \(dev\)/,
+        );
         assertRefused(awsRaw({ appEnv: "qa" }), "dev", /gin-deploy:appEnv = "qa" is not one of auto, development, dev, local/);
     });
 
@@ -262,8 +352,11 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses release auto outside a git checkout, and says how to pin one", () => {
-        assertRefused({ ...awsRaw(), git: { error: "not a git repository" } }, "dev",
-            /gin-deploy:release = "auto" needs git.*not a git repository.*pulumi config set gin-deploy:release v1.2.3/);
+        assertRefused(
+            { ...awsRaw(), git: { error: "not a git repository" } },
+            "dev",
+            /gin-deploy:release = "auto" needs git.*not a git repository.*pulumi config set gin-deploy:release v1.2.3/,
+        );
     });
 
     it("reports every problem at once", () => {
@@ -275,8 +368,12 @@ describe("config: loadConfig from the running stack", () => {
     const full = (values: Record<string, string>) =>
         Object.fromEntries(Object.entries(values).map(([k, v]) => [k.includes(":") ? k : `gin-deploy:${k}`, v]));
     const base = full({
-        target: "ssh", sshHost: "127.0.0.1", sshPort: "2222", sshPrivateKey: PRIVATE_KEY,
-        dbHost: "db.internal.example", dbPassword: "pw-from-config",
+        target: "ssh",
+        sshHost: "127.0.0.1",
+        sshPort: "2222",
+        sshPrivateKey: PRIVATE_KEY,
+        dbHost: "db.internal.example",
+        dbPassword: "pw-from-config",
     });
 
     afterEach(() => useStack("dev"));
@@ -292,7 +389,10 @@ describe("config: loadConfig from the running stack", () => {
 
     it("refuses a password set without --secret", () => {
         useStack("local", base, ["gin-deploy:sshPrivateKey"]);
-        assert.throws(() => loadConfig(ROOT), /gin-deploy:dbPassword is stored in plaintext.*pulumi config set --secret gin-deploy:dbPassword/);
+        assert.throws(
+            () => loadConfig(ROOT),
+            /gin-deploy:dbPassword is stored in plaintext.*pulumi config set --secret gin-deploy:dbPassword/,
+        );
     });
 
     it("applies prod rules to the stack named prod", () => {
@@ -305,7 +405,9 @@ describe("config: Pulumi.yaml's schema and the README's table come from the key 
     type SchemaEntry = { type?: string; default?: unknown; description?: string; secret?: boolean; items?: { type: string } };
     const projectText = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
     const project = yaml.load(projectText) as {
-        name: string; runtime: { name: string; options?: { typescript?: boolean } }; config: Record<string, SchemaEntry>;
+        name: string;
+        runtime: { name: string; options?: { typescript?: boolean } };
+        config: Record<string, SchemaEntry>;
     };
 
     it("is the gin-deploy project on the nodejs runtime with TypeScript", () => {
@@ -325,11 +427,18 @@ describe("config: Pulumi.yaml's schema and the README's table come from the key 
                 assert.ok(!(key in project.config), `${key} is a secret: declared without a default it would be required everywhere`);
                 continue;
             }
-            assert.deepStrictEqual({ type: project.config[key].type, default: project.config[key].default },
-                { type: spec.type, default: spec.default }, key);
+            assert.deepStrictEqual(
+                { type: project.config[key].type, default: project.config[key].default },
+                { type: spec.type, default: spec.default },
+                key,
+            );
         }
-        assert.deepStrictEqual(Object.keys(project.config).sort(),
-            Object.keys(CONFIG_KEYS).filter((k) => !(SECRET_KEYS as string[]).includes(k)).sort());
+        assert.deepStrictEqual(
+            Object.keys(project.config).sort(),
+            Object.keys(CONFIG_KEYS)
+                .filter((k) => !(SECRET_KEYS as string[]).includes(k))
+                .sort(),
+        );
     });
 
     it("holds in README.md exactly the table config/keys.ts renders, every key in it", () => {
@@ -361,7 +470,8 @@ const DIGEST_IMAGE = `127.0.0.1:5000/gin-app@sha256:${"ab".repeat(32)}`;
 function k8sRaw(values: Record<string, string | undefined> = {}, secretKeys: string[] = ["kubeconfig", "dbPassword"]): RawConfig {
     return {
         values: { target: "kubernetes", kubeconfig: KUBECONFIG, image: DIGEST_IMAGE, ...values },
-        secretKeys, git: GIT,
+        secretKeys,
+        git: GIT,
     };
 }
 
@@ -374,14 +484,19 @@ describe("config: the kubernetes target", () => {
         assert.ok(cfg.target.kind === "kubernetes");
         assert.deepStrictEqual(
             { replicas: cfg.target.replicas, max: cfg.target.maxReplicas, type: cfg.target.serviceType, ns: cfg.target.namespace },
-            { replicas: 2, max: 4, type: "LoadBalancer", ns: "gin-app" });
+            { replicas: 2, max: 4, type: "LoadBalancer", ns: "gin-app" },
+        );
         assert.strictEqual(await pulumi.isSecret(cfg.target.kubeconfig!), true);
     });
 
     it("refuses mode systemd, a plaintext kubeconfig and neither kubeconfig nor clusterStack", () => {
         assertRefused(k8sRaw({ mode: "systemd" }), "dev", /gin-deploy:mode = "systemd" cannot run on the kubernetes target/);
         assertRefused(k8sRaw({}, []), "dev", /gin-deploy:kubeconfig is stored in plaintext/);
-        assertRefused(k8sRaw({ kubeconfig: undefined }), "dev", /gin-deploy:kubeconfig is not set\. Fix: pulumi config set --secret gin-deploy:kubeconfig/);
+        assertRefused(
+            k8sRaw({ kubeconfig: undefined }),
+            "dev",
+            /gin-deploy:kubeconfig is not set\. Fix: pulumi config set --secret gin-deploy:kubeconfig/,
+        );
     });
 
     it("reads the cluster from another stack instead, and refuses both at once", () => {
@@ -394,21 +509,33 @@ describe("config: the kubernetes target", () => {
     it("refuses one replica in prod, an autoscaler maximum below its minimum, and limits below requests", () => {
         assertRefused(k8sRaw({ replicas: "1", maxReplicas: "1" }), "prod", /gin-deploy:replicas = 1 is refused in prod/);
         assertRefused(k8sRaw({ replicas: "3", maxReplicas: "2" }), "dev", /gin-deploy:maxReplicas = 2 is below gin-deploy:replicas = 3/);
-        assertRefused(k8sRaw({ cpuRequest: "1", cpuLimit: "500m" }), "dev", /gin-deploy:cpuLimit = "500m" is below gin-deploy:cpuRequest = "1"/);
+        assertRefused(
+            k8sRaw({ cpuRequest: "1", cpuLimit: "500m" }),
+            "dev",
+            /gin-deploy:cpuLimit = "500m" is below gin-deploy:cpuRequest = "1"/,
+        );
         assertRefused(k8sRaw({ memoryRequest: "256Mi", memoryLimit: "128Mi" }), "dev", /gin-deploy:memoryLimit = "128Mi" is below/);
         assertRefused(k8sRaw({ cpuRequest: "lots" }), "dev", /gin-deploy:cpuRequest = "lots": .*not a CPU quantity/);
     });
 
     it("takes an image by tag in dev only, never latest, and wants a registry to build one here", () => {
         assert.strictEqual(parseConfig(k8sRaw({ image: "127.0.0.1:5000/gin-app:v1.2" }), "dev").image, "127.0.0.1:5000/gin-app:v1.2");
-        assertRefused(k8sRaw({ image: "127.0.0.1:5000/gin-app:v1.2" }), "prod", /gin-deploy:image .* is not an image pinned by digest .*which prod requires/);
+        assertRefused(
+            k8sRaw({ image: "127.0.0.1:5000/gin-app:v1.2" }),
+            "prod",
+            /gin-deploy:image .* is not an image pinned by digest .*which prod requires/,
+        );
         assertRefused(k8sRaw({ image: "127.0.0.1:5000/gin-app:latest" }), "dev", /is not an image pinned by digest/);
         assertRefused(k8sRaw({ image: undefined }), "dev", /gin-deploy:imageRepository is empty and gin-deploy:image names no image/);
         assert.strictEqual(parseConfig(k8sRaw({ image: undefined, imageRepository: "127.0.0.1:5000/gin-app" }), "dev").image, undefined);
     });
 
     it("needs serviceType NodePort or LoadBalancer for a fixed node port", () => {
-        assertRefused(k8sRaw({ serviceType: "ClusterIP", nodePort: "30080" }), "dev", /gin-deploy:nodePort = 30080 needs gin-deploy:serviceType NodePort or LoadBalancer/);
+        assertRefused(
+            k8sRaw({ serviceType: "ClusterIP", nodePort: "30080" }),
+            "dev",
+            /gin-deploy:nodePort = 30080 needs gin-deploy:serviceType NodePort or LoadBalancer/,
+        );
         const cfg = parseConfig(k8sRaw({ serviceType: "NodePort", nodePort: "30080", nodeAddress: "127.0.0.1" }), "dev");
         assert.ok(cfg.target.kind === "kubernetes" && cfg.target.nodePort === 30080 && cfg.target.nodeAddress === "127.0.0.1");
     });

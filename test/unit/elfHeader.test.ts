@@ -54,51 +54,56 @@ describe("ELF header check", () => {
 
 // Real binaries, built here from fixtures/cgo-module (it calls gnu_get_libc_version through cgo).
 describe("ELF linking check on real binaries", function () {
-  this.timeout(600_000);
-  const CGO = path.join(__dirname, "fixtures", "cgo-module");
-  const HELLO = path.join(__dirname, "fixtures", "hello-module");
-  let dir: string;
-  const build = (moduleDir: string, name: string, env: Record<string, string>, extra: string[] = []): Buffer => {
-    const out = path.join(dir, name);
-    execFileSync("go", ["build", "-trimpath", ...extra, "-o", out, "."],
-      { cwd: moduleDir, env: { ...process.env, GOFLAGS: "-mod=readonly", ...env }, stdio: "pipe" });
-    return fs.readFileSync(out);
-  };
+    this.timeout(600_000);
+    const CGO = path.join(__dirname, "fixtures", "cgo-module");
+    const HELLO = path.join(__dirname, "fixtures", "hello-module");
+    let dir: string;
+    const build = (moduleDir: string, name: string, env: Record<string, string>, extra: string[] = []): Buffer => {
+        const out = path.join(dir, name);
+        execFileSync("go", ["build", "-trimpath", ...extra, "-o", out, "."], {
+            cwd: moduleDir,
+            env: { ...process.env, GOFLAGS: "-mod=readonly", ...env },
+            stdio: "pipe",
+        });
+        return fs.readFileSync(out);
+    };
 
-  before(function () {
-    if (process.platform !== "linux" || process.arch !== "x64") {
-      this.skip(); // the cgo builds below are native linux/amd64 builds
-    }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-elf-"));
-  });
-  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+    before(function () {
+        if (process.platform !== "linux" || process.arch !== "x64") {
+            this.skip(); // the cgo builds below are native linux/amd64 builds
+        }
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-elf-"));
+    });
+    after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("reads DT_NEEDED and the GLIBC_x.y versions a dynamic cgo binary requires", () => {
-    const bytes = build(CGO, "dynamic", { CGO_ENABLED: "1" });
-    const linking = readElfLinking(bytes);
-    assert.match(linking.interpreter ?? "", /^\/lib.*\/ld-linux-x86-64\.so\.2$/);
-    assert.ok(linking.needed.includes("libc.so.6"), `needed: ${linking.needed}`);
-    assert.ok((linking.versionsNeeded["libc.so.6"] ?? []).some((v) => /^GLIBC_2\.\d+/.test(v)));
-    // What the binary needs can be no newer than the glibc it runs on here (it printed that itself).
-    const hostGlibc = /glibc (\d+\.\d+)/.exec(execFileSync(path.join(dir, "dynamic"), { encoding: "utf8" }))![1];
-    const needs = requiredGlibc(linking)!;
-    assert.ok(Number(needs.split(".")[1]) <= Number(hostGlibc.split(".")[1]), `${needs} vs ${hostGlibc}`);
-    assert.strictEqual(glibcRefusal(linking, hostGlibc), undefined);
-    assert.match(glibcRefusal(linking, "2.0") ?? "",
-      new RegExp(`requires glibc ${needs.replace(/\./g, "\\.")} but the host has 2\\.0 \\(needs GLIBC_.*\\(libc\\.so\\.6\\)`));
-    assert.match(staticRefusal(linking) ?? "", /dynamically linked \(asks for the loader/);
-    assert.throws(() => glibcRefusal(linking, "bookworm"), /hostGlibc "bookworm" is not a glibc version/);
-  });
+    it("reads DT_NEEDED and the GLIBC_x.y versions a dynamic cgo binary requires", () => {
+        const bytes = build(CGO, "dynamic", { CGO_ENABLED: "1" });
+        const linking = readElfLinking(bytes);
+        assert.match(linking.interpreter ?? "", /^\/lib.*\/ld-linux-x86-64\.so\.2$/);
+        assert.ok(linking.needed.includes("libc.so.6"), `needed: ${linking.needed}`);
+        assert.ok((linking.versionsNeeded["libc.so.6"] ?? []).some((v) => /^GLIBC_2\.\d+/.test(v)));
+        // What the binary needs can be no newer than the glibc it runs on here (it printed that itself).
+        const hostGlibc = /glibc (\d+\.\d+)/.exec(execFileSync(path.join(dir, "dynamic"), { encoding: "utf8" }))![1];
+        const needs = requiredGlibc(linking)!;
+        assert.ok(Number(needs.split(".")[1]) <= Number(hostGlibc.split(".")[1]), `${needs} vs ${hostGlibc}`);
+        assert.strictEqual(glibcRefusal(linking, hostGlibc), undefined);
+        assert.match(
+            glibcRefusal(linking, "2.0") ?? "",
+            new RegExp(`requires glibc ${needs.replace(/\./g, "\\.")} but the host has 2\\.0 \\(needs GLIBC_.*\\(libc\\.so\\.6\\)`),
+        );
+        assert.match(staticRefusal(linking) ?? "", /dynamically linked \(asks for the loader/);
+        assert.throws(() => glibcRefusal(linking, "bookworm"), /hostGlibc "bookworm" is not a glibc version/);
+    });
 
-  it("finds no loader, no DT_NEEDED and no version needs in a static cgo binary or a CGO_ENABLED=0 one", () => {
-    const staticCgo = build(CGO, "static", { CGO_ENABLED: "1" }, ["-tags", "netgo,osusergo", "-ldflags", "-extldflags -static"]);
-    const pureGo = build(HELLO, "pure", { CGO_ENABLED: "0" });
-    for (const bytes of [staticCgo, pureGo]) {
-      const linking = readElfLinking(bytes);
-      assert.deepStrictEqual(linking, { interpreter: undefined, needed: [], versionsNeeded: {} });
-      assert.strictEqual(requiredGlibc(linking), undefined);
-      assert.strictEqual(staticRefusal(linking), undefined);
-    }
-    assert.match(execFileSync(path.join(dir, "static"), { encoding: "utf8" }), /^glibc 2\.\d+\n$/);
-  });
+    it("finds no loader, no DT_NEEDED and no version needs in a static cgo binary or a CGO_ENABLED=0 one", () => {
+        const staticCgo = build(CGO, "static", { CGO_ENABLED: "1" }, ["-tags", "netgo,osusergo", "-ldflags", "-extldflags -static"]);
+        const pureGo = build(HELLO, "pure", { CGO_ENABLED: "0" });
+        for (const bytes of [staticCgo, pureGo]) {
+            const linking = readElfLinking(bytes);
+            assert.deepStrictEqual(linking, { interpreter: undefined, needed: [], versionsNeeded: {} });
+            assert.strictEqual(requiredGlibc(linking), undefined);
+            assert.strictEqual(staticRefusal(linking), undefined);
+        }
+        assert.match(execFileSync(path.join(dir, "static"), { encoding: "utf8" }), /^glibc 2\.\d+\n$/);
+    });
 });

@@ -23,13 +23,18 @@ describe("examples/reuse-components (another stack importing the components)", (
         previousDir = process.cwd();
         workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-example-"));
         process.chdir(workDir);
-        useStack("demo", {
-            "reports-service:moduleDir": path.join(__dirname, "fixtures", "hello-module"),
-            "reports-service:instanceType": "c7g.large",
-            "reports-service:sshCidr": "198.51.100.7/32",
-            "reports-service:sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
-            "reports-service:sshPrivateKey": PRIVATE_KEY,
-        }, ["reports-service:sshPrivateKey"], "reports-service");
+        useStack(
+            "demo",
+            {
+                "reports-service:moduleDir": path.join(__dirname, "fixtures", "hello-module"),
+                "reports-service:instanceType": "c7g.large",
+                "reports-service:sshCidr": "198.51.100.7/32",
+                "reports-service:sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+                "reports-service:sshPrivateKey": PRIVATE_KEY,
+            },
+            ["reports-service:sshPrivateKey"],
+            "reports-service",
+        );
         delete require.cache[require.resolve(EXAMPLE)];
         exports = require(EXAMPLE);
         await valueOf(exports.unit);
@@ -45,7 +50,9 @@ describe("examples/reuse-components (another stack importing the components)", (
     it("composes AppHost, GoBinary and SystemdService under its own names", () => {
         const components = recorded.resources.filter((r) => r.type.startsWith("gindeploy:")).map((r) => `${r.type} ${r.name}`);
         assert.deepStrictEqual(components.sort(), [
-            "gindeploy:aws:AppHost reports", "gindeploy:build:GoBinary reports", "gindeploy:host:SystemdService reports",
+            "gindeploy:aws:AppHost reports",
+            "gindeploy:build:GoBinary reports",
+            "gindeploy:host:SystemdService reports",
         ]);
     });
 
@@ -63,8 +70,12 @@ describe("examples/reuse-components (another stack importing the components)", (
     });
 
     it("keeps its private key secret", () => {
-        const leaks = recorded.resources.filter((r) => JSON.stringify(r.inputs).includes("example-key-4d2b") &&
-            !r.secretPaths.some((p) => p.startsWith("connection")));
-        assert.deepStrictEqual(leaks.map((r) => r.name), []);
+        const leaks = recorded.resources.filter(
+            (r) => JSON.stringify(r.inputs).includes("example-key-4d2b") && !r.secretPaths.some((p) => p.startsWith("connection")),
+        );
+        assert.deepStrictEqual(
+            leaks.map((r) => r.name),
+            [],
+        );
     });
 });

@@ -11,7 +11,12 @@ import * as http from "http";
 import * as net from "net";
 
 import {
-  buildCacheKey, buildGoBinary, crossCgoRefusal, GoBuildError, localReplacements, moduleSourceFiles,
+    buildCacheKey,
+    buildGoBinary,
+    crossCgoRefusal,
+    GoBuildError,
+    localReplacements,
+    moduleSourceFiles,
 } from "../../components/build/goBuild";
 import { readElfFacts } from "../../components/build/elfHeader";
 import { readElfLinking } from "../../components/build/elfVersions";
@@ -37,8 +42,14 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
     afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
     const request = (overrides: Partial<Parameters<typeof buildGoBinary>[0]> = {}) => ({
-        moduleDir: HELLO, packagePath: ".", binaryName: "hello", cacheDir,
-        goos: "linux" as const, goarch: "amd64" as const, stamp, ...overrides,
+        moduleDir: HELLO,
+        packagePath: ".",
+        binaryName: "hello",
+        cacheDir,
+        goos: "linux" as const,
+        goarch: "amd64" as const,
+        stamp,
+        ...overrides,
     });
 
     it("builds a static linux/amd64 binary stamped with version, commit and date", () => {
@@ -46,8 +57,7 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
         const facts = readElfFacts(fs.readFileSync(result.path));
         assert.deepStrictEqual(facts, { machine: 62, architecture: "amd64", hasInterpreter: false });
         if (process.platform === "linux" && process.arch === "x64") {
-            assert.strictEqual(execFileSync(result.path, { encoding: "utf8" }),
-                "v0.0.1-test 0123abcd 2026-11-27T04:22:00+00:00\n");
+            assert.strictEqual(execFileSync(result.path, { encoding: "utf8" }), "v0.0.1-test 0123abcd 2026-11-27T04:22:00+00:00\n");
         }
         assert.strictEqual(result.cached, false);
         assert.strictEqual(path.dirname(path.dirname(result.path)), cacheDir);
@@ -105,13 +115,16 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
     });
 
     it("fails with the compiler's output when the module does not compile, and caches nothing", () => {
-        assert.throws(() => buildGoBinary(request({ moduleDir: BROKEN })), (error: unknown) => {
-            assert.ok(error instanceof GoBuildError);
-            assert.match(error.message, /go build of .*broken-module .* for linux\/amd64 failed/);
-            assert.match(error.message, /undefined: undefinedFunction/);
-            assert.match(error.compilerOutput, /main\.go:5:\d+: undefined: undefinedFunction/);
-            return true;
-        });
+        assert.throws(
+            () => buildGoBinary(request({ moduleDir: BROKEN })),
+            (error: unknown) => {
+                assert.ok(error instanceof GoBuildError);
+                assert.match(error.message, /go build of .*broken-module .* for linux\/amd64 failed/);
+                assert.match(error.message, /undefined: undefinedFunction/);
+                assert.match(error.compilerOutput, /main\.go:5:\d+: undefined: undefinedFunction/);
+                return true;
+            },
+        );
         assert.deepStrictEqual(fs.readdirSync(cacheDir), []);
     });
 
@@ -121,10 +134,18 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
 
     it("exposes path, sha256, version and goarch as outputs", async () => {
         const binary = new GoBinary("app", {
-            moduleDir: HELLO, goarch: "amd64", ...stamp, binaryName: "hello", cacheDir,
+            moduleDir: HELLO,
+            goarch: "amd64",
+            ...stamp,
+            binaryName: "hello",
+            cacheDir,
         });
         const [file, sha256, version, goarch] = await Promise.all([
-            valueOf(binary.path), valueOf(binary.sha256), valueOf(binary.version), valueOf(binary.goarch)]);
+            valueOf(binary.path),
+            valueOf(binary.sha256),
+            valueOf(binary.version),
+            valueOf(binary.goarch),
+        ]);
         const expected = require("crypto").createHash("sha256").update(fs.readFileSync(file)).digest("hex");
         assert.strictEqual(sha256, expected);
         assert.strictEqual(version, "v0.0.1-test");
@@ -133,9 +154,16 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
     });
 
     it("throws out of the program at construction when the build fails, before anything else is registered", () => {
-        assert.throws(() => new GoBinary("app", {
-            moduleDir: BROKEN, goarch: "amd64", ...stamp, cacheDir,
-        }), /undefined: undefinedFunction/);
+        assert.throws(
+            () =>
+                new GoBinary("app", {
+                    moduleDir: BROKEN,
+                    goarch: "amd64",
+                    ...stamp,
+                    cacheDir,
+                }),
+            /undefined: undefinedFunction/,
+        );
     });
 
     describe("cgo, tags, flags and what the cache key covers", function () {
@@ -149,31 +177,40 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
         });
         afterEach(() => scratch && fs.rmSync(scratch, { recursive: true, force: true }));
 
-        it("builds cgo \"static\" into a binary that loads nothing and runs", () => {
+        it('builds cgo "static" into a binary that loads nothing and runs', () => {
             const result = buildGoBinary(request({ moduleDir: CGO, binaryName: "cgohello", cgo: "static" }));
-            assert.deepStrictEqual(readElfLinking(fs.readFileSync(result.path)),
-                { interpreter: undefined, needed: [], versionsNeeded: {} });
+            assert.deepStrictEqual(readElfLinking(fs.readFileSync(result.path)), {
+                interpreter: undefined,
+                needed: [],
+                versionsNeeded: {},
+            });
             assert.match(execFileSync(result.path, { encoding: "utf8" }), /^glibc 2\.\d+\n$/);
         });
 
-        it("checks a cgo \"dynamic\" binary against the host's glibc, and asks for that version", () => {
+        it('checks a cgo "dynamic" binary against the host\'s glibc, and asks for that version', () => {
             const hostGlibc = /(\d+\.\d+)\s*$/.exec(execFileSync("ldd", ["--version"], { encoding: "utf8" }).split("\n")[0])![1];
             const ok = buildGoBinary(request({ moduleDir: CGO, binaryName: "cgohello", cgo: "dynamic", hostGlibc }));
             assert.ok(readElfLinking(fs.readFileSync(ok.path)).needed.includes("libc.so.6"));
-            assert.throws(() => buildGoBinary(request({ moduleDir: CGO, binaryName: "cgohello", cgo: "dynamic", hostGlibc: "2.17" })),
-                /refusing .*cgohello as the linux\/amd64 build of .*cgo-module: it requires glibc 2\.\d+ but the host has 2\.17/);
-            assert.throws(() => buildGoBinary(request({ moduleDir: CGO, cgo: "dynamic" })),
-                /cgo "dynamic" for .*cgo-module needs hostGlibc, the target host's glibc version/);
+            assert.throws(
+                () => buildGoBinary(request({ moduleDir: CGO, binaryName: "cgohello", cgo: "dynamic", hostGlibc: "2.17" })),
+                /refusing .*cgohello as the linux\/amd64 build of .*cgo-module: it requires glibc 2\.\d+ but the host has 2\.17/,
+            );
+            assert.throws(
+                () => buildGoBinary(request({ moduleDir: CGO, cgo: "dynamic" })),
+                /cgo "dynamic" for .*cgo-module needs hostGlibc, the target host's glibc version/,
+            );
         });
 
         it("refuses cross-arch cgo without a C cross compiler, saying which and from where", () => {
-            assert.throws(() => buildGoBinary(request({ moduleDir: CGO, goarch: "arm64", cgo: "static", environment: { PATH: process.env.PATH } })),
+            assert.throws(
+                () => buildGoBinary(request({ moduleDir: CGO, goarch: "arm64", cgo: "static", environment: { PATH: process.env.PATH } })),
                 (error: unknown) => {
                     assert.ok(error instanceof GoBuildError);
                     assert.match(error.message, /cgo "static" for linux\/arm64 on a amd64 machine needs a C cross compiler/);
                     assert.match(error.message, /apt-get install gcc-aarch64-linux-gnu\) and set CC=aarch64-linux-gnu-gcc/);
                     return true;
-                });
+                },
+            );
             assert.strictEqual(crossCgoRefusal("off", "arm64", {}, "x64"), undefined);
             assert.strictEqual(crossCgoRefusal("static", "amd64", {}, "x64"), undefined);
             assert.strictEqual(crossCgoRefusal("static", "arm64", { CC: "aarch64-linux-gnu-gcc" }, "x64"), undefined);
@@ -183,13 +220,22 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
 
         it("refuses a cgo-only driver with CGO_ENABLED=0 before the build, naming the package and the fix", () => {
             const started = Date.now();
-            assert.throws(() => buildGoBinary(request({ moduleDir: PLAIN_GIN_APP, binaryName: "plain-gin-app" })), (error: unknown) => {
-                assert.ok(error instanceof GoBuildError);
-                assert.match(error.message, /refusing to build .*plain-gin-app with CGO_ENABLED=0: it imports github\.com\/mattn\/go-sqlite3, which needs cgo/);
-                assert.match(error.message, /cgo: "static".*modernc\.org\/sqlite/);
-                return true;
-            });
-            assert.deepStrictEqual(fs.readdirSync(cacheDir).filter((e) => !e.includes("staging")), []);
+            assert.throws(
+                () => buildGoBinary(request({ moduleDir: PLAIN_GIN_APP, binaryName: "plain-gin-app" })),
+                (error: unknown) => {
+                    assert.ok(error instanceof GoBuildError);
+                    assert.match(
+                        error.message,
+                        /refusing to build .*plain-gin-app with CGO_ENABLED=0: it imports github\.com\/mattn\/go-sqlite3, which needs cgo/,
+                    );
+                    assert.match(error.message, /cgo: "static".*modernc\.org\/sqlite/);
+                    return true;
+                },
+            );
+            assert.deepStrictEqual(
+                fs.readdirSync(cacheDir).filter((e) => !e.includes("staging")),
+                [],
+            );
             assert.ok(Date.now() - started < 120_000, "go list, not a build, decides");
             assert.strictEqual(cgoOnlyRefusal(["fmt", "github.com/gin-gonic/gin", "modernc.org/sqlite"]), undefined);
             assert.match(cgoOnlyRefusal(["github.com/godror/godror/dsn"]) ?? "", /imports github\.com\/godror\/godror,/);
@@ -197,8 +243,10 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
 
         it("applies build tags and extra ldflags", () => {
             fs.cpSync(HELLO, scratch, { recursive: true });
-            fs.writeFileSync(path.join(scratch, "tagged.go"),
-                "//go:build gdtag\n\npackage main\n\nvar flavour string\n\nfunc init() { version = \"tagged-\" + flavour }\n");
+            fs.writeFileSync(
+                path.join(scratch, "tagged.go"),
+                '//go:build gdtag\n\npackage main\n\nvar flavour string\n\nfunc init() { version = "tagged-" + flavour }\n',
+            );
             const plain = buildGoBinary(request({ moduleDir: scratch }));
             assert.match(execFileSync(plain.path, { encoding: "utf8" }), /^v0\.0\.1-test /);
             const tagged = buildGoBinary(request({ moduleDir: scratch, tags: ["gdtag"], extraLdflags: ["-X", "main.flavour=blue"] }));
@@ -227,9 +275,14 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
             const again = buildGoBinary(request({ moduleDir: CGO, binaryName: "cgohello", cgo: "static", environment: env }));
             assert.strictEqual(again.cached, true);
             // -Wl,--build-id=none really changes the bytes; the old key ignored it and served the first binary.
-            const changed = buildGoBinary(request({
-                moduleDir: CGO, binaryName: "cgohello", cgo: "static", environment: { ...env, CGO_LDFLAGS: "-Wl,--build-id=none" },
-            }));
+            const changed = buildGoBinary(
+                request({
+                    moduleDir: CGO,
+                    binaryName: "cgohello",
+                    cgo: "static",
+                    environment: { ...env, CGO_LDFLAGS: "-Wl,--build-id=none" },
+                }),
+            );
             assert.notStrictEqual(changed.cacheKey, first.cacheKey);
             assert.strictEqual(changed.cached, false);
             const key = (environment: NodeJS.ProcessEnv) =>
@@ -239,7 +292,8 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
             assert.strictEqual(key({ HOME: "/a" }), key({ HOME: "/b" }));
             assert.notStrictEqual(
                 buildCacheKey({ ...request(), cgo: "static", environment: {} }, "go1.26.8", "gcc 12"),
-                buildCacheKey({ ...request(), cgo: "static", environment: {} }, "go1.26.8", "gcc 13"));
+                buildCacheKey({ ...request(), cgo: "static", environment: {} }, "go1.26.8", "gcc 13"),
+            );
         });
     });
 
@@ -260,34 +314,43 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
             }
         });
 
-        const freePort = (): Promise<number> => new Promise((resolve, reject) => {
-            const server = net.createServer().listen(0, "127.0.0.1", () => {
-                const port = (server.address() as net.AddressInfo).port;
-                server.close(() => resolve(port));
-            }).on("error", reject);
-        });
+        const freePort = (): Promise<number> =>
+            new Promise((resolve, reject) => {
+                const server = net
+                    .createServer()
+                    .listen(0, "127.0.0.1", () => {
+                        const port = (server.address() as net.AddressInfo).port;
+                        server.close(() => resolve(port));
+                    })
+                    .on("error", reject);
+            });
         const call = (port: number, method: string, route: string, body?: string): Promise<{ status: number; body: string }> =>
             new Promise((resolve, reject) => {
-                const req = http.request({ host: "127.0.0.1", port, method, path: route, headers: { "content-type": "application/json" } },
+                const req = http.request(
+                    { host: "127.0.0.1", port, method, path: route, headers: { "content-type": "application/json" } },
                     (res) => {
                         let text = "";
                         res.on("data", (c) => (text += c));
                         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-                    });
+                    },
+                );
                 req.on("error", reject);
                 req.end(body);
             });
         const start = async (binary: string, port: number): Promise<void> => {
             const { spawn } = await import("child_process");
             child = spawn(binary, [], {
-                env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, GIN_MODE: "release" }, stdio: "ignore",
+                env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, GIN_MODE: "release" },
+                stdio: "ignore",
             });
             for (let i = 0; i < 200; i++) {
                 try {
                     if ((await call(port, "GET", "/")).status === 200) {
                         return;
                     }
-                } catch { /* not listening yet */ }
+                } catch {
+                    /* not listening yet */
+                }
                 await new Promise((r) => setTimeout(r, 50));
             }
             throw new Error("the plain Gin app did not answer on 127.0.0.1 within 10 s");
@@ -299,9 +362,14 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
             child = undefined;
         };
 
-        it("builds with GoBinary cgo \"static\" to a static amd64 binary that keeps its SQLite data across restarts", async () => {
+        it('builds with GoBinary cgo "static" to a static amd64 binary that keeps its SQLite data across restarts', async () => {
             const binary = new GoBinary("plain", {
-                moduleDir: PLAIN_GIN_APP, goarch: "amd64", ...stamp, binaryName: "plain-gin-app", cacheDir, cgo: "static",
+                moduleDir: PLAIN_GIN_APP,
+                goarch: "amd64",
+                ...stamp,
+                binaryName: "plain-gin-app",
+                cacheDir,
+                cgo: "static",
             });
             const file = await valueOf(binary.path);
             const bytes = fs.readFileSync(file);

@@ -21,14 +21,31 @@ function namesRead(script: string): string[] {
 }
 
 function sourced(contract: string, names: string[]): Record<string, string> {
-    const out = execFileSync("bash", ["-c", `eval "$(cat)"; for n in ${names.join(" ")}; do printf '%s=%s\\n' "$n" "\${!n}"; done`],
-        { input: contract, encoding: "utf8" });
-    return Object.fromEntries(out.trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+    const out = execFileSync("bash", ["-c", `eval "$(cat)"; for n in ${names.join(" ")}; do printf '%s=%s\\n' "$n" "\${!n}"; done`], {
+        input: contract,
+        encoding: "utf8",
+    });
+    return Object.fromEntries(
+        out
+            .trim()
+            .split("\n")
+            .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
 }
 
 const modes = [
-    { mode: "systemd", contract: renderSystemdContract("gin-app"), layout: releaseLayout("gin-app"), scripts: ["install-release.sh", "uninstall.sh", "lib.sh"] },
-    { mode: "container", contract: renderContainerContract("gin-app"), layout: containerLayout("gin-app"), scripts: ["install-container.sh", "uninstall-container.sh", "lib.sh"] },
+    {
+        mode: "systemd",
+        contract: renderSystemdContract("gin-app"),
+        layout: releaseLayout("gin-app"),
+        scripts: ["install-release.sh", "uninstall.sh", "lib.sh"],
+    },
+    {
+        mode: "container",
+        contract: renderContainerContract("gin-app"),
+        layout: containerLayout("gin-app"),
+        scripts: ["install-container.sh", "uninstall-container.sh", "lib.sh"],
+    },
 ];
 
 describe("host contract", () => {
@@ -55,8 +72,10 @@ describe("host contract", () => {
     it("bash's =~ and the TypeScript rules agree on names and versions", () => {
         const cases = ["gin-app", "a", "Gin", "x".repeat(33), "v1.2.3-4-gabc", "v1;reboot", "latest-", "-v1"];
         for (const value of cases) {
-            const bash = (pattern: RegExp) => execFileSync("bash", ["-c", `[[ "$1" =~ $2 ]] && echo yes || echo no`, "_", value, pattern.source],
-                { encoding: "utf8" }).trim() === "yes";
+            const bash = (pattern: RegExp) =>
+                execFileSync("bash", ["-c", `[[ "$1" =~ $2 ]] && echo yes || echo no`, "_", value, pattern.source], {
+                    encoding: "utf8",
+                }).trim() === "yes";
             assert.strictEqual(bash(SERVICE_NAME), SERVICE_NAME.test(value), `service name ${value}`);
             assert.strictEqual(bash(RELEASE_VERSION), RELEASE_VERSION.test(value), `version ${value}`);
         }

@@ -3,9 +3,25 @@ import * as assert from "assert";
 import { amiArchitecture, instanceArchitecture } from "../../components/aws/instanceArchitecture";
 
 describe("instance type architecture", () => {
-    const graviton = ["t4g.micro", "a1.large", "m6g.large", "m6gd.xlarge", "m7g.medium", "m8g.large", "c6gn.large",
-        "c7g.large", "c8g.large", "r6g.large", "r7gd.large", "r8g.large", "x2gd.large", "im4gn.large",
-        "is4gen.large", "i4g.large", "g5g.xlarge"];
+    const graviton = [
+        "t4g.micro",
+        "a1.large",
+        "m6g.large",
+        "m6gd.xlarge",
+        "m7g.medium",
+        "m8g.large",
+        "c6gn.large",
+        "c7g.large",
+        "c8g.large",
+        "r6g.large",
+        "r7gd.large",
+        "r8g.large",
+        "x2gd.large",
+        "im4gn.large",
+        "is4gen.large",
+        "i4g.large",
+        "g5g.xlarge",
+    ];
     for (const type of graviton) {
         it(`runs ${type} on arm64`, () => {
             assert.deepStrictEqual(instanceArchitecture(type), { ok: true, family: type.split(".")[0], architecture: "arm64" });

@@ -14,7 +14,9 @@ describe("npm run pulumi on the local stack", () => {
         const absent = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gd-ws-")), "workspace");
         const before = gitStatus();
         const res = spawnSync("bash", [path.join(ROOT, "scripts", "pulumi.sh"), "preview", "--stack", "local"], {
-            cwd: ROOT, encoding: "utf8", env: { ...process.env, GIN_DEPLOY_WORKSPACE: absent, PATH: "/usr/bin:/bin" },
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, GIN_DEPLOY_WORKSPACE: absent, PATH: "/usr/bin:/bin" },
         });
         assert.strictEqual(res.status, 2, res.stderr);
         assert.match(res.stderr, /Run 'npm run deploy:local' once/);
@@ -30,7 +32,9 @@ describe("npm run pulumi on the local stack", () => {
         const cli = path.join(workspace, "fake-pulumi");
         fs.writeFileSync(cli, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n", { mode: 0o755 });
         const res = spawnSync("bash", [path.join(ROOT, "scripts", "pulumi.sh"), "stack", "output", "--stack", "local"], {
-            cwd: ROOT, encoding: "utf8", env: { ...process.env, GIN_DEPLOY_WORKSPACE: workspace, GIN_DEPLOY_PULUMI: cli },
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, GIN_DEPLOY_WORKSPACE: workspace, GIN_DEPLOY_PULUMI: cli },
         });
         assert.strictEqual(res.status, 0, res.stderr);
         assert.deepStrictEqual(res.stdout.trim().split("\n"), ["stack", "output", "--stack", "local", "--cwd", workspace]);

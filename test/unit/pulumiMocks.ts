@@ -98,7 +98,14 @@ const mocks: pulumi.runtime.Mocks = {
             case "aws:vpc/getSecurityGroupRules:getSecurityGroupRules":
                 return { ids: ["sgr-app"] };
             case "aws:vpc/getSecurityGroupRule:getSecurityGroupRule":
-                return { securityGroupRuleId: args.inputs.securityGroupRuleId, isEgress: false, ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "0.0.0.0/0" };
+                return {
+                    securityGroupRuleId: args.inputs.securityGroupRuleId,
+                    isEgress: false,
+                    ipProtocol: "tcp",
+                    fromPort: 8080,
+                    toPort: 8080,
+                    cidrIpv4: "0.0.0.0/0",
+                };
             default:
                 return args.inputs;
         }
@@ -125,7 +132,12 @@ useStack("dev");
 
 /** The value of an output once known (mocks never leave values unknown outside preview). */
 export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
+    return new Promise((resolve) =>
+        pulumi.output(output).apply((v) => {
+            resolve(v as T);
+            return v;
+        }),
+    );
 }
 
 /** Lets pending registrations reach the mock monitor. */

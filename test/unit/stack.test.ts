@@ -80,9 +80,11 @@ function pathsHolding(value: unknown, needle: string, at = ""): string[] {
 
 /** Every place a secret value reaches a resource, with whether the engine gets it marked secret. */
 function exposures(resources: RecordedResource[], secret: string): string[] {
-    return resources.flatMap((r) => pathsHolding(r.inputs, secret)
-        .filter((p) => !r.secretPaths.some((s) => p === s || p.startsWith(`${s}.`) || p.startsWith(`${s}[`)))
-        .map((p) => `${r.type} ${r.name} ${p}`));
+    return resources.flatMap((r) =>
+        pathsHolding(r.inputs, secret)
+            .filter((p) => !r.secretPaths.some((s) => p === s || p.startsWith(`${s}.`) || p.startsWith(`${s}[`)))
+            .map((p) => `${r.type} ${r.name} ${p}`),
+    );
 }
 
 function typesOf(resources: RecordedResource[]): string[] {
@@ -105,11 +107,19 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         });
 
         it("creates the host, the build and the systemd service, and nothing for containers", () => {
-            assert.deepStrictEqual(typesOf(dev.resources).filter((t) => !t.startsWith("command:")), [
-                "aws:ec2/instance:Instance", "aws:ec2/keyPair:KeyPair", "aws:ec2/securityGroup:SecurityGroup",
-                "gindeploy:aws:AppHost", "gindeploy:build:GoBinary", "gindeploy:host:SystemdService",
-                "gindeploy:reachability:ReachabilityCheck", "pulumi-nodejs:dynamic/gindeploy:ReleaseReachability",
-            ]);
+            assert.deepStrictEqual(
+                typesOf(dev.resources).filter((t) => !t.startsWith("command:")),
+                [
+                    "aws:ec2/instance:Instance",
+                    "aws:ec2/keyPair:KeyPair",
+                    "aws:ec2/securityGroup:SecurityGroup",
+                    "gindeploy:aws:AppHost",
+                    "gindeploy:build:GoBinary",
+                    "gindeploy:host:SystemdService",
+                    "gindeploy:reachability:ReachabilityCheck",
+                    "pulumi-nodejs:dynamic/gindeploy:ReleaseReachability",
+                ],
+            );
         });
 
         it("checks the URL from this machine after the release, with the security group it opened", () => {
@@ -131,12 +141,16 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             assert.strictEqual(instance.inputs.ami, "ami-0debian12a"); // the mocks' arm64 image
             const upload = named(dev.resources, "gin-app-binary");
             const binaryPath: string = upload.inputs.source.path;
-            assert.deepStrictEqual(readElfFacts(fs.readFileSync(binaryPath)), { machine: 183, architecture: "arm64", hasInterpreter: false });
+            assert.deepStrictEqual(readElfFacts(fs.readFileSync(binaryPath)), {
+                machine: 183,
+                architecture: "arm64",
+                hasInterpreter: false,
+            });
         });
 
         it("opens SSH only to the configured address", () => {
-            const ingress: { description: string; cidrBlocks: string[]; ipv6CidrBlocks: string[] }[] =
-                named(dev.resources, "gin-app-sg").inputs.ingress;
+            const ingress: { description: string; cidrBlocks: string[]; ipv6CidrBlocks: string[] }[] = named(dev.resources, "gin-app-sg")
+                .inputs.ingress;
             const ssh = ingress.find((r) => r.description === "ssh");
             assert.deepStrictEqual([ssh?.cidrBlocks, ssh?.ipv6CidrBlocks], [["198.51.100.7/32"], []]);
         });
@@ -152,13 +166,19 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         it("keeps the password and the private key secret wherever they go", () => {
             assert.deepStrictEqual(exposures(dev.resources, PASSWORD), []);
             assert.deepStrictEqual(exposures(dev.resources, "unit-test-private-key-9c1e"), []);
-            assert.ok(pathsHolding(named(dev.resources, "gin-app-release").inputs, PASSWORD).length > 0,
-                "the password never reached the host's env file");
+            assert.ok(
+                pathsHolding(named(dev.resources, "gin-app-release").inputs, PASSWORD).length > 0,
+                "the password never reached the host's env file",
+            );
         });
 
         it("exports url, version, mode, instance and service name, none of them secret", async () => {
-            assert.deepStrictEqual(Object.keys(dev.outputs).filter((k) => dev.outputs[k] !== undefined).sort(),
-                ["instanceId", "mode", "publicIp", "serviceName", "url", "version"]);
+            assert.deepStrictEqual(
+                Object.keys(dev.outputs)
+                    .filter((k) => dev.outputs[k] !== undefined)
+                    .sort(),
+                ["instanceId", "mode", "publicIp", "serviceName", "url", "version"],
+            );
             assert.strictEqual(dev.outputs.url, "http://ec2-203-0-113-10.eu-central-1.compute.amazonaws.com:8080");
             assert.strictEqual(dev.outputs.mode, "systemd");
             assert.strictEqual(dev.outputs.serviceName, "gin-app");
@@ -183,7 +203,10 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         });
 
         it("creates no cloud resource", () => {
-            assert.deepStrictEqual(local.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name), []);
+            assert.deepStrictEqual(
+                local.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name),
+                [],
+            );
         });
 
         it("connects to the configured host, the connection secret as the engine receives it", () => {
@@ -208,10 +231,16 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         });
 
         it("creates the host, the registry, the image and the container service, and no Go build", () => {
-            assert.deepStrictEqual(typesOf(prod.resources).filter((t) => t.startsWith("gindeploy:")), [
-                "gindeploy:aws:AppHost", "gindeploy:host:ContainerService", "gindeploy:image:AppImage", "gindeploy:image:EcrRegistry",
-                "gindeploy:reachability:ReachabilityCheck",
-            ]);
+            assert.deepStrictEqual(
+                typesOf(prod.resources).filter((t) => t.startsWith("gindeploy:")),
+                [
+                    "gindeploy:aws:AppHost",
+                    "gindeploy:host:ContainerService",
+                    "gindeploy:image:AppImage",
+                    "gindeploy:image:EcrRegistry",
+                    "gindeploy:reachability:ReachabilityCheck",
+                ],
+            );
         });
 
         it("builds the image for linux/arm64, the t4g instance's platform, and pushes it to ECR", () => {
@@ -241,15 +270,22 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             assert.deepStrictEqual(exposures(prod.resources, PASSWORD), []);
             assert.deepStrictEqual(exposures(prod.resources, "unit-test-private-key-9c1e"), []);
             assert.deepStrictEqual(exposures(prod.resources, "ecr-token"), []);
-            assert.ok(pathsHolding(named(prod.resources, "gin-app-image").inputs, "ecr-token").length > 0,
-                "the registry password never reached the image push");
-            assert.ok(pathsHolding(named(prod.resources, "gin-app-login").inputs, "ecr-token").length > 0,
-                "the host never logged in to ECR");
+            assert.ok(
+                pathsHolding(named(prod.resources, "gin-app-image").inputs, "ecr-token").length > 0,
+                "the registry password never reached the image push",
+            );
+            assert.ok(
+                pathsHolding(named(prod.resources, "gin-app-login").inputs, "ecr-token").length > 0,
+                "the host never logged in to ECR",
+            );
         });
 
         it("exports the image pinned by digest, and no service name", async () => {
             assert.strictEqual(prod.outputs.mode, "container");
-            assert.match(String(prod.outputs.imageRef), /^123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com\/gin-app@sha256:[0-9a-f]{64}$/);
+            assert.match(
+                String(prod.outputs.imageRef),
+                /^123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com\/gin-app@sha256:[0-9a-f]{64}$/,
+            );
             assert.strictEqual(prod.outputs.serviceName, undefined);
             for (const [key, value] of Object.entries(prod.raw)) {
                 if (pulumi.Output.isInstance(value)) {
@@ -267,7 +303,10 @@ describe("the whole program (deployStack(loadConfig()))", function () {
                 "gin-deploy:sshPrivateKey": PRIVATE_KEY,
                 "gin-deploy:dbPassword": PASSWORD,
             });
-            assert.deepStrictEqual(local.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name), []);
+            assert.deepStrictEqual(
+                local.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name),
+                [],
+            );
             const image = named(local.resources, "gin-app-image");
             assert.strictEqual(image.inputs.build.platform, "linux/amd64");
             assert.strictEqual(image.inputs.registry.server, "127.0.0.1:5000");
@@ -286,7 +325,10 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             const types = k8s.resources.map((r) => r.type);
             assert.ok(types.includes("pulumi:providers:kubernetes"), types.join(", "));
             assert.ok(types.includes("gindeploy:kubernetes:KubernetesService"));
-            assert.deepStrictEqual(types.filter((t) => t.startsWith("command:") || t.startsWith("docker:") || t.startsWith("aws:")), []);
+            assert.deepStrictEqual(
+                types.filter((t) => t.startsWith("command:") || t.startsWith("docker:") || t.startsWith("aws:")),
+                [],
+            );
             const deployment = k8s.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")[0];
             assert.strictEqual(deployment.inputs.spec.template.spec.containers[0].image, IMAGE);
             assert.strictEqual(deployment.inputs.spec.replicas, 2);
@@ -305,7 +347,10 @@ describe("the whole program (deployStack(loadConfig()))", function () {
     describe("prod settings in systemd mode", () => {
         it("hands the host sslmode require and pool 20", async () => {
             const prod = await run("prod", {
-                ...stackFile("prod"), ...PER_USER_AWS, "gin-deploy:mode": "systemd", "gin-deploy:instanceType": "t3.small",
+                ...stackFile("prod"),
+                ...PER_USER_AWS,
+                "gin-deploy:mode": "systemd",
+                "gin-deploy:instanceType": "t3.small",
             });
             const stdin: string = named(prod.resources, "gin-app-release").inputs.stdin;
             assert.match(stdin, /DB_SSLMODE=.?require/);
@@ -319,18 +364,34 @@ describe("the whole program (deployStack(loadConfig()))", function () {
     describe("stops before anything remote", () => {
         it("on a compile error, with the compiler's message", () => {
             useStack("dev", { ...stackFile("dev"), ...PER_USER_AWS }, SECRET_KEYS);
-            assert.throws(() => deployStack(loadConfig(ROOT), { appDir: BROKEN, buildCacheDir: cacheDir }),
-                (error: unknown) => pulumi.RunError.isInstance(error) &&
-                    /go build of .*broken-module .* failed .*nothing was deployed[\s\S]*undefined: undefinedFunction/.test(error.message));
+            assert.throws(
+                () => deployStack(loadConfig(ROOT), { appDir: BROKEN, buildCacheDir: cacheDir }),
+                (error: unknown) =>
+                    pulumi.RunError.isInstance(error) &&
+                    /go build of .*broken-module .* failed .*nothing was deployed[\s\S]*undefined: undefinedFunction/.test(error.message),
+            );
             assert.deepStrictEqual(resourcesOfType("aws:ec2/instance:Instance"), []);
-            assert.deepStrictEqual(recorded.resources.filter((r) => r.type.startsWith("command:") || r.type.startsWith("aws:")), []);
+            assert.deepStrictEqual(
+                recorded.resources.filter((r) => r.type.startsWith("command:") || r.type.startsWith("aws:")),
+                [],
+            );
         });
 
         it("on a bad config, listing every problem", () => {
-            useStack("prod", { ...stackFile("prod"), ...PER_USER_AWS, "gin-deploy:dbSslMode": "disable",
-                "gin-deploy:sshCidrs": JSON.stringify(["0.0.0.0/0"]) }, SECRET_KEYS);
-            assert.throws(() => deployStack(loadConfig(ROOT), { appDir: HELLO, buildCacheDir: cacheDir }),
-                /2 config problems; nothing was deployed:[\s\S]*dbSslMode = "disable" is refused in prod[\s\S]*sshCidrs\[0\] = "0.0.0.0\/0" opens SSH to the whole internet/);
+            useStack(
+                "prod",
+                {
+                    ...stackFile("prod"),
+                    ...PER_USER_AWS,
+                    "gin-deploy:dbSslMode": "disable",
+                    "gin-deploy:sshCidrs": JSON.stringify(["0.0.0.0/0"]),
+                },
+                SECRET_KEYS,
+            );
+            assert.throws(
+                () => deployStack(loadConfig(ROOT), { appDir: HELLO, buildCacheDir: cacheDir }),
+                /2 config problems; nothing was deployed:[\s\S]*dbSslMode = "disable" is refused in prod[\s\S]*sshCidrs\[0\] = "0.0.0.0\/0" opens SSH to the whole internet/,
+            );
             assert.deepStrictEqual(recorded.resources, []);
         });
     });

@@ -39,7 +39,10 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
         fs.writeFileSync(binaryPath, "not really a binary");
         service = new SystemdService("app", {
             connection: { host: "127.0.0.1", port: 2222, user: "root", privateKey: pulumi.secret("KEY") },
-            binaryPath, binarySha256: sha, version: "v1.2.3", port: 8080,
+            binaryPath,
+            binarySha256: sha,
+            version: "v1.2.3",
+            port: 8080,
             environment: { APP_ENV: "dev", LOG_LEVEL: "info" },
             secretEnvironment: { DB_PASSWORD: pulumi.secret(PASSWORD) },
         });
@@ -85,7 +88,9 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
     });
 
     it("keeps the password out of every other resource", () => {
-        const elsewhere = recorded.resources.filter((r) => r.name !== "app-release").flatMap((r) => holding(r.inputs, PASSWORD).map((p) => `${r.name} ${p}`));
+        const elsewhere = recorded.resources
+            .filter((r) => r.name !== "app-release")
+            .flatMap((r) => holding(r.inputs, PASSWORD).map((p) => `${r.name} ${p}`));
         assert.deepStrictEqual(elsewhere, []);
     });
 
@@ -95,7 +100,10 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
         assert.strictEqual(triggers[0], sha);
         assert.strictEqual(triggers[1], "v1.2.3");
         // units, socket, install script, script helpers, host contract, env file
-        assert.ok(triggers.slice(2, 8).every((t) => typeof t === "string" && /^[0-9a-f]{64}$/.test(t)), JSON.stringify(triggers));
+        assert.ok(
+            triggers.slice(2, 8).every((t) => typeof t === "string" && /^[0-9a-f]{64}$/.test(t)),
+            JSON.stringify(triggers),
+        );
         assert.ok(release.secretPaths.includes("triggers[7]"), `the env hash is not secret: ${release.secretPaths}`);
         assert.strictEqual(triggers[8], false);
     });
@@ -120,9 +128,19 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
     });
 
     it("refuses a service name that cannot name a unit", () => {
-        assert.throws(() => new SystemdService("bad", {
-            connection: { host: "127.0.0.1" }, binaryPath, binarySha256: sha, version: "v1", port: 8080,
-            environment: {}, secretEnvironment: {}, serviceName: "Gin App",
-        }), /serviceName "Gin App"/);
+        assert.throws(
+            () =>
+                new SystemdService("bad", {
+                    connection: { host: "127.0.0.1" },
+                    binaryPath,
+                    binarySha256: sha,
+                    version: "v1",
+                    port: 8080,
+                    environment: {},
+                    secretEnvironment: {},
+                    serviceName: "Gin App",
+                }),
+            /serviceName "Gin App"/,
+        );
     });
 });

@@ -18,7 +18,10 @@ function tableCauses(): string[] {
 describe("README's troubleshooting table", () => {
     it("has a row for every cause doctor and the release check name, and no other", () => {
         const causesFile = fs.readFileSync(path.join(__dirname, "..", "..", "components", "reachability", "causes.ts"), "utf8");
-        const block = causesFile.slice(causesFile.indexOf("export type CauseId"), causesFile.indexOf(";", causesFile.indexOf("export type CauseId")));
+        const block = causesFile.slice(
+            causesFile.indexOf("export type CauseId"),
+            causesFile.indexOf(";", causesFile.indexOf("export type CauseId")),
+        );
         const known = [...block.matchAll(/"([a-z-]+)"/g)].map((m) => m[1]);
         for (const id of known) assert.ok(describeCause(id as CauseId).fix.length > 0, id);
         assert.deepStrictEqual([...new Set(tableCauses())].sort(), [...known].sort());

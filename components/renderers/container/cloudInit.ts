@@ -10,12 +10,12 @@
 import { RenderedFile } from "./units";
 
 export interface ContainerCloudInitSettings {
-  /** The AWS region of the registry, e.g. eu-west-1. */
-  region: string;
-  /** The registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com. */
-  registryServer: string;
-  /** The container-mode units to install (from renderContainerUnits). */
-  units: readonly RenderedFile[];
+    /** The AWS region of the registry, e.g. eu-west-1. */
+    region: string;
+    /** The registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com. */
+    registryServer: string;
+    /** The container-mode units to install (from renderContainerUnits). */
+    units: readonly RenderedFile[];
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -23,27 +23,27 @@ const ECR_SERVER = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 export const ECR_LOGIN_SCRIPT = "/usr/local/sbin/gin-deploy-ecr-login";
 
 export function renderContainerCloudInit(s: ContainerCloudInitSettings): string {
-  if (!REGION.test(s.region)) {
-    throw new Error(`region "${s.region}" is not an AWS region name (e.g. eu-west-1)`);
-  }
-  if (!ECR_SERVER.test(s.registryServer)) {
-    throw new Error(
-      `registryServer "${s.registryServer}" is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com): pass the EcrRegistry's server`,
-    );
-  }
-  for (const unit of s.units) {
-    if (!unit.path.startsWith("/etc/systemd/system/")) {
-      throw new Error(`unit path ${unit.path} is outside /etc/systemd/system`);
+    if (!REGION.test(s.region)) {
+        throw new Error(`region "${s.region}" is not an AWS region name (e.g. eu-west-1)`);
     }
-  }
+    if (!ECR_SERVER.test(s.registryServer)) {
+        throw new Error(
+            `registryServer "${s.registryServer}" is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com): pass the EcrRegistry's server`,
+        );
+    }
+    for (const unit of s.units) {
+        if (!unit.path.startsWith("/etc/systemd/system/")) {
+            throw new Error(`unit path ${unit.path} is outside /etc/systemd/system`);
+        }
+    }
 
-  const loginScript = `#!/bin/sh
+    const loginScript = `#!/bin/sh
 # Logs Docker in to ECR with the instance role's credentials (installed by gin-deploy).
 set -eu
 aws ecr get-login-password --region ${s.region} \\
   | docker login --username AWS --password-stdin ${s.registryServer} >/dev/null
 `;
-  const loginService = `[Unit]
+    const loginService = `[Unit]
 Description=gin-deploy: log Docker in to ECR
 Wants=network-online.target docker.service
 After=network-online.target docker.service
@@ -52,7 +52,7 @@ After=network-online.target docker.service
 Type=oneshot
 ExecStart=${ECR_LOGIN_SCRIPT}
 `;
-  const loginTimer = `[Unit]
+    const loginTimer = `[Unit]
 Description=gin-deploy: refresh the ECR login before its 12-hour token expires
 
 [Timer]
@@ -63,21 +63,21 @@ OnUnitActiveSec=6h
 WantedBy=timers.target
 `;
 
-  const config = {
-    package_update: true,
-    packages: ["docker.io", "curl", "awscli"],
-    write_files: [
-      { path: ECR_LOGIN_SCRIPT, permissions: "0755", owner: "root:root", content: loginScript },
-      { path: "/etc/systemd/system/gin-deploy-ecr-login.service", permissions: "0644", owner: "root:root", content: loginService },
-      { path: "/etc/systemd/system/gin-deploy-ecr-login.timer", permissions: "0644", owner: "root:root", content: loginTimer },
-      ...s.units.map((u) => ({ path: u.path, permissions: "0644", owner: "root:root", content: u.content })),
-    ],
-    runcmd: [
-      ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", "--now", "docker.service"],
-      ["systemctl", "enable", "--now", "gin-deploy-ecr-login.timer"],
-      [ECR_LOGIN_SCRIPT],
-    ],
-  };
-  return `#cloud-config\n${JSON.stringify(config, null, 2)}\n`;
+    const config = {
+        package_update: true,
+        packages: ["docker.io", "curl", "awscli"],
+        write_files: [
+            { path: ECR_LOGIN_SCRIPT, permissions: "0755", owner: "root:root", content: loginScript },
+            { path: "/etc/systemd/system/gin-deploy-ecr-login.service", permissions: "0644", owner: "root:root", content: loginService },
+            { path: "/etc/systemd/system/gin-deploy-ecr-login.timer", permissions: "0644", owner: "root:root", content: loginTimer },
+            ...s.units.map((u) => ({ path: u.path, permissions: "0644", owner: "root:root", content: u.content })),
+        ],
+        runcmd: [
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "enable", "--now", "docker.service"],
+            ["systemctl", "enable", "--now", "gin-deploy-ecr-login.timer"],
+            [ECR_LOGIN_SCRIPT],
+        ],
+    };
+    return `#cloud-config\n${JSON.stringify(config, null, 2)}\n`;
 }

@@ -9,35 +9,35 @@ import { HOST_CONTRACT_FILE } from "../shared/hostContract";
 import { shellQuote } from "../shared/shellQuote";
 
 export interface ContainerCommandSettings {
-  serviceName: string;
-  /** The image by digest: REPOSITORY@sha256:<64 hex>. */
-  imageRef: string;
-  /** What /version must report once the release is live. */
-  version: string;
-  port: number;
-  slotPorts: Readonly<Record<Slot, number>>;
-  /** How long the new slot gets to become healthy, in seconds. */
-  healthTimeoutSeconds: number;
+    serviceName: string;
+    /** The image by digest: REPOSITORY@sha256:<64 hex>. */
+    imageRef: string;
+    /** What /version must report once the release is live. */
+    version: string;
+    port: number;
+    slotPorts: Readonly<Record<Slot, number>>;
+    /** How long the new slot gets to become healthy, in seconds. */
+    healthTimeoutSeconds: number;
 }
 
 export interface ContainerCommands {
-  /** Folder the scripts and units are uploaded to before a release. */
-  stagingDir: string;
-  /** Remote paths of the uploaded files. */
-  installScriptPath: string;
-  uninstallScriptPath: string;
-  /** The scripts' shared helpers and the host contract, beside them. */
-  libPath: string;
-  contractPath: string;
-  unitsDir: string;
-  /** Creates the staging folders (run once). */
-  prepare: string;
-  /** Reads the app's env file from stdin into a 0600 file for the next release. */
-  writeEnv: string;
-  /** Starts the image in the idle slot, gates it on health, switches, retires the old slot. */
-  release: string;
-  /** Removes units, containers, env files and folders. */
-  uninstall: string;
+    /** Folder the scripts and units are uploaded to before a release. */
+    stagingDir: string;
+    /** Remote paths of the uploaded files. */
+    installScriptPath: string;
+    uninstallScriptPath: string;
+    /** The scripts' shared helpers and the host contract, beside them. */
+    libPath: string;
+    contractPath: string;
+    unitsDir: string;
+    /** Creates the staging folders (run once). */
+    prepare: string;
+    /** Reads the app's env file from stdin into a 0600 file for the next release. */
+    writeEnv: string;
+    /** Starts the image in the idle slot, gates it on health, switches, retires the old slot. */
+    release: string;
+    /** Removes units, containers, env files and folders. */
+    uninstall: string;
 }
 
 const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
@@ -45,44 +45,44 @@ const SERVER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
 const USERNAME = /^[A-Za-z0-9._@+-]{1,128}$/;
 
 export function validateImageRef(imageRef: string): void {
-  if (!IMAGE_REF.test(imageRef)) {
-    throw new Error(
-      `imageRef "${imageRef}" must be pinned by digest (REPOSITORY@sha256:<64 hex>), as AppImage's imageRef output is: a tag can change under a running service`,
-    );
-  }
+    if (!IMAGE_REF.test(imageRef)) {
+        throw new Error(
+            `imageRef "${imageRef}" must be pinned by digest (REPOSITORY@sha256:<64 hex>), as AppImage's imageRef output is: a tag can change under a running service`,
+        );
+    }
 }
 
 export function renderContainerCommands(s: ContainerCommandSettings): ContainerCommands {
-  validateImageRef(s.imageRef);
-  validateReleaseVersion(s.version);
-  if (!Number.isInteger(s.healthTimeoutSeconds) || s.healthTimeoutSeconds < 1 || s.healthTimeoutSeconds > 600) {
-    throw new Error(`healthTimeoutSeconds=${s.healthTimeoutSeconds} must be a whole number from 1 to 600`);
-  }
-  const paths = containerLayout(s.serviceName);
-  const { stagingDir, unitsDir } = paths;
-  const installScriptPath = `${stagingDir}/install-container.sh`;
-  const uninstallScriptPath = `${stagingDir}/uninstall-container.sh`;
-  const q = shellQuote;
-  return {
-    stagingDir,
-    installScriptPath,
-    uninstallScriptPath,
-    libPath: `${stagingDir}/lib.sh`,
-    contractPath: `${stagingDir}/${HOST_CONTRACT_FILE}`,
-    unitsDir,
-    // The state folder stays traversable: the front proxy's unprivileged user follows a symlink in it.
-    prepare: `install -d -m 0755 ${q(paths.stateDir)} && install -d -m 0700 ${q(stagingDir)} ${q(unitsDir)}`,
-    writeEnv: `bash ${q(installScriptPath)} env`,
-    release: [
-      `bash ${q(installScriptPath)} release`,
-      `--image ${q(s.imageRef)}`,
-      `--version ${q(s.version)}`,
-      `--port ${s.port}`,
-      `--slot-ports ${s.slotPorts.blue},${s.slotPorts.green}`,
-      `--health-timeout ${s.healthTimeoutSeconds}`,
-    ].join(" "),
-    uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)}; fi`,
-  };
+    validateImageRef(s.imageRef);
+    validateReleaseVersion(s.version);
+    if (!Number.isInteger(s.healthTimeoutSeconds) || s.healthTimeoutSeconds < 1 || s.healthTimeoutSeconds > 600) {
+        throw new Error(`healthTimeoutSeconds=${s.healthTimeoutSeconds} must be a whole number from 1 to 600`);
+    }
+    const paths = containerLayout(s.serviceName);
+    const { stagingDir, unitsDir } = paths;
+    const installScriptPath = `${stagingDir}/install-container.sh`;
+    const uninstallScriptPath = `${stagingDir}/uninstall-container.sh`;
+    const q = shellQuote;
+    return {
+        stagingDir,
+        installScriptPath,
+        uninstallScriptPath,
+        libPath: `${stagingDir}/lib.sh`,
+        contractPath: `${stagingDir}/${HOST_CONTRACT_FILE}`,
+        unitsDir,
+        // The state folder stays traversable: the front proxy's unprivileged user follows a symlink in it.
+        prepare: `install -d -m 0755 ${q(paths.stateDir)} && install -d -m 0700 ${q(stagingDir)} ${q(unitsDir)}`,
+        writeEnv: `bash ${q(installScriptPath)} env`,
+        release: [
+            `bash ${q(installScriptPath)} release`,
+            `--image ${q(s.imageRef)}`,
+            `--version ${q(s.version)}`,
+            `--port ${s.port}`,
+            `--slot-ports ${s.slotPorts.blue},${s.slotPorts.green}`,
+            `--health-timeout ${s.healthTimeoutSeconds}`,
+        ].join(" "),
+        uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)}; fi`,
+    };
 }
 
 /**
@@ -90,15 +90,15 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
  * local one on 127.0.0.1:5000) needs no login: the command then only says so.
  */
 export function renderLoginCommand(serviceName: string, server: string, username: string): string {
-  if (!SERVER.test(server)) {
-    throw new Error(`registry server "${server}" is not a host name with an optional :port (e.g. 127.0.0.1:5000)`);
-  }
-  if (username === "") {
-    return `echo ${shellQuote(`registry ${server}: no credentials given, no docker login`)}`;
-  }
-  if (!USERNAME.test(username)) {
-    throw new Error(`registry username "${username}" has characters a registry login does not use`);
-  }
-  const script = `${containerLayout(serviceName).stagingDir}/install-container.sh`;
-  return `bash ${shellQuote(script)} login --server ${shellQuote(server)} --username ${shellQuote(username)}`;
+    if (!SERVER.test(server)) {
+        throw new Error(`registry server "${server}" is not a host name with an optional :port (e.g. 127.0.0.1:5000)`);
+    }
+    if (username === "") {
+        return `echo ${shellQuote(`registry ${server}: no credentials given, no docker login`)}`;
+    }
+    if (!USERNAME.test(username)) {
+        throw new Error(`registry username "${username}" has characters a registry login does not use`);
+    }
+    const script = `${containerLayout(serviceName).stagingDir}/install-container.sh`;
+    return `bash ${shellQuote(script)} login --server ${shellQuote(server)} --username ${shellQuote(username)}`;
 }

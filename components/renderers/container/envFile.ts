@@ -9,11 +9,11 @@ import { environmentEntries } from "../shared/environmentEntries";
 export const SLOT_OWNED_KEYS: readonly string[] = ["HOST", "PORT"];
 
 export function renderContainerEnvFile(
-  environment: Readonly<Record<string, string>>,
-  secretEnvironment: Readonly<Record<string, string>>,
+    environment: Readonly<Record<string, string>>,
+    secretEnvironment: Readonly<Record<string, string>>,
 ): string {
-  return environmentEntries(environment, secretEnvironment, "docker's --env-file")
-    .filter(([key]) => !SLOT_OWNED_KEYS.includes(key))
-    .map(([key, value]) => `${key}=${value}\n`)
-    .join("");
+    return environmentEntries(environment, secretEnvironment, "docker's --env-file")
+        .filter(([key]) => !SLOT_OWNED_KEYS.includes(key))
+        .map(([key, value]) => `${key}=${value}\n`)
+        .join("");
 }

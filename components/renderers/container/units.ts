@@ -21,98 +21,97 @@ import { containerLayout, Slot, SLOTS } from "../../layout/containerLayout";
 export { Slot, SLOTS };
 
 export interface ContainerUnitSettings {
-  /** The service name: units, container names and folders derive from it. */
-  serviceName: string;
-  /** The public TCP port the .socket unit owns on the host. */
-  port: number;
-  /** Loopback ports the two slots' containers listen on (host network namespace). */
-  slotPorts: Readonly<Record<Slot, number>>;
-  /** Seconds `docker stop` gives the app to drain before SIGKILL. */
-  stopTimeoutSeconds: number;
+    /** The service name: units, container names and folders derive from it. */
+    serviceName: string;
+    /** The public TCP port the .socket unit owns on the host. */
+    port: number;
+    /** Loopback ports the two slots' containers listen on (host network namespace). */
+    slotPorts: Readonly<Record<Slot, number>>;
+    /** Seconds `docker stop` gives the app to drain before SIGKILL. */
+    stopTimeoutSeconds: number;
 }
 
 export interface RenderedFile {
-  path: string;
-  content: string;
+    path: string;
+    content: string;
 }
 
-
 export function validateContainerUnitSettings(s: ContainerUnitSettings): void {
-  containerLayout(s.serviceName);
-  const ports: Array<[string, number]> = [
-    ["port", s.port],
-    ["slotPorts.blue", s.slotPorts.blue],
-    ["slotPorts.green", s.slotPorts.green],
-  ];
-  for (const [key, value] of ports) {
-    if (!Number.isInteger(value) || value < 1 || value > 65535) {
-      throw new Error(`${key}=${value} is not a TCP port: give a whole number from 1 to 65535`);
+    containerLayout(s.serviceName);
+    const ports: Array<[string, number]> = [
+        ["port", s.port],
+        ["slotPorts.blue", s.slotPorts.blue],
+        ["slotPorts.green", s.slotPorts.green],
+    ];
+    for (const [key, value] of ports) {
+        if (!Number.isInteger(value) || value < 1 || value > 65535) {
+            throw new Error(`${key}=${value} is not a TCP port: give a whole number from 1 to 65535`);
+        }
     }
-  }
-  if (new Set(ports.map(([, v]) => v)).size !== ports.length) {
-    throw new Error(
-      `port ${s.port} and slotPorts ${s.slotPorts.blue}/${s.slotPorts.green} must all differ: each slot listens on its own loopback port`,
-    );
-  }
-  if (!Number.isInteger(s.stopTimeoutSeconds) || s.stopTimeoutSeconds < 1 || s.stopTimeoutSeconds > 300) {
-    throw new Error(`stopTimeoutSeconds=${s.stopTimeoutSeconds} must be a whole number from 1 to 300`);
-  }
+    if (new Set(ports.map(([, v]) => v)).size !== ports.length) {
+        throw new Error(
+            `port ${s.port} and slotPorts ${s.slotPorts.blue}/${s.slotPorts.green} must all differ: each slot listens on its own loopback port`,
+        );
+    }
+    if (!Number.isInteger(s.stopTimeoutSeconds) || s.stopTimeoutSeconds < 1 || s.stopTimeoutSeconds > 300) {
+        throw new Error(`stopTimeoutSeconds=${s.stopTimeoutSeconds} must be a whole number from 1 to 300`);
+    }
 }
 
 /** Hardening shared by both proxies: they only move bytes between sockets. */
 const PROXY_SANDBOX = [
-  "DynamicUser=yes",
-  "NoNewPrivileges=yes",
-  "ProtectSystem=strict",
-  "ProtectHome=yes",
-  "PrivateTmp=yes",
-  "PrivateDevices=yes",
-  ...PROTECT_KERNEL_AND_HOST,
-  "ProtectProc=invisible",
-  "ProcSubset=pid",
-  "RestrictNamespaces=yes",
-  "RestrictRealtime=yes",
-  "RestrictSUIDSGID=yes",
-  "LockPersonality=yes",
-  "MemoryDenyWriteExecute=yes",
-  "RemoveIPC=yes",
-  "CapabilityBoundingSet=",
-  "AmbientCapabilities=",
-  "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-  "SystemCallArchitectures=native",
-  "SystemCallFilter=@system-service",
-  "SystemCallFilter=~@privileged @resources",
-  "UMask=0077",
+    "DynamicUser=yes",
+    "NoNewPrivileges=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "PrivateDevices=yes",
+    ...PROTECT_KERNEL_AND_HOST,
+    "ProtectProc=invisible",
+    "ProcSubset=pid",
+    "RestrictNamespaces=yes",
+    "RestrictRealtime=yes",
+    "RestrictSUIDSGID=yes",
+    "LockPersonality=yes",
+    "MemoryDenyWriteExecute=yes",
+    "RemoveIPC=yes",
+    "CapabilityBoundingSet=",
+    "AmbientCapabilities=",
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service",
+    "SystemCallFilter=~@privileged @resources",
+    "UMask=0077",
 ];
 
 /** Hardening of the unit that runs the Docker client (which reads its config under /root). */
 const CLIENT_SANDBOX = [
-  "NoNewPrivileges=yes",
-  "ProtectSystem=strict",
-  "ProtectHome=read-only",
-  "PrivateTmp=yes",
-  "PrivateDevices=yes",
-  ...PROTECT_KERNEL_AND_HOST,
-  "RestrictNamespaces=yes",
-  "RestrictRealtime=yes",
-  "RestrictSUIDSGID=yes",
-  "LockPersonality=yes",
-  "MemoryDenyWriteExecute=yes",
-  "CapabilityBoundingSet=",
-  "RestrictAddressFamilies=AF_UNIX",
-  "SystemCallArchitectures=native",
-  "SystemCallFilter=@system-service",
+    "NoNewPrivileges=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=read-only",
+    "PrivateTmp=yes",
+    "PrivateDevices=yes",
+    ...PROTECT_KERNEL_AND_HOST,
+    "RestrictNamespaces=yes",
+    "RestrictRealtime=yes",
+    "RestrictSUIDSGID=yes",
+    "LockPersonality=yes",
+    "MemoryDenyWriteExecute=yes",
+    "CapabilityBoundingSet=",
+    "RestrictAddressFamilies=AF_UNIX",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service",
 ];
 
 const PROXYD = "/lib/systemd/systemd-socket-proxyd";
 
 export function renderContainerUnits(s: ContainerUnitSettings): RenderedFile[] {
-  validateContainerUnitSettings(s);
-  const n = s.serviceName;
-  const p = containerLayout(n);
-  const unit = (name: string, content: string): RenderedFile => ({ path: `${p.unitDir}/${name}`, content });
+    validateContainerUnitSettings(s);
+    const n = s.serviceName;
+    const p = containerLayout(n);
+    const unit = (name: string, content: string): RenderedFile => ({ path: `${p.unitDir}/${name}`, content });
 
-  const frontSocket = `# ${n}: the public port. Held by systemd across releases, so no connection is refused.
+    const frontSocket = `# ${n}: the public port. Held by systemd across releases, so no connection is refused.
 [Unit]
 Description=${n} public port ${s.port}
 
@@ -127,7 +126,7 @@ Service=${n}.service
 WantedBy=sockets.target
 `;
 
-  const frontService = `# ${n}: forwards each connection to the current slot. The target is a symlink the
+    const frontService = `# ${n}: forwards each connection to the current slot. The target is a symlink the
 # release switches; the proxy resolves it per connection, so it is never restarted for a release.
 [Unit]
 Description=${n} front proxy to the current slot
@@ -141,7 +140,7 @@ RestartSec=1
 ${PROXY_SANDBOX.join("\n")}
 `;
 
-  const slotSocket = `# ${n}: slot %i's entry, a unix socket the front proxy reaches through ${p.currentLink}.
+    const slotSocket = `# ${n}: slot %i's entry, a unix socket the front proxy reaches through ${p.currentLink}.
 [Unit]
 Description=${n} slot %i entry
 
@@ -156,7 +155,7 @@ Service=${n}-slot@%i.service
 WantedBy=sockets.target
 `;
 
-  const slotService = `# ${n}: slot %i's bridge from its unix socket to its container's loopback port.
+    const slotService = `# ${n}: slot %i's bridge from its unix socket to its container's loopback port.
 [Unit]
 Description=${n} slot %i bridge to its container
 Requires=${n}-slot@%i.socket
@@ -170,9 +169,9 @@ RestartSec=1
 ${PROXY_SANDBOX.join("\n")}
 `;
 
-  // docker is resolved on systemd's fixed search path (/usr/local/bin before /usr/bin), which
-  // finds both a distribution's client and a mounted static one.
-  const containerService = `# ${n}: slot %i's container, run by digest. Its settings come from a 0600 env file the
+    // docker is resolved on systemd's fixed search path (/usr/local/bin before /usr/bin), which
+    // finds both a distribution's client and a mounted static one.
+    const containerService = `# ${n}: slot %i's container, run by digest. Its settings come from a 0600 env file the
 # Docker client reads (secrets never appear on a command line); the slot sets HOST and PORT.
 [Unit]
 Description=${n} container (slot %i)
@@ -208,11 +207,11 @@ ${CLIENT_SANDBOX.join("\n")}
 WantedBy=multi-user.target
 `;
 
-  return [
-    unit(`${n}.socket`, frontSocket),
-    unit(`${n}.service`, frontService),
-    unit(`${n}-slot@.socket`, slotSocket),
-    unit(`${n}-slot@.service`, slotService),
-    unit(`${n}-container@.service`, containerService),
-  ];
+    return [
+        unit(`${n}.socket`, frontSocket),
+        unit(`${n}.service`, frontService),
+        unit(`${n}-slot@.socket`, slotSocket),
+        unit(`${n}-slot@.service`, slotService),
+        unit(`${n}-container@.service`, containerService),
+    ];
 }

@@ -21,8 +21,8 @@ export function environmentEntries(
             const value = env[key];
             if (!KEY.test(key)) {
                 throw new Error(
-                    `${source} key "${key}" is not an environment variable name: ` +
-                    `use letters, digits and _, not starting with a digit`);
+                    `${source} key "${key}" is not an environment variable name: ` + `use letters, digits and _, not starting with a digit`,
+                );
             }
             if (seen.has(key)) {
                 throw new Error(`${key} is given in both environment and secretEnvironment: keep it in one (secrets in secretEnvironment)`);
@@ -34,7 +34,8 @@ export function environmentEntries(
             if (/[\n\r\0]/.test(value)) {
                 throw new Error(
                     `${source}.${key} holds a line break or NUL, which ${reader} cannot carry: ` +
-                    `remove it (for a multi-line secret, store it base64-encoded)`);
+                        `remove it (for a multi-line secret, store it base64-encoded)`,
+                );
             }
             entries.push([key, value]);
         }

@@ -11,10 +11,7 @@ export function quoteEnvValue(value: string): string {
     return `"${value.replace(/["\\`$]/g, (c) => `\\${c}`)}"`;
 }
 
-export function renderEnvFile(
-    environment: Readonly<Record<string, string>>,
-    secretEnvironment: Readonly<Record<string, string>>,
-): string {
+export function renderEnvFile(environment: Readonly<Record<string, string>>, secretEnvironment: Readonly<Record<string, string>>): string {
     return environmentEntries(environment, secretEnvironment, "a systemd EnvironmentFile")
         .map(([key, value]) => `${key}=${quoteEnvValue(value)}\n`)
         .join("");

@@ -62,15 +62,23 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
         throw new Error(`port must be a TCP port from 1 to 65535, got ${args.port}`);
     }
     const words = [
-        "bash", up.installScript,
-        "--version", args.version,
-        "--sha256", args.binarySha256,
-        "--binary", up.binary,
-        "--service-unit", up.serviceUnit,
-        "--socket-unit", up.socketUnit,
-        "--port", String(args.port),
+        "bash",
+        up.installScript,
+        "--version",
+        args.version,
+        "--sha256",
+        args.binarySha256,
+        "--binary",
+        up.binary,
+        "--service-unit",
+        up.serviceUnit,
+        "--socket-unit",
+        up.socketUnit,
+        "--port",
+        String(args.port),
         "--env-stdin",
-        "--firewall", args.hostFirewall ? "on" : "off",
+        "--firewall",
+        args.hostFirewall ? "on" : "off",
         ...(args.healthTimeoutSec !== undefined ? ["--health-timeout", String(args.healthTimeoutSec)] : []),
     ];
     return shellCommand(words);
@@ -79,6 +87,5 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
 /** Removes the service and all its files; succeeds when there is nothing left to remove. */
 export function uninstallCommand(serviceName: string): string {
     const script = shellQuote(releaseLayout(serviceName).stagingDir + "/uninstall.sh");
-    return `if [ -f ${script} ]; then bash ${script}; ` +
-        `else echo ${shellQuote(`uninstall: ${serviceName} is not installed here`)}; fi`;
+    return `if [ -f ${script} ]; then bash ${script}; ` + `else echo ${shellQuote(`uninstall: ${serviceName} is not installed here`)}; fi`;
 }

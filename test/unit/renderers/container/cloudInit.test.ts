@@ -7,30 +7,44 @@ const units = renderContainerUnits({ serviceName: "gin-app", port: 8080, slotPor
 const server = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 
 describe("container cloud-init user data", () => {
-  const text = renderContainerCloudInit({ region: "eu-west-1", registryServer: server, units });
-  const config = JSON.parse(text.replace(/^#cloud-config\n/, "")) as {
-    packages: string[]; write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][];
-  };
+    const text = renderContainerCloudInit({ region: "eu-west-1", registryServer: server, units });
+    const config = JSON.parse(text.replace(/^#cloud-config\n/, "")) as {
+        packages: string[];
+        write_files: { path: string; content: string; permissions: string }[];
+        runcmd: string[][];
+    };
 
-  it("is cloud-config: the header line, then the document", () => {
-    assert.ok(text.startsWith("#cloud-config\n"));
-  });
+    it("is cloud-config: the header line, then the document", () => {
+        assert.ok(text.startsWith("#cloud-config\n"));
+    });
 
-  it("installs Docker and the AWS CLI, logs in to ECR with the instance role and refreshes the login", () => {
-    assert.deepStrictEqual(config.packages, ["docker.io", "curl", "awscli"]);
-    const login = config.write_files.find((f) => f.path === ECR_LOGIN_SCRIPT);
-    assert.ok(login);
-    assert.match(login.content, new RegExp(`aws ecr get-login-password --region eu-west-1 \\\\\\n  \\| docker login --username AWS --password-stdin ${server.replace(/\./g, "\\.")}`));
-    assert.ok(config.runcmd.some((c) => c.join(" ") === "systemctl enable --now gin-deploy-ecr-login.timer"));
-  });
+    it("installs Docker and the AWS CLI, logs in to ECR with the instance role and refreshes the login", () => {
+        assert.deepStrictEqual(config.packages, ["docker.io", "curl", "awscli"]);
+        const login = config.write_files.find((f) => f.path === ECR_LOGIN_SCRIPT);
+        assert.ok(login);
+        assert.match(
+            login.content,
+            new RegExp(
+                `aws ecr get-login-password --region eu-west-1 \\\\\\n  \\| docker login --username AWS --password-stdin ${server.replace(/\./g, "\\.")}`,
+            ),
+        );
+        assert.ok(config.runcmd.some((c) => c.join(" ") === "systemctl enable --now gin-deploy-ecr-login.timer"));
+    });
 
-  it("installs every container unit, and nothing secret", () => {
-    for (const u of units) assert.ok(config.write_files.some((f) => f.path === u.path && f.content === u.content), u.path);
-    assert.doesNotMatch(text, /PASSWORD|\.env"/);
-  });
+    it("installs every container unit, and nothing secret", () => {
+        for (const u of units)
+            assert.ok(
+                config.write_files.some((f) => f.path === u.path && f.content === u.content),
+                u.path,
+            );
+        assert.doesNotMatch(text, /PASSWORD|\.env"/);
+    });
 
-  it("refuses a region or registry that is not AWS's", () => {
-    assert.throws(() => renderContainerCloudInit({ region: "Frankfurt", registryServer: server, units }), /region "Frankfurt"/);
-    assert.throws(() => renderContainerCloudInit({ region: "eu-west-1", registryServer: "127.0.0.1:5000", units }), /not an ECR registry host/);
-  });
+    it("refuses a region or registry that is not AWS's", () => {
+        assert.throws(() => renderContainerCloudInit({ region: "Frankfurt", registryServer: server, units }), /region "Frankfurt"/);
+        assert.throws(
+            () => renderContainerCloudInit({ region: "eu-west-1", registryServer: "127.0.0.1:5000", units }),
+            /not an ECR registry host/,
+        );
+    });
 });

@@ -9,37 +9,78 @@ const argv = (line: string) => parse(line);
 const STAGING = "/var/lib/gin-deploy/gin-app/staging";
 
 const ref = `127.0.0.1:5000/gin-app@sha256:${"ab".repeat(32)}`;
-const settings = { serviceName: "gin-app", imageRef: ref, version: "v1.2.3-4-gabc", port: 8080, slotPorts: { blue: 8081, green: 8082 }, healthTimeoutSeconds: 60 };
+const settings = {
+    serviceName: "gin-app",
+    imageRef: ref,
+    version: "v1.2.3-4-gabc",
+    port: 8080,
+    slotPorts: { blue: 8081, green: 8082 },
+    healthTimeoutSeconds: 60,
+};
 
 describe("container commands", () => {
-  it("runs the uploaded install script's release with quoted, validated arguments", () => {
-    assert.deepStrictEqual(argv(renderContainerCommands(settings).release), [
-      "bash", `${STAGING}/install-container.sh`, "release", "--image", ref, "--version", "v1.2.3-4-gabc",
-      "--port", "8080", "--slot-ports", "8081,8082", "--health-timeout", "60",
-    ]);
-  });
+    it("runs the uploaded install script's release with quoted, validated arguments", () => {
+        assert.deepStrictEqual(argv(renderContainerCommands(settings).release), [
+            "bash",
+            `${STAGING}/install-container.sh`,
+            "release",
+            "--image",
+            ref,
+            "--version",
+            "v1.2.3-4-gabc",
+            "--port",
+            "8080",
+            "--slot-ports",
+            "8081,8082",
+            "--health-timeout",
+            "60",
+        ]);
+    });
 
-  it("stages in a root-only folder under a traversable state folder", () => {
-    assert.deepStrictEqual(argv(renderContainerCommands(settings).prepare), [
-      "install", "-d", "-m", "0755", "/var/lib/gin-deploy/gin-app", { op: "&&" }, "install", "-d", "-m", "0700", STAGING, `${STAGING}/units`,
-    ]);
-  });
+    it("stages in a root-only folder under a traversable state folder", () => {
+        assert.deepStrictEqual(argv(renderContainerCommands(settings).prepare), [
+            "install",
+            "-d",
+            "-m",
+            "0755",
+            "/var/lib/gin-deploy/gin-app",
+            { op: "&&" },
+            "install",
+            "-d",
+            "-m",
+            "0700",
+            STAGING,
+            `${STAGING}/units`,
+        ]);
+    });
 
-  it("reads the env file from stdin: no setting on the command line", () => {
-    assert.deepStrictEqual(argv(renderContainerCommands(settings).writeEnv), ["bash", `${STAGING}/install-container.sh`, "env"]);
-  });
+    it("reads the env file from stdin: no setting on the command line", () => {
+        assert.deepStrictEqual(argv(renderContainerCommands(settings).writeEnv), ["bash", `${STAGING}/install-container.sh`, "env"]);
+    });
 
-  it("refuses an image by tag, a version that is not a plain word and a silly health timeout", () => {
-    assert.throws(() => renderContainerCommands({ ...settings, imageRef: "127.0.0.1:5000/gin-app:v1" }), /must be pinned by digest/);
-    assert.throws(() => renderContainerCommands({ ...settings, version: "v1; reboot" }), /version "v1; reboot" is not a release version/);
-    assert.throws(() => renderContainerCommands({ ...settings, healthTimeoutSeconds: 0 }), /healthTimeoutSeconds=0/);
-  });
+    it("refuses an image by tag, a version that is not a plain word and a silly health timeout", () => {
+        assert.throws(() => renderContainerCommands({ ...settings, imageRef: "127.0.0.1:5000/gin-app:v1" }), /must be pinned by digest/);
+        assert.throws(
+            () => renderContainerCommands({ ...settings, version: "v1; reboot" }),
+            /version "v1; reboot" is not a release version/,
+        );
+        assert.throws(() => renderContainerCommands({ ...settings, healthTimeoutSeconds: 0 }), /healthTimeoutSeconds=0/);
+    });
 
-  it("logs in with the password on stdin, and not at all without credentials", () => {
-    assert.deepStrictEqual(argv(renderLoginCommand("gin-app", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS")), [
-      "bash", `${STAGING}/install-container.sh`, "login", "--server", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "--username", "AWS",
-    ]);
-    assert.deepStrictEqual(argv(renderLoginCommand("gin-app", "127.0.0.1:5000", "")), ["echo", "registry 127.0.0.1:5000: no credentials given, no docker login"]);
-    assert.throws(() => renderLoginCommand("gin-app", "https://x", "AWS"), /not a host name/);
-  });
+    it("logs in with the password on stdin, and not at all without credentials", () => {
+        assert.deepStrictEqual(argv(renderLoginCommand("gin-app", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS")), [
+            "bash",
+            `${STAGING}/install-container.sh`,
+            "login",
+            "--server",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            "--username",
+            "AWS",
+        ]);
+        assert.deepStrictEqual(argv(renderLoginCommand("gin-app", "127.0.0.1:5000", "")), [
+            "echo",
+            "registry 127.0.0.1:5000: no credentials given, no docker login",
+        ]);
+        assert.throws(() => renderLoginCommand("gin-app", "https://x", "AWS"), /not a host name/);
+    });
 });

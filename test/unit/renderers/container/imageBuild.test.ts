@@ -3,32 +3,43 @@ import * as assert from "assert";
 import { renderImageBuild } from "../../../../components/renderers/container/imageBuild";
 import { renderEcrLifecyclePolicy } from "../../../../components/renderers/aws/ecrLifecyclePolicy";
 
-const settings = { context: "app", platform: "linux/arm64", version: "v1.2.3+meta", commit: "abc", date: "2026-01-01T00:00:00Z", repository: "127.0.0.1:5000/gin-app" };
+const settings = {
+    context: "app",
+    platform: "linux/arm64",
+    version: "v1.2.3+meta",
+    commit: "abc",
+    date: "2026-01-01T00:00:00Z",
+    repository: "127.0.0.1:5000/gin-app",
+};
 
 describe("image build settings", () => {
-  it("stamps the release through build args and tags by version (+ is not a tag character)", () => {
-    assert.deepStrictEqual(renderImageBuild(settings), {
-      dockerfile: "app/Dockerfile",
-      imageName: "127.0.0.1:5000/gin-app:v1.2.3-meta",
-      args: { VERSION: "v1.2.3+meta", COMMIT: "abc", DATE: "2026-01-01T00:00:00Z" },
+    it("stamps the release through build args and tags by version (+ is not a tag character)", () => {
+        assert.deepStrictEqual(renderImageBuild(settings), {
+            dockerfile: "app/Dockerfile",
+            imageName: "127.0.0.1:5000/gin-app:v1.2.3-meta",
+            args: { VERSION: "v1.2.3+meta", COMMIT: "abc", DATE: "2026-01-01T00:00:00Z" },
+        });
     });
-  });
 
-  it("passes stand-in base images only when given", () => {
-    const b = renderImageBuild({ ...settings, builderImage: "gin-deploy/standin-golang:x", runtimeImage: "gin-deploy/standin-alpine:y" });
-    assert.strictEqual(b.args.BUILDER_IMAGE, "gin-deploy/standin-golang:x");
-    assert.strictEqual(b.args.RUNTIME_IMAGE, "gin-deploy/standin-alpine:y");
-  });
+    it("passes stand-in base images only when given", () => {
+        const b = renderImageBuild({
+            ...settings,
+            builderImage: "gin-deploy/standin-golang:x",
+            runtimeImage: "gin-deploy/standin-alpine:y",
+        });
+        assert.strictEqual(b.args.BUILDER_IMAGE, "gin-deploy/standin-golang:x");
+        assert.strictEqual(b.args.RUNTIME_IMAGE, "gin-deploy/standin-alpine:y");
+    });
 
-  it("refuses a platform the app is not built for and a repository without a registry", () => {
-    assert.throws(() => renderImageBuild({ ...settings, platform: "windows/amd64" }), /platform "windows\/amd64"/);
-    assert.throws(() => renderImageBuild({ ...settings, repository: "gin-app" }), /repository "gin-app" must be REGISTRY\/NAME/);
-  });
+    it("refuses a platform the app is not built for and a repository without a registry", () => {
+        assert.throws(() => renderImageBuild({ ...settings, platform: "windows/amd64" }), /platform "windows\/amd64"/);
+        assert.throws(() => renderImageBuild({ ...settings, repository: "gin-app" }), /repository "gin-app" must be REGISTRY\/NAME/);
+    });
 
-  it("keeps the last N images in ECR", () => {
-    const policy = JSON.parse(renderEcrLifecyclePolicy(5));
-    assert.deepStrictEqual(policy.rules[0].selection, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 5 });
-    assert.deepStrictEqual(policy.rules[0].action, { type: "expire" });
-    assert.throws(() => renderEcrLifecyclePolicy(0), /keepImages=0/);
-  });
+    it("keeps the last N images in ECR", () => {
+        const policy = JSON.parse(renderEcrLifecyclePolicy(5));
+        assert.deepStrictEqual(policy.rules[0].selection, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 5 });
+        assert.deepStrictEqual(policy.rules[0].action, { type: "expire" });
+        assert.throws(() => renderEcrLifecyclePolicy(0), /keepImages=0/);
+    });
 });

@@ -2,10 +2,11 @@ import * as assert from "assert";
 import { quoteEnvValue, renderEnvFile } from "../../../../components/renderers/systemd/envFile";
 
 describe("renderEnvFile", () => {
-    it("writes sorted KEY=\"value\" lines, settings then secrets", () => {
+    it('writes sorted KEY="value" lines, settings then secrets', () => {
         assert.strictEqual(
             renderEnvFile({ LOG_LEVEL: "info", APP_ENV: "prod" }, { DB_PASSWORD: "pw" }),
-            'APP_ENV="prod"\nLOG_LEVEL="info"\nDB_PASSWORD="pw"\n');
+            'APP_ENV="prod"\nLOG_LEVEL="info"\nDB_PASSWORD="pw"\n',
+        );
     });
 
     it("escapes the characters systemd's parser treats specially inside double quotes", () => {

@@ -2,7 +2,10 @@ import * as assert from "assert";
 import { parse } from "shell-quote";
 
 import {
-    installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand,
+    installReleaseCommand,
+    prepareStagingCommand,
+    releaseUploads,
+    uninstallCommand,
 } from "../../../../components/renderers/systemd/releaseCommands";
 import { shellQuote } from "../../../../components/renderers/shared/shellQuote";
 
@@ -15,39 +18,94 @@ describe("release commands", () => {
     it("stages uploads in a root-only folder, the binary named by its digest", () => {
         const up = releaseUploads("gin-app", sha);
         assert.strictEqual(up.binary, `/var/lib/gin-deploy/systemd/gin-app/staging/gin-app-${sha.slice(0, 12)}`);
-        assert.deepStrictEqual(argv(prepareStagingCommand("gin-app")), ["install", "-d", "-m", "0700", "/var/lib/gin-deploy/systemd/gin-app/staging"]);
+        assert.deepStrictEqual(argv(prepareStagingCommand("gin-app")), [
+            "install",
+            "-d",
+            "-m",
+            "0700",
+            "/var/lib/gin-deploy/systemd/gin-app/staging",
+        ]);
     });
 
     it("runs install-release.sh with quoted arguments and the env file on stdin", () => {
-        const line = installReleaseCommand({ serviceName: "gin-app", version: "v1.2.3-4-gabc", binarySha256: sha, port: 8080, hostFirewall: false });
+        const line = installReleaseCommand({
+            serviceName: "gin-app",
+            version: "v1.2.3-4-gabc",
+            binarySha256: sha,
+            port: 8080,
+            hostFirewall: false,
+        });
         const staging = "/var/lib/gin-deploy/systemd/gin-app/staging";
         assert.deepStrictEqual(argv(line), [
-            "bash", `${staging}/install-release.sh`, "--version", "v1.2.3-4-gabc", "--sha256", sha,
-            "--binary", `${staging}/gin-app-${sha.slice(0, 12)}`, "--service-unit", `${staging}/gin-app.service`,
-            "--socket-unit", `${staging}/gin-app.socket`, "--port", "8080", "--env-stdin", "--firewall", "off",
+            "bash",
+            `${staging}/install-release.sh`,
+            "--version",
+            "v1.2.3-4-gabc",
+            "--sha256",
+            sha,
+            "--binary",
+            `${staging}/gin-app-${sha.slice(0, 12)}`,
+            "--service-unit",
+            `${staging}/gin-app.service`,
+            "--socket-unit",
+            `${staging}/gin-app.socket`,
+            "--port",
+            "8080",
+            "--env-stdin",
+            "--firewall",
+            "off",
         ]);
     });
 
     it("passes the firewall switch", () => {
-        assert.match(installReleaseCommand({ serviceName: "gin-app", version: "v1", binarySha256: sha, port: 80, hostFirewall: true }), /--firewall on$/);
+        assert.match(
+            installReleaseCommand({ serviceName: "gin-app", version: "v1", binarySha256: sha, port: 80, hostFirewall: true }),
+            /--firewall on$/,
+        );
     });
 
     it("refuses a version the build could not stamp, a bad digest or port", () => {
-        assert.throws(() => installReleaseCommand({ serviceName: "gin-app", version: "v1; rm -rf /", binarySha256: sha, port: 80, hostFirewall: false }), /version "v1; rm -rf \/" is not a release version/);
+        assert.throws(
+            () =>
+                installReleaseCommand({
+                    serviceName: "gin-app",
+                    version: "v1; rm -rf /",
+                    binarySha256: sha,
+                    port: 80,
+                    hostFirewall: false,
+                }),
+            /version "v1; rm -rf \/" is not a release version/,
+        );
         assert.throws(() => releaseUploads("gin-app", "abc"), /binarySha256 must be 64 lowercase hex digits/);
-        assert.throws(() => installReleaseCommand({ serviceName: "gin-app", version: "v1", binarySha256: sha, port: 0, hostFirewall: false }), /port must be a TCP port/);
+        assert.throws(
+            () => installReleaseCommand({ serviceName: "gin-app", version: "v1", binarySha256: sha, port: 0, hostFirewall: false }),
+            /port must be a TCP port/,
+        );
     });
 
     it("uninstalls only when the script is there", () => {
         const script = "/var/lib/gin-deploy/systemd/gin-app/staging/uninstall.sh";
         assert.deepStrictEqual(argv(uninstallCommand("gin-app")), [
-            "if", "[", "-f", script, "]", { op: ";" }, "then", "bash", script, { op: ";" },
-            "else", "echo", "uninstall: gin-app is not installed here", { op: ";" }, "fi",
+            "if",
+            "[",
+            "-f",
+            script,
+            "]",
+            { op: ";" },
+            "then",
+            "bash",
+            script,
+            { op: ";" },
+            "else",
+            "echo",
+            "uninstall: gin-app is not installed here",
+            { op: ";" },
+            "fi",
         ]);
     });
 
     it("quotes any word so that the shell passes it back unchanged", () => {
-        for (const word of ["it's", "a b", "$HOME", "`id`", "x;y", "", "back\\slash", "\"quoted\""]) {
+        for (const word of ["it's", "a b", "$HOME", "`id`", "x;y", "", "back\\slash", '"quoted"']) {
             assert.deepStrictEqual(argv(`echo ${shellQuote(word)}`), ["echo", word], word);
         }
     });

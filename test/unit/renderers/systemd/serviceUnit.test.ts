@@ -2,7 +2,10 @@ import * as assert from "assert";
 import { renderServiceUnit } from "../../../../components/renderers/systemd/serviceUnit";
 
 function directives(unit: string, key: string): string[] {
-    return unit.split("\n").filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+    return unit
+        .split("\n")
+        .filter((l) => l.startsWith(`${key}=`))
+        .map((l) => l.slice(key.length + 1));
 }
 
 describe("renderServiceUnit", () => {

@@ -1,0 +1,152 @@
+// `npm run deploy:local-k8s` / `npm run destroy:local-k8s`: the `local-k8s` stack (target
+// kubernetes) on the local cluster, with the real Pulumi engine and the kubernetes provider built
+// from the Go module proxy. No SSH, no command or docker provider: the image is built here with the
+// Docker engine (app/Dockerfile on the stand-in bases, as nothing can be pulled), pushed to the
+// local registry on 127.0.0.1:5000, and deployed by digest through gin-deploy:image.
+//
+// up:      starts the registry and the cluster (if not running), builds and pushes the image, opens
+//          the stack in its own workspace (.gin-deploy/workspace-k8s) with this checkout's
+//          kubeconfig as a secret, runs the update with the engine's progress, and fetches /version.
+// destroy: destroys the stack, then stops the cluster only if `up` started it.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+
+import { readGitFacts } from "../config";
+import { clusterStatus, providerBinDir, startCluster, stopCluster } from "../local/cluster/cluster";
+import { repoRoot } from "./localHost";
+import { committedConfig, CONFIG_NAMESPACE } from "./localStackConfig";
+import { engineEnv, openStack } from "./localWorkspace";
+
+const STACK = "local-k8s";
+const stateDir = path.join(repoRoot, ".gin-deploy");
+const workDir = path.join(stateDir, "workspace-k8s");
+const startedMarker = path.join(stateDir, "local-cluster.started-by-deploy-local-k8s");
+const REPOSITORY = "127.0.0.1:5000/gin-app";
+
+function sh(cmd: string, args: string[]): string {
+    return execFileSync(cmd, args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
+/** Builds app/Dockerfile for this machine's platform, pushes it and returns REPOSITORY@sha256:... */
+function buildAndPushImage(version: string, commit: string, date: string): string {
+    const builderImage = sh("bash", ["local/standin-images/standin-golang.sh"]);
+    const runtimeImage = sh("bash", ["local/standin-images/standin-alpine.sh"]);
+    const tag = `${REPOSITORY}:${version.replace(/[^A-Za-z0-9_.-]/g, "-")}`;
+    const platform = `linux/${process.arch === "arm64" ? "arm64" : "amd64"}`;
+    execFileSync(
+        "docker",
+        [
+            "build",
+            "--file",
+            "app/Dockerfile",
+            "--tag",
+            tag,
+            "--platform",
+            platform,
+            "--build-arg",
+            `BUILDER_IMAGE=${builderImage}`,
+            "--build-arg",
+            `RUNTIME_IMAGE=${runtimeImage}`,
+            "--build-arg",
+            `VERSION=${version}`,
+            "--build-arg",
+            `COMMIT=${commit}`,
+            "--build-arg",
+            `DATE=${date}`,
+            "app",
+        ],
+        { cwd: repoRoot, stdio: "inherit", env: { ...process.env, DOCKER_BUILDKIT: "1" } },
+    );
+    execFileSync("docker", ["push", tag], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
+    const digests = JSON.parse(sh("docker", ["image", "inspect", "--format", "{{json .RepoDigests}}", tag])) as string[];
+    const ref = digests.find((d) => d.startsWith(`${REPOSITORY}@sha256:`));
+    if (!ref) throw new Error(`pushed ${tag}, but Docker reports no digest in ${REPOSITORY}: ${JSON.stringify(digests)}`);
+    return ref;
+}
+
+function getVersion(url: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const req = http.get(`${url.replace(/\/$/, "")}/version`, { timeout: 5000 }, (res) => {
+            let body = "";
+            res.on("data", (d) => (body += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
+        req.on("error", reject);
+    });
+}
+
+/** The stack in its workspace; `image` is set when given (destroy does not run the program, so needs none). */
+async function stackFor(kubeconfigPath: string, image?: string) {
+    const env = engineEnv();
+    // The engine takes pulumi-resource-kubernetes from PATH (built from the Go module proxy, cached).
+    process.env.PATH = `${providerBinDir()}${path.delimiter}${process.env.PATH ?? ""}`;
+    const config: Record<string, string> = {
+        ...committedConfig(path.join(repoRoot, `Pulumi.${STACK}.yaml`)),
+        [`${CONFIG_NAMESPACE}:kubeconfig`]: fs.readFileSync(kubeconfigPath, "utf8"),
+    };
+    if (image) config[`${CONFIG_NAMESPACE}:image`] = image;
+    return openStack({ stackName: STACK, workDir, env, settings: { config, secretKeys: [`${CONFIG_NAMESPACE}:kubeconfig`] } });
+}
+
+async function up(): Promise<number> {
+    const git = readGitFacts(repoRoot);
+    if ("error" in git) {
+        console.error(`deploy:local-k8s: the release is named by git, and git failed: ${git.error}`);
+        return 1;
+    }
+    execFileSync("bash", ["local/registry.sh", "start"], { cwd: repoRoot, stdio: "inherit" });
+    const wasRunning = clusterStatus().running;
+    const cluster = await startCluster();
+    if (!wasRunning) fs.writeFileSync(startedMarker, "local cluster\n");
+    const image = buildAndPushImage(git.describe, git.commit, git.date);
+    console.log(`image: ${image}`);
+
+    const stack = await stackFor(cluster.kubeconfigPath, image);
+    const result = await stack.up({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+    const url = result.outputs.url?.value as string | undefined;
+    if (!url) {
+        console.error("the stack exported no url output; cannot check the service");
+        return 1;
+    }
+    const answer = await getVersion(url);
+    if (answer.status !== 200) {
+        console.error(`GET ${url}/version answered ${answer.status}: ${answer.body}`);
+        return 1;
+    }
+    const version = (JSON.parse(answer.body) as { version?: string }).version;
+    console.log(
+        `\nThe service answers at ${url}\nversion: ${version} (exported: ${String(result.outputs.version?.value)}), ` +
+            `Deployment ${String(result.outputs.deploymentName?.value)} in namespace ${String(result.outputs.namespace?.value)}`,
+    );
+    return 0;
+}
+
+async function destroy(): Promise<number> {
+    if (fs.existsSync(path.join(workDir, `Pulumi.${STACK}.yaml`))) {
+        const cluster = await startCluster();
+        const stack = await stackFor(cluster.kubeconfigPath);
+        await stack.destroy({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+    } else {
+        console.log(`destroy:local-k8s: the ${STACK} stack was never deployed from this checkout; nothing to destroy`);
+    }
+    if (fs.existsSync(startedMarker)) {
+        await stopCluster();
+        fs.rmSync(startedMarker);
+    }
+    return 0;
+}
+
+const action = process.argv[2];
+(action === "up" ? up() : action === "destroy" ? destroy() : Promise.resolve(2)).then(
+    (code) => {
+        if (code === 2 && action !== "up" && action !== "destroy") console.error("usage: deploy-local-k8s.ts up|destroy");
+        process.exit(code);
+    },
+    (error: Error) => {
+        console.error(`deploy:local-k8s: ${error.message}`);
+        process.exit(1);
+    },
+);
