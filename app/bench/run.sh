@@ -95,11 +95,13 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # other load on a shared machine disturbs less than throughput.
 load() {
   local url="$1" pid="$2" seconds="$3" out before after requests
-  before="$(cpu_ticks "$pid")"
-  out="$(wrk -t"$threads" -c"$connections" -d"${seconds}s" "$url")"
-  after="$(cpu_ticks "$pid")"
+  # shellcheck disable=SC2310 # one awk; its status is the function's
+  before="$(cpu_ticks "$pid")" || return 1
+  out="$(wrk -t"$threads" -c"$connections" -d"${seconds}s" "$url")" || return 1
+  # shellcheck disable=SC2310 # one awk; its status is the function's
+  after="$(cpu_ticks "$pid")" || return 1
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then die "wrk saw errors against $url:"$'\n'"$out"; fi
-  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+  requests="$(awk '/requests in/ {print $1}' <<<"$out")" || return 1
   awk -v r="$requests" -v t="$((after - before))" -v hz="$clk_tck" \
     '/^Requests\/sec:/ {printf "%s %.2f\n", $2, t / hz * 1e6 / r}' <<<"$out"
 }
@@ -117,6 +119,7 @@ for round in $(seq "$rounds"); do
   line="bench:app: round $round/$rounds:"
   for name in "${names[@]}"; do
     rps="" cpu=""
+    # shellcheck disable=SC2310 # returns its own status
     read -r rps cpu < <(load "${server_url[$name]}" "${server_pid[$name]}" "$duration") || true
     [[ -n "$rps" ]] || die "round $round against $name failed"
     printf '%s\t%s\t%s\t%s\n' "$name" "$round" "$rps" "$cpu" >>"$runs"
@@ -128,10 +131,13 @@ log_lines="$(( $(wc -l <"$work/gin-app.log") - log_lines_before ))"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 
+go_version="$("$go_bin" version)" || die "$go_bin version failed"
+cpus="$(nproc)" || die "nproc failed"
+kernel="$(uname -sr)" || die "uname -sr failed"
 mkdir -p "$(dirname "$report")"
 python3 - "$report" "$runs" "$target_ratio" "$log_lines" "$size_amd64" "$size_arm64" \
-  "$("$go_bin" version)" "$(nproc)" "$threads" "$connections" "$duration" \
-  "$cpu_model" "$(uname -sr)" "$load_before" "$load_after" <<'PY'
+  "$go_version" "$cpus" "$threads" "$connections" "$duration" \
+  "$cpu_model" "$kernel" "$load_before" "$load_after" <<'PY'
 import csv, json, statistics, sys, datetime
 (report, runs_path, target, log_lines, size_amd64, size_arm64, go_version, cpus, threads, connections,
  duration, cpu_model, kernel, load_before, load_after) = sys.argv[1:]

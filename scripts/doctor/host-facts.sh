@@ -19,7 +19,7 @@ done
 [[ "$port" =~ ^[0-9]+$ ]] || { echo "host-facts: bad --port '$port'" >&2; exit 2; }
 
 # Root for nft/ufw/ss -p; without it, those sections say so.
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else "$@"; fi; }
+as_root() { if [[ $EUID -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else "$@"; fi; }
 section() { printf '=== %s\n' "$1"; }
 
 section uname; uname -m
@@ -36,6 +36,8 @@ section units
 if [[ "$mode" == systemd ]]; then
   units=("$service.socket" "$service.service")
 else
+  # No slots (or no systemctl) leaves just the socket; `systemctl show` below reports its own errors.
+  # shellcheck disable=SC2312 # an empty list is fine here
   mapfile -t slots < <(systemctl list-units --all --plain --no-legend "$service-container@*.service" 2>/dev/null | awk '{ print $1 }')
   units=("$service.socket" "${slots[@]}")
 fi
