@@ -59,34 +59,62 @@ function buildHelloImage(): { tar: string; ref: string } {
     imageDir = dir;
     const binary = path.join(dir, "hello");
     execFileSync("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", binary, "."], {
-        cwd: path.join(__dirname, "hello"), env: { ...process.env, CGO_ENABLED: "0" }, stdio: ["ignore", "inherit", "inherit"],
+        cwd: path.join(__dirname, "hello"),
+        env: { ...process.env, CGO_ENABLED: "0" },
+        stdio: ["ignore", "inherit", "inherit"],
     });
     const tar = path.join(dir, "hello.tar");
     const ref = "gin-deploy.local/hello:cluster-suite";
-    execFileSync("bash", [path.join(repoRoot, "local", "cluster", "oci-image.sh"), "--name", ref, "--binary", binary,
-        "--out", tar, "--user", "65532:65532", "--port", "8080"], { stdio: ["ignore", "pipe", "inherit"] });
+    execFileSync(
+        "bash",
+        [
+            path.join(repoRoot, "local", "cluster", "oci-image.sh"),
+            "--name",
+            ref,
+            "--binary",
+            binary,
+            "--out",
+            tar,
+            "--user",
+            "65532:65532",
+            "--port",
+            "8080",
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+    );
     return { tar, ref };
 }
 
 function manifests(image: string): string {
     const container = {
-        name: "hello", image, imagePullPolicy: "Never", ports: [{ containerPort: 8080 }],
+        name: "hello",
+        image,
+        imagePullPolicy: "Never",
+        ports: [{ containerPort: 8080 }],
         readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 1 },
         resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
         securityContext: {
-            runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-            capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
         },
     };
     const deployment = {
-        apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "hello", namespace: "default" },
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "hello", namespace: "default" },
         spec: {
-            replicas: 2, selector: { matchLabels: { app: "hello" } },
+            replicas: 2,
+            selector: { matchLabels: { app: "hello" } },
             template: { metadata: { labels: { app: "hello" } }, spec: { automountServiceAccountToken: false, containers: [container] } },
         },
     };
     const service = {
-        apiVersion: "v1", kind: "Service", metadata: { name: "hello", namespace: "default" },
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "hello", namespace: "default" },
         spec: { type: "NodePort", selector: { app: "hello" }, ports: [{ port: 80, targetPort: 8080 }] },
     };
     return JSON.stringify({ apiVersion: "v1", kind: "List", items: [deployment, service] });
@@ -94,7 +122,11 @@ function manifests(image: string): string {
 
 describe("local cluster (etcd, control plane, containerd, kubelet, kube-proxy on 127.0.0.1)", function () {
     before(async function () {
-        assert.strictEqual(process.getuid?.(), 0, "the cluster suite needs root (containerd, the kubelet and kube-proxy run on this machine): run it as root");
+        assert.strictEqual(
+            process.getuid?.(),
+            0,
+            "the cluster suite needs root (containerd, the kubelet and kube-proxy run on this machine): run it as root",
+        );
         // A cluster left by an aborted run would make "from nothing" untrue: stop it (idempotent).
         await stopCluster();
         const first = snapshotMachine(clusterPaths);
@@ -178,12 +210,17 @@ describe("local cluster (etcd, control plane, containerd, kubelet, kube-proxy on
             if (served.size < 2) await sleep(100);
         }
         figures.requestsUntilBothPodsAnswered = untilBoth;
-        assert.deepStrictEqual([...served.keys()].sort(), podNames, `both replicas answer behind the NodePort within 30 s (${untilBoth} requests)`);
+        assert.deepStrictEqual(
+            [...served.keys()].sort(),
+            podNames,
+            `both replicas answer behind the NodePort within 30 s (${untilBoth} requests)`,
+        );
         served.clear();
         for (let i = 0; i < REQUESTS; i++) await ask(i);
         figures.nodePortRequests = REQUESTS;
         figures.servedByPod = Object.fromEntries(served);
-        for (const name of podNames) assert.ok((served.get(name) ?? 0) > 0, `${name} served none of ${REQUESTS} requests: ${JSON.stringify(figures.servedByPod)}`);
+        for (const name of podNames)
+            assert.ok((served.get(name) ?? 0) > 0, `${name} served none of ${REQUESTS} requests: ${JSON.stringify(figures.servedByPod)}`);
     });
 
     it("stops and leaves the machine as it was before start", async function () {

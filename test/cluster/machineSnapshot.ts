@@ -28,9 +28,22 @@ export interface MachineSnapshot {
 
 // Where a kubelet, containerd and the CNI plugins write by default; the cluster moves most of them
 // into its own folders, and what remains here must be gone after stop.
-const NODE_PATHS = ["/var/lib/cni", "/var/log/pods", "/var/log/containers", "/etc/cni", "/opt/cni", "/var/lib/kubelet",
-    "/etc/kubernetes", "/var/lib/containerd", "/opt/containerd", "/etc/containerd", "/run/netns", "/var/run/netns",
-    "/run/containerd/runc", path.join(os.homedir(), ".kube")];
+const NODE_PATHS = [
+    "/var/lib/cni",
+    "/var/log/pods",
+    "/var/log/containers",
+    "/etc/cni",
+    "/opt/cni",
+    "/var/lib/kubelet",
+    "/etc/kubernetes",
+    "/var/lib/containerd",
+    "/opt/containerd",
+    "/etc/containerd",
+    "/run/netns",
+    "/var/run/netns",
+    "/run/containerd/runc",
+    path.join(os.homedir(), ".kube"),
+];
 
 function listTree(root: string): string[] {
     const out: string[] = [];
@@ -49,7 +62,8 @@ function listTree(root: string): string[] {
 }
 
 // Counters and other values the kernel changes on its own from one read to the next.
-const VOLATILE = /^(kernel\.random\.|kernel\.ns_last_pid|kernel\.pty\.nr|fs\.(dentry-state|file-nr|inode-nr|inode-state|aio-nr|quota\.)|net\.netfilter\.nf_conntrack_count|kernel\.sched_domain\.|fs\.binfmt_misc\.|net\.ipv4\.route\.gc_|vm\.stat_refresh)/;
+const VOLATILE =
+    /^(kernel\.random\.|kernel\.ns_last_pid|kernel\.pty\.nr|fs\.(dentry-state|file-nr|inode-nr|inode-state|aio-nr|quota\.)|net\.netfilter\.nf_conntrack_count|kernel\.sched_domain\.|fs\.binfmt_misc\.|net\.ipv4\.route\.gc_|vm\.stat_refresh)/;
 
 function readSysctls(): Record<string, string> {
     const out: Record<string, string> = {};
@@ -98,7 +112,8 @@ export function snapshotMachine(clusterPaths: { stateDir: string; runDir: string
         .filter((l) => /KUBE-|CNI-/.test(l));
 
     const clusterMounts = lines("findmnt", ["-rn", "-o", "TARGET"]).filter(
-        (t) => t.startsWith(clusterPaths.stateDir) || t.startsWith(clusterPaths.runDir) || t.startsWith("/run/netns/"));
+        (t) => t.startsWith(clusterPaths.stateDir) || t.startsWith(clusterPaths.runDir) || t.startsWith("/run/netns/"),
+    );
 
     const clusterProcesses: string[] = [];
     for (const pid of fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
@@ -106,8 +121,12 @@ export function snapshotMachine(clusterPaths: { stateDir: string; runDir: string
             const exe = fs.readlinkSync(`/proc/${pid}/exe`);
             const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
             const cgroup = fs.readFileSync(`/proc/${pid}/cgroup`, "utf8");
-            if (exe.startsWith(clusterPaths.binDir + "/") || cmdline.includes(clusterPaths.runDir) ||
-                cmdline.includes(clusterPaths.stateDir) || cgroup.includes("kubepods")) {
+            if (
+                exe.startsWith(clusterPaths.binDir + "/") ||
+                cmdline.includes(clusterPaths.runDir) ||
+                cmdline.includes(clusterPaths.stateDir) ||
+                cgroup.includes("kubepods")
+            ) {
                 clusterProcesses.push(`${pid} ${exe} ${cmdline.slice(0, 120)}`);
             }
         } catch {
@@ -145,7 +164,8 @@ export function diffMachine(before: MachineSnapshot, after: MachineSnapshot, uns
     const diffs: string[] = [];
     for (const [key, value] of Object.entries(before.sysctls)) {
         if (unsteady.has(key) || !(key in after.sysctls)) continue;
-        if (after.sysctls[key] !== value) diffs.push(`sysctl ${key}: ${JSON.stringify(value)} before, ${JSON.stringify(after.sysctls[key])} after`);
+        if (after.sysctls[key] !== value)
+            diffs.push(`sysctl ${key}: ${JSON.stringify(value)} before, ${JSON.stringify(after.sysctls[key])} after`);
     }
     const sameList = (what: string, a: string[] | null, b: string[] | null) => {
         if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push(`${what}: ${JSON.stringify(a)} before, ${JSON.stringify(b)} after`);
