@@ -333,7 +333,8 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
             /timed out waiting to be Ready|become live|become ready|minimum availability|not attained/i,
             message.slice(-3000),
         );
-        figures.failedUpMessage = (/error: .*$/m.exec(message)?.[0] ?? "").slice(0, 400);
+        // The provider's own lines: each error it listed ("* ..."), shortened.
+        figures.failedUpMessage = (message.match(/^\s*\* .*$/gm) ?? []).slice(0, 5).map((l) => l.trim().slice(0, 240));
         figures.failedReleaseRequests = result.sent;
         figures.failedReleaseLost = result.lost;
         assert.strictEqual(

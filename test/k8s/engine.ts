@@ -14,6 +14,8 @@ export interface K8sEngine {
     /** The folder holding pulumi-resource-kubernetes (local/cluster/cluster.ts providerBinDir). */
     providerBinDir: string;
     workDir: string;
+    /** More variables for the CLI and the plugins it starts (e.g. KUBECONFIG). */
+    extraVars?: Record<string, string>;
 }
 
 export function engineVars(engine: K8sEngine): Record<string, string> {
@@ -24,7 +26,7 @@ export function engineVars(engine: K8sEngine): Record<string, string> {
         PATH: `${engine.providerBinDir}:${process.env.PATH ?? ""}`,
     };
     if (engine.env.passphraseFile) vars.PULUMI_CONFIG_PASSPHRASE_FILE = engine.env.passphraseFile;
-    return vars;
+    return { ...vars, ...engine.extraVars };
 }
 
 export interface StackSettings {

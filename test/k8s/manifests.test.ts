@@ -16,16 +16,9 @@ import { engineEnv } from "../../scripts/localWorkspace";
 import { K8sEngine, openStack } from "./engine";
 
 const REF = `registry.example.com/gin-app@sha256:${"ab".repeat(32)}`;
-// Render mode still asks the kubeconfig's cluster whether custom kinds are namespaced; point it at a
-// closed loopback port, so that no kubeconfig of this machine's user sends it anywhere else.
-const NO_CLUSTER = [
-    "apiVersion: v1",
-    "kind: Config",
-    "current-context: none",
-    "clusters: [{name: none, cluster: {server: 'https://127.0.0.1:1'}}]",
-    "contexts: [{name: none, context: {cluster: none, user: none}}]",
-    "users: [{name: none, user: {}}]",
-].join("\n");
+// Render mode still asks the kubeconfig's cluster whether custom kinds are namespaced, and refuses a
+// kubeconfig argument beside renderYamlToDirectory: KUBECONFIG names a file that does not exist, so
+// that no kubeconfig of this machine's user sends the provider to any cluster.
 // A stand-in: rendered manifests hold Secret values in plain text, so review renders never use real ones.
 const REVIEW_PASSWORD = "review-placeholder-password";
 
@@ -91,20 +84,21 @@ describe("kubernetes manifests rendered for review (renderYamlToDirectory, no cl
         fs.writeFileSync(passphraseFile, crypto.randomBytes(24).toString("base64"), { mode: 0o600 });
         fs.mkdirSync(path.join(tmp, "state"));
         const env = engineEnv({ PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`, PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile });
-        engine = { env, providerBinDir: providerBinDir(), workDir: path.join(tmp, "workspace") };
+        const noCluster = path.join(tmp, "no-such-kubeconfig");
+        engine = { env, providerBinDir: providerBinDir(), workDir: path.join(tmp, "workspace"), extraVars: { KUBECONFIG: noCluster } };
         for (const [name, args] of Object.entries({ dev: DEV, prod: PROD })) {
             const outDir = path.join(tmp, `manifests-${name}`);
             const stack = await openStack(
                 engine,
                 `render-${name}`,
                 async () => {
-                    const provider = new k8s.Provider("review", { renderYamlToDirectory: outDir, kubeconfig: NO_CLUSTER });
+                    const provider = new k8s.Provider("review", { renderYamlToDirectory: outDir });
                     const svc = new KubernetesService("gin-app", { ...args, provider });
                     return { deploymentName: svc.deploymentName };
                 },
                 { plain: {}, secrets: {} },
             );
-            await stack.up({ onOutput: () => undefined });
+            await stack.up({ onOutput: (o) => process.stdout.write(o.replace(/^/gm, "      ")) });
             rendered[name] = readManifests(outDir);
             await stack.destroy({ onOutput: () => undefined });
         }
