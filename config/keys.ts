@@ -38,10 +38,10 @@ export const CONFIG_KEYS = {
     },
     mode: {
         type: "string",
-        default: "systemd",
+        default: "auto",
         usedBy: ["aws", "ssh"],
         description:
-            "How it runs on a host: systemd (a static binary and a hardened unit) or container (an image from app/Dockerfile run by systemd). On kubernetes the mode is container.",
+            "How it runs on a host: systemd (a static binary and a hardened unit) or container (an image from app/Dockerfile run by systemd). auto: systemd on aws and ssh, container on kubernetes (the only mode there).",
     },
     image: {
         type: "string",

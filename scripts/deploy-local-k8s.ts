@@ -17,6 +17,7 @@ import { readGitFacts } from "../config";
 import { clusterStatus, providerBinDir, startCluster, stopCluster } from "../local/cluster/cluster";
 import { repoRoot } from "./localHost";
 import { committedConfig, CONFIG_NAMESPACE } from "./localStackConfig";
+import { engineFailureText } from "./engineFailure";
 import { engineEnv, openStack } from "./localWorkspace";
 
 const STACK = "local-k8s";
@@ -24,6 +25,9 @@ const stateDir = path.join(repoRoot, ".gin-deploy");
 const workDir = path.join(stateDir, "workspace-k8s");
 const startedMarker = path.join(stateDir, "local-cluster.started-by-deploy-local-k8s");
 const REPOSITORY = "127.0.0.1:5000/gin-app";
+// Debian's docker client drives the engine's own BuildKit (the Dockerfile's cache mounts need
+// it); a newer client without buildx refuses DOCKER_BUILDKIT=1.
+const DOCKER = fs.existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
 
 function sh(cmd: string, args: string[]): string {
     return execFileSync(cmd, args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
@@ -36,7 +40,7 @@ function buildAndPushImage(version: string, commit: string, date: string): strin
     const tag = `${REPOSITORY}:${version.replace(/[^A-Za-z0-9_.-]/g, "-")}`;
     const platform = `linux/${process.arch === "arm64" ? "arm64" : "amd64"}`;
     execFileSync(
-        "docker",
+        DOCKER,
         [
             "build",
             "--file",
@@ -59,8 +63,8 @@ function buildAndPushImage(version: string, commit: string, date: string): strin
         ],
         { cwd: repoRoot, stdio: "inherit", env: { ...process.env, DOCKER_BUILDKIT: "1" } },
     );
-    execFileSync("docker", ["push", tag], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
-    const digests = JSON.parse(sh("docker", ["image", "inspect", "--format", "{{json .RepoDigests}}", tag])) as string[];
+    execFileSync(DOCKER, ["push", tag], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
+    const digests = JSON.parse(sh(DOCKER, ["image", "inspect", "--format", "{{json .RepoDigests}}", tag])) as string[];
     const ref = digests.find((d) => d.startsWith(`${REPOSITORY}@sha256:`));
     if (!ref) throw new Error(`pushed ${tag}, but Docker reports no digest in ${REPOSITORY}: ${JSON.stringify(digests)}`);
     return ref;
@@ -79,6 +83,13 @@ function getVersion(url: string): Promise<{ status: number; body: string }> {
 }
 
 /** The stack in its workspace; `image` is set when given (destroy does not run the program, so needs none). */
+/** Whether the engine's own lines were shown already (a failure is then not printed again). */
+let streamed = false;
+function printEngine(out: string): void {
+    streamed = true;
+    process.stdout.write(out);
+}
+
 async function stackFor(kubeconfigPath: string, image?: string) {
     const env = engineEnv();
     // The engine takes pulumi-resource-kubernetes from PATH (built from the Go module proxy, cached).
@@ -105,7 +116,7 @@ async function up(): Promise<number> {
     console.log(`image: ${image}`);
 
     const stack = await stackFor(cluster.kubeconfigPath, image);
-    const result = await stack.up({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+    const result = await stack.up({ onOutput: printEngine, color: "auto" });
     const url = result.outputs.url?.value as string | undefined;
     if (!url) {
         console.error("the stack exported no url output; cannot check the service");
@@ -128,7 +139,7 @@ async function destroy(): Promise<number> {
     if (fs.existsSync(path.join(workDir, `Pulumi.${STACK}.yaml`))) {
         const cluster = await startCluster();
         const stack = await stackFor(cluster.kubeconfigPath);
-        await stack.destroy({ onOutput: (out) => process.stdout.write(out), color: "auto" });
+        await stack.destroy({ onOutput: printEngine, color: "auto" });
     } else {
         console.log(`destroy:local-k8s: the ${STACK} stack was never deployed from this checkout; nothing to destroy`);
     }
@@ -146,7 +157,7 @@ const action = process.argv[2];
         process.exit(code);
     },
     (error: Error) => {
-        console.error(`deploy:local-k8s: ${error.message}`);
+        console.error(`deploy:local-k8s ${action} failed:\n${engineFailureText(error, streamed)}`);
         process.exit(1);
     },
 );

@@ -20,12 +20,12 @@ export interface ServiceSection {
 
 export function parseService(read: ConfigReader, environment: Environment): ServiceSection {
     const target = read.oneOf("target", TARGETS, "aws");
-    let mode = read.oneOf("mode", MODES, "systemd");
-    if (target === "kubernetes") {
-        // On a cluster the service runs as a container: the schema's default does not apply.
-        if (read.isSet("mode") && mode !== "container") {
-            read.refuse("mode", `= "${mode}" cannot run on the kubernetes target: pods run images. Fix: pulumi config rm gin-deploy:mode`);
-        }
+    const modeValue = read.oneOf("mode", ["auto", ...MODES], "auto");
+    // The engine hands every stack the schema's default, so "auto" (not an unset key) is what
+    // lets the kubernetes target tell a mode someone chose from one nobody did.
+    let mode: DeployMode = modeValue === "auto" ? (target === "kubernetes" ? "container" : "systemd") : modeValue;
+    if (target === "kubernetes" && mode !== "container") {
+        read.refuse("mode", `= "${mode}" cannot run on the kubernetes target: pods run images. Fix: pulumi config rm gin-deploy:mode`);
         mode = "container";
     }
     const appPort = read.port("appPort");

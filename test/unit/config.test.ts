@@ -172,7 +172,7 @@ describe("config: refusals name the key, the value and the fix", () => {
         assertRefused(
             awsRaw({ mode: "kubernetes" }),
             "dev",
-            /gin-deploy:mode = "kubernetes" is not one of systemd, container\. Fix: pulumi config set gin-deploy:mode systemd/,
+            /gin-deploy:mode = "kubernetes" is not one of auto, systemd, container\. Fix: pulumi config set gin-deploy:mode auto/,
         );
     });
 
