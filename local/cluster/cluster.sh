@@ -56,11 +56,11 @@ log() { printf '[cluster] %s\n' "$*" >&2; }
 warn() { printf '[cluster] warning: %s\n' "$*" >&2; }
 die() { printf '[cluster] %s\n' "$*" >&2; exit 1; }
 
-# shellcheck source=lib/pki.sh
+# shellcheck source-path=SCRIPTDIR source=lib/pki.sh
 source "$HERE/lib/pki.sh"
-# shellcheck source=lib/configs.sh
+# shellcheck source-path=SCRIPTDIR source=lib/configs.sh
 source "$HERE/lib/configs.sh"
-# shellcheck source=lib/machine.sh
+# shellcheck source-path=SCRIPTDIR source=lib/machine.sh
 source "$HERE/lib/machine.sh"
 
 bin_dir() { bash "$ROOT/tools/kubernetes/build.sh" --path; }
@@ -71,18 +71,26 @@ component_binary() {
   case "$1" in
     etcd) command -v etcd ;;
     containerd) command -v containerd ;;
-    *) echo "$(bin_dir)/$1" ;;
+    *)
+      local dir
+      # shellcheck disable=SC2310 # bin_dir is one command
+      dir="$(bin_dir)" || return 1
+      echo "$dir/$1"
+      ;;
   esac
 }
 
 # The pid of a component this script started, if it still runs (the pid file's process must
-# still be that binary, not a recycled pid).
+# still be that binary, not a recycled pid). Returns each step's status itself: it is called in
+# conditions, where set -e is off.
 component_pid() {
-  local f="$RUN/pids/$1.pid" pid exe
+  local f="$RUN/pids/$1.pid" pid exe binary
   [[ -f "$f" ]] || return 1
-  pid="$(cat "$f")"
+  pid="$(cat "$f")" || return 1
   exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
-  [[ "$exe" == "$(component_binary "$1")" ]] || return 1
+  # shellcheck disable=SC2310 # returns its own status
+  binary="$(component_binary "$1")" || return 1
+  [[ "$exe" == "$binary" ]] || return 1
   echo "$pid"
 }
 
@@ -95,11 +103,12 @@ launch() { # NAME ARG...
   # setsid: the component outlives this script and the caller's terminal or test runner; no
   # inherited file descriptors (the caller may be waiting on its pipes).
   setsid "$binary" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
-  local pid=$! i
+  local pid=$! exe
   echo "$pid" >"$RUN/pids/$name.pid"
   # Until setsid has exec'd the binary, the pid's exe is setsid (or this shell).
-  for i in $(seq 1 50); do
-    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$binary" ]] && break
+  for _ in $(seq 1 50); do
+    exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || exe="" # not there (yet, or any more): checked below
+    [[ "$exe" == "$binary" ]] && break
     [[ -d "/proc/$pid" ]] || break
     sleep 0.1
   done
@@ -107,11 +116,12 @@ launch() { # NAME ARG...
 }
 
 stop_component() {
-  local name="$1" pid i
+  local name="$1" pid
+  # shellcheck disable=SC2310 # returns its own status
   pid="$(component_pid "$name")" || { rm -f "$RUN/pids/$name.pid"; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
   # The cluster's state is thrown away on stop: a component gets 5 s to exit, no more.
-  for i in $(seq 1 25); do
+  for _ in $(seq 1 25); do
     [[ -d "/proc/$pid" ]] || break
     sleep 0.2
   done
@@ -143,6 +153,7 @@ wait_for() { # NAME SECONDS COMMAND...: waits until COMMAND succeeds while NAME 
   shift 2
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
+    # shellcheck disable=SC2310 # returns its own status
     component_pid "$name" >/dev/null || failed "$name" "$name exited during start"
     ((SECONDS < deadline)) || failed "$name" "$name did not come up within ${seconds}s"
     sleep 0.5
@@ -162,9 +173,17 @@ ctr_() { ctr --address "$CTRD_SOCK" --connect-timeout 2s "$@"; }
 containerd_up() { [[ -S "$CTRD_SOCK" ]] && ctr_ version; }
 # 200 from a component's health endpoint (kube-proxy answers JSON, the others "ok").
 healthz() { curl -fsS --max-time 2 -k -o /dev/null "$1"; }
-kubectl_() { "$(bin_dir)/kubectl" --kubeconfig "$KUBECONFIG_OUT" "$@"; }
+kubectl_() {
+  local bin
+  # shellcheck disable=SC2310 # bin_dir is one command
+  bin="$(bin_dir)" || return 1
+  "$bin/kubectl" --kubeconfig "$KUBECONFIG_OUT" "$@"
+}
 node_ready() {
-  [[ "$(kubectl_ get node localhost -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' --request-timeout=3s 2>/dev/null)" == True ]]
+  local ready
+  # shellcheck disable=SC2310 # kubectl_ returns its own status
+  ready="$(kubectl_ get node localhost -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' --request-timeout=3s 2>/dev/null)" || return 1
+  [[ "$ready" == True ]]
 }
 default_sa() { kubectl_ get serviceaccount default -n default --request-timeout=3s; }
 
@@ -173,8 +192,10 @@ port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
 # ---- start -----------------------------------------------------------------------------------
 
 preflight() {
-  [[ "$(uname -s)" == Linux ]] || die "the local cluster runs on Linux only"
-  [[ $(id -u) -eq 0 ]] || die "the local cluster needs root (it runs containerd, the kubelet and kube-proxy on this machine): run it as root"
+  local os
+  os="$(uname -s)" || die "uname -s failed; the local cluster runs on Linux only"
+  [[ "$os" == Linux ]] || die "the local cluster runs on Linux only"
+  [[ $EUID -eq 0 ]] || die "the local cluster needs root (it runs containerd, the kubelet and kube-proxy on this machine): run it as root"
   bash "$ROOT/scripts/apt-install.sh" "${PACKAGES[@]}"
   local c
   for c in containerd ctr containerd-shim-runc-v2 runc etcd iptables ip6tables conntrack ip findmnt jq openssl curl; do
@@ -184,6 +205,7 @@ preflight() {
     || die "the CNI plugins are not in $CNI_BIN_DIR (Debian package containernetworking-plugins)"
   local p busy=""
   for p in $API_PORT $ETCD_PORT $ETCD_PEER_PORT $KCM_PORT $SCHEDULER_PORT $KUBELET_PORT $KUBELET_HEALTHZ_PORT $PROXY_HEALTHZ_PORT $PROXY_METRICS_PORT; do
+    # shellcheck disable=SC2310 # a predicate (one test)
     port_free "$p" || busy+=" $p"
   done
   [[ -z "$busy" ]] || die "TCP ports in use on this machine:$busy (the cluster listens on them on 127.0.0.1); stop what holds them (ss -ltnp)"
@@ -201,12 +223,13 @@ build_pause_image() {
 }
 
 start() {
+  # shellcheck disable=SC2310 # predicates: component_pid and node_ready return their own status
   if component_pid kube-apiserver >/dev/null && component_pid kubelet >/dev/null && [[ -f "$KUBECONFIG_OUT" ]] && node_ready; then
     log "already running; kubeconfig: $KUBECONFIG_OUT"
     echo "$KUBECONFIG_OUT"
     return 0
   fi
-  [[ $(id -u) -eq 0 ]] || die "the local cluster needs root: run it as root"
+  [[ $EUID -eq 0 ]] || die "the local cluster needs root: run it as root"
   if [[ -d "$RUN" || -d "$RECORD" ]]; then
     log "a previous start left state behind; stopping it first"
     stop
@@ -267,6 +290,7 @@ start() {
 
   launch containerd --config "$CONF/containerd.toml"
   wait_for containerd 60 containerd_up
+  # shellcheck disable=SC2310 # ctr_ is one command
   ctr_ -n k8s.io images import "$STATE/images/pause.tar" >/dev/null \
     || failed containerd "could not import the pause image into containerd"
 
@@ -303,8 +327,10 @@ start() {
 # Kills and removes every container and sandbox of the node's containerd, with containerd's own
 # API, so that the shims exit and remove their sockets; a shim left over is killed by pid.
 remove_containers() {
+  # shellcheck disable=SC2310 # a predicate: the socket is there and answers
   if containerd_up >/dev/null 2>&1; then
     local ids id
+    # shellcheck disable=SC2310 # ctr_ is one command; a failed listing leaves only shims to kill below
     ids="$(ctr_ -n k8s.io containers list -q 2>/dev/null || true)"
     echo "$ids" >>"$RUN/container-ids"
     # Remember which shim sockets are this cluster's, in case a shim has to be killed below.
@@ -312,36 +338,42 @@ remove_containers() {
       printf '%s' "$CTRD_SOCK/k8s.io/$id" | sha256sum | cut -d' ' -f1
     done >>"$RUN/shim-sockets"
     for id in $ids; do
+      # shellcheck disable=SC2310 # ctr_ is one command
       ctr_ -n k8s.io tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
     done
     for id in $ids; do
-      local i
-      for i in 1 2 3 4 5 6 7 8 9 10; do
+      for _ in 1 2 3 4 5 6 7 8 9 10; do
+        # shellcheck disable=SC2310 # ctr_ is one command
         ctr_ -n k8s.io tasks delete -f "$id" >/dev/null 2>&1 && break
+        # shellcheck disable=SC2310 # ctr_ is one command
         ctr_ -n k8s.io tasks list -q 2>/dev/null | grep -qx "$id" || break
         sleep 0.3
       done
+      # shellcheck disable=SC2310 # ctr_ is one command
       ctr_ -n k8s.io containers delete "$id" >/dev/null 2>&1 || true
     done
   fi
-  local pid
+  local pid exe
   for pid in $(pgrep -f -- "-address $CTRD_SOCK" 2>/dev/null || true); do
-    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == */containerd-shim* ]] || continue
+    exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || continue # exited meanwhile
+    [[ "$exe" == */containerd-shim* ]] || continue
     warn "killing a leftover containerd shim (pid $pid)"
     # Its socket in /run/containerd/s is named after sha256(<containerd address>/<namespace>/<id>).
     local id
-    id="$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '/^-id$/{n;p;}')"
+    # || : it may have exited meanwhile, which must not end stop.
+    id="$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '/^-id$/{n;p;}')" || id=""
     [[ -n "$id" ]] && printf '%s' "$CTRD_SOCK/k8s.io/$id" | sha256sum | cut -d' ' -f1 >>"$RUN/shim-sockets"
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
 
 stop() {
-  [[ $(id -u) -eq 0 ]] || die "stopping the local cluster needs root: run it as root"
+  [[ $EUID -eq 0 ]] || die "stopping the local cluster needs root: run it as root"
   if [[ ! -d "$RUN" && ! -d "$RECORD" ]] && ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     log "not running; nothing to stop"
     return 0
   fi
+  # shellcheck disable=SC2310 # returns its own status
   if [[ -d "$RECORD" ]] && ! machine_record_valid; then
     warn "the machine record is from an earlier boot; the kernel settings it holds are not replayed"
     rm -rf "$RECORD"
@@ -356,8 +388,10 @@ stop() {
   stop_components etcd
 
   local bin
-  bin="$(bin_dir)"
-  if [[ -x "$bin/kube-proxy" ]]; then
+  # A failure here must not end stop: without the bin folder, the chains are removed directly below.
+  # shellcheck disable=SC2310 # bin_dir is one command
+  bin="$(bin_dir)" || { warn "could not find the bin folder (tools/kubernetes/build.sh --path)"; bin=""; }
+  if [[ -n "$bin" && -x "$bin/kube-proxy" ]]; then
     "$bin/kube-proxy" --cleanup >>"$LOGS/kube-proxy-cleanup.log" 2>&1 || warn "kube-proxy --cleanup failed (see $LOGS/kube-proxy-cleanup.log); removing its chains directly"
   fi
   machine_remove_kube_chains
@@ -377,8 +411,9 @@ stop() {
 # ---- status, import-image --------------------------------------------------------------------
 
 status() {
-  local c pid procs="" running=true ready=false
+  local c pid procs="" running=true ready=false bin
   for c in "${COMPONENTS[@]}"; do
+    # shellcheck disable=SC2310 # returns its own status
     if pid="$(component_pid "$c")"; then
       procs+="${procs:+,}\"$c\":$pid"
     else
@@ -386,16 +421,21 @@ status() {
       running=false
     fi
   done
+  # shellcheck disable=SC2310 # a predicate: returns its own status
   if $running && [[ -f "$KUBECONFIG_OUT" ]] && node_ready; then ready=true; fi
+  # shellcheck disable=SC2310 # bin_dir is one command
+  bin="$(bin_dir)" || die "could not find the bin folder (tools/kubernetes/build.sh --path)"
   printf '{"running":%s,"nodeReady":%s,"apiServer":"%s","kubeconfigPath":"%s","kubeCacheDir":"%s","binDir":"%s","stateDir":"%s","processes":{%s}}\n' \
-    "$running" "$ready" "$API_SERVER" "$KUBECONFIG_OUT" "$KUBECACHEDIR" "$(bin_dir)" "$STATE" "$procs"
+    "$running" "$ready" "$API_SERVER" "$KUBECONFIG_OUT" "$KUBECACHEDIR" "$bin" "$STATE" "$procs"
 }
 
 import_image() {
   local file="${1:-}"
   [[ -n "$file" ]] || die "usage: bash local/cluster/cluster.sh import-image FILE.tar"
   [[ -f "$file" && -r "$file" ]] || die "import-image: '$file' is not a readable file (an OCI or docker image tar, e.g. from docker save or local/cluster/oci-image.sh)"
+  # shellcheck disable=SC2310 # returns its own status
   component_pid containerd >/dev/null || die "import-image: the cluster is not running; start it first (bash local/cluster/cluster.sh start)"
+  # shellcheck disable=SC2310 # ctr_ is one command
   ctr_ -n k8s.io images import "$file" >&2 \
     || die "import-image: containerd could not import '$file' (its message is above)"
 }
@@ -405,6 +445,11 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   import-image) import_image "${2:-}" ;;
-  kubectl) shift; exec "$(bin_dir)/kubectl" --kubeconfig "$KUBECONFIG_OUT" "$@" ;;
+  kubectl)
+    shift
+    # shellcheck disable=SC2310 # bin_dir is one command
+    bin="$(bin_dir)" || die "could not find the bin folder (tools/kubernetes/build.sh --path)"
+    exec "$bin/kubectl" --kubeconfig "$KUBECONFIG_OUT" "$@"
+    ;;
   *) die "usage: bash local/cluster/cluster.sh start|stop|status|import-image FILE|kubectl ARG..." ;;
 esac

@@ -33,6 +33,7 @@ all_built() {
   done
 }
 
+# shellcheck disable=SC2310 # a predicate (one test per binary)
 if all_built; then
   echo "$out_dir"
   exit 0
@@ -47,6 +48,7 @@ mkdir -p "$out_dir"
 exec 9>"$out_dir/.build.lock"
 flock 9
 # Another caller may have finished the build while this one waited for the lock.
+# shellcheck disable=SC2310 # a predicate (one test per binary)
 if all_built; then
   echo "$out_dir"
   exit 0
@@ -56,7 +58,8 @@ echo "Building Kubernetes $version (${commands[*]}) from the Go module proxy int
 started=$(date +%s)
 (
   while sleep 30; do
-    echo "  ... still building Kubernetes $version ($(( $(date +%s) - started ))s)" >&2
+    now="$(date +%s)" || now="$started" # only a progress line
+    echo "  ... still building Kubernetes $version ($((now - started))s)" >&2
   done
 ) &
 ticker=$!
@@ -88,5 +91,6 @@ for c in "${commands[@]}"; do
 done
 elapsed=$(( $(date +%s) - started ))
 echo "Built Kubernetes $version in ${elapsed}s: $out_dir" >&2
-echo "$version ${elapsed}s $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$out_dir/build-times.txt"
+built_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)" || built_at="" # only a line in the build log
+echo "$version ${elapsed}s $built_at" >> "$out_dir/build-times.txt"
 echo "$out_dir"

@@ -54,7 +54,8 @@ started=$(date +%s)
 work="$(mktemp -d "${TMPDIR:-/tmp}/pulumi-kubernetes-build.XXXXXX")"
 (
   while sleep 30; do
-    echo "  ... still building pulumi-resource-kubernetes ($(( $(date +%s) - started ))s)" >&2
+    now="$(date +%s)" || now="$started" # only a progress line
+    echo "  ... still building pulumi-resource-kubernetes ($((now - started))s)" >&2
   done
 ) &
 ticker=$!
@@ -88,5 +89,6 @@ tmp="$binary.tmp.$$"
 mv -f "$tmp" "$binary"
 elapsed=$(( $(date +%s) - started ))
 echo "Built pulumi-resource-kubernetes $version in ${elapsed}s: $binary" >&2
-echo "$version ${elapsed}s $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$out_dir/build-times.txt"
+built_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)" || built_at="" # only a line in the build log
+echo "$version ${elapsed}s $built_at" >> "$out_dir/build-times.txt"
 echo "$out_dir"

@@ -2,6 +2,9 @@
 # The local cluster's configuration files (sourced by cluster.sh, which sets the variables used
 # here). Each file keeps the component on 127.0.0.1 and inside the cluster's own folders.
 
+# cluster.sh's setting already (a no-op here); stated for shellcheck, which checks this file alone.
+set -o pipefail
+
 configs_write() {
   mkdir -p "$CONF" "$CONF/cni" "$CONF/certs.d/127.0.0.1:5000" "$CONF/certs.d/localhost:5000"
   _containerd_toml >"$CONF/containerd.toml"
@@ -185,6 +188,8 @@ YAML
 
 # Secrets are encrypted at rest in etcd with a key made on each start (never printed).
 _encryption_yaml() {
+  local key
+  key="$(head -c 32 /dev/urandom | base64 -w0)" || die "could not make the encryption key (head -c 32 /dev/urandom | base64)"
   cat <<YAML
 apiVersion: apiserver.config.k8s.io/v1
 kind: EncryptionConfiguration
@@ -194,7 +199,7 @@ resources:
       - aescbc:
           keys:
             - name: local
-              secret: $(head -c 32 /dev/urandom | base64 -w0)
+              secret: $key
       - identity: {}
 YAML
 }

@@ -4,6 +4,9 @@
 # $RECORD and carries the boot id: after a reboot the kernel has already forgotten the changes,
 # so a stale record is not replayed.
 
+# cluster.sh's setting already (a no-op here); stated for shellcheck, which checks this file alone.
+set -o pipefail
+
 # The sysctls the kubelet (setupKernelTunables), kube-proxy (route_localnet, conntrack) and the
 # CNI bridge plugin (forwarding) are known to write.
 _machine_sysctl_keys() {
@@ -23,14 +26,16 @@ _machine_sysctl_keys() {
   done
 }
 
-_machine_read_sysctl() { cat "/proc/sys/${1//.//}" 2>/dev/null | tr '\t' ' '; }
+_machine_read_sysctl() { tr '\t' ' ' 2>/dev/null <"/proc/sys/${1//.//}"; }
 
 machine_record() {
   mkdir -p "$RECORD"
   cat /proc/sys/kernel/random/boot_id >"$RECORD/boot_id"
-  local k
+  local k v
   for k in $(_machine_sysctl_keys); do
-    printf '%s=%s\n' "$k" "$(_machine_read_sysctl "$k")"
+    # shellcheck disable=SC2310 # one command
+    v="$(_machine_read_sysctl "$k")" || die "could not read the sysctl $k to record it"
+    printf '%s=%s\n' "$k" "$v"
   done >"$RECORD/sysctls"
   local tool table
   for tool in iptables ip6tables; do
@@ -48,21 +53,32 @@ machine_record() {
   find /sys/fs/cgroup -maxdepth 2 -name kubepods -type d 2>/dev/null >"$RECORD/kubepods" || true
 }
 
+# Returns each step's status itself: it is called in a condition, where set -e is off.
 machine_record_valid() {
-  [[ -f "$RECORD/boot_id" ]] && [[ "$(cat "$RECORD/boot_id")" == "$(cat /proc/sys/kernel/random/boot_id)" ]]
+  local recorded now
+  [[ -f "$RECORD/boot_id" ]] || return 1
+  recorded="$(cat "$RECORD/boot_id")" || return 1
+  now="$(cat /proc/sys/kernel/random/boot_id)" || return 1
+  [[ "$recorded" == "$now" ]]
 }
 
 # Refuses to start over another Kubernetes node on this machine: its chains, cgroups and links
 # would be indistinguishable from this cluster's, and stop would take them away.
 machine_preflight() {
-  local tool table found=""
+  local tool table saved found=""
   for tool in iptables ip6tables; do
     for table in filter nat mangle; do
-      if "$tool-save" -t "$table" 2>/dev/null | grep -q '^:KUBE-'; then found+=" $tool/$table"; fi
+      # Read whole, then searched: grep -q in a pipe can end iptables-save with SIGPIPE, which
+      # pipefail would turn into "no KUBE- chains". A table this kernel lacks has none.
+      saved="$("$tool-save" -t "$table" 2>/dev/null)" || continue
+      if grep -q '^:KUBE-' <<<"$saved"; then found+=" $tool/$table"; fi
     done
   done
   [[ -z "$found" ]] || die "KUBE-* iptables chains exist already ($found ): another Kubernetes node (or a cluster this script did not record) runs on this machine. Stop it first (bash local/cluster/cluster.sh stop, or that node's own tooling)."
-  if find /sys/fs/cgroup -maxdepth 2 -name kubepods -type d 2>/dev/null | grep -q .; then
+  local kubepods
+  # || true: find fails on a folder it cannot read; what it found still counts.
+  kubepods="$(find /sys/fs/cgroup -maxdepth 2 -name kubepods -type d 2>/dev/null)" || true
+  if [[ -n "$kubepods" ]]; then
     die "kubepods cgroups exist already under /sys/fs/cgroup: another kubelet runs (or ran) on this machine; stop it first."
   fi
 }
@@ -71,29 +87,32 @@ machine_preflight() {
 # there before start, in one iptables-restore transaction per table. kube-proxy --cleanup removes
 # its own chains; the kubelet's (KUBE-FIREWALL, KUBE-KUBELET-CANARY, KUBE-IPTABLES-HINT) remain.
 machine_remove_kube_chains() {
-  local tool table chains before script
+  local tool table chains list before script
   for tool in iptables ip6tables; do
     command -v "$tool-save" >/dev/null || continue
     for table in filter nat mangle raw; do
       before="$RECORD/chains.$tool.$table"
-      chains="$("$tool-save" -t "$table" 2>/dev/null | awk '/^:KUBE-/ { print substr($1, 2) }')"
+      # A table this kernel lacks has no chains to remove (and must not end stop).
+      chains="$("$tool-save" -t "$table" 2>/dev/null | awk '/^:KUBE-/ { print substr($1, 2) }')" || continue
       if [[ -f "$before" ]]; then
         chains="$(comm -23 <(sort <<<"$chains") <(sort "$before") | grep . || true)"
       fi
       [[ -n "$chains" ]] || continue
+      list="${chains//$'\n'/ }"
       script="$(
         echo "*$table"
         local c
         for c in $chains; do echo ":$c - [0:0]"; done
         # Rules of other chains (INPUT, FORWARD, OUTPUT, ...) that jump to a chain being removed.
-        "$tool-save" -t "$table" | awk -v list=" $(echo $chains) " '
+        # || true: without this listing the jumps stay, and the restore below fails and warns.
+        { "$tool-save" -t "$table" || true; } | awk -v list=" $list " '
           /^-A / { split($0, f, " "); if (index(list, " " f[2] " ") > 0) next
                    for (i = 3; i <= NF; i++) if (($i == "-j" || $i == "-g") && index(list, " " $(i + 1) " ") > 0) { sub(/^-A /, "-D "); print; next } }'
         for c in $chains; do echo "-X $c"; done
         echo "COMMIT"
       )"
       if ! "$tool-restore" --noflush <<<"$script"; then
-        warn "could not remove the $tool $table chains:$(echo " "$chains)"
+        warn "could not remove the $tool $table chains: $list"
       fi
     done
   done
@@ -103,12 +122,16 @@ machine_remove_kube_chains() {
 # since start (the kubelet's bind mount of its root dir, pod volumes, container root filesystems,
 # sandbox shm), deepest first.
 machine_unmount() {
-  local pass targets t
-  for pass in 1 2 3 4 5; do
-    targets="$(findmnt -rn -o TARGET | awk -v a="$STATE/" -v b="$RUN/" -v s="$STATE" -v r="$RUN" \
-      '$0 == s || $0 == r || index($0, a) == 1 || index($0, b) == 1 || index($0, "/run/netns/cni-") == 1' | sort -r -u)"
+  local mounts recorded targets t
+  for _ in 1 2 3 4 5; do
+    # A failure of these two listings leaves the mounts in place but must not end stop.
+    mounts="$(findmnt -rn -o TARGET)" || { warn "findmnt failed; the cluster's mounts are left in place"; return 0; }
+    targets="$(awk -v a="$STATE/" -v b="$RUN/" -v s="$STATE" -v r="$RUN" \
+      '$0 == s || $0 == r || index($0, a) == 1 || index($0, b) == 1 || index($0, "/run/netns/cni-") == 1' <<<"$mounts" | sort -r -u)"
     if [[ -f "$RECORD/mounts" && -n "$targets" ]]; then
-      targets="$(comm -23 <(sort <<<"$targets") <(sort -u "$RECORD/mounts") | sort -r)"
+      recorded="$(sort -u "$RECORD/mounts")" || { warn "could not read $RECORD/mounts; the cluster's mounts are left in place"; return 0; }
+      # shellcheck disable=SC2312 # sorting a string cannot fail
+      targets="$(comm -23 <(sort <<<"$targets") <(printf '%s\n' "$recorded") | sort -r)"
     fi
     [[ -n "$targets" ]] || return 0
     while read -r t; do
@@ -116,13 +139,15 @@ machine_unmount() {
       umount "$t" 2>/dev/null || umount -l "$t" 2>/dev/null || true
     done <<<"$targets"
   done
-  warn "some mounts remain: $(echo $targets)"
+  warn "some mounts remain: ${targets//$'\n'/ }"
 }
 
 machine_remove_netns() {
-  local n
+  local p n
   [[ -d /run/netns ]] || return 0
-  for n in $(ls -1 /run/netns 2>/dev/null); do
+  for p in /run/netns/*; do
+    [[ -e "$p" || -L "$p" ]] || continue
+    n="${p##*/}"
     [[ "$n" == cni-* ]] || continue
     if [[ -f "$RECORD/netns" ]] && grep -qxF "$n" "$RECORD/netns"; then continue; fi
     umount "/run/netns/$n" 2>/dev/null || true
@@ -167,7 +192,11 @@ machine_remove_files() {
   # /run/containerd/s whatever its own state folder is).
   if [[ -f "$RECORD/shim-sockets" && -d /run/containerd/s ]]; then
     local s
-    for s in $(comm -23 <(ls -1 /run/containerd/s | sort) <(sort "$RECORD/shim-sockets")); do
+    for s in /run/containerd/s/*; do
+      [[ -e "$s" || -L "$s" ]] || continue
+      s="${s##*/}"
+      # Not there before start, and this cluster's.
+      grep -qxF "$s" "$RECORD/shim-sockets" && continue
       if grep -qxF "$s" "$RUN/shim-sockets" 2>/dev/null; then rm -f "/run/containerd/s/$s"; fi
     done
   fi
@@ -177,26 +206,31 @@ machine_remove_files() {
 # Empties and removes the kubepods cgroup trees (every v1 hierarchy, and the unified one), deepest
 # first, killing any process still in them.
 machine_remove_cgroups() {
-  local top d
-  for top in $(find /sys/fs/cgroup -maxdepth 2 -name kubepods -type d 2>/dev/null); do
+  local tops top d
+  # || true: find fails on a folder it cannot read; what it found still counts.
+  tops="$(find /sys/fs/cgroup -maxdepth 2 -name kubepods -type d 2>/dev/null)" || true
+  while IFS= read -r top <&3; do
+    [[ -n "$top" ]] || continue
     if [[ -f "$RECORD/kubepods" ]] && grep -qxF "$top" "$RECORD/kubepods"; then continue; fi
-    local procs i
+    local procs
     # Containers whose shim was killed keep running: kill them, and wait until the kernel has
     # emptied their cgroups (a cgroup with a dying process cannot be removed yet).
-    for i in $(seq 1 25); do
-      procs="$(find "$top" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)"
+    for _ in $(seq 1 25); do
+      # || true: a cgroup can go away while find reads it, which must not end stop.
+      procs="$(find "$top" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)" || true
       [[ -n "$procs" ]] || break
       # shellcheck disable=SC2086
       kill -KILL $procs 2>/dev/null || true
       sleep 0.2
     done
-    for i in 1 2 3 4 5; do
-      find "$top" -depth -type d 2>/dev/null | while read -r d; do rmdir "$d" 2>/dev/null || true; done
+    for _ in 1 2 3 4 5; do
+      # || true: as above; what is left is retried, then reported below.
+      find "$top" -depth -type d 2>/dev/null | while read -r d; do rmdir "$d" 2>/dev/null || true; done || true
       [[ -d "$top" ]] || break
       sleep 0.3
     done
     if [[ -d "$top" ]]; then warn "could not remove the cgroup $top"; fi
-  done
+  done 3<<<"$tops"
   return 0
 }
 
@@ -206,7 +240,8 @@ machine_restore_sysctls() {
   while IFS= read -r line; do
     k="${line%%=*}" v="${line#*=}"
     [[ -e "/proc/sys/${k//.//}" ]] || continue
-    now="$(_machine_read_sysctl "$k")"
+    # shellcheck disable=SC2310 # one command
+    now="$(_machine_read_sysctl "$k")" || now="" # unreadable: put the recorded value back anyway
     if [[ "$now" != "$v" ]]; then
       printf '%s' "$v" >"/proc/sys/${k//.//}" 2>/dev/null || warn "could not put $k back to $v (it is $now)"
     fi

@@ -13,10 +13,12 @@ _pki_leaf() { # DIR NAME SUBJECT EKU [SAN]
     echo "extendedKeyUsage=$eku"
     [[ -n "$san" ]] && echo "subjectAltName=$san"
   } >"$ext"
+  local serial
+  serial="$(openssl rand -hex 16)" || die "openssl rand failed (a serial number for $name)"
   openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
     -keyout "$dir/$name.key" -out "$dir/$name.csr" -subj "$subject" 2>/dev/null
   openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
-    -set_serial "0x$(openssl rand -hex 16)" -days 30 -extfile "$ext" -out "$dir/$name.crt" 2>/dev/null
+    -set_serial "0x$serial" -days 30 -extfile "$ext" -out "$dir/$name.crt" 2>/dev/null
   rm -f "$dir/$name.csr" "$dir/$name.ext"
   chmod 0600 "$dir/$name.key"
 }
@@ -57,6 +59,10 @@ pki_kubeconfig() { # DIR NAME SERVER OUT
   local dir="$1" name="$2" server="$3" out="$4"
   (
     umask 077
+    local ca_data cert_data key_data
+    ca_data="$(base64 -w0 "$dir/ca.crt")" || die "could not read $dir/ca.crt"
+    cert_data="$(base64 -w0 "$dir/$name.crt")" || die "could not read $dir/$name.crt"
+    key_data="$(base64 -w0 "$dir/$name.key")" || die "could not read $dir/$name.key"
     cat >"$out" <<YAML
 apiVersion: v1
 kind: Config
@@ -64,12 +70,12 @@ clusters:
   - name: gin-deploy-local
     cluster:
       server: $server
-      certificate-authority-data: $(base64 -w0 "$dir/ca.crt")
+      certificate-authority-data: $ca_data
 users:
   - name: $name
     user:
-      client-certificate-data: $(base64 -w0 "$dir/$name.crt")
-      client-key-data: $(base64 -w0 "$dir/$name.key")
+      client-certificate-data: $cert_data
+      client-key-data: $key_data
 contexts:
   - name: gin-deploy-local
     context:
