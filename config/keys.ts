@@ -234,6 +234,12 @@ export const CONFIG_KEYS = {
         description:
             "kubernetes: where the nodes are reached from the machine running pulumi (the local cluster: 127.0.0.1); with a NodePort Service the URL is http://<nodeAddress>:<nodePort>.",
     },
+    rolloutTimeoutSeconds: {
+        type: "integer",
+        default: 600,
+        usedBy: ["kubernetes"],
+        description: "kubernetes: seconds `up` waits for a release's pods to become Ready before it fails (the old pods keep serving).",
+    },
     imageRepository: {
         type: "string",
         default: "",

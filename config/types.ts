@@ -81,6 +81,8 @@ export interface KubernetesTargetConfig {
     nodeAddress: string | undefined;
     /** Where an image built here is pushed; undefined when gin-deploy:image names one. */
     imageRepository: string | undefined;
+    /** Seconds `up` waits for a rollout. */
+    rolloutTimeoutSeconds: number;
 }
 
 export type TargetConfig = SshTargetConfig | AwsTargetConfig | KubernetesTargetConfig;

@@ -144,8 +144,14 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
                 `Fix: ${setCommand("imageRepository", "<registry>/gin-app")} (or set gin-deploy:image to an image built by CI)`,
         );
     }
+    const rolloutValue = read.text("rolloutTimeoutSeconds");
+    const rolloutTimeoutSeconds = Number(rolloutValue);
+    if (!/^\d+$/.test(rolloutValue) || rolloutTimeoutSeconds < 10 || rolloutTimeoutSeconds > 3600) {
+        read.refuse("rolloutTimeoutSeconds", `${shown(rolloutValue)} is not a number of seconds from 10 to 3600. Fix: ${setCommand("rolloutTimeoutSeconds", 600)}`);
+    }
     return {
         kind: "kubernetes",
+        rolloutTimeoutSeconds,
         kubeconfig,
         clusterStack: clusterStackValue === "" ? undefined : clusterStackValue,
         arch: read.oneOf("hostArch", ARCHITECTURES, "amd64"),

@@ -35,6 +35,7 @@ export const kubernetesTarget: Target = {
                     resources: target.resources,
                     service: { type: target.serviceType, nodePort: target.nodePort },
                     nodeAddress: target.nodeAddress,
+                    rolloutTimeoutSeconds: target.rolloutTimeoutSeconds,
                 });
                 return {
                     outputs: {

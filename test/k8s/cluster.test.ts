@@ -150,7 +150,6 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
             {
                 namespace: NAMESPACE,
                 replicas: String(REPLICAS),
-                minReplicas: String(REPLICAS),
                 maxReplicas: "4",
                 cpuRequest: "50m",
                 cpuLimit: "500m",
@@ -158,6 +157,10 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
                 memoryLimit: "128Mi",
                 serviceType: "NodePort",
                 nodePort: String(NODE_PORT),
+                nodeAddress: "127.0.0.1",
+                target: "kubernetes",
+                environment: "dev",
+                dbHost: "db.invalid",
                 image: images[V1],
                 release: V1,
                 logLevel: "info",
@@ -174,7 +177,7 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
         assert.strictEqual(outputs.url.value, URL_BASE);
         assert.strictEqual(outputs.deploymentName.value, "gin-app");
         assert.strictEqual(outputs.namespace.value, NAMESPACE);
-        assert.strictEqual(outputs.nodePort.value, NODE_PORT);
+        assert.strictEqual(new URL(String(outputs.url.value)).port, String(NODE_PORT));
         assert.strictEqual(await servedVersion(), V1);
         assert.deepStrictEqual(JSON.parse((await get(`${URL_BASE}/healthz`)).body), { status: "ok" });
         for (const p of ready) assert.strictEqual(p.image, images[V1], "the pod does not run the image by digest");
