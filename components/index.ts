@@ -7,6 +7,6 @@ export { AppImage, AppImageArgs } from "./container/appImage";
 export { ContainerService, ContainerServiceArgs } from "./container/containerService";
 export type { CpuArchitecture } from "./aws/instanceArchitecture";
 // The reference service's (app/) environment, for stacks that deploy it.
-export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./renderers/shared/serviceEnvironment";
+export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./appEnvironment";
 export { KubernetesService, KubernetesServiceArgs } from "./kubernetesService";
 export type { CgoMode } from "./build/goBuildCommand";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { serviceEnvironment } from "../../components/renderers/shared/serviceEnvironment";
+import { serviceEnvironment } from "../../components/appEnvironment";
 
 const PASSWORD = "pw-that-must-stay-apart";
 const settings = {

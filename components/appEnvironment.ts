@@ -1,4 +1,4 @@
-// The reference service's environment variables (the only way app/ is configured), from typed
+// The reference service's (app/) environment variables, the only way it is configured, from typed
 // settings: the plain ones, and apart from them the secret ones (DB_PASSWORD), which stay Pulumi
 // secrets on their way to the host. Pure; no Pulumi (the password's type is the caller's).
 
