@@ -7,7 +7,6 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 
@@ -99,7 +98,10 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
     }
 
     before(async function () {
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gin-deploy-k8s-"));
+        // Under the repository: the engine runs the reachability check's dynamic provider from the
+        // workspace, and its shim resolves @pulumi/pulumi from there.
+        fs.mkdirSync(path.join(repoRoot, ".gin-deploy"), { recursive: true });
+        tmp = fs.mkdtempSync(path.join(repoRoot, ".gin-deploy", "k8s-suite-"));
         const passphraseFile = path.join(tmp, "passphrase");
         fs.writeFileSync(passphraseFile, crypto.randomBytes(24).toString("base64"), { mode: 0o600 });
         fs.mkdirSync(path.join(tmp, "state"));
