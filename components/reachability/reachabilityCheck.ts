@@ -165,6 +165,17 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
+/**
+ * The engine's default provider for dynamic resources is handed the stack's whole config, secrets
+ * included, and keeps it in the state in plain text (pulumi 3.274). An explicit provider of the
+ * same package gets only its own inputs: none.
+ */
+class DynamicProvider extends pulumi.ProviderResource {
+    constructor(name: string, opts?: pulumi.ResourceOptions) {
+        super("pulumi-nodejs", name, {}, opts);
+    }
+}
+
 class ReleaseReachability extends pulumi.dynamic.Resource {
     declare readonly observed: pulumi.Output<string>;
     declare readonly skipped: pulumi.Output<boolean>;
@@ -233,6 +244,7 @@ export class ReachabilityCheck extends pulumi.ComponentResource {
             }
         });
 
+        const dynamicProvider = new DynamicProvider(`${name}-check-provider`, { parent: this });
         const check = new ReleaseReachability(
             `${name}-check`,
             {
@@ -249,7 +261,7 @@ export class ReachabilityCheck extends pulumi.ComponentResource {
                 securityGroupId: args.securityGroupId,
                 securityGroupIngress,
             },
-            { parent: this },
+            { parent: this, provider: dynamicProvider },
         );
 
         this.observed = check.observed;

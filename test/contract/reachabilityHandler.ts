@@ -24,4 +24,15 @@ const reachability: ResourceHandler = {
     },
 };
 
-export const reachabilityHandlers: Record<string, ResourceHandler> = { [REACHABILITY_TYPE]: reachability };
+/** Its explicit provider (see DynamicProvider): configuring it changes nothing anywhere. */
+const dynamicProvider: ResourceHandler = {
+    replaceOnChanges: [],
+    async create() {
+        return {};
+    },
+};
+
+export const reachabilityHandlers: Record<string, ResourceHandler> = {
+    [REACHABILITY_TYPE]: reachability,
+    "pulumi:providers:pulumi-nodejs": dynamicProvider,
+};

@@ -273,6 +273,10 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
         }
         // The state (exported) and the Deployment as the API server has it carry no password.
         const state = JSON.stringify(await stack.exportStack());
+        if (state.includes(DB_PASSWORD_2) || state.includes(DB_PASSWORD)) {
+            const at = Math.max(state.indexOf(DB_PASSWORD_2), state.indexOf(DB_PASSWORD));
+            console.log("LEAK CONTEXT: " + state.slice(Math.max(0, at - 1500), at + 200));
+        }
         assert.ok(!state.includes(DB_PASSWORD_2) && !state.includes(DB_PASSWORD), "the password is in the state in plain text");
         const live = kubectl(kc, ["get", "deployment", "gin-app", "-n", NAMESPACE, "-o", "json"]).stdout;
         assert.ok(!live.includes(DB_PASSWORD_2), "the password is in the live Deployment");

@@ -118,6 +118,7 @@ describe("the whole program (deployStack(loadConfig()))", function () {
                     "gindeploy:host:SystemdService",
                     "gindeploy:reachability:ReachabilityCheck",
                     "pulumi-nodejs:dynamic/gindeploy:ReleaseReachability",
+                    "pulumi:providers:pulumi-nodejs",
                 ],
             );
         });
