@@ -209,7 +209,9 @@ function typescriptRunner(): { tsconfigTsNode: unknown; swcCore: string | null }
     }
     let swcCore: string | null = null;
     try {
-        swcCore = (JSON.parse(fs.readFileSync(require.resolve("@swc/core/package.json", { paths: [repoRoot] }), "utf8")) as { version: string }).version;
+        swcCore = (
+            JSON.parse(fs.readFileSync(require.resolve("@swc/core/package.json", { paths: [repoRoot] }), "utf8")) as { version: string }
+        ).version;
     } catch {
         // not installed
     }

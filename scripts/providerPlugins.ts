@@ -13,7 +13,9 @@ export interface PluginRequirement {
 
 /** The provider an npm package pins (its package.json "pulumi" block), e.g. "@pulumi/command". */
 function pinnedPlugin(npmPackage: string): PluginRequirement {
-    const pkg = JSON.parse(fs.readFileSync(require.resolve(`${npmPackage}/package.json`), "utf8")) as { pulumi: { name: string; version: string } };
+    const pkg = JSON.parse(fs.readFileSync(require.resolve(`${npmPackage}/package.json`), "utf8")) as {
+        pulumi: { name: string; version: string };
+    };
     return { name: pkg.pulumi.name, version: pkg.pulumi.version.replace(/^v/, "") };
 }
 

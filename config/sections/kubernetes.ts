@@ -147,7 +147,10 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
     const rolloutValue = read.text("rolloutTimeoutSeconds");
     const rolloutTimeoutSeconds = Number(rolloutValue);
     if (!/^\d+$/.test(rolloutValue) || rolloutTimeoutSeconds < 10 || rolloutTimeoutSeconds > 3600) {
-        read.refuse("rolloutTimeoutSeconds", `${shown(rolloutValue)} is not a number of seconds from 10 to 3600. Fix: ${setCommand("rolloutTimeoutSeconds", 600)}`);
+        read.refuse(
+            "rolloutTimeoutSeconds",
+            `${shown(rolloutValue)} is not a number of seconds from 10 to 3600. Fix: ${setCommand("rolloutTimeoutSeconds", 600)}`,
+        );
     }
     return {
         kind: "kubernetes",

@@ -7,9 +7,9 @@ export const APP_PORT = 8080;
 
 export function localK8sProgram(): Record<string, pulumi.Output<unknown>> {
     // The product's own composition, as index.ts runs it: the local-k8s stack's config in.
-     
+
     const { loadConfig } = require("../../config") as typeof import("../../config");
-     
+
     const { deployStack } = require("../../stack") as typeof import("../../stack");
     const outputs = deployStack(loadConfig());
     return Object.fromEntries(
