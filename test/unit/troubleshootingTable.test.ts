@@ -10,7 +10,8 @@ import type { CauseId } from "../../components/reachability/causes";
 const README = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
 
 function tableCauses(): string[] {
-    const section = README.slice(README.indexOf("## Troubleshooting"), README.indexOf("## The suites"));
+    const start = README.indexOf("## Troubleshooting");
+    const section = README.slice(start, README.indexOf("\n## ", start + 1));
     const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| what you see") && !l.startsWith("|---"));
     return rows.flatMap((row) => [...(row.split("|")[3] ?? "").matchAll(/`([a-z-]+)`/g)].map((m) => m[1]));
 }
