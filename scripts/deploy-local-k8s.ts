@@ -10,7 +10,6 @@
 // destroy: destroys the stack, then stops the cluster only if `up` started it.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 
 import { readGitFacts } from "../config";
@@ -18,6 +17,7 @@ import { clusterStatus, providerBinDir, startCluster, stopCluster } from "../loc
 import { repoRoot } from "./localHost";
 import { committedConfig, CONFIG_NAMESPACE } from "./localStackConfig";
 import { engineFailureText } from "./engineFailure";
+import { servedVersion } from "./servedVersion";
 import { engineEnv, openStack } from "./localWorkspace";
 
 const STACK = "local-k8s";
@@ -70,18 +70,6 @@ function buildAndPushImage(version: string, commit: string, date: string): strin
     return ref;
 }
 
-function getVersion(url: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get(`${url.replace(/\/$/, "")}/version`, { timeout: 5000 }, (res) => {
-            let body = "";
-            res.on("data", (d) => (body += d));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
-        req.on("error", reject);
-    });
-}
-
 /** The stack in its workspace; `image` is set when given (destroy does not run the program, so needs none). */
 /** Whether the engine's own lines were shown already (a failure is then not printed again). */
 let streamed = false;
@@ -117,17 +105,12 @@ async function up(): Promise<number> {
 
     const stack = await stackFor(cluster.kubeconfigPath, image);
     const result = await stack.up({ onOutput: printEngine, color: "auto" });
-    const url = result.outputs.url?.value as string | undefined;
-    if (!url) {
-        console.error("the stack exported no url output; cannot check the service");
+    const served = await servedVersion(result.outputs);
+    if ("error" in served) {
+        console.error(served.error);
         return 1;
     }
-    const answer = await getVersion(url);
-    if (answer.status !== 200) {
-        console.error(`GET ${url}/version answered ${answer.status}: ${answer.body}`);
-        return 1;
-    }
-    const version = (JSON.parse(answer.body) as { version?: string }).version;
+    const { url, version } = served;
     console.log(
         `\nThe service answers at ${url}\nversion: ${version} (exported: ${String(result.outputs.version?.value)}), ` +
             `Deployment ${String(result.outputs.deploymentName?.value)} in namespace ${String(result.outputs.namespace?.value)}`,

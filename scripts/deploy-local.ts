@@ -7,12 +7,12 @@
 //          runs the update with the engine's progress, and fetches /version from the exported URL.
 // destroy: destroys the stack, then stops the local host only if `up` started it.
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 
 import { HostSettings, hostStatus, repoRoot, startHost, stopHost } from "./localHost";
 import { committedConfig, CONFIG_NAMESPACE, generatePassword, settingsForHost } from "./localStackConfig";
 import { engineFailureText } from "./engineFailure";
+import { servedVersion } from "./servedVersion";
 import { engineEnv, hostArchitecture, openStack } from "./localWorkspace";
 import { findPlugin, missingPluginMessage, pluginsForMode } from "./providerPlugins";
 import { recoverStack } from "./stackRecovery";
@@ -31,18 +31,6 @@ function hostSettings(): HostSettings {
         sshPort: Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2222),
         appPort: Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18080),
     };
-}
-
-function getVersion(url: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get(`${url.replace(/\/$/, "")}/version`, { timeout: 5000 }, (res) => {
-            let body = "";
-            res.on("data", (d) => (body += d));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
-        req.on("error", reject);
-    });
 }
 
 /** Checks the providers the stack's mode needs; prints the one message for the first missing. */
@@ -95,17 +83,12 @@ async function up(): Promise<number> {
         },
         color: "auto",
     });
-    const url = result.outputs.url?.value as string | undefined;
-    if (!url) {
-        console.error("the stack exported no url output; cannot check the service");
+    const served = await servedVersion(result.outputs);
+    if ("error" in served) {
+        console.error(served.error);
         return 1;
     }
-    const answer = await getVersion(url);
-    if (answer.status !== 200) {
-        console.error(`GET ${url}/version answered ${answer.status}: ${answer.body}`);
-        return 1;
-    }
-    const version = (JSON.parse(answer.body) as { version?: string }).version;
+    const { url, version } = served;
     console.log(`\nThe service answers at ${url}\nversion: ${version} (exported: ${String(result.outputs.version?.value)})`);
     return 0;
 }
