@@ -371,7 +371,7 @@ func TestEveryRequestLineReachesTheFileOnSIGTERM(t *testing.T) {
 		last = entry.Msg
 	}
 	if last != "shutdown complete" {
-		t.Errorf("the last line is %q, want the one logged just before the exit, \"shutdown complete\"", last)
+		t.Errorf("the last line is %q, want the one logged just before the exit, \"shutdown complete\"; the file ends: %s", last, data[max(0, len(data)-600):])
 	}
 	if answered.Load() < 100 || int64(logged) != answered.Load() {
 		t.Errorf("%d requests answered, %d request lines in the file: want every one logged", answered.Load(), logged)
