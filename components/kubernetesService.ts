@@ -6,9 +6,9 @@
 // autonamed so a change replaces them under a new name; a Deployment whose pod template carries a
 // checksum of both, so any settings change rolls the pods (see renderers/kubernetes/ for every
 // choice in the specs); a Service; a PodDisruptionBudget; a HorizontalPodAutoscaler. The provider's
-// own await logic decides when an `up` is done: the Deployment's rollout must complete (every new
-// pod Ready) within rolloutTimeoutSeconds, or `up` fails with the provider's account of the pods
-// while the old ReplicaSet keeps serving.
+// own await logic decides when an `up` is done, on the condition the Deployment's annotation names
+// (renderers/kubernetes/rolloutAwait.ts): the rollout must complete (every new pod Ready) within
+// rolloutTimeoutSeconds, or `up` fails while the old ReplicaSet keeps serving.
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

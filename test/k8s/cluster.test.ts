@@ -342,6 +342,9 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
             /timed out waiting to be Ready|become live|become ready|minimum availability|not attained/i,
             message.slice(-3000),
         );
+        // The Deployment's own await failed: not a later check that noticed the old release answer
+        // (which is what a wait fooled into reporting the rollout done would leave to catch it).
+        assert.doesNotMatch(message, /\[old-release\]/, message.slice(-3000));
         // The provider's own lines: each error it listed ("* ..."), shortened.
         figures.failedUpMessage = (message.match(/^\s*\* .*$/gm) ?? []).slice(0, 5).map((l) => l.trim().slice(0, 240));
         figures.failedReleaseRequests = result.sent;

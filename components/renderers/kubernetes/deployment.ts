@@ -17,12 +17,14 @@
 //   the "restricted" Pod Security Standard.
 // - Topology spread over nodes and zones, as a preference (one-node clusters still schedule), per
 //   ReplicaSet (matchLabelKeys pod-template-hash), so a rollout spreads its own pods.
+// - When the rollout counts as done: see rolloutAwait.ts.
 // - GOMEMLIMIT at 90% of the memory limit: the Go runtime collects garbage harder before the kernel
 //   would kill the container.
 // Pure: no Pulumi.
 
 import { CHECKSUM_ANNOTATION, ObjectMeta, releaseLabels, selectorLabels, versionAnnotations } from "./labels";
 import { parseMemory } from "./quantity";
+import { rolloutAwaitAnnotations } from "./rolloutAwait";
 import { imagePullPolicy, KubernetesServiceSettings } from "./settings";
 
 /** The uid and gid app/Dockerfile runs as (USER 65532:65532). */
@@ -127,7 +129,7 @@ export function renderDeployment(d: DeploymentInputs): DeploymentSpecObject {
             name: s.appName,
             namespace: s.namespace,
             labels: releaseLabels(s.appName, s.version),
-            annotations: versionAnnotations(s.version),
+            annotations: { ...versionAnnotations(s.version), ...rolloutAwaitAnnotations() },
         },
         spec: {
             // The starting count; the HorizontalPodAutoscaler owns it afterwards (the component

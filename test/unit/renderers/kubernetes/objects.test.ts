@@ -7,6 +7,7 @@ import { renderHorizontalPodAutoscaler } from "../../../../components/renderers/
 import { CHECKSUM_ANNOTATION, releaseLabels, selectorLabels, VERSION_LABEL } from "../../../../components/renderers/kubernetes/labels";
 import { renderNamespace } from "../../../../components/renderers/kubernetes/namespace";
 import { renderPodDisruptionBudget } from "../../../../components/renderers/kubernetes/podDisruptionBudget";
+import { ROLLOUT_COMPLETE, WAIT_FOR_ANNOTATION } from "../../../../components/renderers/kubernetes/rolloutAwait";
 import { renderService } from "../../../../components/renderers/kubernetes/service";
 import { KubernetesServiceSettings } from "../../../../components/renderers/kubernetes/settings";
 import { SHAPE } from "./shape";
@@ -115,6 +116,16 @@ describe("kubernetes Deployment", () => {
             checksum: "c".repeat(64),
         }) as any;
         assert.deepStrictEqual(noSecret.spec.template.spec.containers[0].envFrom, [{ configMapRef: { name: "web-config-x" } }]);
+    });
+
+    it("tells the provider to wait for the rollout as kubectl rollout status does, on the Deployment and not its pods", () => {
+        assert.strictEqual(d.metadata.annotations[WAIT_FOR_ANNOTATION], ROLLOUT_COMPLETE);
+        assert.match(
+            ROLLOUT_COMPLETE,
+            /^jsonpath=\{\.status\.conditions\[\?\(@\.type=="Progressing"\)\]\.reason\}=NewReplicaSetAvailable$/,
+        );
+        // On the template it would roll the pods and mean nothing there.
+        assert.ok(!(WAIT_FOR_ANNOTATION in d.spec.template.metadata.annotations));
     });
 
     it("pulls a digest IfNotPresent and keeps a version that is no label value as an annotation only", () => {
