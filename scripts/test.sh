@@ -14,6 +14,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund || exit 1
 fi
 
+# The Docker engine some suites start changes the machine (iptables chains, IP forwarding, the
+# docker0 bridge); what it changed is undone at the end, also when the run is interrupted.
+machine_state=$(mktemp -d)
+bash scripts/machine-state.sh save "$machine_state" || exit 1
+restore_machine() {
+  bash scripts/machine-state.sh restore "$machine_state" || echo "could not undo every change to the machine (above)" >&2
+  rm -rf "$machine_state"
+}
+trap restore_machine EXIT
+
 suites=(lint typecheck test:app test:unit test:delivery test:host test:doctor test:contract test:container test:k8s test:policy test:e2e)
 passed=0 failed=0 failures=()
 logs=reports/suites

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# What `npm test` changes on the machine through the Docker engine its suites start, recorded before
+# the suites and undone after them, so the machine ends as it began:
+#   bash scripts/machine-state.sh save DIR      record: is dockerd running, iptables rules and
+#                                              chains (IPv4 and IPv6, every table), forwarding sysctls,
+#                                              whether docker0 exists
+#   bash scripts/machine-state.sh restore DIR   if dockerd was not running before: stop it, then
+#                                              remove the iptables rules and chains that were not
+#                                              there before, put the sysctls back, remove docker0
+# dockerd is started by local/host.sh for the host, container and cluster suites; it makes its
+# DOCKER* chains, turns on IP forwarding and creates the docker0 bridge, and none of that goes away
+# when it stops. Only what was added is removed: rules and chains that were there before stay.
+set -euo pipefail
+
+die() { echo "machine-state: $*" >&2; exit 1; }
+(($# == 2)) || die "usage: bash scripts/machine-state.sh save|restore DIR"
+action=$1 dir=$2
+sysctls=(net.ipv4.ip_forward net.ipv6.conf.all.forwarding)
+tables=(filter nat mangle raw)
+
+# Prints yes or no.
+docker_state() {
+  local state=no
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 && state=yes
+  echo "$state"
+}
+
+# One line per rule or chain of a table, as `iptables -S` prints them ("-N CHAIN", "-A CHAIN ...").
+rules_of() {
+  local tool=$1 table=$2
+  command -v "$tool" >/dev/null || return 0
+  "$tool" -w 10 -t "$table" -S 2>/dev/null || true
+}
+
+save() {
+  mkdir -p "$dir"
+  docker_state >"$dir/dockerd"
+  local tool table name
+  for tool in iptables ip6tables; do
+    for table in "${tables[@]}"; do rules_of "$tool" "$table" >"$dir/$tool-$table.rules"; done
+  done
+  for name in "${sysctls[@]}"; do sysctl -n "$name" >"$dir/$name" 2>/dev/null || true; done
+  if ip link show docker0 >/dev/null 2>&1; then echo yes >"$dir/docker0"; else echo no >"$dir/docker0"; fi
+}
+
+stop_dockerd() {
+  local pid i
+  pid=$(cat /var/run/docker.pid 2>/dev/null || pgrep -xo dockerd || true)
+  [[ -n "$pid" ]] || return 0
+  echo "machine-state: stopping dockerd (pid $pid), which the suites started"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 60; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  die "dockerd (pid $pid) did not stop within 30 s of SIGTERM"
+}
+
+# Deletes, newest first, the rules added since `save`, then flushes and deletes the added chains.
+undo_rules() {
+  local tool=$1 table=$2 before=$3 line
+  [[ -f "$before" ]] || return 0
+  local -a added_rules=() added_chains=()
+  local current
+  current=$(rules_of "$tool" "$table")
+  while IFS= read -r line; do
+    grep -qxF -- "$line" "$before" && continue
+    case "$line" in
+      "-A "*) added_rules+=("${line#-A }") ;;
+      "-N "*) added_chains+=("${line#-N }") ;;
+    esac
+  done <<<"$current"
+  local i
+  for ((i = ${#added_rules[@]} - 1; i >= 0; i--)); do
+    # The rule's words as iptables -S printed them (quoted comments included).
+    eval "set -- ${added_rules[i]}"
+    "$tool" -w 10 -t "$table" -D "$@" 2>/dev/null || true
+  done
+  for line in "${added_chains[@]}"; do "$tool" -w 10 -t "$table" -F "$line" 2>/dev/null || true; done
+  for line in "${added_chains[@]}"; do "$tool" -w 10 -t "$table" -X "$line" 2>/dev/null || true; done
+}
+
+restore() {
+  [[ -f "$dir/dockerd" ]] || die "nothing saved in $dir (run 'save' first)"
+  local was_running now_running had_bridge
+  was_running=$(cat "$dir/dockerd")
+  had_bridge=$(cat "$dir/docker0")
+  now_running=$(docker_state)
+  if [[ "$was_running" == no && "$now_running" == yes ]]; then
+    stop_dockerd
+    now_running=no
+  fi
+  local tool table name saved current
+  # A running engine keeps its own rules (for containers that were there before); it removes the
+  # rules of the containers the suites removed.
+  if [[ "$now_running" == no ]]; then
+    for tool in iptables ip6tables; do
+      for table in "${tables[@]}"; do undo_rules "$tool" "$table" "$dir/$tool-$table.rules"; done
+    done
+  fi
+  for name in "${sysctls[@]}"; do
+    [[ -s "$dir/$name" ]] || continue
+    saved=$(cat "$dir/$name")
+    current=$(sysctl -n "$name" 2>/dev/null || true)
+    [[ "$current" == "$saved" ]] || sysctl -qw "$name=$saved" || true
+  done
+  if [[ "$had_bridge" == no && "$now_running" == no ]] && ip link show docker0 >/dev/null 2>&1; then
+    ip link delete docker0 || true
+  fi
+}
+
+case "$action" in
+  save) save ;;
+  restore) restore ;;
+  *) die "unknown action '$action'; usage: bash scripts/machine-state.sh save|restore DIR" ;;
+esac
