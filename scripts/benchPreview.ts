@@ -31,8 +31,8 @@ const GOAL_RATIO = 2;
 const REPORT = path.join(repoRoot, "reports", "bench-preview.json");
 const BENCH_HOST: HostSettings = {
     name: process.env.GIN_DEPLOY_BENCH_HOST_NAME ?? "gd-bench",
-    sshPort: Number(process.env.GIN_DEPLOY_BENCH_HOST_SSH_PORT ?? 2234),
-    appPort: Number(process.env.GIN_DEPLOY_BENCH_HOST_APP_PORT ?? 18134),
+    sshPort: Number(process.env.GIN_DEPLOY_BENCH_HOST_SSH_PORT ?? 2239),
+    appPort: Number(process.env.GIN_DEPLOY_BENCH_HOST_APP_PORT ?? 18139),
 };
 /** Settings that change what a preview does; the report records the ones that are set. */
 const RECORDED_ENV = [
