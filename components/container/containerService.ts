@@ -7,7 +7,13 @@
 // credentials (the password on stdin), and runs host-scripts/install-container.sh release. A
 // release that does not answer /healthz with the new version fails `pulumi up` with the container's
 // last 50 log lines while the previous digest keeps serving. Every step is triggered by content
-// hashes, so an unchanged release runs nothing; deleting the component uninstalls everything.
+// hashes, so an unchanged release runs nothing; deleting the component uninstalls everything
+// (except a stateVolume, unless removeStateOnDestroy).
+//
+// An ordinary Gin app runs unmodified with: healthCheck.path (e.g. "/"), versionCheck: false (the
+// release is then known by its digest), stateVolume (its data kept across releases; the root
+// filesystem stays read-only), args/workingDir, and drainTimeoutSeconds when it exits at once on
+// SIGTERM. Every default is the reference app's, whose units and commands do not change.
 
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -17,6 +23,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { ImageRegistry } from "../aws/ecrRegistry";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "../layout/containerLayout";
+import { DEFAULT_HEALTH_PATH, resolveContainerAppOptions } from "../renderers/container/appOptions";
 import { renderContainerCloudInit } from "../renderers/container/cloudInit";
 import { renderContainerCommands, renderLoginCommand } from "../renderers/container/commands";
 import { renderContainerContract } from "../renderers/container/contract";
@@ -28,8 +35,8 @@ export interface ContainerServiceArgs {
     connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
     /** REPOSITORY@sha256:... (AppImage.imageRef). */
     imageRef: pulumi.Input<string>;
-    /** What /version must report after the release. */
-    version: pulumi.Input<string>;
+    /** What /version must report after the release; needed unless versionCheck is false. */
+    version?: pulumi.Input<string>;
     /** The public port the .socket unit owns on the host. */
     port: pulumi.Input<number>;
     /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...); HOST and PORT belong to the slot. */
@@ -42,10 +49,32 @@ export interface ContainerServiceArgs {
     serviceName?: string;
     /** Loopback ports of the two slots; default port+1 and port+2. */
     slotPorts?: { blue: number; green: number };
-    /** Seconds the new slot gets to answer /healthz with the new version; default 60. */
+    /** Seconds the new slot gets to answer /healthz with the new version; default 60 (healthCheck.timeoutSeconds is the newer spelling). */
     healthTimeoutSeconds?: number;
     /** Seconds `docker stop` lets the app drain; default 30 (above the app's SHUTDOWN_TIMEOUT 20 s). */
     stopTimeoutSeconds?: number;
+    /** What must answer 200 before a slot serves: default path "/healthz", timeoutSeconds 60. */
+    healthCheck?: { path?: string; timeoutSeconds?: number };
+    /** Default true: /version must report `version`. False for an app without it: the release is known by its image digest. */
+    versionCheck?: boolean;
+    /**
+     * The app's data, kept across releases and shared by both slots: a named Docker volume
+     * (`<serviceName>-state`) mounted read-write at mountPath (default "/data"), its root owned by
+     * uid:gid (default 65532, the reference image's user; gid defaults to uid). Destroy keeps it
+     * unless removeStateOnDestroy (default false). Point the app at it through `environment`
+     * (e.g. DATA_DIR=/data).
+     */
+    stateVolume?: { mountPath?: string; uid?: number; gid?: number; removeStateOnDestroy?: boolean };
+    /** Arguments after the image (the entrypoint's command line); default none. */
+    args?: string[];
+    /** The container's working directory; default the image's. */
+    workingDir?: string;
+    /**
+     * For an app that exits at once on SIGTERM: after the switch, wait up to this many seconds
+     * until the old slot has no established connection before stopping it. Default 0: the app
+     * drains itself on SIGTERM (the reference app does). Keep-alive clients hold the wait to its bound.
+     */
+    drainTimeoutSeconds?: number;
 }
 
 export interface ContainerFirstBootArgs {
@@ -57,6 +86,10 @@ export interface ContainerFirstBootArgs {
     port: number;
     slotPorts?: Record<Slot, number>;
     stopTimeoutSeconds?: number;
+    /** As given to ContainerService, so the first boot installs the units the release would. */
+    stateVolume?: ContainerServiceArgs["stateVolume"];
+    args?: string[];
+    workingDir?: string;
 }
 
 const hostScriptsDir = path.join(__dirname, "..", "host-scripts");
@@ -77,14 +110,19 @@ export class ContainerService extends pulumi.ComponentResource {
      * starts a slot). No secret goes here.
      */
     static firstBootUserData(a: ContainerFirstBootArgs): string {
+        const serviceName = a.serviceName ?? "gin-app";
+        const o = resolveContainerAppOptions(serviceName, { ...a, versionGiven: true });
         return renderContainerCloudInit({
             region: a.region,
             registryServer: a.registryServer,
             units: renderContainerUnits({
-                serviceName: a.serviceName ?? "gin-app",
+                serviceName,
                 port: a.port,
                 slotPorts: a.slotPorts ?? defaultSlotPorts(a.port),
                 stopTimeoutSeconds: a.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+                stateVolume: o.stateVolume,
+                workingDir: o.workingDir,
+                args: o.args,
             }),
         });
     }
@@ -94,22 +132,42 @@ export class ContainerService extends pulumi.ComponentResource {
     readonly imageRef: pulumi.Output<string>;
 
     constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gindeploy:host:ContainerService", name, {}, opts);
+        // A bad option is refused before anything, this component included, is registered.
         const serviceName = args.serviceName ?? "gin-app";
+        const o = resolveContainerAppOptions(serviceName, { ...args, versionGiven: args.version !== undefined });
+        super("gindeploy:host:ContainerService", name, {}, opts);
         const connection = args.connection;
-        const healthTimeoutSeconds = args.healthTimeoutSeconds ?? 60;
+        const healthTimeoutSeconds = o.healthTimeoutSeconds;
         const stopTimeoutSeconds = args.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
+        // What the units hold beyond the ports (each key only when asked for).
+        const unitOptions = { stateVolume: o.stateVolume, workingDir: o.workingDir, args: o.args };
+        const commandOptions = {
+            healthPath: o.healthPath,
+            versionCheck: o.versionCheck,
+            stateVolume: o.stateVolume,
+            drainTimeoutSeconds: o.drainTimeoutSeconds,
+        };
+        // A changed command alone does not re-run a release (pulumi-command#37): the options it
+        // carries are a trigger, and only when one is set, so the reference app's triggers stay.
+        const optionsSet = o.healthPath !== DEFAULT_HEALTH_PATH || !o.versionCheck || o.stateVolume || o.drainTimeoutSeconds > 0;
+        const releaseOptionTriggers = optionsSet ? [sha256(JSON.stringify(commandOptions))] : [];
 
         const port = pulumi.output(args.port);
         const slotPorts = port.apply((p): Record<Slot, number> => args.slotPorts ?? defaultSlotPorts(p));
         const units = pulumi
             .all([port, slotPorts])
-            .apply(([p, sp]) => renderContainerUnits({ serviceName, port: p, slotPorts: sp, stopTimeoutSeconds }));
-        const commands = pulumi
-            .all([args.imageRef, args.version, port, slotPorts])
-            .apply(([imageRef, version, p, sp]) =>
-                renderContainerCommands({ serviceName, imageRef, version, port: p, slotPorts: sp, healthTimeoutSeconds }),
-            );
+            .apply(([p, sp]) => renderContainerUnits({ serviceName, port: p, slotPorts: sp, stopTimeoutSeconds, ...unitOptions }));
+        const commands = pulumi.all([args.imageRef, args.version, port, slotPorts]).apply(([imageRef, version, p, sp]) =>
+            renderContainerCommands({
+                serviceName,
+                imageRef,
+                version,
+                port: p,
+                slotPorts: sp,
+                healthTimeoutSeconds,
+                ...commandOptions,
+            }),
+        );
         const envFile = pulumi.secret(
             pulumi
                 .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
@@ -125,6 +183,7 @@ export class ContainerService extends pulumi.ComponentResource {
             port: 1,
             slotPorts: { blue: 2, green: 3 },
             healthTimeoutSeconds,
+            ...commandOptions,
         });
 
         const staging = new command.remote.Command(
@@ -189,6 +248,7 @@ export class ContainerService extends pulumi.ComponentResource {
             port: 1,
             slotPorts: { blue: 2, green: 3 },
             stopTimeoutSeconds,
+            ...unitOptions,
         }).map((u) => path.posix.basename(u.path));
         const unitUploads = unitFiles.map((file, i) => {
             const content = units.apply((us) => us[i].content);
@@ -246,7 +306,18 @@ export class ContainerService extends pulumi.ComponentResource {
                 connection,
                 create: commands.release,
                 // Any change of what the host runs re-runs the release; nothing else does.
-                triggers: [args.imageRef, args.version, port, slotPorts, envHash, unitsHash, installScriptSha, libSha, sha256(contract)],
+                triggers: [
+                    args.imageRef,
+                    args.version ?? "",
+                    port,
+                    slotPorts,
+                    envHash,
+                    unitsHash,
+                    installScriptSha,
+                    libSha,
+                    sha256(contract),
+                    ...releaseOptionTriggers,
+                ],
                 // stderr carries progress and, on failure, the container's last 50 log lines (S4).
                 logging: command.types.enums.remote.Logging.StdoutAndStderr,
                 addPreviousOutputInEnv: false,

@@ -6,10 +6,17 @@
 #   install-container.sh release --image REPO@sha256:... --version V --port P
 #                                --slot-ports BLUE,GREEN [--health-timeout S]
 #                                [--network host|container:ID]
+#                                [--health-path /PATH] [--no-version-check]
+#                                [--state-volume NAME --state-mount /PATH --state-owner UID:GID]
+#                                [--drain-timeout S]
 #
 # A release starts the image in the idle slot beside the running one, waits until it answers
-# /healthz and reports version V at /version, then points the front proxy at it by renaming one
-# symlink, and only then stops the old slot, which drains its open connections. If the new slot
+# /healthz (or --health-path) and reports version V at /version (unless --no-version-check: then
+# the release is known by its digest), then points the front proxy at it by renaming one
+# symlink, and only then stops the old slot, which drains its open connections (with
+# --drain-timeout, the script first waits for them to close, for apps that exit at once on
+# SIGTERM). A --state-volume is created when missing, made writable by UID:GID, and mounted by
+# both slots (the units name it); only uninstall-container.sh --remove-state-volume deletes it. If the new slot
 # does not become healthy, it is stopped, the old one never stopped serving, and the release fails
 # with the new container's last 50 log lines.
 # The service's name and paths come from the host contract (contract.sh beside this script,
@@ -23,6 +30,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 image="" version="" port="" slot_ports="" health_timeout=60
 network="" server="" username=""
+health_path=/healthz version_check=1 state_volume="" state_mount="" state_owner="" drain_timeout=0
 
 parse_args() {
   while (($#)); do
@@ -35,6 +43,12 @@ parse_args() {
       --network) network=${2:?--network needs host or container:ID}; shift 2 ;;
       --server) server=${2:?--server needs a registry host}; shift 2 ;;
       --username) username=${2:?--username needs a value}; shift 2 ;;
+      --health-path) health_path=${2:?--health-path needs a URL path}; shift 2 ;;
+      --no-version-check) version_check=0; shift ;;
+      --state-volume) state_volume=${2:?--state-volume needs a volume name}; shift 2 ;;
+      --state-mount) state_mount=${2:?--state-mount needs a container path}; shift 2 ;;
+      --state-owner) state_owner=${2:?--state-owner needs UID:GID}; shift 2 ;;
+      --drain-timeout) drain_timeout=${2:?--drain-timeout needs seconds}; shift 2 ;;
       *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
     esac
   done
@@ -110,11 +124,13 @@ install_units() {
 
 http_get() { curl -fsS --max-time 2 "http://127.0.0.1:$1$2" 2>/dev/null; }
 
-# Healthy means: /healthz answers 200 and /version reports the release's version.
+# Healthy means: the health path (/healthz) answers 200 and /version reports the release's
+# version; without the version check the health path alone decides.
 healthy_on() {
   local body
   # shellcheck disable=SC2310 # http_get is one curl: its status is the answer
-  http_get "$1" /healthz >/dev/null || return 1
+  http_get "$1" "$health_path" >/dev/null || return 1
+  ((version_check)) || return 0
   # shellcheck disable=SC2310 # the same
   body=$(http_get "$1" /version) || return 1
   [[ "$body" == *"\"version\":\"$version\""* ]]
@@ -138,6 +154,47 @@ write_slot() {
   chmod 0644 "$tmp"
   mv -f "$tmp" "$config_dir/slot-$slot.conf"
   install -m 0600 "$config_dir/next.env" "$config_dir/slot-$slot.env"
+}
+
+# The state volume: created once, its root handed to the app's user at every release (the image may
+# hold no shell or chown, so a created, never started container receives a directory entry owned
+# UID:GID through `docker cp --archive`). Its content is never touched.
+ensure_state_volume() {
+  [[ -n "$state_volume" ]] || return 0
+  local helper="$service-state-init" tmp parent=${state_mount%/*} base=${state_mount##*/}
+  if ! docker volume inspect "$state_volume" >/dev/null 2>&1; then
+    docker volume create --label "io.gin-deploy.service=$service" "$state_volume" >/dev/null
+    log "created the state volume $state_volume"
+  fi
+  docker rm --force "$helper" >/dev/null 2>&1 || true
+  docker create --name "$helper" --network none --label "io.gin-deploy.service=$service" \
+    --mount "type=volume,source=$state_volume,target=$state_mount" "$image" >/dev/null
+  tmp=$(mktemp -d)
+  mkdir -m 0750 "$tmp/$base"
+  if ! tar --numeric-owner --owner="${state_owner%%:*}" --group="${state_owner##*:}" -C "$tmp" -cf - "$base" |
+    docker cp --archive - "$helper:${parent:-/}"; then
+    rm -rf "$tmp"
+    docker rm --force "$helper" >/dev/null 2>&1 || true
+    die "cannot hand the state volume $state_volume to $state_owner"
+  fi
+  rm -rf "$tmp"
+  docker rm --force "$helper" >/dev/null
+}
+
+# Connections the old slot's app still serves (the bridge's, on its loopback port).
+established_on() { ss -Htn state established "( sport = :$1 )" | wc -l; }
+
+# For apps without a graceful drain: once no new connection reaches the old slot, wait (bounded)
+# until those it holds are closed before its container gets SIGTERM.
+drain_slot() {
+  local p=$1 deadline=$((SECONDS + drain_timeout)) open=0
+  while :; do
+    # shellcheck disable=SC2310 # one pipeline: its status is the answer
+    open=$(established_on "$p") || { log "cannot count the connections on port $p: stopping the slot"; return 0; }
+    ((open == 0)) && { log "slot on port $p drained"; return 0; }
+    ((SECONDS >= deadline)) && { log "slot on port $p still holds $open connections after ${drain_timeout}s: stopping it"; return 0; }
+    sleep 0.1
+  done
 }
 
 fail_release() {
@@ -181,14 +238,28 @@ cmd_release() {
     die "no env file at $config_dir/next.env: run '$0 env' first"
   command -v docker >/dev/null || die "docker is not installed on this host (container mode needs it)"
   command -v curl >/dev/null || die "curl is not installed on this host (the health gate needs it)"
+  [[ "$health_path" =~ ^/[^[:space:]\"\'#]*$ ]] || die "--health-path '$health_path' must be a URL path starting with /"
+  if ! [[ "$drain_timeout" =~ ^[0-9]+$ ]] || ((drain_timeout > 300)); then
+    die "--drain-timeout '$drain_timeout' must be 0-300 seconds"
+  fi
+  if ((drain_timeout > 0)); then
+    command -v ss >/dev/null || die "ss (iproute2) is not installed on this host (--drain-timeout counts connections with it)"
+  fi
+  if [[ -n "$state_volume" ]]; then
+    [[ "$state_volume" =~ ^[a-z0-9][a-z0-9_.-]*$ ]] || die "--state-volume '$state_volume' is not a volume name"
+    [[ "$state_mount" =~ ^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$ ]] || die "--state-mount '$state_mount' must be an absolute container path"
+    [[ "$state_owner" =~ ^[0-9]+:[0-9]+$ ]] || die "--state-owner '$state_owner' must be UID:GID"
+    command -v tar >/dev/null || die "tar is not installed on this host (the state volume's owner is set with it)"
+  fi
 
-  local started=$SECONDS old new new_port
+  local started=$SECONDS old new new_port old_port serving
   [[ -n "$network" ]] || network=$(detect_network)
   install_units
   if ! docker image inspect "$image" >/dev/null 2>&1; then
     log "pulling $image"
     docker pull --quiet "$image" >/dev/null || die "cannot pull $image: is the host logged in to its registry?"
   fi
+  ensure_state_volume
 
   old=$(current_slot)
   new=$(other_slot "${old:-green}")
@@ -197,7 +268,11 @@ cmd_release() {
   systemctl restart "$service-container@$new.service"
   # shellcheck disable=SC2310 # returns its own status: healthy in time or not
   if ! wait_healthy "$new_port"; then
-    fail_release "$new" "slot $new did not answer /healthz with version $version within ${health_timeout}s"
+    if ((version_check)); then
+      fail_release "$new" "slot $new did not answer $health_path with version $version within ${health_timeout}s"
+    else
+      fail_release "$new" "slot $new did not answer $health_path with 200 within ${health_timeout}s"
+    fi
     retire_slot "$new"
     [[ -n "$old" ]] && log "slot $old keeps serving the previous release"
     exit 1
@@ -208,6 +283,8 @@ cmd_release() {
     # Connections the front proxy accepted just before the switch may still be on their way to
     # the old slot; give them a moment, then let the old container drain on SIGTERM.
     sleep 2
+    old_port=$(slot_port "$old")
+    ((drain_timeout == 0)) || drain_slot "$old_port"
     retire_slot "$old"
   fi
 
@@ -217,6 +294,12 @@ cmd_release() {
   for ((i = 0; i < 25; i++)); do healthy_on "$port" && break; sleep 0.2; done
   # shellcheck disable=SC2310 # the same
   healthy_on "$port" || { fail_release "$new" "port $port does not serve version $version after the switch"; exit 1; }
+  # Without a version to ask for, the release is known by its digest: the current slot must run it.
+  serving=$(current_slot)
+  if ((!version_check)) && [[ "$serving" != "$new" ]]; then
+    fail_release "$new" "the front proxy does not point at slot $new after the switch"
+    exit 1
+  fi
   printf '{"service":"%s","slot":"%s","image":"%s","version":"%s","network":"%s","releaseSeconds":%s}\n' \
     "$service" "$new" "$image" "$version" "$network" "$((SECONDS - started))"
 }

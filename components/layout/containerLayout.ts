@@ -9,6 +9,22 @@ export const SLOTS: readonly Slot[] = ["blue", "green"];
 /** `docker stop` lets the app drain this long; above the app's SHUTDOWN_TIMEOUT (20 s). */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 
+/**
+ * The service's persistent data (ContainerService's stateVolume): a named Docker volume, not a
+ * host folder, because the engine resolves a bind path in its own mount namespace (on the local
+ * stack the engine is the machine's, not the SSH host's) and keeps a volume's data itself. Both
+ * slots mount it; only uninstall-container.sh --remove-state-volume deletes it. Not in the host
+ * contract: only a service with a state volume passes its name to the scripts.
+ */
+export function stateVolumeName(serviceName: string): string {
+    validateServiceName(serviceName);
+    return `${serviceName}-state`;
+}
+
+/** Where the state volume appears in the container, and the user it is made writable for (the reference image's). */
+export const DEFAULT_STATE_MOUNT_PATH = "/data";
+export const DEFAULT_STATE_UID = 65532;
+
 /** The slots' loopback ports: the two ports after the public one, unless given. */
 export function defaultSlotPorts(port: number): Record<Slot, number> {
     return { blue: port + 1, green: port + 2 };

@@ -7,17 +7,26 @@ import { containerLayout, Slot } from "../../layout/containerLayout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
 import { HOST_CONTRACT_FILE } from "../shared/hostContract";
 import { shellQuote } from "../shared/shellQuote";
+import { DEFAULT_HEALTH_PATH, StateVolume, validateHealthPath } from "./appOptions";
 
 export interface ContainerCommandSettings {
     serviceName: string;
     /** The image by digest: REPOSITORY@sha256:<64 hex>. */
     imageRef: string;
-    /** What /version must report once the release is live. */
-    version: string;
+    /** What /version must report once the release is live; optional without the version check. */
+    version?: string;
     port: number;
     slotPorts: Readonly<Record<Slot, number>>;
     /** How long the new slot gets to become healthy, in seconds. */
     healthTimeoutSeconds: number;
+    /** What must answer 200; default /healthz. */
+    healthPath?: string;
+    /** Default true: /version must report `version`. False: the release is known by its digest. */
+    versionCheck?: boolean;
+    /** The app's data volume: created, made writable by its user, kept unless removeOnDestroy. */
+    stateVolume?: StateVolume;
+    /** After the switch, wait up to this long for the old slot's connections to close; default 0 (the app drains on SIGTERM). */
+    drainTimeoutSeconds?: number;
 }
 
 export interface ContainerCommands {
@@ -52,12 +61,29 @@ export function validateImageRef(imageRef: string): void {
     }
 }
 
+/** The name a release goes by when no version is checked: its digest's first 12 hex digits. */
+export function digestVersion(imageRef: string): string {
+    validateImageRef(imageRef);
+    return `sha256-${imageRef.slice(imageRef.indexOf("@sha256:") + 8, imageRef.indexOf("@sha256:") + 20)}`;
+}
+
 export function renderContainerCommands(s: ContainerCommandSettings): ContainerCommands {
     validateImageRef(s.imageRef);
-    validateReleaseVersion(s.version);
+    const versionCheck = s.versionCheck ?? true;
+    if (versionCheck && s.version === undefined) {
+        throw new Error("version is missing while versionCheck is true: give the version /version reports, or set versionCheck: false");
+    }
+    const version = validateReleaseVersion(s.version ?? digestVersion(s.imageRef));
     if (!Number.isInteger(s.healthTimeoutSeconds) || s.healthTimeoutSeconds < 1 || s.healthTimeoutSeconds > 600) {
         throw new Error(`healthTimeoutSeconds=${s.healthTimeoutSeconds} must be a whole number from 1 to 600`);
     }
+    const healthPath = s.healthPath ?? DEFAULT_HEALTH_PATH;
+    validateHealthPath(healthPath);
+    const drain = s.drainTimeoutSeconds ?? 0;
+    if (!Number.isInteger(drain) || drain < 0 || drain > 300) {
+        throw new Error(`drainTimeoutSeconds=${drain} must be a whole number of seconds from 0 to 300`);
+    }
+    const volume = s.stateVolume;
     const paths = containerLayout(s.serviceName);
     const { stagingDir, unitsDir } = paths;
     const installScriptPath = `${stagingDir}/install-container.sh`;
@@ -76,12 +102,21 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
         release: [
             `bash ${q(installScriptPath)} release`,
             `--image ${q(s.imageRef)}`,
-            `--version ${q(s.version)}`,
+            `--version ${q(version)}`,
             `--port ${s.port}`,
             `--slot-ports ${s.slotPorts.blue},${s.slotPorts.green}`,
             `--health-timeout ${s.healthTimeoutSeconds}`,
+            // Only what differs from the defaults, so the reference app's command stays as it was.
+            ...(healthPath !== DEFAULT_HEALTH_PATH ? [`--health-path ${q(healthPath)}`] : []),
+            ...(versionCheck ? [] : ["--no-version-check"]),
+            ...(volume
+                ? [`--state-volume ${q(volume.name)} --state-mount ${q(volume.mountPath)} --state-owner ${volume.uid}:${volume.gid}`]
+                : []),
+            ...(drain > 0 ? [`--drain-timeout ${drain}`] : []),
         ].join(" "),
-        uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)}; fi`,
+        uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)}${
+            volume?.removeOnDestroy ? ` --remove-state-volume ${q(volume.name)}` : ""
+        }; fi`,
     };
 }
 

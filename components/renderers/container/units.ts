@@ -17,6 +17,7 @@
 import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
 
 import { containerLayout, Slot, SLOTS } from "../../layout/containerLayout";
+import { validateContainerArgs, validateContainerPath } from "./appOptions";
 
 export { Slot, SLOTS };
 
@@ -29,6 +30,12 @@ export interface ContainerUnitSettings {
     slotPorts: Readonly<Record<Slot, number>>;
     /** Seconds `docker stop` gives the app to drain before SIGKILL. */
     stopTimeoutSeconds: number;
+    /** A named volume both slots mount read-write (the root filesystem stays read-only). */
+    stateVolume?: { name: string; mountPath: string };
+    /** The container's working directory (`docker run --workdir`); unset keeps the image's. */
+    workingDir?: string;
+    /** Arguments after the image: the app's command line (passed to its entrypoint). */
+    args?: readonly string[];
 }
 
 export interface RenderedFile {
@@ -56,6 +63,15 @@ export function validateContainerUnitSettings(s: ContainerUnitSettings): void {
     if (!Number.isInteger(s.stopTimeoutSeconds) || s.stopTimeoutSeconds < 1 || s.stopTimeoutSeconds > 300) {
         throw new Error(`stopTimeoutSeconds=${s.stopTimeoutSeconds} must be a whole number from 1 to 300`);
     }
+    if (s.stateVolume) validateContainerPath("stateVolume.mountPath", s.stateVolume.mountPath, true);
+    if (s.workingDir !== undefined) validateContainerPath("workingDir", s.workingDir, false);
+    if (s.args) validateContainerArgs(s.args);
+}
+
+/** One word of an ExecStart line, taken literally: systemd would expand %, $ and backslashes. */
+export function systemdWord(arg: string): string {
+    const escaped = arg.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%").replace(/\$/g, "$$$$");
+    return `"${escaped}"`;
 }
 
 /** Hardening shared by both proxies: they only move bytes between sockets. */
@@ -169,8 +185,16 @@ RestartSec=1
 ${PROXY_SANDBOX.join("\n")}
 `;
 
+    // Lines only an app that asks for them gets, so the reference app's unit stays as it was.
+    const extraRunLines = [
+        ...(s.stateVolume ? [`  --mount type=volume,source=${s.stateVolume.name},target=${s.stateVolume.mountPath} \\`] : []),
+        ...(s.workingDir !== undefined ? [`  --workdir ${s.workingDir} \\`] : []),
+    ];
+    const argWords = (s.args ?? []).map((a) => ` ${systemdWord(a)}`).join("");
+
     // docker is resolved on systemd's fixed search path (/usr/local/bin before /usr/bin), which
     // finds both a distribution's client and a mounted static one.
+
     const containerService = `# ${n}: slot %i's container, run by digest. Its settings come from a 0600 env file the
 # Docker client reads (secrets never appear on a command line); the slot sets HOST and PORT.
 [Unit]
@@ -190,11 +214,11 @@ ExecStart=docker run --rm --name ${n}-%i \\
   --env-file ${p.configDir}/slot-%i.env \\
   --env HOST=127.0.0.1 --env PORT=\${SLOT_PORT} \\
   --read-only --tmpfs /tmp:rw,noexec,nosuid,size=16m \\
-  --cap-drop ALL --security-opt no-new-privileges \\
+${extraRunLines.map((l) => `${l}\n`).join("")}  --cap-drop ALL --security-opt no-new-privileges \\
   --pids-limit 256 --memory 512m \\
   --log-opt max-size=10m --log-opt max-file=3 \\
   --label io.gin-deploy.service=${n} --label io.gin-deploy.slot=%i \\
-  \${IMAGE}
+  \${IMAGE}${argWords}
 ExecStop=docker stop -t ${s.stopTimeoutSeconds} ${n}-%i
 TimeoutStopSec=${s.stopTimeoutSeconds + 15}
 Restart=always
