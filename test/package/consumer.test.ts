@@ -75,6 +75,7 @@ for (const style of ["root", "subpaths"] as ImportStyle[]) {
                     assert.ok(!fs.existsSync(path.join(project.dir, "node_modules", peer)), `${peer} was installed: it must be optional`);
                 }
             }
+            assert.deepStrictEqual(fs.readdirSync(path.join(installed, "dist", "host-scripts")).sort(), HOST_SCRIPTS);
             // No TypeScript sources and no tests in the package: JavaScript, declarations, host scripts.
             const files = mustRun("find", [".", "-type", "f"], installed).stdout.trim().split("\n");
             const unexpected = files.filter((f) => !/\.(js|d\.ts)$/.test(f) && !/^\.\/dist\/host-scripts\/[^/]+\.sh$/.test(f));
