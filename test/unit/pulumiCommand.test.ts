@@ -10,8 +10,18 @@ const ROOT = path.join(__dirname, "..", "..");
 const gitStatus = () => execFileSync("git", ["status", "--porcelain", "--ignored=no"], { cwd: ROOT, encoding: "utf8" });
 
 describe("npm run pulumi on the local stack", () => {
+    const scratch: string[] = [];
+    const scratchDir = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-ws-"));
+        scratch.push(dir);
+        return dir;
+    };
+    after(() => {
+        for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
     it("refuses without the stack's workspace, says which command sets it up, and changes nothing", () => {
-        const absent = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gd-ws-")), "workspace");
+        const absent = path.join(scratchDir(), "workspace");
         const before = gitStatus();
         const res = spawnSync("bash", [path.join(ROOT, "scripts", "pulumi.sh"), "preview", "--stack", "local"], {
             cwd: ROOT,
@@ -26,7 +36,7 @@ describe("npm run pulumi on the local stack", () => {
     });
 
     it("runs the local stack's commands in its workspace, not beside the committed Pulumi.local.yaml", () => {
-        const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "gd-ws-"));
+        const workspace = scratchDir();
         fs.writeFileSync(path.join(workspace, "Pulumi.local.yaml"), "config: {}\n");
         // A stand-in CLI that prints the arguments it was given (the script takes GIN_DEPLOY_PULUMI as the CLI).
         const cli = path.join(workspace, "fake-pulumi");
