@@ -2,16 +2,33 @@
 // platform, stamped with the release (S7) through build args and OCI labels, pushed to the given
 // registry with its credentials, and known by digest, so a host runs exactly what was built.
 // Built with @pulumi/docker's Image on the engine's BuildKit (the Dockerfile's cache mounts).
+//
+// For an app without a Dockerfile, `binaryPath` (instead of `context`) takes its prebuilt static
+// binary (GoBinary's path) and builds it on `runtimeImage` with a generated minimal Dockerfile
+// (renderers/container/binaryDockerfile.ts): an option here rather than a component of its own,
+// because the result is the same image with the same outputs for ContainerService, reached
+// through the same public AppImage.
 
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
+import * as path from "path";
+
 import { ImageRegistry } from "../aws/ecrRegistry";
 import { renderImageBuild } from "../renderers/container/imageBuild";
+import { writeBinaryContext } from "./binaryContext";
 
 export interface AppImageArgs {
-    /** The build context: the app's folder, holding its Dockerfile. */
-    context: string;
+    /** The build context: the app's folder, holding its Dockerfile. Give this or binaryPath. */
+    context?: string;
+    /**
+     * A prebuilt, fully static Linux binary (GoBinary's path) for an app without a Dockerfile:
+     * the image is runtimeImage (default alpine:3.24.1) + the binary at /<its file name>, run as
+     * 65532:65532 with the binary as ENTRYPOINT. Give this or context.
+     */
+    binaryPath?: pulumi.Input<string>;
+    /** Where binaryPath's generated build contexts are kept; default .gin-deploy/build/image-context. */
+    binaryContextDir?: string;
     /** linux/amd64 or linux/arm64, from the host's architecture. */
     platform: pulumi.Input<string>;
     version: pulumi.Input<string>;
@@ -33,7 +50,22 @@ export class AppImage extends pulumi.ComponentResource {
     readonly imageName: pulumi.Output<string>;
 
     constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Refused before anything, this component included, is registered.
+        if ((args.context === undefined) === (args.binaryPath === undefined)) {
+            throw new Error(
+                `AppImage ${name}: give exactly one of context (a folder with a Dockerfile) and binaryPath (a prebuilt static binary, e.g. GoBinary's path); got ${args.context === undefined ? "neither" : "both"}`,
+            );
+        }
+        if (args.binaryPath !== undefined && args.builderImage !== undefined) {
+            throw new Error(`AppImage ${name}: builderImage has no use with binaryPath (nothing is compiled in the image): leave it out`);
+        }
         super("gindeploy:image:AppImage", name, {}, opts);
+        const contextDir = args.binaryContextDir ?? path.join(process.cwd(), ".gin-deploy", "build", "image-context");
+        // The generated context holds its Dockerfile at context/Dockerfile, as an app's folder does.
+        const context: pulumi.Output<string> =
+            args.binaryPath !== undefined
+                ? pulumi.output(args.binaryPath).apply((binary) => writeBinaryContext(binary, contextDir).context)
+                : pulumi.output(args.context as string);
         const registry = pulumi.output(args.registry);
         // A registry output is secret as a whole (it holds the password); only the password is a
         // secret, so the names are taken out of it in the clear and the image name stays readable.
@@ -41,9 +73,9 @@ export class AppImage extends pulumi.ComponentResource {
         const server = pulumi.unsecret(registry.apply((r) => r.server));
         const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
         const build = pulumi
-            .all([args.platform, args.version, args.commit, args.date, repository, args.builderImage, args.runtimeImage])
-            .apply(([platform, version, commit, date, repository, builderImage, runtimeImage]) =>
-                renderImageBuild({ context: args.context, platform, version, commit, date, repository, builderImage, runtimeImage }),
+            .all([context, args.platform, args.version, args.commit, args.date, repository, args.builderImage, args.runtimeImage])
+            .apply(([ctx, platform, version, commit, date, repository, builderImage, runtimeImage]) =>
+                renderImageBuild({ context: ctx, platform, version, commit, date, repository, builderImage, runtimeImage }),
             );
 
         const image = new docker.Image(
@@ -51,7 +83,7 @@ export class AppImage extends pulumi.ComponentResource {
             {
                 imageName: build.imageName,
                 build: {
-                    context: args.context,
+                    context,
                     dockerfile: build.dockerfile,
                     platform: args.platform,
                     args: build.args,

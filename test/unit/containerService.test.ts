@@ -3,10 +3,15 @@
 import { recorded, resourcesOfType, settle, useStack, valueOf } from "./pulumiMocks";
 
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "shell-quote";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppImage, ContainerService } from "../../components";
+import { buildGoBinary } from "../../components/build/goBuild";
+import { writeBinaryContext } from "../../components/container/binaryContext";
 
 const REF = `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`;
 const PASSWORD = "db-secret-7d1f";
@@ -96,6 +101,161 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
         const u = byName("web-uninstall");
         assert.strictEqual(u.inputs.triggers, undefined);
         assert.match(u.inputs.delete, /then bash \/var\/lib\/gin-deploy\/gin-app\/staging\/uninstall-container\.sh; fi$/);
+    });
+});
+
+describe("ContainerService for an ordinary Gin app (health path, no /version, state volume, args, drain)", () => {
+    const plain = {
+        connection: { host: "203.0.113.10", user: "admin", privateKey: pulumi.secret("key") },
+        imageRef: REF,
+        port: 8080,
+        environment: { DATA_DIR: "/data" },
+        secretEnvironment: {},
+    };
+
+    it("hands the options to the release, the container unit and the uninstall", async () => {
+        useStack("dev");
+        const svc = new ContainerService("plain", {
+            ...plain,
+            healthCheck: { path: "/", timeoutSeconds: 30 },
+            versionCheck: false,
+            stateVolume: { removeStateOnDestroy: true },
+            args: ["--verbose"],
+            workingDir: "/srv",
+            drainTimeoutSeconds: 20,
+        });
+        await valueOf(svc.imageRef);
+        await settle();
+        const release = parse(byName("plain-release").inputs.create) as string[];
+        assert.deepStrictEqual(release.slice(release.indexOf("--health-timeout")), [
+            "--health-timeout",
+            "30",
+            "--health-path",
+            "/",
+            "--no-version-check",
+            "--state-volume",
+            "gin-app-state",
+            "--state-mount",
+            "/data",
+            "--state-owner",
+            "65532:65532",
+            "--drain-timeout",
+            "20",
+        ]);
+        assert.strictEqual(release[release.indexOf("--version") + 1], `sha256-${"cd".repeat(6)}`);
+        const unit = byName("plain-unit-gin-app-container-service").inputs.source as { text: string };
+        assert.match(unit.text, /--mount type=volume,source=gin-app-state,target=\/data/);
+        assert.match(unit.text, /--workdir \/srv/);
+        assert.match(unit.text, /^ {2}\$\{IMAGE\} "--verbose"$/m);
+        assert.match(byName("plain-uninstall").inputs.delete, /uninstall-container\.sh --remove-state-volume gin-app-state; fi$/);
+    });
+
+    it("keeps the reference app's release triggers when no option is set, and re-runs the release when one changes", async () => {
+        const triggersOf = async (extra: Partial<ConstructorParameters<typeof ContainerService>[1]>) => {
+            useStack("dev");
+            new ContainerService("t", { ...plain, version: "v1", ...extra });
+            await settle();
+            return byName("t-release").inputs.triggers as unknown[];
+        };
+        const reference = await triggersOf({});
+        assert.strictEqual(reference.length, 9);
+        assert.strictEqual(reference[1], "v1");
+        const withPath = await triggersOf({ healthCheck: { path: "/" } });
+        assert.strictEqual(withPath.length, 10);
+        assert.notDeepStrictEqual(await triggersOf({ healthCheck: { path: "/ping" } }), withPath);
+    });
+
+    it("refuses a bad option with its name, value and fix before any resource is registered", async () => {
+        const refusals: Array<[Partial<ConstructorParameters<typeof ContainerService>[1]>, RegExp]> = [
+            [{}, /version is missing while versionCheck is true/],
+            [{ version: "v1", healthCheck: { path: "healthz" } }, /healthCheck\.path "healthz"/],
+            [{ versionCheck: false, stateVolume: { mountPath: "/proc/x" } }, /stateVolume\.mountPath "\/proc\/x"/],
+            [{ versionCheck: false, stateVolume: { uid: -5 } }, /stateVolume\.uid=-5/],
+            [{ versionCheck: false, drainTimeoutSeconds: 1000 }, /drainTimeoutSeconds=1000/],
+            [{ versionCheck: false, args: ["a\nb"] }, /args\[0\]/],
+        ];
+        for (const [extra, message] of refusals) {
+            useStack("dev");
+            assert.throws(() => new ContainerService("bad", { ...plain, ...extra }), message);
+            await settle();
+            assert.deepStrictEqual(
+                recorded.resources.map((r) => r.name),
+                [],
+                `registered after refusing ${JSON.stringify(extra)}`,
+            );
+        }
+    });
+});
+
+describe("AppImage from a prebuilt binary (binaryPath)", function () {
+    this.timeout(300_000);
+    let dir: string;
+    let binary: string;
+    const base = {
+        platform: "linux/amd64",
+        version: "v3",
+        commit: "abc",
+        date: "2026-01-01T00:00:00Z",
+        registry: { server: "127.0.0.1:5000", repository: "127.0.0.1:5000/hello" },
+    };
+
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-binimage-"));
+        binary = buildGoBinary({
+            moduleDir: path.join(__dirname, "fixtures", "hello-module"),
+            packagePath: ".",
+            binaryName: "hello",
+            cacheDir: path.join(dir, "build"),
+            goos: "linux",
+            goarch: "amd64",
+            stamp: { version: "v3", commit: "abc", date: "2026-01-01T00:00:00Z" },
+        }).path;
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("builds a generated context holding only the binary and its Dockerfile, on the given runtime base", async () => {
+        useStack("dev");
+        const contexts = path.join(dir, "contexts");
+        const image = new AppImage("bin", {
+            ...base,
+            binaryPath: pulumi.output(binary),
+            binaryContextDir: contexts,
+            runtimeImage: "stand-in:1",
+        });
+        await valueOf(image.imageRef);
+        await settle();
+        const [img] = resourcesOfType("docker:index/image:Image");
+        const build = img.inputs.build as { context: string; dockerfile: string; args: Record<string, string> };
+        assert.ok(build.context.startsWith(contexts + path.sep), build.context);
+        assert.strictEqual(build.dockerfile, `${build.context}/Dockerfile`);
+        assert.deepStrictEqual(fs.readdirSync(build.context).sort(), ["Dockerfile", "hello"]);
+        assert.match(fs.readFileSync(build.dockerfile, "utf8"), /^ENTRYPOINT \["\/hello"\]$/m);
+        assert.deepStrictEqual(fs.readFileSync(path.join(build.context, "hello")), fs.readFileSync(binary));
+        assert.deepStrictEqual(build.args, { VERSION: "v3", COMMIT: "abc", DATE: "2026-01-01T00:00:00Z", RUNTIME_IMAGE: "stand-in:1" });
+        assert.strictEqual(img.inputs.imageName, "127.0.0.1:5000/hello:v3");
+    });
+
+    it("refuses both or neither of context and binaryPath and a builder image before registering, and a binary that is not static", async () => {
+        const refusals: Array<[Record<string, unknown>, RegExp]> = [
+            [{}, /give exactly one of context .* and binaryPath .*got neither/],
+            [{ context: "app", binaryPath: binary }, /got both/],
+            [{ binaryPath: binary, builderImage: "b:1" }, /builderImage has no use with binaryPath/],
+        ];
+        for (const [extra, message] of refusals) {
+            useStack("dev");
+            assert.throws(() => new AppImage("bad", { ...base, ...extra } as ConstructorParameters<typeof AppImage>[1]), message);
+            await settle();
+            assert.deepStrictEqual(
+                recorded.resources.map((r) => r.name),
+                [],
+            );
+        }
+        // A binary the minimal base cannot load fails the image's build step, naming the fix.
+        assert.throws(
+            () => writeBinaryContext(fs.realpathSync("/bin/ls"), path.join(dir, "c2")),
+            /binaryPath ".*" cannot run on the image's minimal base: it is dynamically linked .*Build it static \(GoBinary with cgo "off", or cgo "static"/,
+        );
+        assert.throws(() => writeBinaryContext(path.join(dir, "missing"), path.join(dir, "c2")), /binaryPath ".*missing" cannot be read/);
     });
 });
 

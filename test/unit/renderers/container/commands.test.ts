@@ -37,6 +37,48 @@ describe("container commands", () => {
         ]);
     });
 
+    it("adds a plain app's health path, no version check, its state volume and the drain wait; the uninstall removes the volume only when asked", () => {
+        const volume = { name: "gin-app-state", mountPath: "/data", uid: 65532, gid: 65532, removeOnDestroy: false };
+        const c = renderContainerCommands({
+            ...settings,
+            version: undefined,
+            healthPath: "/",
+            versionCheck: false,
+            stateVolume: volume,
+            drainTimeoutSeconds: 20,
+        });
+        assert.deepStrictEqual(argv(c.release).slice(3), [
+            "--image",
+            ref,
+            "--version",
+            "sha256-abababababab",
+            "--port",
+            "8080",
+            "--slot-ports",
+            "8081,8082",
+            "--health-timeout",
+            "60",
+            "--health-path",
+            "/",
+            "--no-version-check",
+            "--state-volume",
+            "gin-app-state",
+            "--state-mount",
+            "/data",
+            "--state-owner",
+            "65532:65532",
+            "--drain-timeout",
+            "20",
+        ]);
+        assert.doesNotMatch(c.uninstall, /remove-state-volume/);
+        const removing = renderContainerCommands({ ...settings, stateVolume: { ...volume, removeOnDestroy: true } });
+        assert.match(removing.uninstall, /uninstall-container\.sh --remove-state-volume gin-app-state; fi$/);
+        assert.strictEqual(argv(renderContainerCommands(settings).uninstall).includes("--remove-state-volume"), false);
+        assert.throws(() => renderContainerCommands({ ...settings, version: undefined }), /version is missing while versionCheck is true/);
+        assert.throws(() => renderContainerCommands({ ...settings, healthPath: "x" }), /healthCheck\.path "x"/);
+        assert.throws(() => renderContainerCommands({ ...settings, drainTimeoutSeconds: -1 }), /drainTimeoutSeconds=-1/);
+    });
+
     it("stages in a root-only folder under a traversable state folder", () => {
         assert.deepStrictEqual(argv(renderContainerCommands(settings).prepare), [
             "install",

@@ -47,6 +47,33 @@ describe("container units", () => {
         assert.doesNotMatch(c, /^Environment=/m, "no setting may sit in the unit itself");
     });
 
+    it("gives the reference app's container no volume, working directory or arguments", () => {
+        const c = units["gin-app-container@.service"];
+        assert.doesNotMatch(c, /--mount|--workdir/);
+        assert.match(c, /^ {2}\$\{IMAGE\}$/m);
+    });
+
+    it("mounts the state volume read-write on the read-only root, sets the working directory and passes the app's arguments literally", () => {
+        const c = byName(
+            renderContainerUnits({
+                ...settings,
+                stateVolume: { name: "gin-app-state", mountPath: "/data" },
+                workingDir: "/srv",
+                args: ["--listen", "a b", '"q"', "50%", "$HOME", "back\\slash"],
+            }),
+        )["gin-app-container@.service"];
+        assert.match(
+            c,
+            /--read-only --tmpfs \/tmp:rw,noexec,nosuid,size=16m \\\n {2}--mount type=volume,source=gin-app-state,target=\/data \\\n {2}--workdir \/srv \\\n/,
+        );
+        assert.match(c, /^ {2}\$\{IMAGE\} "--listen" "a b" "\\"q\\"" "50%%" "\$\$HOME" "back\\\\slash"$/m);
+        assert.throws(() => renderContainerUnits({ ...settings, args: ["x\ny"] }), /args\[0\]/);
+        assert.throws(
+            () => renderContainerUnits({ ...settings, stateVolume: { name: "v", mountPath: "/proc" } }),
+            /stateVolume\.mountPath "\/proc"/,
+        );
+    });
+
     it("refuses ports that collide and names that cannot be units", () => {
         assert.throws(() => renderContainerUnits({ ...settings, slotPorts: { blue: 8080, green: 8082 } }), /must all differ/);
         assert.throws(() => renderContainerUnits({ ...settings, port: 70000 }), /port=70000 is not a TCP port/);
