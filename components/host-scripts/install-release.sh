@@ -5,7 +5,8 @@
 #   install-release.sh --version V --sha256 HEX --binary STAGED_BINARY
 #                      --service-unit STAGED.service --socket-unit STAGED.socket --port PORT
 #                      (--env-stdin | --env-file PATH) [--firewall on|off] [--keep N]
-#                      [--health-timeout SECONDS]
+#                      [--health-timeout SECONDS] [--health-path /PATH] [--version-check on|off]
+#                      [--slot-ports BLUE,GREEN [--drain-timeout SECONDS] (--unit STAGED_UNIT)...]
 #
 # The service's name and every path come from the host contract (contract.sh beside this script,
 # rendered from components/layout/systemdLayout.ts); lib.sh beside it has the shared helpers.
@@ -22,6 +23,15 @@
 #   5. waits (bounded) for /healthz and checks that /version reports V. If either fails, it
 #      switches back to the previous release (units and env file included), restarts it, and
 #      exits non-zero naming the failed check, with the service's last 50 journal lines.
+# --health-path (default /healthz) is what step 5 GETs: any 2xx or 3xx answer (curl -f, redirects
+# not followed) is healthy. --version-check off skips /version: the release is the binary's digest.
+#
+# With --slot-ports the app binds its port itself (slotUnits.ts): the units are the public socket,
+# a front proxy (--service-unit) and two slots (--unit ...). Then a release starts the idle slot
+# on its loopback port with the new release, waits until it answers the health path there, points
+# the front proxy at it (a link renamed), waits until the old slot has no established connection
+# (bounded by --drain-timeout, default 30 s) and only then stops it. If the new slot never answers,
+# it is stopped and the old one never stopped serving.
 # Re-running the same release (same binary, units and env file) changes and restarts nothing.
 set -euo pipefail
 
@@ -31,6 +41,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 version="" sha256="" staged_binary="" staged_service_unit="" staged_socket_unit=""
 port="" env_source="" env_path="" firewall=off keep=3 health_timeout=30
+health_path=/healthz version_check=on slot_ports="" drain_timeout=30 extra_units=()
 
 parse_args() {
   while (($#)); do
@@ -46,6 +57,11 @@ parse_args() {
       --firewall) firewall=${2:?--firewall needs on or off}; shift 2 ;;
       --keep) keep=${2:?--keep needs a number}; shift 2 ;;
       --health-timeout) health_timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
+      --health-path) health_path=${2:?--health-path needs a path}; shift 2 ;;
+      --version-check) version_check=${2:?--version-check needs on or off}; shift 2 ;;
+      --slot-ports) slot_ports=${2:?--slot-ports needs BLUE,GREEN}; shift 2 ;;
+      --drain-timeout) drain_timeout=${2:?--drain-timeout needs seconds}; shift 2 ;;
+      --unit) extra_units+=("${2:?--unit needs a path}"); shift 2 ;;
       *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
     esac
   done
@@ -67,9 +83,24 @@ parse_args() {
     die "--health-timeout '$health_timeout' must be whole seconds, 1 or more"
   fi
   [[ "$firewall" == on || "$firewall" == off ]] || die "--firewall must be on or off, got '$firewall'"
+  local path_re="^/[A-Za-z0-9._~!\$&'()*+,;=:@%/?-]*\$"
+  [[ "$health_path" =~ $path_re ]] || die "--health-path '$health_path' must be a URL path starting with / (no spaces, quotes or #)"
+  [[ "$version_check" == on || "$version_check" == off ]] || die "--version-check must be on or off, got '$version_check'"
+  if [[ -n "$slot_ports" ]]; then
+    # shellcheck disable=SC2310 # a predicate
+    if ! [[ "$slot_ports" =~ ^[0-9]+,[0-9]+$ ]] || ! is_port "${slot_ports%%,*}" || ! is_port "${slot_ports##*,}"; then
+      die "--slot-ports '$slot_ports' must be two TCP ports, BLUE,GREEN"
+    fi
+    if [[ ! "$drain_timeout" =~ ^[0-9]+$ ]] || ((drain_timeout < 1)); then
+      die "--drain-timeout '$drain_timeout' must be whole seconds, 1 or more"
+    fi
+    command -v ss >/dev/null || die "this host has no ss, which the drain before stopping the old slot uses: install iproute2"
+  elif ((${#extra_units[@]})); then
+    die "--unit is for the slots' units, which need --slot-ports"
+  fi
   [[ -n "$env_source" ]] || die "give the env file with --env-stdin (piped in) or --env-file PATH (a 0600 upload)"
   local f
-  for f in "$staged_service_unit" "$staged_socket_unit"; do
+  for f in "$staged_service_unit" "$staged_socket_unit" "${extra_units[@]}"; do
     [[ -f "$f" ]] || die "unit file '$f' was not uploaded (expected before running this script)"
   done
 
@@ -78,20 +109,26 @@ parse_args() {
     releases_dir=$RELEASES_DIR current_link=$CURRENT_LINK env_dir=$ENV_DIR env_file=$ENV_FILE \
     state_dir=$STATE_DIR unit_dir=$UNIT_DIR
   release_dir=$releases_dir/$version-${sha256:0:12}
+  # shellcheck disable=SC2153 # the contract's
+  slot_link=$SLOT_LINK
+  extra_names=()
+  for f in "${extra_units[@]}"; do extra_names+=("${f##*/}"); done
 }
 
 # --- helpers ---------------------------------------------------------------------------------
 
-# GET http://127.0.0.1:PORT/PATH; prints the body, fails on no answer or a non-2xx status.
-http_get() { curl -fsS --max-time 2 "http://127.0.0.1:$port$1"; }
+# GET http://127.0.0.1:${check_port:-PORT}/PATH; prints the body, fails on no answer or a status
+# of 400 or more (curl -f; a redirect is an answer, and is not followed).
+http_get() { curl -fsS --max-time 2 "http://127.0.0.1:${check_port:-$port}$1"; }
 
 journal_tail() {
+  local unit=${1:-$svc_unit}
   # journald reads the service's output asynchronously and lags behind a busy service: let it
   # catch up, or the last lines (often the reason for the failure) are not there yet.
   journalctl --sync 2>/dev/null || true
   sleep 1
-  echo "--- last 50 journal lines of $svc_unit (journalctl -u $svc_unit -n 50 --no-pager) ---" >&2
-  journalctl -u "$svc_unit" -n 50 --no-pager >&2 || true
+  echo "--- last 50 journal lines of $unit (journalctl -u $unit -n 50 --no-pager) ---" >&2
+  journalctl -u "$unit" -n 50 --no-pager >&2 || true
   echo "--- end of journal ---" >&2
 }
 
@@ -116,22 +153,24 @@ restart_service() {
   fi
 }
 
-# Waits up to health_timeout for /healthz, then checks /version. Sets failed_check on failure.
+# Waits up to health_timeout for the health path, then checks /version (unless --version-check
+# off). The port is check_port when set (a slot's), else the public one. Sets failed_check on failure.
 check_release() {
-  local expected=$1 deadline body reported
+  local expected=$1 deadline body reported at=${check_port:-$port}
   failed_check=""
   deadline=$((SECONDS + health_timeout))
   # shellcheck disable=SC2310 # http_get is one curl: its status is the answer
-  until http_get /healthz >/dev/null 2>&1; do
+  until http_get "$health_path" >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
-      failed_check="health check: GET http://127.0.0.1:$port/healthz did not answer 2xx within ${health_timeout}s"
+      failed_check="health check: GET http://127.0.0.1:$at$health_path did not answer 2xx or 3xx within ${health_timeout}s"
       return 1
     fi
-    sleep 0.5
+    sleep 0.2
   done
+  [[ "$version_check" == on ]] || return 0
   # shellcheck disable=SC2310 # one curl, as above
   body=$(http_get /version 2>/dev/null) || {
-    failed_check="version check: GET http://127.0.0.1:$port/version failed"
+    failed_check="version check: GET http://127.0.0.1:$at/version failed"
     return 1
   }
   reported=$(printf '%s' "$body" | sed -nE 's/.*"version"[[:space:]]*:[[:space:]]*"([^"]*)".*/\1/p')
@@ -199,9 +238,24 @@ release_is_unchanged() {
   has_release_binary &&
     same_file "$staged_service_unit" "$unit_dir/$svc_unit" &&
     same_file "$staged_socket_unit" "$unit_dir/$sock_unit" &&
-    same_file "$new_env" "$env_file" &&
+    same_file "$new_env" "$env_file" || return 1
+  if [[ -n "$slot_ports" ]]; then
+    local f
+    for f in "${extra_units[@]}"; do
+      # shellcheck disable=SC2310 # a predicate
+      same_file "$f" "$unit_dir/${f##*/}" || return 1
+    done
+    find_current_slot
+    [[ -n "$cur_slot" ]] || return 1
+    use_slot "$cur_slot"
+    linked=$(readlink "$slot_binary_link" 2>/dev/null) || return 1
+    [[ "$linked" == "$release_dir" ]] &&
+      systemctl is-active --quiet "$slot_app" && systemctl is-active --quiet "$sock_unit" &&
+      systemctl is-enabled --quiet "$slot_app" && systemctl is-enabled --quiet "$sock_unit"
+  else
     systemctl is-active --quiet "$svc_unit" && systemctl is-active --quiet "$sock_unit" &&
-    systemctl is-enabled --quiet "$svc_unit" && systemctl is-enabled --quiet "$sock_unit"
+      systemctl is-enabled --quiet "$svc_unit" && systemctl is-enabled --quiet "$sock_unit"
+  fi
 }
 
 # Keeps copies of what this release replaces, so a rollback restores units and env file too.
@@ -209,9 +263,10 @@ backup_installed() {
   rm -rf "$state_dir/rollback"
   install -d -m 0700 "$state_dir/rollback"
   local f
-  for f in "$unit_dir/$svc_unit" "$unit_dir/$sock_unit" "$env_file"; do
-    [[ -f "$f" ]] && cp -p "$f" "$state_dir/rollback/"
+  for f in "$svc_unit" "$sock_unit" "${extra_names[@]}"; do
+    [[ -f "$unit_dir/$f" ]] && cp -p "$unit_dir/$f" "$state_dir/rollback/"
   done
+  [[ -f "$env_file" ]] && cp -p "$env_file" "$state_dir/rollback/"
   return 0
 }
 
@@ -226,14 +281,23 @@ install_units_and_env() {
     systemctl stop "$svc_unit" "$sock_unit"
   fi
   install -m 0644 "$staged_socket_unit" "$unit_dir/$sock_unit"
+  local f
+  for f in "${extra_units[@]}"; do install -m 0644 "$f" "$unit_dir/${f##*/}"; done
   mv -f "$new_env" "$env_file"
   systemctl daemon-reload
-  systemctl enable --quiet "$sock_unit" "$svc_unit"
+  if [[ -n "$slot_ports" ]]; then
+    # The front proxy starts with the first connection on the socket (it has no [Install]; a
+    # single unit before it was enabled), and each slot is enabled when it serves.
+    systemctl disable --quiet "$svc_unit" 2>/dev/null || true
+    systemctl enable --quiet "$sock_unit"
+  else
+    systemctl enable --quiet "$sock_unit" "$svc_unit"
+  fi
 }
 
 restore_backup() {
   local f
-  for f in "$svc_unit" "$sock_unit"; do
+  for f in "$svc_unit" "$sock_unit" "${extra_names[@]}"; do
     if [[ -f "$state_dir/rollback/$f" ]]; then cp -p "$state_dir/rollback/$f" "$unit_dir/$f"; fi
   done
   if [[ -f "$state_dir/rollback/$service.env" ]]; then cp -p "$state_dir/rollback/$service.env" "$env_file"; fi
@@ -266,6 +330,137 @@ fail_release() {
     systemctl stop "$svc_unit" 2>/dev/null || true
   fi
   exit 1
+}
+
+# --- slots (--slot-ports: the app binds its port itself) --------------------------------------
+
+# Sets the slot_* names for blue or green from the contract (BLUE_APP_UNIT, ...) and --slot-ports.
+use_slot() {
+  local prefix=${1^^}_ name
+  name=${prefix}APP_UNIT; slot_app=${!name}
+  name=${prefix}BRIDGE_SOCKET_UNIT; slot_bridge_socket=${!name}
+  name=${prefix}BRIDGE_SERVICE_UNIT; slot_bridge_service=${!name}
+  name=${prefix}SOCKET_PATH; slot_socket=${!name}
+  name=${prefix}BINARY_LINK; slot_binary_link=${!name}
+  if [[ "$1" == blue ]]; then slot_port=${slot_ports%%,*}; else slot_port=${slot_ports##*,}; fi
+}
+
+# Sets cur_slot to the slot the front proxy points at, or nothing before the first slot release.
+find_current_slot() {
+  local target slot
+  cur_slot=""
+  target=$(readlink "$slot_link" 2>/dev/null || true)
+  [[ -n "$target" ]] || return 0
+  for slot in blue green; do
+    use_slot "$slot"
+    if [[ "$target" == "$slot_socket" ]]; then cur_slot=$slot; fi
+  done
+}
+
+link_atomically() {
+  ln -sfn "$1" "$2.next"
+  mv -T "$2.next" "$2"
+}
+
+# Waits until no connection is established to the slot's port (the bridge's connections to the
+# app), seen three times in a row, or the drain timeout. The plain app exits at once on SIGTERM,
+# so this wait is what lets the requests it still serves finish.
+drain_slot() {
+  local p=$1 deadline=$((SECONDS + drain_timeout)) idle=0 open=""
+  # A connection the front proxy accepted just before the switch may still be on its way.
+  sleep 1
+  while ((SECONDS < deadline)); do
+    open=$(ss -Htn state established "( sport = :$p )") || open="?"
+    if [[ -z "$open" ]]; then
+      idle=$((idle + 1))
+      ((idle >= 3)) && return 0
+    else
+      idle=0
+    fi
+    sleep 0.2
+  done
+  log "drain: connections still open on slot port $p after ${drain_timeout}s: stopping the slot anyway"
+}
+
+retire_slot() {
+  use_slot "$1"
+  systemctl disable --now --quiet "$slot_app" "$slot_bridge_socket" 2>/dev/null || true
+  systemctl stop "$slot_bridge_service" 2>/dev/null || true
+}
+
+# The new slot failed: stop it, restore units and env file; the old slot (if any) serves on.
+fail_slot_release() {
+  local slot=$1 old=$2 serving
+  log "release $version FAILED: $failed_check"
+  use_slot "$slot"
+  journal_tail "$slot_app"
+  if [[ -n "$old" ]]; then
+    use_slot "$old"
+    link_atomically "$slot_socket" "$slot_link"
+  fi
+  retire_slot "$slot"
+  restore_backup
+  if [[ -n "$old" ]]; then
+    serving=$(readlink "$current_link" || true)
+    log "rolled back: slot $old keeps serving ${serving##*/} on port $port"
+  else
+    log "no previous release: nothing serves port $port"
+  fi
+  exit 1
+}
+
+release_to_slot() {
+  local old new new_port front_changed=$1
+  find_current_slot
+  old=$cur_slot
+  if [[ "$old" == blue ]]; then new=green; else new=blue; fi
+  use_slot "$new"
+  new_port=$slot_port
+  log "starting $version in slot $new (127.0.0.1:$new_port)"
+  link_atomically "$release_dir" "$slot_binary_link"
+  systemctl reset-failed "$slot_app" 2>/dev/null || true
+  if ! systemctl restart "$slot_app"; then
+    failed_check="start: systemctl restart $slot_app failed"
+    fail_slot_release "$new" "$old"
+  fi
+  # shellcheck disable=SC2310 # returns its own status and says why in failed_check
+  check_port=$new_port check_release "$version" || fail_slot_release "$new" "$old"
+
+  use_slot "$new"
+  systemctl enable --quiet "$slot_app" "$slot_bridge_socket"
+  systemctl start "$slot_bridge_socket"
+  link_atomically "$slot_socket" "$slot_link"
+  systemctl start "$sock_unit"
+  # A changed front unit (the first slot release after a single unit, or a new proxy unit):
+  # restart it now that the link is in place; the socket queues connections meanwhile.
+  if [[ "$front_changed" == true ]] && systemctl is-active --quiet "$svc_unit"; then
+    systemctl restart "$svc_unit"
+  fi
+  switch_current "$release_dir"
+
+  # shellcheck disable=SC2310 # the same
+  check_release "$version" || {
+    failed_check="port $port after the switch to slot $new: $failed_check"
+    fail_slot_release "$new" "$old"
+  }
+  log "slot $new serves port $port"
+  if [[ -n "$old" ]]; then
+    use_slot "$old"
+    drain_slot "$slot_port"
+    retire_slot "$old"
+    log "slot $old drained and stopped"
+  fi
+}
+
+# A single unit again after slots: the slots' units go (their releases stay until pruned).
+remove_slot_units() {
+  local slot
+  for slot in blue green; do
+    retire_slot "$slot"
+    rm -f "$unit_dir/$slot_app" "$unit_dir/$slot_bridge_socket" "$unit_dir/$slot_bridge_service"
+  done
+  rm -f "$slot_link"
+  systemctl daemon-reload
 }
 
 prune_releases() {
@@ -332,15 +527,23 @@ main() {
 
   previous=$(readlink "$current_link" 2>/dev/null || true)
   backup_installed
+  local front_changed=false
+  # shellcheck disable=SC2310 # a predicate
+  same_file "$staged_service_unit" "$unit_dir/$svc_unit" || front_changed=true
   install_units_and_env
   touch "$release_dir"
-  switch_current "$release_dir"
 
   failed_check=""
-  # shellcheck disable=SC2310 # both return their own status and say why in failed_check
-  restart_service || fail_release "$previous"
-  # shellcheck disable=SC2310 # the same
-  check_release "$version" || fail_release "$previous"
+  if [[ -n "$slot_ports" ]]; then
+    release_to_slot "$front_changed"
+  else
+    switch_current "$release_dir"
+    # shellcheck disable=SC2310 # both return their own status and say why in failed_check
+    restart_service || fail_release "$previous"
+    # shellcheck disable=SC2310 # the same
+    check_release "$version" || fail_release "$previous"
+    if [[ -f "$unit_dir/$BLUE_APP_UNIT" || -f "$unit_dir/$GREEN_APP_UNIT" ]]; then remove_slot_units; fi
+  fi
 
   if [[ -n "$previous" && "$previous" != "$release_dir" ]]; then echo "$previous" >"$state_dir/previous"; fi
   rm -f "$staged_binary"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Removes a systemd-mode service that install-release.sh installed, and everything of it on this
-# host: units (stopped and disabled), releases, the env file, staging and state, the ufw rule.
-# What stays is the journal (the system's log, not the app's files).
+# host: units (stopped and disabled; the two slots' units and every drop-in folder too), releases,
+# the env file, staging and state, the slots' sockets, the ufw rule. What stays is the journal (the
+# system's log, not the app's files) and the app's state directory (StateDirectory=), which goes
+# only when the contract says REMOVE_STATE_ON_DESTROY=yes (removeStateOnDestroy).
 #
 #   uninstall.sh
 # The service and its paths come from the host contract beside this script. Safe to run twice.
@@ -16,16 +18,36 @@ uid=$(id -u)
 ((uid == 0)) || die "must run as root"
 load_contract
 
-systemctl disable --now --quiet "$SERVICE_UNIT_NAME" "$SOCKET_UNIT_NAME" 2>/dev/null || true
-rm -f "$UNIT_DIR/$SERVICE_UNIT_NAME" "$UNIT_DIR/$SOCKET_UNIT_NAME"
+# The slots' names are empty in a contract older than slots: skip those.
+units=()
+for unit in "$SERVICE_UNIT_NAME" "$SOCKET_UNIT_NAME" \
+  "${BLUE_APP_UNIT:-}" "${BLUE_BRIDGE_SOCKET_UNIT:-}" "${BLUE_BRIDGE_SERVICE_UNIT:-}" \
+  "${GREEN_APP_UNIT:-}" "${GREEN_BRIDGE_SOCKET_UNIT:-}" "${GREEN_BRIDGE_SERVICE_UNIT:-}"; do
+  [[ -n "$unit" ]] && units+=("$unit")
+done
+systemctl disable --now --quiet "${units[@]}" 2>/dev/null || true
+for unit in "${units[@]}"; do
+  rm -f "${UNIT_DIR:?}/$unit"
+  # Drop-ins (systemctl edit, or an operator's overrides) would outlive the unit otherwise.
+  rm -rf "${UNIT_DIR:?}/$unit.d"
+done
 systemctl daemon-reload
-systemctl reset-failed "$SERVICE_UNIT_NAME" "$SOCKET_UNIT_NAME" 2>/dev/null || true
+systemctl reset-failed "${units[@]}" 2>/dev/null || true
 
 if [[ -f "$STATE_DIR/firewall-port" ]] && command -v ufw >/dev/null; then
   port=$(cat "$STATE_DIR/firewall-port")
   ufw delete allow "$port/tcp" >/dev/null || log "ufw: no rule for $port/tcp to remove"
 fi
 
-rm -rf "${APP_DIR:?}" "${ENV_DIR:?}" "${STATE_DIR:?}"
-rmdir "$(dirname "$STATE_DIR")" /var/lib/gin-deploy 2>/dev/null || true
+rm -rf "${APP_DIR:?}" "${ENV_DIR:?}" "${STATE_DIR:?}" "${RUN_DIR:-/nonexistent}"
+rmdir "$(dirname "$STATE_DIR")" "$(dirname "${RUN_DIR:-/nonexistent}")" /var/lib/gin-deploy /run/gin-deploy 2>/dev/null || true
+
+if [[ -n "${APP_STATE_DIR:-}" ]]; then
+  if [[ "${REMOVE_STATE_ON_DESTROY:-no}" == yes ]]; then
+    rm -rf "${APP_STATE_DIR:?}" "${APP_PRIVATE_STATE_DIR:?}"
+    log "removed the app's state directory $APP_STATE_DIR (removeStateOnDestroy)"
+  elif [[ -e "$APP_STATE_DIR" || -e "$APP_PRIVATE_STATE_DIR" ]]; then
+    log "kept the app's state directory $APP_STATE_DIR (removeStateOnDestroy is off)"
+  fi
+fi
 echo "uninstalled: $SERVICE_NAME"

@@ -2,6 +2,10 @@
 // install command, the component, the host scripts (through the rendered contract) and the host
 // suite read, so the paths cannot drift apart. Pure: no Pulumi import.
 import { validateServiceName } from "../rules/serviceName";
+import { defaultSlotPorts, Slot, SLOTS } from "./containerLayout";
+
+// The same two release slots as container mode, when the app binds its port itself.
+export { defaultSlotPorts, Slot, SLOTS };
 
 export interface ReleaseLayout {
     serviceName: string;
@@ -23,6 +27,43 @@ export interface ReleaseLayout {
     stateDir: string;
     /** Where systemd reads the units from. */
     unitDir: string;
+    /** Slot mode (the app binds its own port): the front proxy follows this link to a slot's socket. */
+    slotLink: string;
+    /** Slot mode: the slots' unix sockets. */
+    runDir: string;
+}
+
+/** One release slot of a service that binds its port itself (socketActivated: false). */
+export interface SlotLayout {
+    slot: Slot;
+    /** The app itself, on the slot's loopback port: gin-app-slot-blue.service. */
+    appUnit: string;
+    /** The slot's unix socket and its bridge to the app's port: gin-app-bridge-blue.socket/.service. */
+    bridgeSocketUnit: string;
+    bridgeServiceUnit: string;
+    socketPath: string;
+    /** The release this slot runs: a link to a release folder, so the two slots run different ones. */
+    binaryLink: string;
+    binary: string;
+}
+
+export function slotLayout(serviceName: string, slot: Slot): SlotLayout {
+    const layout = releaseLayout(serviceName);
+    const binaryLink = `${layout.appDir}/slots/${slot}`;
+    return {
+        slot,
+        appUnit: `${serviceName}-slot-${slot}.service`,
+        bridgeSocketUnit: `${serviceName}-bridge-${slot}.socket`,
+        bridgeServiceUnit: `${serviceName}-bridge-${slot}.service`,
+        socketPath: `${layout.runDir}/${slot}.sock`,
+        binaryLink,
+        binary: `${binaryLink}/${serviceName}`,
+    };
+}
+
+/** Where StateDirectory=NAME lives for the app (systemd keeps it across restarts and releases). */
+export function stateDirectoryPath(name: string): string {
+    return `/var/lib/${name}`;
 }
 
 export function releaseLayout(serviceName: string): ReleaseLayout {
@@ -43,5 +84,7 @@ export function releaseLayout(serviceName: string): ReleaseLayout {
         stagingDir: `${stateDir}/staging`,
         stateDir,
         unitDir: "/etc/systemd/system",
+        slotLink: `${appDir}/current-slot.sock`,
+        runDir: `/run/gin-deploy/systemd/${serviceName}`,
     };
 }

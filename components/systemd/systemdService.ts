@@ -1,5 +1,7 @@
 // gindeploy:host:SystemdService — runs a Go binary as a hardened, socket-activated systemd service
-// on any SSH host (S16, S17), one health-gated release at a time.
+// on any SSH host (S16, S17), one health-gated release at a time. The options of
+// renderers/systemd/serviceOptions.ts fit it to an ordinary Gin app too (its own port, no READY=1,
+// no /healthz or /version, data in a state directory): see SystemdServiceOptions.
 //
 // Over SSH it creates a root-only staging folder, uploads the binary, the two units and the
 // install/uninstall scripts there, and runs host-scripts/install-release.sh with the env file on
@@ -21,19 +23,33 @@ import { renderEnvFile } from "../renderers/systemd/envFile";
 import { releaseLayout } from "../layout/systemdLayout";
 import { validateServiceName } from "../rules/serviceName";
 import { shellQuote } from "../renderers/shared/shellQuote";
-import { installReleaseCommand, prepareStagingCommand, releaseUploads, uninstallCommand } from "../renderers/systemd/releaseCommands";
+import {
+    installReleaseCommand,
+    prepareStagingCommand,
+    releaseUploads,
+    stagedUnitPath,
+    uninstallCommand,
+} from "../renderers/systemd/releaseCommands";
 import { renderSystemdContract } from "../renderers/systemd/contract";
 import { renderSocketUnit } from "../renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../renderers/systemd/serviceUnit";
+import { checkEnvironmentForSlots, resolveSystemdOptions, SystemdServiceOptions } from "../renderers/systemd/serviceOptions";
+import { renderFrontProxy, renderSlotUnits } from "../renderers/systemd/slotUnits";
+import { defaultSlotPorts, slotLayout, SLOTS } from "../layout/systemdLayout";
 
-export interface SystemdServiceArgs {
+export { SystemdServiceOptions };
+
+export interface SystemdServiceArgs extends SystemdServiceOptions {
     connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
     /** The built binary on the machine running Pulumi (GoBinary.path). */
     binaryPath: pulumi.Input<string>;
     /** Hex sha256 of the binary (GoBinary.sha256): the release's identity and upload trigger. */
     binarySha256: pulumi.Input<string>;
-    /** What /version must report after the release. */
-    version: pulumi.Input<string>;
+    /**
+     * What /version must report after the release. Optional with versionCheck: false; the release
+     * is then named sha-<first 12 hex digits of binarySha256>.
+     */
+    version?: pulumi.Input<string>;
     /** The port the .socket unit owns on the host (bound on 0.0.0.0). */
     port: pulumi.Input<number>;
     /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...). */
@@ -58,19 +74,48 @@ export class SystemdService extends pulumi.ComponentResource {
     readonly unitName: pulumi.Output<string>;
     /** The version the host serves, known once the release passed its checks. */
     readonly version: pulumi.Output<string>;
+    /** Where the app's state directory is on the host (pass it in `environment`, e.g. DATA_DIR), if it has one. */
+    readonly stateDirectoryPath: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SystemdServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gindeploy:host:SystemdService", name, {}, opts);
         const serviceName = validateServiceName(args.serviceName ?? "gin-app");
         const layout = releaseLayout(serviceName);
         const connection = args.connection;
+        // Every option is checked here, before the first child resource.
+        const options = resolveSystemdOptions(serviceName, args);
+        if (args.version === undefined && options.versionCheck) {
+            throw new Error(
+                "version is required while versionCheck is on (/version must report it): give version, or set versionCheck: false",
+            );
+        }
+        if (!pulumi.Output.isInstance(args.environment) && typeof args.environment === "object") {
+            checkEnvironmentForSlots(args.environment as Record<string, unknown>, options.socketActivated);
+        }
+        if (!options.socketActivated && options.slotPorts && typeof args.port === "number") {
+            renderSlotUnits({ serviceName, port: args.port, slotPorts: options.slotPorts, app: options.app });
+        }
+        const version = pulumi
+            .all([args.version, args.binarySha256])
+            .apply(([v, sha]) => (v !== undefined ? v : `sha-${String(sha).slice(0, 12)}`));
 
-        const serviceUnit = renderServiceUnit({ serviceName });
+        // Socket-activated: the app's unit is <name>.service. Otherwise <name>.service is the front
+        // proxy and the app runs in two slot units (slotUnits.ts).
+        const serviceUnit = options.socketActivated ? renderServiceUnit({ serviceName, ...options.app }) : renderFrontProxy(serviceName);
         const socketUnit = pulumi.output(args.port).apply((port) => renderSocketUnit({ serviceName, port }));
+        const slotPorts = pulumi.output(args.port).apply((port) => options.slotPorts ?? defaultSlotPorts(port));
+        const slotUnits = options.socketActivated
+            ? undefined
+            : pulumi
+                  .all([args.port, slotPorts])
+                  .apply(([port, ports]) => renderSlotUnits({ serviceName, port, slotPorts: ports, app: options.app }));
         const envFile = pulumi.secret(
             pulumi
                 .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
-                .apply(([environment, secretEnvironment]) => renderEnvFile(environment, secretEnvironment)),
+                .apply(([environment, secretEnvironment]) => {
+                    checkEnvironmentForSlots(environment, options.socketActivated);
+                    return renderEnvFile(environment, secretEnvironment);
+                }),
         );
         const uploads = pulumi.output(args.binarySha256).apply((sha) => releaseUploads(serviceName, sha));
         const installScriptPath = path.join(hostScriptsDir, "install-release.sh");
@@ -79,7 +124,12 @@ export class SystemdService extends pulumi.ComponentResource {
         const installScriptSha = sha256(fs.readFileSync(installScriptPath));
         const uninstallScriptSha = sha256(fs.readFileSync(uninstallScriptPath));
         const libSha = sha256(fs.readFileSync(libPath));
-        const contract = renderSystemdContract(serviceName);
+        const contract = renderSystemdContract(
+            serviceName,
+            options.stateDirectory !== undefined
+                ? { stateDirectory: options.stateDirectory, removeStateOnDestroy: options.removeStateOnDestroy }
+                : {},
+        );
 
         // CopyToRemote neither creates a folder with a mode nor is ordered by itself: make the
         // root-only staging folder first and make every upload wait for it.
@@ -180,20 +230,48 @@ export class SystemdService extends pulumi.ComponentResource {
             afterStaging,
         );
 
+        // The slots' units, one upload each (their names are fixed; only their contents vary).
+        const slotUnitNames = options.socketActivated
+            ? []
+            : SLOTS.flatMap((slot) => {
+                  const l = slotLayout(serviceName, slot);
+                  return [l.bridgeSocketUnit, l.bridgeServiceUnit, l.appUnit];
+              });
+        const slotUnitUploads = slotUnitNames.map((unitName) => {
+            const content = slotUnits!.apply((units) => units.find((u) => u.name === unitName)!.content);
+            return new command.remote.CopyToRemote(
+                `${name}-unit-${unitName.slice(serviceName.length + 1).replace(/\./g, "-")}`,
+                {
+                    connection,
+                    source: content.apply((text) => new pulumi.asset.StringAsset(text)),
+                    remotePath: stagedUnitPath(serviceName, unitName),
+                    triggers: [content.apply(sha256)],
+                },
+                afterStaging,
+            );
+        });
+        const slotUnitsSha = slotUnits?.apply((units) => sha256(units.map((u) => `${u.name}\n${u.content}`).join("\0")));
+
         const hostFirewall = pulumi.output(args.hostFirewall ?? false);
         const release = new command.remote.Command(
             `${name}-release`,
             {
                 connection,
                 create: pulumi
-                    .all([args.version, args.binarySha256, args.port, hostFirewall])
-                    .apply(([version, binarySha256, port, firewall]) =>
+                    .all([version, args.binarySha256, args.port, hostFirewall, slotPorts])
+                    .apply(([version, binarySha256, port, firewall, ports]) =>
                         installReleaseCommand({
                             serviceName,
                             version,
                             binarySha256,
                             port,
                             hostFirewall: firewall,
+                            healthTimeoutSec: options.healthTimeoutSec,
+                            healthPath: options.healthPath,
+                            versionCheck: options.versionCheck,
+                            ...(options.socketActivated
+                                ? {}
+                                : { slotPorts: ports, drainTimeoutSec: options.drainTimeoutSec, extraUnits: slotUnitNames }),
                         }),
                     ),
                 // The whole env file, secrets included, reaches the host only through stdin.
@@ -201,7 +279,7 @@ export class SystemdService extends pulumi.ComponentResource {
                 // Any change of what the host runs re-runs the release; nothing else does.
                 triggers: [
                     args.binarySha256,
-                    args.version,
+                    version,
                     sha256(serviceUnit),
                     socketUnit.apply(sha256),
                     installScriptSha,
@@ -209,6 +287,8 @@ export class SystemdService extends pulumi.ComponentResource {
                     sha256(contract),
                     pulumi.secret(envFile.apply(sha256)),
                     hostFirewall,
+                    // Slot mode only, so the reference app's triggers stay as they were.
+                    ...(slotUnitsSha ? [slotUnitsSha] : []),
                 ],
                 // stderr carries the progress and, on failure, the check that failed with the journal
                 // (S4); the script prints no env content. The stored outputs stay encrypted anyway.
@@ -217,14 +297,20 @@ export class SystemdService extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: [installScript, lib, contractUpload, binary, serviceUnitUpload, socketUnitUpload],
+                dependsOn: [installScript, lib, contractUpload, binary, serviceUnitUpload, socketUnitUpload, ...slotUnitUploads],
                 additionalSecretOutputs: ["stdout", "stderr"],
             },
         );
 
         this.serviceName = pulumi.output(serviceName);
         this.unitName = pulumi.output(layout.serviceUnitName);
-        this.version = pulumi.all([args.version, release.id]).apply(([version]) => version);
-        this.registerOutputs({ serviceName: this.serviceName, unitName: this.unitName, version: this.version });
+        this.version = pulumi.all([version, release.id]).apply(([v]) => v);
+        this.stateDirectoryPath = pulumi.output(options.stateDirectoryPath);
+        this.registerOutputs({
+            serviceName: this.serviceName,
+            unitName: this.unitName,
+            version: this.version,
+            stateDirectoryPath: this.stateDirectoryPath,
+        });
     }
 }

@@ -1,7 +1,33 @@
-// The systemd mode's host contract (contract.sh): the release layout as the host scripts read it.
-import { releaseLayout } from "../../layout/systemdLayout";
+// The systemd mode's host contract (contract.sh): the release layout as the host scripts read it,
+// the two slots' unit names and paths, and what uninstall may remove of the app's own data.
+import { releaseLayout, slotLayout, SLOTS, stateDirectoryPath } from "../../layout/systemdLayout";
 import { renderHostContract } from "../shared/hostContract";
 
-export function renderSystemdContract(serviceName: string): string {
-    return renderHostContract("systemd", { ...releaseLayout(serviceName) });
+export interface SystemdContractOptions {
+    /** The app's StateDirectory= name, if it has one. */
+    stateDirectory?: string;
+    /** Uninstall removes the state directory too (default false: the data outlives the service). */
+    removeStateOnDestroy?: boolean;
+}
+
+export function renderSystemdContract(serviceName: string, options: SystemdContractOptions = {}): string {
+    const slots: Record<string, string> = {};
+    for (const slot of SLOTS) {
+        const s = slotLayout(serviceName, slot);
+        // BLUE_APP_UNIT, GREEN_SOCKET_PATH, ...: the scripts read them as ${SLOT^^}_NAME.
+        slots[`${slot}AppUnit`] = s.appUnit;
+        slots[`${slot}BridgeSocketUnit`] = s.bridgeSocketUnit;
+        slots[`${slot}BridgeServiceUnit`] = s.bridgeServiceUnit;
+        slots[`${slot}SocketPath`] = s.socketPath;
+        slots[`${slot}BinaryLink`] = s.binaryLink;
+    }
+    const state = options.stateDirectory;
+    return renderHostContract("systemd", {
+        ...releaseLayout(serviceName),
+        ...slots,
+        appStateDir: state ? stateDirectoryPath(state) : "",
+        // With DynamicUser systemd keeps the data under /var/lib/private and links /var/lib/NAME to it.
+        appPrivateStateDir: state ? `/var/lib/private/${state}` : "",
+        removeStateOnDestroy: options.removeStateOnDestroy ? "yes" : "no",
+    });
 }

@@ -3,7 +3,7 @@
 // would need sshd's AcceptEnv), and carries no secret: the env file goes in on stdin.
 // Pure: no Pulumi import; the host suite runs exactly these lines.
 
-import { releaseLayout } from "../../layout/systemdLayout";
+import { releaseLayout, Slot } from "../../layout/systemdLayout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
 import { HOST_CONTRACT_FILE } from "../shared/hostContract";
 import { shellCommand, shellQuote } from "../shared/shellQuote";
@@ -39,6 +39,26 @@ export function releaseUploads(serviceName: string, binarySha256: string): Relea
     };
 }
 
+/** Where another unit file (a slot's) waits for the install script. */
+export function stagedUnitPath(serviceName: string, unitName: string): string {
+    if (!/^[a-z0-9-]+(@[a-z0-9-]*)?\.(service|socket)$/.test(unitName)) {
+        throw new Error(`unit name "${unitName}" is not a .service or .socket file name`);
+    }
+    return `${releaseLayout(serviceName).stagingDir}/${unitName}`;
+}
+
+// A URL path the health check may GET: no spaces, quotes or fragments.
+const HEALTH_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/;
+
+export function validateHealthPath(value: string, option = "healthCheck.path"): string {
+    if (typeof value !== "string" || !HEALTH_PATH.test(value) || value.length > 1024) {
+        throw new Error(
+            `${option} "${String(value)}" is not a URL path: start with / and use no spaces, quotes or #, e.g. "/healthz" or "/"`,
+        );
+    }
+    return value;
+}
+
 /** Creates the root-only staging folder (CopyToRemote neither creates folders nor sets modes). */
 export function prepareStagingCommand(serviceName: string): string {
     return `install -d -m 0700 ${shellQuote(releaseLayout(serviceName).stagingDir)}`;
@@ -52,6 +72,16 @@ export interface InstallReleaseArgs {
     hostFirewall: boolean;
     /** Seconds to wait for /healthz after the restart. */
     healthTimeoutSec?: number;
+    /** What the health check GETs (default /healthz): 2xx or 3xx is healthy. */
+    healthPath?: string;
+    /** false: no /version check; the release is the binary's digest. */
+    versionCheck?: boolean;
+    /** Slot mode (the app binds its port itself): the slots' loopback ports. */
+    slotPorts?: Readonly<Record<Slot, number>>;
+    /** Slot mode: how long the old slot may keep open connections before it is stopped. */
+    drainTimeoutSec?: number;
+    /** Slot mode: the units besides the service and socket units (their file names). */
+    extraUnits?: readonly string[];
 }
 
 /** Runs install-release.sh for one release; the env file content is the command's stdin. */
@@ -79,9 +109,23 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
         "--env-stdin",
         "--firewall",
         args.hostFirewall ? "on" : "off",
-        ...(args.healthTimeoutSec !== undefined ? ["--health-timeout", String(args.healthTimeoutSec)] : []),
+        ...(args.healthTimeoutSec !== undefined
+            ? ["--health-timeout", String(seconds("healthCheck.timeoutSeconds", args.healthTimeoutSec))]
+            : []),
+        ...(args.healthPath !== undefined ? ["--health-path", validateHealthPath(args.healthPath)] : []),
+        ...(args.versionCheck === false ? ["--version-check", "off"] : []),
+        ...(args.slotPorts !== undefined ? ["--slot-ports", `${args.slotPorts.blue},${args.slotPorts.green}`] : []),
+        ...(args.drainTimeoutSec !== undefined ? ["--drain-timeout", String(seconds("drainTimeoutSeconds", args.drainTimeoutSec))] : []),
+        ...(args.extraUnits ?? []).flatMap((unit) => ["--unit", stagedUnitPath(args.serviceName, unit)]),
     ];
     return shellCommand(words);
+}
+
+function seconds(option: string, value: number): number {
+    if (!Number.isInteger(value) || value < 1 || value > 3600) {
+        throw new Error(`${option}=${value} must be whole seconds from 1 to 3600`);
+    }
+    return value;
 }
 
 /** Removes the service and all its files; succeeds when there is nothing left to remove. */

@@ -14,6 +14,8 @@
 
 import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
 import { releaseLayout } from "../../layout/systemdLayout";
+import { systemdExecLine } from "./execArgs";
+import { ExtraDirectives, validateExtraDirectives } from "./extraDirectives";
 
 export interface ServiceUnitSettings {
     serviceName: string;
@@ -35,6 +37,24 @@ export interface ServiceUnitSettings {
      * such as the local host ("Failed to set up user namespacing"): opt in on real machines.
      */
     privateUsers?: boolean;
+    /**
+     * "notify" (default): Type=notify, started means READY=1 was sent. "exec": Type=exec, started
+     * means the binary was executed; the install script then waits for an HTTP answer instead.
+     */
+    readiness?: "notify" | "exec";
+    /** What runs; default the current release's binary. A slot runs its own release's. */
+    executable?: string;
+    /** ExecStart arguments, quoted for systemd (execArgs.ts). */
+    args?: readonly string[];
+    workingDirectory?: string;
+    /** StateDirectory= name: /var/lib/<name>, writable by the dynamic user, kept across releases. */
+    stateDirectory?: string;
+    /** User= for the dynamic user: units with the same name share one uid while they run (both slots). */
+    user?: string;
+    /** PORT for an app that binds its port itself (a slot's loopback port). */
+    port?: number;
+    /** More [Service] lines; keys the unit sets itself are refused (extraDirectives.ts). */
+    extraDirectives?: ExtraDirectives;
 }
 
 const DEFAULTS = {
@@ -55,6 +75,29 @@ function positiveInteger(name: string, value: number, max: number): number {
     return value;
 }
 
+// A relative path under /var/lib: names of letters, digits and . _ -, no "..".
+const STATE_DIRECTORY = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+export function validateStateDirectory(name: string): string {
+    if (typeof name !== "string" || !STATE_DIRECTORY.test(name) || name.length > 200) {
+        throw new Error(
+            `stateDirectory "${String(name)}" is not a folder name under /var/lib: use letters, digits and . _ - ` +
+                `(subfolders with /, no leading / and no ..), e.g. "gin-app"`,
+        );
+    }
+    return name;
+}
+
+export function validateWorkingDirectory(dir: string): string {
+    if (typeof dir !== "string" || !dir.startsWith("/") || /[\0-\x1f\x7f\\]/.test(dir) || dir.includes("/../")) {
+        throw new Error(
+            `workingDirectory "${String(dir)}" must be an absolute path on the host without control characters, \\ or "..", ` +
+                `e.g. "/var/lib/gin-app" (the state directory, the one folder the app may write to)`,
+        );
+    }
+    return dir;
+}
+
 export function renderServiceUnit(settings: ServiceUnitSettings): string {
     const s = { ...DEFAULTS, ...dropUndefined(settings), serviceName: settings.serviceName };
     const layout = releaseLayout(s.serviceName);
@@ -69,8 +112,25 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
         throw new Error("description must be a single line: remove line breaks");
     }
 
+    const readiness = s.readiness ?? "notify";
+    if (readiness !== "notify" && readiness !== "exec") {
+        throw new Error(`readiness "${String(readiness)}" must be "notify" or "exec"`);
+    }
+    if (s.port !== undefined && (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535)) {
+        throw new Error(`port must be a TCP port from 1 to 65535, got ${s.port}`);
+    }
+    if (s.user !== undefined && !/^[a-z][a-z0-9-]{0,31}$/.test(s.user)) {
+        throw new Error(`user "${s.user}" is not a user name: lower-case letters, digits and -`);
+    }
+    const files = [
+        ...(s.workingDirectory !== undefined
+            ? [`WorkingDirectory=${validateWorkingDirectory(s.workingDirectory).replace(/%/g, "%%")}`]
+            : []),
+        ...(s.stateDirectory !== undefined ? [`StateDirectory=${validateStateDirectory(s.stateDirectory)}`] : []),
+    ];
+
     const socket = layout.socketUnitName;
-    return [
+    const lines = [
         "[Unit]",
         `Description=${description}`,
         "Wants=network-online.target",
@@ -80,10 +140,11 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
         `StartLimitBurst=${s.startLimitBurst}`,
         "",
         "[Service]",
-        "Type=notify",
-        "NotifyAccess=main",
-        `ExecStart=${layout.currentBinary}`,
+        ...(readiness === "notify" ? ["Type=notify", "NotifyAccess=main"] : ["Type=exec"]),
+        `ExecStart=${systemdExecLine(s.executable ?? layout.currentBinary, s.args)}`,
         `EnvironmentFile=${layout.envFile}`,
+        // The env file may not set PORT for such a unit (the component refuses it): it would win.
+        ...(s.port !== undefined ? [`Environment=PORT=${s.port}`] : []),
         "Restart=always",
         `RestartSec=${s.restartSec}`,
         `TimeoutStartSec=${s.startTimeoutSec}`,
@@ -98,6 +159,7 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
         "",
         "# Identity: a transient unprivileged user, no capabilities, no way to gain any.",
         "DynamicUser=yes",
+        ...(s.user !== undefined ? [`User=${s.user}`] : []),
         "CapabilityBoundingSet=",
         "AmbientCapabilities=",
         "NoNewPrivileges=yes",
@@ -133,6 +195,18 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
         "SystemCallFilter=@system-service",
         "SystemCallFilter=~@privileged @resources",
         "SystemCallErrorNumber=EPERM",
+        ...(files.length > 0 ? ["", "# The app's own files: its working directory and the data it keeps across releases.", ...files] : []),
+    ];
+    const setByUnit = new Set(
+        lines
+            .slice(lines.indexOf("[Service]"))
+            .map((l) => /^([A-Za-z]+)=/.exec(l)?.[1])
+            .filter((k): k is string => k !== undefined),
+    );
+    const extra = validateExtraDirectives(s.extraDirectives, setByUnit);
+    return [
+        ...lines,
+        ...(extra.length > 0 ? ["", "# Added by the user (extraDirectives).", ...extra.map(([k, v]) => `${k}=${v}`)] : []),
         "",
         "[Install]",
         "WantedBy=multi-user.target",
