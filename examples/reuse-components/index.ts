@@ -1,9 +1,9 @@
 // Another team's stack reusing gin-deploy's components: its own Go service on its own EC2 host,
 // as a hardened systemd service. Nothing here reads gin-deploy's config: each component gets
-// everything it needs as typed Args. In a repository of its own, the import would name the package
-// (or a submodule path) instead of "../../components".
+// everything it needs as typed Args. It imports the package @gin-deploy/components, as a project
+// of its own would (package.json; README.md says how to install it from the packed tarball).
 //
-//   cd examples/reuse-components && pulumi stack init demo
+//   cd examples/reuse-components && npm install && pulumi stack init demo
 //   pulumi config set aws:region eu-central-1
 //   pulumi config set sshCidr 198.51.100.7/32
 //   pulumi config set sshPublicKey "$(cat ~/.ssh/id_ed25519.pub)"
@@ -11,7 +11,12 @@
 //   pulumi up
 import * as pulumi from "@pulumi/pulumi";
 
-import { AppHost, GoBinary, SystemdService } from "../../components";
+// The subpaths load only the SDKs these components use (@pulumi/aws, @pulumi/command); the package's
+// root, "@gin-deploy/components", loads every component and so needs @pulumi/docker and
+// @pulumi/kubernetes installed too.
+import { AppHost } from "@gin-deploy/components/aws";
+import { GoBinary } from "@gin-deploy/components/build";
+import { SystemdService } from "@gin-deploy/components/systemd";
 
 const config = new pulumi.Config();
 const port = 9000;

@@ -23,6 +23,7 @@ import {
     REPO,
     runUnderMocks,
     typeCheck,
+    typeCheckCopies,
 } from "./consumerProject";
 
 const MODULE_DIR = path.join(REPO, "test", "unit", "fixtures", "hello-module");
@@ -119,6 +120,18 @@ for (const style of ["root", "subpaths"] as ImportStyle[]) {
             assert.strictEqual(binary.length, 1, `uploads: ${files.join(", ")}`);
             assert.ok(fs.realpathSync(binary[0]).startsWith(fs.realpathSync(path.join(project.dir, ".gin-deploy", "build"))));
         });
+
+        if (style === "root") {
+            it("type-checks the examples against the installed package (and against the sources, examples/tsconfig.json)", () => {
+                const examples = path.join(REPO, "examples");
+                const installedSeconds = typeCheckCopies(project, {
+                    "reuse-components.ts": path.join(examples, "reuse-components", "index.ts"),
+                    "stack-reference.ts": path.join(examples, "stack-reference", "index.ts"),
+                });
+                const sources = mustRun(path.join(REPO, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", examples], REPO);
+                timings.push(`examples: tsc ${(installedSeconds + sources.seconds).toFixed(1)} s`);
+            });
+        }
 
         it(
             style === "root" ? "loads every provider SDK (the root imports all components)" : "loads no provider SDK but @pulumi/command",

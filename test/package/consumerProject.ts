@@ -299,6 +299,19 @@ export function typeCheck(project: ConsumerProject): number {
     return mustRun(tsc, ["-p", "tsconfig.json"], project.dir).seconds + mustRun(tsc, ["-p", "tsconfig.node16.json"], project.dir).seconds;
 }
 
+/** Type-checks copies of `files` (name in the project -> source) in the project, against what it installed. */
+export function typeCheckCopies(project: ConsumerProject, files: Record<string, string>): number {
+    const dir = path.join(project.dir, "copies");
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, source] of Object.entries(files)) {
+        fs.copyFileSync(source, path.join(dir, name));
+    }
+    const tsconfig = { extends: "../tsconfig.json", compilerOptions: { noEmit: true, skipLibCheck: true }, files: Object.keys(files) };
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2) + "\n");
+    return mustRun(path.join(project.dir, "node_modules", ".bin", "tsc"), ["-p", path.join("copies", "tsconfig.json")], project.dir)
+        .seconds;
+}
+
 /** Runs the compiled program (typeCheck first) under mocks with node, in the project. */
 export function runUnderMocks(project: ConsumerProject, moduleDir: string): MockedRun {
     const result = mustRun(process.execPath, ["run-under-mocks.js", path.join("out", "index.js")], project.dir, {
