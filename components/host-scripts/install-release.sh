@@ -417,6 +417,7 @@ release_to_slot() {
   use_slot "$new"
   new_port=$slot_port
   log "starting $version in slot $new (127.0.0.1:$new_port)"
+  install -d -m 0755 "${slot_binary_link%/*}"
   link_atomically "$release_dir" "$slot_binary_link"
   systemctl reset-failed "$slot_app" 2>/dev/null || true
   if ! systemctl restart "$slot_app"; then

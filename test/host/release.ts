@@ -12,8 +12,12 @@ import {
     installReleaseCommand,
     prepareStagingCommand,
     releaseUploads,
+    stagedUnitPath,
     uninstallCommand,
 } from "../../components/renderers/systemd/releaseCommands";
+import { resolveSystemdOptions, SystemdServiceOptions } from "../../components/renderers/systemd/serviceOptions";
+import { renderFrontProxy, renderSlotUnits } from "../../components/renderers/systemd/slotUnits";
+import { defaultSlotPorts } from "../../components/layout/systemdLayout";
 import { renderSystemdContract } from "../../components/renderers/systemd/contract";
 import { renderSocketUnit } from "../../components/renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../../components/renderers/systemd/serviceUnit";
@@ -94,4 +98,76 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
 
 export async function uninstall(host: HostSession, serviceName = "gin-app"): Promise<ExecResult> {
     return host.exec(uninstallCommand(serviceName));
+}
+
+// --- an ordinary Gin app (test/fixtures/plain-gin-app) with SystemdService's options ---------------
+
+/** Builds the plain fixture as GoBinary would with cgo "static" (go-sqlite3); `buildId` makes each build's bytes differ. */
+export function buildPlainApp(buildId: string): BuiltBinary {
+    fs.mkdirSync(buildDir, { recursive: true });
+    const outputPath = path.join(buildDir, `plain-gin-app-${buildId}`);
+    const invocation = goBuildInvocation({
+        goos: "linux",
+        goarch: process.arch === "arm64" ? "arm64" : "amd64",
+        stamp: { version: buildId, commit: "fixture", date: "2026-01-01T00:00:00Z" },
+        cgo: "static",
+        extraLdflags: [`-buildid=${buildId}`],
+        packagePath: ".",
+        outputPath,
+    });
+    execFileSync("go", invocation.args, {
+        cwd: path.join(repoRoot, "test", "fixtures", "plain-gin-app"),
+        env: { ...process.env, ...invocation.env },
+        stdio: ["ignore", "ignore", "inherit"],
+    });
+    const sha256 = createHash("sha256").update(fs.readFileSync(outputPath)).digest("hex");
+    return { path: outputPath, sha256, stampedVersion: buildId };
+}
+
+export interface OptionsRelease {
+    binary: BuiltBinary;
+    serviceName: string;
+    port: number;
+    environment: Record<string, string>;
+    secretEnvironment: Record<string, string>;
+    options: SystemdServiceOptions;
+    /** Default: sha-<12 hex> as the component names a release without versionCheck. */
+    version?: string;
+}
+
+/** What SystemdService uploads and runs for these options (the same renderers, the same order). */
+export async function deployWithOptions(host: HostSession, r: OptionsRelease): Promise<DeployResult> {
+    const started = process.hrtime.bigint();
+    const { serviceName, port } = r;
+    const o = resolveSystemdOptions(serviceName, r.options);
+    const up = releaseUploads(serviceName, r.binary.sha256);
+    const slotPorts = o.slotPorts ?? defaultSlotPorts(port);
+    const slotUnits = o.socketActivated ? [] : renderSlotUnits({ serviceName, port, slotPorts, app: o.app });
+    await host.run(prepareStagingCommand(serviceName));
+    for (const script of ["install-release.sh", "uninstall.sh", "lib.sh"]) {
+        await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", script)), `${up.stagingDir}/${script}`);
+    }
+    await host.upload(
+        renderSystemdContract(serviceName, { stateDirectory: o.stateDirectory, removeStateOnDestroy: o.removeStateOnDestroy }),
+        up.contract,
+    );
+    await host.upload(fs.readFileSync(r.binary.path), up.binary);
+    await host.upload(o.socketActivated ? renderServiceUnit({ serviceName, ...o.app }) : renderFrontProxy(serviceName), up.serviceUnit);
+    await host.upload(renderSocketUnit({ serviceName, port }), up.socketUnit);
+    for (const unit of slotUnits) await host.upload(unit.content, stagedUnitPath(serviceName, unit.name));
+    const result = await host.exec(
+        installReleaseCommand({
+            serviceName,
+            version: r.version ?? `sha-${r.binary.sha256.slice(0, 12)}`,
+            binarySha256: r.binary.sha256,
+            port,
+            hostFirewall: false,
+            healthTimeoutSec: o.healthTimeoutSec,
+            healthPath: o.healthPath,
+            versionCheck: o.versionCheck,
+            ...(o.socketActivated ? {} : { slotPorts, drainTimeoutSec: o.drainTimeoutSec, extraUnits: slotUnits.map((u) => u.name) }),
+        }),
+        renderEnvFile(r.environment, r.secretEnvironment),
+    );
+    return { ...result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
