@@ -144,3 +144,71 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
         );
     });
 });
+
+describe("SystemdService for an ordinary Gin app (slots, HTTP readiness, no /version, state directory)", () => {
+    let binaryPath: string;
+    let service: SystemdService;
+    const args = () => ({
+        connection: { host: "127.0.0.1", port: 2222, user: "root", privateKey: pulumi.secret("KEY") },
+        binaryPath,
+        binarySha256: sha,
+        port: 8080,
+        environment: { DATA_DIR: "/var/lib/plain" },
+        secretEnvironment: {},
+        serviceName: "plain",
+        readiness: { httpPath: "/" },
+        socketActivated: false,
+        versionCheck: false,
+        stateDirectory: true,
+    });
+
+    before(async () => {
+        useStack("dev");
+        binaryPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-plain-")), "plain");
+        fs.writeFileSync(binaryPath, "not really a binary");
+        service = new SystemdService("plain", args());
+        await valueOf(service.version);
+        await settle();
+    });
+    after(() => fs.rmSync(path.dirname(binaryPath), { recursive: true, force: true }));
+
+    it("uploads the six slot units and hands them, the slot ports and the checks to the release", () => {
+        const uploads = recorded.resources.filter((r) => r.name.startsWith("plain-unit-")).map((r) => r.inputs.remotePath as string);
+        assert.deepStrictEqual(uploads.map((p) => p.replace(/.*\//, "")).sort(), [
+            "plain-bridge-blue.service",
+            "plain-bridge-blue.socket",
+            "plain-bridge-green.service",
+            "plain-bridge-green.socket",
+            "plain-slot-blue.service",
+            "plain-slot-green.service",
+        ]);
+        const words = parse(named("plain-release").inputs.create) as string[];
+        const after = (flag: string) => words[words.indexOf(flag) + 1];
+        assert.strictEqual(after("--slot-ports"), "8081,8082");
+        assert.strictEqual(after("--health-path"), "/");
+        assert.strictEqual(after("--version-check"), "off");
+        assert.strictEqual(after("--version"), `sha-${sha.slice(0, 12)}`);
+        assert.strictEqual(words.filter((w) => w === "--unit").length, 6);
+        assert.match(named("plain-service-unit").inputs.source.text, /systemd-socket-proxyd \/opt\/plain\/current-slot\.sock/);
+    });
+
+    it("tells where the state directory is, and names the release after the binary", async () => {
+        assert.strictEqual(await valueOf(service.stateDirectoryPath), "/var/lib/plain");
+        assert.strictEqual(await valueOf(service.version), `sha-${sha.slice(0, 12)}`);
+    });
+
+    it("refuses bad options before registering anything", () => {
+        const count = recorded.resources.length;
+        const cases: Array<[object, RegExp]> = [
+            [{ versionCheck: true }, /version is required while versionCheck is on/],
+            [{ environment: { PORT: "9000" } }, /environment\.PORT is refused with socketActivated: false/],
+            [{ slotPorts: { blue: 8080, green: 8082 } }, /port 8080 and slotPorts 8080\/8082 must all differ/],
+            [{ extraDirectives: { NoNewPrivileges: "no" } }, /extraDirectives\.NoNewPrivileges is refused/],
+            [{ args: ["ok", "line\nbreak"] }, /args entry .* holds a control character/],
+        ];
+        for (const [override, message] of cases) {
+            assert.throws(() => new SystemdService("bad", { ...args(), ...override }), message);
+        }
+        assert.strictEqual(recorded.resources.length, count, "a refused service registered resources");
+    });
+});

@@ -1,0 +1,141 @@
+// The renderers behind SystemdService's options for an ordinary Gin app: ExecStart quoting, extra
+// directives, the slot units and the option checks, each refusal naming the option and the fix.
+import * as assert from "assert";
+import { parse } from "shell-quote";
+
+import { systemdExecWord } from "../../../../components/renderers/systemd/execArgs";
+import { resolveSystemdOptions } from "../../../../components/renderers/systemd/serviceOptions";
+import { renderServiceUnit } from "../../../../components/renderers/systemd/serviceUnit";
+import { renderFrontProxy, renderSlotUnits } from "../../../../components/renderers/systemd/slotUnits";
+import { installReleaseCommand } from "../../../../components/renderers/systemd/releaseCommands";
+import { renderSystemdContract } from "../../../../components/renderers/systemd/contract";
+
+const lines = (unit: string, key: string) =>
+    unit
+        .split("\n")
+        .filter((l) => l.startsWith(`${key}=`))
+        .map((l) => l.slice(key.length + 1));
+
+describe("SystemdService options for an ordinary Gin app (renderers)", () => {
+    it('quotes ExecStart words for systemd: \\ and " escaped, % and $ doubled, control characters refused', () => {
+        assert.strictEqual(systemdExecWord('a b"c\\d'), '"a b\\"c\\\\d"');
+        assert.strictEqual(systemdExecWord("100%$HOME"), '"100%%$$HOME"');
+        assert.strictEqual(systemdExecWord(""), '""');
+        assert.throws(() => systemdExecWord("a\nb"), /args entry "a\\nb" holds a control character/);
+    });
+
+    it("keeps the reference unit byte for byte when no option is set", () => {
+        assert.strictEqual(
+            renderServiceUnit({ serviceName: "gin-app", ...resolveSystemdOptions("gin-app", {}).app }),
+            renderServiceUnit({ serviceName: "gin-app" }),
+        );
+    });
+
+    it("renders readiness httpPath as Type=exec, args, working and state directory, and extra directives", () => {
+        const o = resolveSystemdOptions("plain", {
+            readiness: { httpPath: "/" },
+            stateDirectory: true,
+            workingDirectory: "/var/lib/plain",
+            args: ["--x", "a b"],
+            extraDirectives: { MemoryMax: "512M", ReadWritePaths: ["/srv/a", "/srv/b"] },
+        });
+        const unit = renderServiceUnit({ serviceName: "plain", ...o.app });
+        assert.deepStrictEqual(lines(unit, "Type"), ["exec"]);
+        assert.deepStrictEqual(lines(unit, "NotifyAccess"), []);
+        assert.deepStrictEqual(lines(unit, "ExecStart"), ['/opt/plain/current/plain "--x" "a b"']);
+        assert.deepStrictEqual(lines(unit, "StateDirectory"), ["plain"]);
+        assert.deepStrictEqual(lines(unit, "WorkingDirectory"), ["/var/lib/plain"]);
+        assert.deepStrictEqual(lines(unit, "ReadWritePaths"), ["/srv/a", "/srv/b"]);
+        assert.strictEqual(o.healthPath, "/");
+        assert.strictEqual(o.stateDirectoryPath, "/var/lib/plain");
+    });
+
+    it("refuses extra directives that would break the sandbox or the contract, naming the key and the fix", () => {
+        const bad: Array<[Record<string, string>, RegExp]> = [
+            [{ ProtectSystem: "no" }, /extraDirectives\.ProtectSystem is refused/],
+            [{ ExecStart: "/bin/sh" }, /extraDirectives\.ExecStart is refused.*`args`/],
+            [{ User: "root" }, /extraDirectives\.User is refused/],
+            [{ Environment: "A=1" }, /extraDirectives\.Environment is refused.*`environment`/],
+            [{ MemoryMax: "1G\nUser=root" }, /extraDirectives\.MemoryMax=.* must be one line/],
+            [{ "bad key": "x" }, /extraDirectives key "bad key"/],
+        ];
+        for (const [extraDirectives, message] of bad) {
+            assert.throws(() => resolveSystemdOptions("plain", { extraDirectives }), message);
+        }
+    });
+
+    it("refuses bad options with the option's name, the value and the fix", () => {
+        const bad: Array<[object, RegExp]> = [
+            [{ readiness: "ready" }, /readiness "ready" must be "notify" or \{ httpPath/],
+            [{ readiness: { httpPath: "no slash" } }, /readiness\.httpPath "no slash" is not a URL path/],
+            [{ slotPorts: { blue: 1, green: 2 } }, /slotPorts applies only with socketActivated: false/],
+            [{ socketActivated: false, slotPorts: { blue: 0, green: 2 } }, /slotPorts\.blue=0 is not a TCP port/],
+            [{ stateDirectory: "../etc" }, /stateDirectory "\.\.\/etc" is not a folder name/],
+            [{ removeStateOnDestroy: true }, /removeStateOnDestroy needs a stateDirectory/],
+            [{ workingDirectory: "relative" }, /workingDirectory "relative" must be an absolute path/],
+            [{ healthCheck: { timeoutSeconds: 0 } }, /healthCheck\.timeoutSeconds=0 must be whole seconds/],
+            [{ versionCheck: "no" }, /versionCheck must be true or false/],
+        ];
+        for (const [options, message] of bad) {
+            assert.throws(() => resolveSystemdOptions("plain", options), message);
+        }
+    });
+
+    it("renders two slots on their loopback ports as one dynamic user, behind a front proxy that follows a link", () => {
+        const o = resolveSystemdOptions("plain", { socketActivated: false, readiness: { httpPath: "/" }, stateDirectory: true });
+        const units = renderSlotUnits({ serviceName: "plain", port: 8080, slotPorts: { blue: 8081, green: 8082 }, app: o.app });
+        assert.deepStrictEqual(
+            units.map((u) => u.name),
+            [
+                "plain-bridge-blue.socket",
+                "plain-bridge-blue.service",
+                "plain-slot-blue.service",
+                "plain-bridge-green.socket",
+                "plain-bridge-green.service",
+                "plain-slot-green.service",
+            ],
+        );
+        const green = units.find((u) => u.name === "plain-slot-green.service")!.content;
+        assert.deepStrictEqual(lines(green, "Environment"), ["PORT=8082"]);
+        assert.deepStrictEqual(lines(green, "User"), ["plain"]);
+        assert.deepStrictEqual(lines(green, "ExecStart"), ["/opt/plain/slots/green/plain"]);
+        assert.deepStrictEqual(lines(green, "StateDirectory"), ["plain"]);
+        assert.deepStrictEqual(lines(units[1].content, "ExecStart"), ["/lib/systemd/systemd-socket-proxyd 127.0.0.1:8081"]);
+        assert.deepStrictEqual(lines(units[0].content, "ListenStream"), ["/run/gin-deploy/systemd/plain/blue.sock"]);
+        assert.deepStrictEqual(lines(renderFrontProxy("plain"), "ExecStart"), [
+            "/lib/systemd/systemd-socket-proxyd /opt/plain/current-slot.sock",
+        ]);
+        assert.throws(
+            () => renderSlotUnits({ serviceName: "plain", port: 8080, slotPorts: { blue: 8080, green: 8082 }, app: o.app }),
+            /port 8080 and slotPorts 8080\/8082 must all differ/,
+        );
+    });
+
+    it("passes the slot options to install-release.sh, and nothing new by default", () => {
+        const base = { serviceName: "plain", version: "v1", binarySha256: "ab".repeat(32), port: 8080, hostFirewall: false };
+        assert.doesNotMatch(installReleaseCommand(base), /--health-path|--version-check|--slot-ports|--unit/);
+        const words = parse(
+            installReleaseCommand({
+                ...base,
+                healthPath: "/",
+                versionCheck: false,
+                slotPorts: { blue: 8081, green: 8082 },
+                drainTimeoutSec: 10,
+                extraUnits: ["plain-slot-blue.service"],
+            }),
+        ) as string[];
+        const after = (flag: string) => words[words.indexOf(flag) + 1];
+        assert.strictEqual(after("--health-path"), "/");
+        assert.strictEqual(after("--version-check"), "off");
+        assert.strictEqual(after("--slot-ports"), "8081,8082");
+        assert.strictEqual(after("--drain-timeout"), "10");
+        assert.strictEqual(after("--unit"), "/var/lib/gin-deploy/systemd/plain/staging/plain-slot-blue.service");
+    });
+
+    it("tells uninstall about the state directory, and removes it only when asked", () => {
+        assert.match(renderSystemdContract("plain"), /^REMOVE_STATE_ON_DESTROY='?no'?$/m);
+        const c = renderSystemdContract("plain", { stateDirectory: "plain", removeStateOnDestroy: true });
+        assert.match(c, /^APP_STATE_DIR='?\/var\/lib\/plain'?$/m);
+        assert.match(c, /^REMOVE_STATE_ON_DESTROY='?yes'?$/m);
+    });
+});
