@@ -1,0 +1,317 @@
+// test:reuse — an ordinary Gin app, unmodified, deployed by another team's project from the packed
+// package, on a real host, in systemd mode and in container mode.
+//
+// The app is test/fixtures/plain-gin-app: r.Run() on PORT (it binds the port itself), data in a
+// SQLite file through the cgo driver go-sqlite3, no /healthz, no /version, no READY=1, and it exits
+// at once on SIGTERM. The consumer is a scratch project outside the repository that installs the
+// tarball of `npm run pack:components` with the peer SDKs; its program (consumerProgram.ts) is
+// compiled by its own TypeScript and run under its own @pulumi/pulumi's mocks (scratchRecorder.ts);
+// the remote commands and copies it registers are carried out over real SSH on a real host as the
+// command provider would, the image as the docker provider would (test/contract's executor and
+// handlers; the provider binaries are not available here). Per mode: first deploy, items written,
+// a release under a loopback load (0 lost of at least 1 000), the items still there after the
+// release and after a host restart, and destroy leaves nothing but the data, which is kept by
+// default. Figures: reports/reuse.json.
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as http from "http";
+
+import { HostSettings, HostStatus, onHost, startHost, stopHost } from "../../scripts/localHost";
+import { commandHandlers } from "../contract/commandHandlers";
+import { imageHandlers } from "../contract/dockerImageHandler";
+import { ContractExecutor, Step } from "../contract/executor";
+import { leftovers, snapshot, HostSnapshot } from "../contract/hostInspection";
+import type { RecordedResource } from "../contract/programRecorder";
+import {
+    CONTAINER_HOST,
+    containerHost,
+    ensureRegistry,
+    REGISTRY,
+    standInImages,
+    stopContainerHost,
+    stopRegistryIfStartedHere,
+    writeReport,
+} from "../container/harness";
+import { mustRun, NPM_CACHE, packComponents, pinned, REPO } from "../package/consumerProject";
+import { startLoad } from "../support/loopbackLoad";
+import { CONSUMER_PROGRAM } from "./consumerProgram";
+import { evaluateInProject } from "./scratchRecorder";
+
+const FIXTURE = path.join(REPO, "test", "fixtures", "plain-gin-app");
+const SYSTEMD_HOST: HostSettings = {
+    name: process.env.GIN_DEPLOY_REUSE_HOST_NAME ?? "gd-reuse",
+    sshPort: Number(process.env.GIN_DEPLOY_REUSE_SSH_PORT ?? 2235),
+    appPort: Number(process.env.GIN_DEPLOY_REUSE_APP_PORT ?? 18135),
+};
+/** The port local/host.sh publishes as appPort. */
+const APP_PORT_IN_HOST = 8080;
+const ITEMS = 25;
+const isImage = (r: RecordedResource) => r.type === "docker:index/image:Image";
+const GOARCH = process.arch === "arm64" ? "arm64" : "amd64";
+
+const figures: Record<string, Record<string, unknown>> = {};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function request(method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const req = http.request(
+            url,
+            { method, agent: false, timeout: 5000, headers: body ? { "content-type": "application/json" } : {} },
+            (res) => {
+                let data = "";
+                res.on("data", (c) => (data += c));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error(`${method} ${url} timed out`)));
+        req.on("error", reject);
+        req.end(body);
+    });
+}
+
+async function itemCount(base: string): Promise<number> {
+    const res = await request("GET", `${base}/items`);
+    assert.strictEqual(res.status, 200, `GET /items answered ${res.status}: ${res.body}`);
+    return (JSON.parse(res.body) as { count: number }).count;
+}
+
+async function waitForAnswer(base: string, seconds: number): Promise<number> {
+    const started = performance.now();
+    let last = "";
+    while (performance.now() - started < seconds * 1000) {
+        try {
+            const res = await request("GET", `${base}/`);
+            if (res.status === 200 && res.body.includes("plain-gin-app")) return (performance.now() - started) / 1000;
+            last = `status ${res.status}`;
+        } catch (e) {
+            last = (e as Error).message;
+        }
+        await sleep(250);
+    }
+    throw new Error(`${base}/ did not answer within ${seconds} s (last: ${last})`);
+}
+
+function describeSteps(steps: Step[]): string {
+    return steps.map((s) => `${s.op} ${s.type} ${s.name}`).join("; ");
+}
+
+/** The scratch consumer project: the packed package, its peers at this repository's pins, our program. */
+function createConsumer(tarball: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-reuse-"));
+    const manifest = {
+        name: "items-deploy",
+        version: "0.0.0",
+        private: true,
+        dependencies: {
+            "@gin-deploy/components": `file:${tarball}`,
+            "@pulumi/pulumi": pinned("@pulumi/pulumi"),
+            "@pulumi/command": pinned("@pulumi/command"),
+            "@pulumi/docker": pinned("@pulumi/docker"),
+        },
+        devDependencies: { typescript: pinned("typescript"), "@types/node": pinned("@types/node") },
+    };
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+    fs.writeFileSync(path.join(dir, "index.ts"), CONSUMER_PROGRAM);
+    const tsconfig = {
+        compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", types: ["node"], outDir: "out" },
+        files: ["index.ts"],
+    };
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2) + "\n");
+    fs.mkdirSync(NPM_CACHE, { recursive: true });
+    mustRun("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", "--cache", NPM_CACHE], dir);
+    mustRun(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], dir);
+    return dir;
+}
+
+interface ModeSetup {
+    host: () => HostStatus;
+    settings: HostSettings;
+    stop: () => void;
+    extraConfig: () => Record<string, string>;
+    /** Whether the engine would build an image first (container mode). */
+    buildsImage: boolean;
+}
+
+const MODES: Record<"systemd" | "container", ModeSetup> = {
+    systemd: {
+        host: () => startHost(SYSTEMD_HOST),
+        settings: SYSTEMD_HOST,
+        stop: () => {
+            if (process.env.GIN_DEPLOY_KEEP_HOSTS !== "1") stopHost(SYSTEMD_HOST);
+        },
+        extraConfig: () => ({}),
+        buildsImage: false,
+    },
+    container: {
+        host: () => {
+            ensureRegistry();
+            return containerHost();
+        },
+        settings: CONTAINER_HOST,
+        stop: () => {
+            stopContainerHost();
+            stopRegistryIfStartedHere();
+        },
+        extraConfig: () => ({ "items-deploy:registry": REGISTRY, "items-deploy:runtimeImage": standInImages().runtimeImage }),
+        buildsImage: true,
+    },
+};
+
+describe("reuse: an ordinary Gin app, unmodified, deployed from the packed package by another project", function () {
+    this.timeout(30 * 60 * 1000);
+    let project: string;
+
+    before(function () {
+        const packed = packComponents();
+        project = createConsumer(packed.tarball);
+        assert.ok(path.relative(REPO, project).startsWith(".."), `${project} is inside the repository`);
+    });
+
+    after(function () {
+        if (project && !process.env.GD_KEEP_SCRATCH) fs.rmSync(project, { recursive: true, force: true });
+        const file = writeReport("reuse.json", { date: new Date().toISOString(), fixture: "test/fixtures/plain-gin-app", ...figures });
+        console.log(`    figures: ${file}`);
+    });
+
+    for (const [mode, setup] of Object.entries(MODES) as Array<[keyof typeof MODES, ModeSetup]>) {
+        describe(`${mode} mode`, function () {
+            let host: HostStatus;
+            let clean: HostSnapshot;
+            let executor: ContractExecutor;
+            // The image's own state, apart: an apply of the image alone must not delete the rest.
+            let imageExecutor: ContractExecutor;
+            let base: string;
+            let deployed = false;
+            const f: Record<string, unknown> = (figures[mode] = {});
+
+            async function evaluate(note: string): Promise<RecordedResource[]> {
+                const config: Record<string, string> = {
+                    "items-deploy:mode": mode,
+                    "items-deploy:port": String(APP_PORT_IN_HOST),
+                    "items-deploy:sshHost": host.sshHost,
+                    "items-deploy:sshPort": String(host.sshPort),
+                    "items-deploy:sshUser": host.user,
+                    "items-deploy:sshPrivateKey": fs.readFileSync(host.privateKeyPath, "utf8"),
+                    "items-deploy:moduleDir": FIXTURE,
+                    "items-deploy:goarch": GOARCH,
+                    "items-deploy:note": note,
+                    ...setup.extraConfig(),
+                };
+                const opts = { project: "items-deploy", stack: "reuse", config, secretKeys: ["items-deploy:sshPrivateKey"] };
+                let evaluation = await evaluateInProject<Record<string, unknown>>(project, path.join(project, "out", "index.js"), opts);
+                if (!setup.buildsImage) return evaluation.resources;
+                // As the engine does: build and push first; what depends on the digest sees it after.
+                await imageExecutor.apply(evaluation.resources.filter(isImage));
+                const pushed = imageExecutor.resources().find((r) => isImage(r.resource))?.outputs.repoDigest;
+                assert.match(String(pushed), /^127\.0\.0\.1:5000\/items@sha256:[0-9a-f]{64}$/);
+                evaluation = await evaluateInProject(project, path.join(project, "out", "index.js"), {
+                    ...opts,
+                    providerOutputs: { "docker:index/image:Image": { repoDigest: pushed } },
+                });
+                return evaluation.resources.filter((r) => !isImage(r));
+            }
+
+            before(function () {
+                host = setup.host();
+                base = `http://127.0.0.1:${host.appPort}`;
+                clean = snapshot(setup.settings);
+                executor = new ContractExecutor({ projectDir: project, log: (line) => console.log(`        ${line}`) });
+                for (const [type, h] of Object.entries(commandHandlers)) executor.handle(type, h);
+                imageExecutor = new ContractExecutor({ projectDir: project, log: (line) => console.log(`        ${line}`) });
+                for (const [type, h] of Object.entries(imageHandlers)) imageExecutor.handle(type, h);
+            });
+
+            after(async function () {
+                if (deployed) await executor.destroy().catch((e: Error) => console.log(`        cleanup destroy failed: ${e.message}`));
+                await imageExecutor.destroy();
+                setup.stop();
+            });
+
+            it("first deploy: the app answers on the host's port, and keeps what it is sent", async function () {
+                const started = performance.now();
+                const steps = await executor.apply(await evaluate("first"));
+                deployed = true;
+                assert.ok(
+                    steps.some((s) => s.op === "create"),
+                    "nothing was created",
+                );
+                await waitForAnswer(base, 60);
+                f.firstDeploySeconds = round((performance.now() - started) / 1000);
+                for (let i = 0; i < ITEMS; i++) {
+                    const res = await request("POST", `${base}/items`, JSON.stringify({ name: `item-${i}` }));
+                    assert.strictEqual(res.status, 201, `POST /items answered ${res.status}: ${res.body}`);
+                }
+                assert.strictEqual(await itemCount(base), ITEMS);
+                f.itemsWritten = ITEMS;
+            });
+
+            it("a release under load loses none of at least 1 000 requests, and the data is still there", async function () {
+                // Without a first deploy there is nothing to check (its failure says why).
+                if (!deployed) this.skip();
+                const resources = await evaluate("second");
+                const load = startLoad({ url: `${base}/`, freshConnectionWorkers: 4, maxRequests: 200000, maxSeconds: 600 });
+                await sleep(1000);
+                const started = performance.now();
+                const steps = await executor.apply(resources);
+                f.releaseSeconds = round((performance.now() - started) / 1000);
+                await sleep(1500);
+                const result = await load.stop();
+                console.log(`        release steps: ${describeSteps(steps.filter((s) => s.op !== "same"))}`);
+                assert.ok(
+                    steps.some((s) => s.op !== "same" && /release/.test(s.name)),
+                    `the release command did not run: ${describeSteps(steps)}`,
+                );
+                f.requestsSent = result.sent;
+                f.lostDuringRelease = result.lost;
+                f.maxLatencyMs = result.maxLatencyMs;
+                assert.ok(result.sent >= 1000, `only ${result.sent} requests were sent during the release`);
+                assert.strictEqual(
+                    result.lost,
+                    0,
+                    `lost ${result.lost} of ${result.sent}: ${JSON.stringify(result.lostBy)} ${result.failures.join("; ")}`,
+                );
+                const count = await itemCount(base);
+                f.dataKeptAfterRelease = count === ITEMS;
+                assert.strictEqual(count, ITEMS, "the items written before the release are gone");
+            });
+
+            it("the data is still there after the host restarts", async function () {
+                // Without a first deploy there is nothing to check (its failure says why).
+                if (!deployed) this.skip();
+                const started = performance.now();
+                execFileSync("docker", ["restart", setup.settings.name], { stdio: "ignore" });
+                await waitForAnswer(base, 120);
+                f.hostRestartSeconds = round((performance.now() - started) / 1000);
+                const count = await itemCount(base);
+                f.dataKeptAfterHostRestart = count === ITEMS;
+                assert.strictEqual(count, ITEMS, "the items written before the host restart are gone");
+            });
+
+            it("destroy removes the app and keeps only its data (kept by default)", async function () {
+                // Without a first deploy there is nothing to check (its failure says why).
+                if (!deployed) this.skip();
+                await executor.destroy();
+                deployed = false;
+                const left = leftovers(clean, snapshot(setup.settings));
+                const data = left.files.filter((p) => /(^|\/)items(\/|$)|items-state/.test(p) && /\/var\/lib\//.test(p));
+                const rest = { ...left, files: left.files.filter((p) => !data.includes(p)) };
+                f.leftAfterDestroy = { data: data.length, other: rest };
+                assert.deepStrictEqual(rest, { files: [], users: [], units: [], listening: [] }, "destroy left more than the data behind");
+                if (mode === "systemd") {
+                    assert.ok(data.length > 0, "the state directory was removed although removeStateOnDestroy is off");
+                    // The test's own clean-up: the data a user would keep.
+                    onHost(setup.settings, "rm -rf /var/lib/private/items /var/lib/items");
+                } else {
+                    const volume = onHost(setup.settings, "docker volume ls -q --filter name=items-state").stdout.trim();
+                    assert.ok(volume.includes("items-state"), "the state volume was removed although removeStateOnDestroy is off");
+                    onHost(setup.settings, "docker volume rm items-state");
+                }
+                f.destroyClean = true;
+            });
+        });
+    }
+});
