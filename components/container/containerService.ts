@@ -61,7 +61,8 @@ export interface ContainerServiceArgs {
      * The app's data, kept across releases and shared by both slots: a named Docker volume
      * (`<serviceName>-state`) mounted read-write at mountPath (default "/data"), its root owned by
      * uid:gid (default 65532, the reference image's user; gid defaults to uid). Destroy keeps it
-     * unless removeStateOnDestroy (default false). Point the app at it through `environment`
+     * unless removeStateOnDestroy (default false). The image's own files at mountPath are not copied
+     * into it (volume-nocopy). Point the app at it through `environment`
      * (e.g. DATA_DIR=/data).
      */
     stateVolume?: { mountPath?: string; uid?: number; gid?: number; removeStateOnDestroy?: boolean };

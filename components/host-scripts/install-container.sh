@@ -156,29 +156,32 @@ write_slot() {
   install -m 0600 "$config_dir/next.env" "$config_dir/slot-$slot.env"
 }
 
-# The state volume: created once, its root handed to the app's user at every release (the image may
-# hold no shell or chown, so a created, never started container receives a directory entry owned
-# UID:GID through `docker cp --archive`). Its content is never touched.
+# The state volume: created once, its root handed to the app's user at every release; its content
+# is never touched. The app image may hold no shell or chown, so the owner comes from a directory
+# entry in a tar stream, unpacked with `docker cp --archive` into a created, never started
+# container of an empty image imported here (an image with a USER would make the engine look that
+# user up in its own passwd and chown to it instead), which is removed again at once.
 ensure_state_volume() {
   [[ -n "$state_volume" ]] || return 0
-  local helper="$service-state-init" tmp parent=${state_mount%/*} base=${state_mount##*/}
+  local helper="$service-state-init" helper_image="gin-deploy/$service-state-init:empty"
+  local tmp parent=${state_mount%/*} base=${state_mount##*/} ok=1
   if ! docker volume inspect "$state_volume" >/dev/null 2>&1; then
     docker volume create --label "io.gin-deploy.service=$service" "$state_volume" >/dev/null
     log "created the state volume $state_volume"
   fi
   docker rm --force "$helper" >/dev/null 2>&1 || true
-  docker create --name "$helper" --network none --label "io.gin-deploy.service=$service" \
-    --mount "type=volume,source=$state_volume,target=$state_mount" "$image" >/dev/null
   tmp=$(mktemp -d)
   mkdir -m 0750 "$tmp/$base"
-  if ! tar --numeric-owner --owner="${state_owner%%:*}" --group="${state_owner##*:}" -C "$tmp" -cf - "$base" |
-    docker cp --archive - "$helper:${parent:-/}"; then
-    rm -rf "$tmp"
-    docker rm --force "$helper" >/dev/null 2>&1 || true
-    die "cannot hand the state volume $state_volume to $state_owner"
-  fi
+  tar -cf - -T /dev/null | docker import --message "gin-deploy: empty, to set a volume's owner" - "$helper_image" >/dev/null
+  docker create --name "$helper" --network none --label "io.gin-deploy.service=$service" \
+    --mount "type=volume,source=$state_volume,target=$state_mount" "$helper_image" /none >/dev/null
+  tar --numeric-owner --owner="${state_owner%%:*}" --group="${state_owner##*:}" -C "$tmp" -cf - "$base" |
+    docker cp --archive - "$helper:${parent:-/}" || ok=0
   rm -rf "$tmp"
-  docker rm --force "$helper" >/dev/null
+  docker rm --force "$helper" >/dev/null 2>&1 || true
+  docker image rm "$helper_image" >/dev/null 2>&1 || true
+  ((ok)) || die "cannot hand the state volume $state_volume to $state_owner"
+  log "state volume $state_volume at $state_mount, owned by $state_owner"
 }
 
 # Connections the old slot's app still serves (the bridge's, on its loopback port).

@@ -32,6 +32,7 @@ systemctl stop "${units[@]}" >/dev/null 2>&1 || true
 if command -v docker >/dev/null; then
   for slot in blue green; do docker rm --force "$service-$slot" >/dev/null 2>&1 || true; done
   docker rm --force "$service-state-init" >/dev/null 2>&1 || true
+  docker image rm "gin-deploy/$service-state-init:empty" >/dev/null 2>&1 || true
   if [[ -n "$remove_volume" ]] && docker volume inspect "$remove_volume" >/dev/null 2>&1; then
     docker volume rm "$remove_volume" >/dev/null
     log "removed the state volume $remove_volume"

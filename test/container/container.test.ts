@@ -15,11 +15,13 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 
+import { GoBinary } from "../../components/build/goBinary";
 import { AppImage } from "../../components/container/appImage";
 import { ContainerService } from "../../components/container/containerService";
 import { containerLayout } from "../../components/layout/containerLayout";
 import { renderContainerCloudInit } from "../../components/renderers/container/cloudInit";
 import { renderContainerCommands } from "../../components/renderers/container/commands";
+import { renderBinaryDockerfile } from "../../components/renderers/container/binaryDockerfile";
 import { renderContainerUnits } from "../../components/renderers/container/units";
 import { repoRoot } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
@@ -56,6 +58,12 @@ const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const DATE = "2026-01-01T00:00:00Z";
 const DB_PASSWORD = `pw-${crypto.randomBytes(12).toString("hex")}`;
 const LOAD = { freshConnectionWorkers: 8, maxRequests: 50000, maxSeconds: 120 };
+// The ordinary Gin app (test/fixtures/plain-gin-app): no Dockerfile, no /healthz or /version, SQLite
+// in DATA_DIR, exits at once on SIGTERM. It is served on the same public port once gin-app is gone.
+const PLAIN = "plain-app";
+const PLAIN_REPOSITORY = `${REGISTRY}/plain-gin-app`;
+const PLAIN_VOLUME = `${PLAIN}-state`;
+const PLAIN_ARGS = ["--ignored", "a b", "50%", "$HOME", '"quoted"'];
 
 const figures: Record<string, number> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,6 +104,12 @@ describe("container mode on the local host (real image, registry, systemd host)"
     for (const [type, h] of Object.entries(commandHandlers)) serviceExec.handle(type, h);
     const refs: Record<string, string> = {};
     let deployed = false;
+    const plainImageExec = new ContractExecutor({ projectDir: repoRoot });
+    const plainExec = new ContractExecutor({ projectDir: repoRoot });
+    for (const [type, h] of Object.entries(imageHandlers)) plainImageExec.handle(type, h);
+    for (const [type, h] of Object.entries(commandHandlers)) plainExec.handle(type, h);
+    const plainRefs: string[] = [];
+    let plainDeployed = false;
 
     async function imageResources(version: string): Promise<RecordedResource[]> {
         const { resources } = await evaluateProgram(
@@ -171,6 +185,13 @@ describe("container mode on the local host (real image, registry, systemd host)"
     after(async function () {
         // Clean up even after a failure: the service, the host, the registry if started here.
         if (deployed) await serviceExec.destroy().catch((e: Error) => console.error(`destroy failed: ${e.message}`));
+        if (plainDeployed) await plainExec.destroy().catch((e: Error) => console.error(`destroy of ${PLAIN} failed: ${e.message}`));
+        // The plain app's volume lives on the machine's engine (the host uses its socket).
+        await docker(["volume", "rm", "--force", PLAIN_VOLUME]).catch(() => undefined);
+        for (const ref of plainRefs) {
+            await docker(["image", "rm", ref]).catch(() => undefined);
+        }
+        for (const version of [V1, V2]) await docker(["image", "rm", `${PLAIN_REPOSITORY}:${version}`]).catch(() => undefined);
         for (const [version, ref] of Object.entries(refs)) {
             await docker(["image", "rm", ref, `${REGISTRY}/${SERVICE}:${version}`]).catch(() => undefined);
         }
@@ -206,6 +227,29 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 const score = Number(/Overall exposure level for \S+: ([0-9.]+)/.exec(out)?.[1]);
                 assert.ok(score <= 2.0, `${path.basename(file)} scores ${score}`);
             }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("plain app: its container unit (state volume, working directory, quoted arguments) passes systemd-analyze verify", function () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-units-plain-"));
+        try {
+            const units = renderContainerUnits({
+                serviceName: PLAIN,
+                port: HOST_PORT,
+                slotPorts: { blue: 8081, green: 8082 },
+                stopTimeoutSeconds: 30,
+                stateVolume: { name: PLAIN_VOLUME, mountPath: "/data" },
+                workingDir: "/srv",
+                args: PLAIN_ARGS,
+            });
+            const files = units.map((u) => {
+                const file = path.join(dir, path.basename(u.path).replace("@.", "@blue."));
+                fs.writeFileSync(file, u.content);
+                return file;
+            });
+            run("systemd-analyze", ["verify", ...files]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -416,12 +460,12 @@ describe("container mode on the local host (real image, registry, systemd host)"
         assert.strictEqual(await servedVersion(), V2);
     });
 
-    function assertHostClean(): void {
-        assert.strictEqual(hostRun(`docker ps -a --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`), "");
-        assert.strictEqual(hostRun(`ls /etc/systemd/system | grep -c '^${SERVICE}' || true`), "0");
-        assert.strictEqual(hostRun(`systemctl list-units --all --plain --no-legend '${SERVICE}*' | wc -l`), "0");
-        assert.strictEqual(hostRun(`test -e /etc/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
-        assert.strictEqual(hostRun(`test -e /var/lib/gin-deploy/${SERVICE} && echo present || echo absent`), "absent");
+    function assertHostClean(service = SERVICE): void {
+        assert.strictEqual(hostRun(`docker ps -a --filter label=io.gin-deploy.service=${service} --format '{{.Names}}'`), "");
+        assert.strictEqual(hostRun(`ls /etc/systemd/system | grep -c '^${service}' || true`), "0");
+        assert.strictEqual(hostRun(`systemctl list-units --all --plain --no-legend '${service}*' | wc -l`), "0");
+        assert.strictEqual(hostRun(`test -e /etc/gin-deploy/${service} && echo present || echo absent`), "absent");
+        assert.strictEqual(hostRun(`test -e /var/lib/gin-deploy/${service} && echo present || echo absent`), "absent");
     }
 
     it("destroy leaves no container, unit or env file on the host", async function () {
@@ -471,6 +515,169 @@ describe("container mode on the local host (real image, registry, systemd host)"
             await docker(["image", "rm", pushed]).catch(() => undefined);
         }
         assertHostClean();
+    });
+
+    // An ordinary Gin app, unmodified (test/fixtures/plain-gin-app). Plain tests of this suite, not a
+    // nested one: mocha would run a nested suite after the last test here, which stops the registry.
+    async function plainImage(version: string): Promise<string> {
+        const { resources } = await evaluateProgram(
+            () => {
+                // go-sqlite3 needs cgo; "static" links it so the minimal base can run it.
+                const binary = new GoBinary("plain", {
+                    moduleDir: path.join(repoRoot, "test/fixtures/plain-gin-app"),
+                    goarch: "amd64",
+                    version,
+                    commit: COMMIT,
+                    date: DATE,
+                    binaryName: "plain-gin-app",
+                    cgo: "static",
+                });
+                const image = new AppImage("plain", {
+                    binaryPath: binary.path,
+                    platform,
+                    version,
+                    commit: COMMIT,
+                    date: DATE,
+                    registry: { server: REGISTRY, repository: PLAIN_REPOSITORY },
+                    runtimeImage: standIns.runtimeImage,
+                });
+                return { imageName: image.imageName };
+            },
+            { project: "gin-deploy", stack: "container", config: {}, secretKeys: [] },
+        );
+        await plainImageExec.apply(resources);
+        const ref = plainImageExec.resources().find((r) => r.resource.type === "docker:index/image:Image")?.outputs.repoDigest as string;
+        assert.match(ref, /^127\.0\.0\.1:5000\/plain-gin-app@sha256:[0-9a-f]{64}$/);
+        plainRefs.push(ref);
+        return ref;
+    }
+
+    async function plainResources(imageRef: string, removeStateOnDestroy = false): Promise<RecordedResource[]> {
+        const connection = connectionFor(containerHost());
+        const { resources } = await evaluateProgram(
+            () => {
+                const svc = new ContainerService("plain", {
+                    connection,
+                    serviceName: PLAIN,
+                    imageRef,
+                    port: HOST_PORT,
+                    environment: { DATA_DIR: "/data", GIN_MODE: "release" },
+                    secretEnvironment: {},
+                    healthCheck: { path: "/", timeoutSeconds: 30 },
+                    versionCheck: false,
+                    stateVolume: { removeStateOnDestroy },
+                    drainTimeoutSeconds: 20,
+                    // The app reads no arguments: they are here to show they arrive literally.
+                    args: PLAIN_ARGS,
+                    workingDir: "/data",
+                });
+                return { imageRef: svc.imageRef };
+            },
+            { project: "gin-deploy", stack: "container", config: {}, secretKeys: [] },
+        );
+        return resources;
+    }
+
+    function call(method: string, route: string, body?: string): Promise<{ status: number; body: string }> {
+        return new Promise((resolve, reject) => {
+            const req = http.request(
+                `${PUBLIC_URL}${route}`,
+                { method, agent: false, timeout: 3000, headers: { "content-type": "application/json" } },
+                (res) => {
+                    let text = "";
+                    res.on("data", (d) => (text += d));
+                    res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+                },
+            );
+            req.on("timeout", () => req.destroy(new Error("timeout")));
+            req.on("error", reject);
+            req.end(body);
+        });
+    }
+    const itemCount = async () => {
+        const res = await call("GET", "/items");
+        assert.strictEqual(res.status, 200, `GET /items answered ${res.status}: ${res.body}`);
+        return (JSON.parse(res.body) as { count: number }).count;
+    };
+    // cgo "static" builds natively only (no cross C toolchain here).
+    const plainBuildsHere = () => process.arch === "x64" && platform === "linux/amd64";
+    const runningImages = () =>
+        hostRun(
+            `docker ps --filter label=io.gin-deploy.service=${PLAIN} --format '{{.Names}}' | xargs docker inspect --format '{{.Config.Image}} {{.HostConfig.ReadonlyRootfs}}'`,
+        ).split("\n");
+
+    it("plain app: the generated Dockerfile for a prebuilt binary is hadolint-clean", function () {
+        if (!plainBuildsHere()) this.skip();
+        const file = path.join(os.tmpdir(), `gd-binary-dockerfile-${RUN_ID}`);
+        fs.writeFileSync(file, renderBinaryDockerfile("plain-gin-app"));
+        try {
+            run("hadolint", [file]);
+        } finally {
+            fs.rmSync(file, { force: true });
+        }
+    });
+
+    it("plain app: deploys from its static binary with its own health path, no version check and its data in a volume on a read-only root", async function () {
+        if (!plainBuildsHere()) this.skip();
+        const ref = await plainImage(V1);
+        plainDeployed = true;
+        await plainExec.apply(await plainResources(ref));
+        assert.strictEqual((await call("GET", "/")).status, 200);
+        for (const name of ["a", "b", "c"]) {
+            const res = await call("POST", "/items", JSON.stringify({ name }));
+            assert.strictEqual(res.status, 201, `POST /items answered ${res.status}: ${res.body}`);
+        }
+        assert.strictEqual(await itemCount(), 3);
+        assert.deepStrictEqual(runningImages(), [`${ref} true`], "one container, by digest, read-only root");
+        assert.strictEqual(run("docker", ["volume", "inspect", "--format", "{{.Name}}", PLAIN_VOLUME]), PLAIN_VOLUME);
+        const name = hostRun(`docker ps --filter label=io.gin-deploy.service=${PLAIN} --format '{{.Names}}'`);
+        assert.deepStrictEqual(JSON.parse(run("docker", ["inspect", "--format", "{{json .Args}}", name])), PLAIN_ARGS);
+        assert.strictEqual(run("docker", ["inspect", "--format", "{{.Config.WorkingDir}}", name]), "/data");
+    });
+
+    it("plain app: a release under load (fresh connections, no graceful drain in the app) loses nothing and keeps the data", async function () {
+        if (!plainBuildsHere()) this.skip();
+        const ref = await plainImage(V2);
+        const resources = await plainResources(ref);
+        const load = startLoad({ url: `${PUBLIC_URL}/items`, ...LOAD });
+        const waitSent = async (n: number) => {
+            while (load.progress().sent < n) await sleep(100);
+        };
+        await waitSent(300);
+        const t = performance.now();
+        await plainExec.apply(resources);
+        const releaseSeconds = (performance.now() - t) / 1000;
+        await waitSent(load.progress().sent + 300);
+        await waitSent(1100);
+        const seen = await load.stop();
+        figures.plainRequestsSent = seen.sent;
+        figures.plainLostDuringRelease = seen.lost;
+        figures.plainReleaseSeconds = Number(releaseSeconds.toFixed(2));
+        figures.plainMaxLatencyMsDuringRelease = seen.maxLatencyMs;
+        assert.deepStrictEqual(runningImages(), [`${ref} true`], "the new digest alone serves");
+        assert.ok(seen.sent >= 1000, `the load sent only ${seen.sent} requests`);
+        assert.strictEqual(seen.lost, 0, `lost ${seen.lost} of ${seen.sent}: ${seen.failures.join("; ")}`);
+        assert.strictEqual(await itemCount(), 3, "the items written before the release");
+        // The old slot was stopped only once its connections had closed (the app itself does not drain).
+        assert.ok(
+            plainExec.printed.some((l) => /slot on port \d+ drained/.test(l)),
+            "the release did not report the old slot drained",
+        );
+    });
+
+    it("plain app: destroy keeps the state volume unless removeStateOnDestroy: a redeploy finds the data, and then destroy removes it", async function () {
+        if (!plainBuildsHere()) this.skip();
+        await plainExec.destroy();
+        plainDeployed = false;
+        assertHostClean(PLAIN);
+        assert.strictEqual(run("docker", ["volume", "inspect", "--format", "{{.Name}}", PLAIN_VOLUME]), PLAIN_VOLUME);
+        plainDeployed = true;
+        await plainExec.apply(await plainResources(plainRefs[plainRefs.length - 1], true));
+        assert.strictEqual(await itemCount(), 3, "the data outlived the service");
+        await plainExec.destroy();
+        plainDeployed = false;
+        assertHostClean(PLAIN);
+        assert.throws(() => run("docker", ["volume", "inspect", PLAIN_VOLUME]), "the state volume should be gone");
     });
 
     it("stops the registry it started", function () {

@@ -186,8 +186,10 @@ ${PROXY_SANDBOX.join("\n")}
 `;
 
     // Lines only an app that asks for them gets, so the reference app's unit stays as it was.
+    // volume-nocopy: otherwise the engine fills an empty volume from the image's path (created by
+    // --workdir, say) and gives its root that path's owner, undoing install-container.sh's chown.
     const extraRunLines = [
-        ...(s.stateVolume ? [`  --mount type=volume,source=${s.stateVolume.name},target=${s.stateVolume.mountPath} \\`] : []),
+        ...(s.stateVolume ? [`  --mount type=volume,source=${s.stateVolume.name},target=${s.stateVolume.mountPath},volume-nocopy \\`] : []),
         ...(s.workingDir !== undefined ? [`  --workdir ${s.workingDir} \\`] : []),
     ];
     const argWords = (s.args ?? []).map((a) => ` ${systemdWord(a)}`).join("");

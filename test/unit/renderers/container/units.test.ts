@@ -64,7 +64,7 @@ describe("container units", () => {
         )["gin-app-container@.service"];
         assert.match(
             c,
-            /--read-only --tmpfs \/tmp:rw,noexec,nosuid,size=16m \\\n {2}--mount type=volume,source=gin-app-state,target=\/data \\\n {2}--workdir \/srv \\\n/,
+            /--read-only --tmpfs \/tmp:rw,noexec,nosuid,size=16m \\\n {2}--mount type=volume,source=gin-app-state,target=\/data,volume-nocopy \\\n {2}--workdir \/srv \\\n/,
         );
         assert.match(c, /^ {2}\$\{IMAGE\} "--listen" "a b" "\\"q\\"" "50%%" "\$\$HOME" "back\\\\slash"$/m);
         assert.throws(() => renderContainerUnits({ ...settings, args: ["x\ny"] }), /args\[0\]/);
