@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Removes what install-container.sh installed for one service: its units (both slots, the front
-# socket and proxy), its containers, its env files (secrets) and its folders. Safe to run twice.
+# socket and proxy) with their drop-ins, its containers, its env files (secrets) and its folders.
+# Safe to run twice.
 # The app's state volume is kept (its data outlives the service) unless it is named here.
 #
 #   uninstall-container.sh [--remove-state-volume NAME]
@@ -39,9 +40,20 @@ if command -v docker >/dev/null; then
   fi
 fi
 
-rm -f "$UNIT_DIR/$service.socket" "$UNIT_DIR/$service.service" \
-  "$UNIT_DIR/$service-slot@.socket" "$UNIT_DIR/$service-slot@.service" "$UNIT_DIR/$service-container@.service"
+unit_files=("$service.socket" "$service.service" "$service-slot@.socket" "$service-slot@.service" "$service-container@.service")
+for unit in "${unit_files[@]}"; do
+  rm -f "${UNIT_DIR:?}/$unit"
+  # Drop-ins (systemctl edit, or an operator's overrides) would outlive the unit otherwise.
+  rm -rf "${UNIT_DIR:?}/$unit.d"
+done
 systemctl daemon-reload
 systemctl reset-failed "${units[@]}" >/dev/null 2>&1 || true
+# systemd made a slice for each template's instances (system-<name>\x2dcontainer.slice); stopped
+# and unreferenced, it is unloaded.
+for template in "$service-container" "$service-slot"; do
+  systemctl stop "system-$(systemd-escape "$template").slice" >/dev/null 2>&1 || true
+done
 rm -rf "${CONFIG_DIR:?}" "${STATE_DIR:?}" "${RUN_DIR:?}"
+# Their parents, when no other service uses them.
+rmdir "$(dirname "$CONFIG_DIR")" "$(dirname "$STATE_DIR")" "$(dirname "$RUN_DIR")" 2>/dev/null || true
 log "removed $service (units, containers, env files)"

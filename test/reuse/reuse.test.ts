@@ -129,6 +129,8 @@ function createConsumer(tarball: string): string {
 
 interface ModeSetup {
     host: () => HostStatus;
+    /** Removes the app's kept data (a run that failed before its destroy leaves it). */
+    removeData: () => void;
     settings: HostSettings;
     stop: () => void;
     extraConfig: () => Record<string, string>;
@@ -143,6 +145,9 @@ const MODES: Record<"systemd" | "container", ModeSetup> = {
         stop: () => {
             if (process.env.GIN_DEPLOY_KEEP_HOSTS !== "1") stopHost(SYSTEMD_HOST);
         },
+        removeData: () => {
+            onHost(SYSTEMD_HOST, "rm -rf /var/lib/private/items /var/lib/items");
+        },
         extraConfig: () => ({}),
         buildsImage: false,
     },
@@ -155,6 +160,10 @@ const MODES: Record<"systemd" | "container", ModeSetup> = {
         stop: () => {
             stopContainerHost();
             stopRegistryIfStartedHere();
+        },
+        // The volume is on the machine's engine (the host reaches it through the socket).
+        removeData: () => {
+            execFileSync("docker", ["volume", "rm", "--force", "items-state"], { stdio: "ignore" });
         },
         extraConfig: () => ({ "items-deploy:registry": REGISTRY, "items-deploy:runtimeImage": standInImages().runtimeImage }),
         buildsImage: true,
@@ -202,7 +211,13 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                     ...setup.extraConfig(),
                 };
                 const opts = { project: "items-deploy", stack: "reuse", config, secretKeys: ["items-deploy:sshPrivateKey"] };
-                let evaluation = await evaluateInProject<Record<string, unknown>>(project, path.join(project, "out", "index.js"), opts);
+                // Before the image is built its digest is not known: the first pass answers a stand-in,
+                // and only the image is taken from it.
+                const standIn = { "docker:index/image:Image": { repoDigest: `${REGISTRY}/items@sha256:${"0".repeat(64)}` } };
+                let evaluation = await evaluateInProject<Record<string, unknown>>(project, path.join(project, "out", "index.js"), {
+                    ...opts,
+                    providerOutputs: setup.buildsImage ? standIn : undefined,
+                });
                 if (!setup.buildsImage) return evaluation.resources;
                 // As the engine does: build and push first; what depends on the digest sees it after.
                 await imageExecutor.apply(evaluation.resources.filter(isImage));
@@ -217,6 +232,7 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
 
             before(function () {
                 host = setup.host();
+                setup.removeData();
                 base = `http://127.0.0.1:${host.appPort}`;
                 clean = snapshot(setup.settings);
                 executor = new ContractExecutor({ projectDir: project, log: (line) => console.log(`        ${line}`) });
@@ -228,6 +244,7 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
             after(async function () {
                 if (deployed) await executor.destroy().catch((e: Error) => console.log(`        cleanup destroy failed: ${e.message}`));
                 await imageExecutor.destroy();
+                setup.removeData();
                 setup.stop();
             });
 
@@ -303,13 +320,12 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                 assert.deepStrictEqual(rest, { files: [], users: [], units: [], listening: [] }, "destroy left more than the data behind");
                 if (mode === "systemd") {
                     assert.ok(data.length > 0, "the state directory was removed although removeStateOnDestroy is off");
-                    // The test's own clean-up: the data a user would keep.
-                    onHost(setup.settings, "rm -rf /var/lib/private/items /var/lib/items");
                 } else {
                     const volume = onHost(setup.settings, "docker volume ls -q --filter name=items-state").stdout.trim();
                     assert.ok(volume.includes("items-state"), "the state volume was removed although removeStateOnDestroy is off");
-                    onHost(setup.settings, "docker volume rm items-state");
                 }
+                // The test's own clean-up of the data a user would keep.
+                setup.removeData();
                 f.destroyClean = true;
             });
         });
