@@ -199,7 +199,9 @@ describe("AppImage from a prebuilt binary (binaryPath)", function () {
         registry: { server: "127.0.0.1:5000", repository: "127.0.0.1:5000/hello" },
     };
 
-    before(() => {
+    before(function () {
+        // A real go build (cached after the first run); slow on a busy 2-core machine.
+        this.timeout(180_000);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-binimage-"));
         binary = buildGoBinary({
             moduleDir: path.join(__dirname, "fixtures", "hello-module"),
