@@ -7,7 +7,7 @@
 // up:      starts the registry and the cluster (if not running), builds and pushes the image, opens
 //          the stack in its own workspace (.gin-deploy/workspace-k8s) with this checkout's
 //          kubeconfig as a secret, runs the update with the engine's progress, and fetches /version.
-// destroy: destroys the stack, then stops the cluster only if `up` started it.
+// destroy: destroys the stack, then stops the cluster and the registry, each only if `up` started it.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -24,6 +24,7 @@ const STACK = "local-k8s";
 const stateDir = path.join(repoRoot, ".gin-deploy");
 const workDir = path.join(stateDir, "workspace-k8s");
 const startedMarker = path.join(stateDir, "local-cluster.started-by-deploy-local-k8s");
+const registryStartedMarker = path.join(stateDir, "local-registry.started-by-deploy-local-k8s");
 const REPOSITORY = "127.0.0.1:5000/gin-app";
 // Debian's docker client drives the engine's own BuildKit (the Dockerfile's cache mounts need
 // it); a newer client without buildx refuses DOCKER_BUILDKIT=1.
@@ -90,12 +91,18 @@ async function stackFor(kubeconfigPath: string, image?: string) {
     return openStack({ stackName: STACK, workDir, env, settings: { config, secretKeys: [`${CONFIG_NAMESPACE}:kubeconfig`] } });
 }
 
+function registryRunning(): boolean {
+    const status = execFileSync("bash", ["local/registry.sh", "status"], { cwd: repoRoot, encoding: "utf8" });
+    return (JSON.parse(status) as { running: boolean }).running;
+}
+
 async function up(): Promise<number> {
     const git = readGitFacts(repoRoot);
     if ("error" in git) {
         console.error(`deploy:local-k8s: the release is named by git, and git failed: ${git.error}`);
         return 1;
     }
+    if (!registryRunning()) fs.writeFileSync(registryStartedMarker, "local registry\n");
     execFileSync("bash", ["local/registry.sh", "start"], { cwd: repoRoot, stdio: "inherit" });
     const wasRunning = clusterStatus().running;
     const cluster = await startCluster();
@@ -129,6 +136,10 @@ async function destroy(): Promise<number> {
     if (fs.existsSync(startedMarker)) {
         await stopCluster();
         fs.rmSync(startedMarker);
+    }
+    if (fs.existsSync(registryStartedMarker)) {
+        execFileSync("bash", ["local/registry.sh", "stop"], { cwd: repoRoot, stdio: "inherit" });
+        fs.rmSync(registryStartedMarker);
     }
     return 0;
 }
