@@ -56,11 +56,12 @@ stop_dockerd() {
   die "dockerd (pid $pid) did not stop within 30 s of SIGTERM"
 }
 
-# Deletes, newest first, the rules added since `save`, then flushes and deletes the added chains.
+# Deletes, newest first, the rules added since `save`, flushes and deletes the added chains, and
+# puts back the built-in chains' policies.
 undo_rules() {
   local tool=$1 table=$2 before=$3 line
   [[ -f "$before" ]] || return 0
-  local -a added_rules=() added_chains=()
+  local -a added_rules=() added_chains=() changed_policies=()
   local current
   current=$(rules_of "$tool" "$table")
   while IFS= read -r line; do
@@ -68,6 +69,7 @@ undo_rules() {
     case "$line" in
       "-A "*) added_rules+=("${line#-A }") ;;
       "-N "*) added_chains+=("${line#-N }") ;;
+      "-P "*) changed_policies+=("${line#-P }") ;;
     esac
   done <<<"$current"
   local i
@@ -78,6 +80,13 @@ undo_rules() {
   done
   for line in "${added_chains[@]}"; do "$tool" -w 10 -t "$table" -F "$line" 2>/dev/null || true; done
   for line in "${added_chains[@]}"; do "$tool" -w 10 -t "$table" -X "$line" 2>/dev/null || true; done
+  # A built-in chain's policy as it was (dockerd sets FORWARD to DROP).
+  local chain saved_policy
+  for line in "${changed_policies[@]}"; do
+    chain=${line%% *}
+    saved_policy=$(awk -v c="$chain" '$1 == "-P" && $2 == c { print $3 }' "$before")
+    if [[ -n "$saved_policy" ]]; then "$tool" -w 10 -t "$table" -P "$chain" "$saved_policy" 2>/dev/null || true; fi
+  done
 }
 
 restore() {
