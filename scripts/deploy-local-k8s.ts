@@ -26,6 +26,10 @@ const workDir = path.join(stateDir, "workspace-k8s");
 const startedMarker = path.join(stateDir, "local-cluster.started-by-deploy-local-k8s");
 const registryStartedMarker = path.join(stateDir, "local-registry.started-by-deploy-local-k8s");
 const REPOSITORY = "127.0.0.1:5000/gin-app";
+// The Kubernetes provider writes the kubeconfig it is given (client key included) to a temporary
+// file at every start and never removes it: the CLI and its plugins get a folder of this
+// workspace's as TMPDIR, emptied when the command ends.
+const pluginTmp = path.join(workDir, "tmp");
 // Debian's docker client drives the engine's own BuildKit (the Dockerfile's cache mounts need
 // it); a newer client without buildx refuses DOCKER_BUILDKIT=1.
 const DOCKER = fs.existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
@@ -144,13 +148,25 @@ async function destroy(): Promise<number> {
     return 0;
 }
 
+function usePluginTmp(): void {
+    fs.mkdirSync(pluginTmp, { recursive: true, mode: 0o700 });
+    process.env.TMPDIR = pluginTmp;
+}
+
+function emptyPluginTmp(): void {
+    fs.rmSync(pluginTmp, { recursive: true, force: true });
+}
+
 const action = process.argv[2];
+usePluginTmp();
 (action === "up" ? up() : action === "destroy" ? destroy() : Promise.resolve(2)).then(
     (code) => {
+        emptyPluginTmp();
         if (code === 2 && action !== "up" && action !== "destroy") console.error("usage: deploy-local-k8s.ts up|destroy");
         process.exit(code);
     },
     (error: Error) => {
+        emptyPluginTmp();
         console.error(`deploy:local-k8s ${action} failed:\n${engineFailureText(error, streamed)}`);
         process.exit(1);
     },

@@ -116,7 +116,11 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
 
         // The CLI and the provider (each built once per pin; cached after the first run).
         const env = engineEnv({ PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`, PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile });
-        engine = { env, providerBinDir: providerBinDir(), workDir: path.join(tmp, "workspace") };
+        // The provider writes the kubeconfig it is given (client key included) to a temporary file
+        // at every start and never removes it: in the suite's folder, not the machine's /tmp.
+        const pluginTmp = path.join(tmp, "plugin-tmp");
+        fs.mkdirSync(pluginTmp, { mode: 0o700 });
+        engine = { env, providerBinDir: providerBinDir(), workDir: path.join(tmp, "workspace"), extraVars: { TMPDIR: pluginTmp } };
         figures.cli = env.pulumi;
 
         clusterStartedHere = !clusterStatus().running;
