@@ -14,7 +14,9 @@
 // new slot, connections already open stay on the old one, which then drains on SIGTERM.
 // Pure: settings in, file names and contents out; no Pulumi here.
 
+import { systemdExecWord } from "../shared/execArgs";
 import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
+import { PROXY_SANDBOX, SOCKET_PROXYD } from "../shared/socketProxy";
 
 import { containerLayout, Slot, SLOTS } from "../../layout/containerLayout";
 import { validateContainerArgs, validateContainerPath } from "./appOptions";
@@ -68,38 +70,6 @@ export function validateContainerUnitSettings(s: ContainerUnitSettings): void {
     if (s.args) validateContainerArgs(s.args);
 }
 
-/** One word of an ExecStart line, taken literally: systemd would expand %, $ and backslashes. */
-export function systemdWord(arg: string): string {
-    const escaped = arg.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%").replace(/\$/g, "$$$$");
-    return `"${escaped}"`;
-}
-
-/** Hardening shared by both proxies: they only move bytes between sockets. */
-const PROXY_SANDBOX = [
-    "DynamicUser=yes",
-    "NoNewPrivileges=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateTmp=yes",
-    "PrivateDevices=yes",
-    ...PROTECT_KERNEL_AND_HOST,
-    "ProtectProc=invisible",
-    "ProcSubset=pid",
-    "RestrictNamespaces=yes",
-    "RestrictRealtime=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
-    "MemoryDenyWriteExecute=yes",
-    "RemoveIPC=yes",
-    "CapabilityBoundingSet=",
-    "AmbientCapabilities=",
-    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service",
-    "SystemCallFilter=~@privileged @resources",
-    "UMask=0077",
-];
-
 /** Hardening of the unit that runs the Docker client (which reads its config under /root). */
 const CLIENT_SANDBOX = [
     "NoNewPrivileges=yes",
@@ -118,8 +88,6 @@ const CLIENT_SANDBOX = [
     "SystemCallArchitectures=native",
     "SystemCallFilter=@system-service",
 ];
-
-const PROXYD = "/lib/systemd/systemd-socket-proxyd";
 
 export function renderContainerUnits(s: ContainerUnitSettings): RenderedFile[] {
     validateContainerUnitSettings(s);
@@ -150,7 +118,7 @@ Requires=${n}.socket
 After=${n}.socket
 
 [Service]
-ExecStart=${PROXYD} ${p.currentLink}
+ExecStart=${SOCKET_PROXYD} ${p.currentLink}
 Restart=always
 RestartSec=1
 ${PROXY_SANDBOX.join("\n")}
@@ -179,7 +147,7 @@ After=${n}-slot@%i.socket
 
 [Service]
 EnvironmentFile=${p.configDir}/slot-%i.conf
-ExecStart=${PROXYD} 127.0.0.1:\${SLOT_PORT}
+ExecStart=${SOCKET_PROXYD} 127.0.0.1:\${SLOT_PORT}
 Restart=always
 RestartSec=1
 ${PROXY_SANDBOX.join("\n")}
@@ -192,7 +160,7 @@ ${PROXY_SANDBOX.join("\n")}
         ...(s.stateVolume ? [`  --mount type=volume,source=${s.stateVolume.name},target=${s.stateVolume.mountPath},volume-nocopy \\`] : []),
         ...(s.workingDir !== undefined ? [`  --workdir ${s.workingDir} \\`] : []),
     ];
-    const argWords = (s.args ?? []).map((a) => ` ${systemdWord(a)}`).join("");
+    const argWords = (s.args ?? []).map((a) => ` ${systemdExecWord(a)}`).join("");
 
     // docker is resolved on systemd's fixed search path (/usr/local/bin before /usr/bin), which
     // finds both a distribution's client and a mounted static one.

@@ -14,7 +14,7 @@
 
 import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
 import { releaseLayout } from "../../layout/systemdLayout";
-import { systemdExecLine } from "./execArgs";
+import { systemdExecLine } from "../shared/execArgs";
 import { ExtraDirectives, validateExtraDirectives } from "./extraDirectives";
 
 export interface ServiceUnitSettings {

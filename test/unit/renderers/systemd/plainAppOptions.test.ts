@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { parse } from "shell-quote";
 
-import { systemdExecWord } from "../../../../components/renderers/systemd/execArgs";
+import { systemdExecWord } from "../../../../components/renderers/shared/execArgs";
 import { resolveSystemdOptions } from "../../../../components/renderers/systemd/serviceOptions";
 import { renderServiceUnit } from "../../../../components/renderers/systemd/serviceUnit";
 import { renderFrontProxy, renderSlotUnits } from "../../../../components/renderers/systemd/slotUnits";
