@@ -114,6 +114,13 @@ export const CONFIG_KEYS = {
         description:
             "The SSH private key (PEM/OpenSSH) used to deploy; required on targets reached over SSH, secret: pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519",
     },
+    sshHostKey: {
+        type: "string",
+        default: "",
+        usedBy: ["ssh"],
+        description:
+            "ssh target: the host's SSH host key, one line as known_hosts holds it (ssh-ed25519 AAAA...). Every connection is refused, before anything is sent, unless the host presents this key. Get it with ssh-keyscan -t ed25519 <host> and compare its fingerprint (ssh-keygen -lf) with the host's own, read on its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub. The local stack's is set by deploy:local from the local host.",
+    },
     hostArch: {
         type: "string",
         default: "amd64",

@@ -41,6 +41,8 @@ export interface SshAccess {
 export interface SshTargetConfig extends SshAccess {
     kind: "ssh";
     host: string;
+    /** The host's SSH host key, "type base64": connections are refused unless the host presents it. */
+    hostKey: string;
     arch: CpuArchitecture;
     /** Where the app answers from the machine running Pulumi. */
     publicUrl: string;

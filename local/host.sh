@@ -4,7 +4,8 @@
 #
 #   bash local/host.sh start    build the image if its recipe changed, start the host, wait for sshd
 #   bash local/host.sh stop     remove the host container this script started
-#   bash local/host.sh status   one JSON object: name, running, sshHost, sshPort, appPort, user, privateKeyPath, image
+#   bash local/host.sh status   one JSON object: name, running, sshHost, sshPort, appPort, user, privateKeyPath,
+#                               hostKey (the host's SSH host key, read through Docker, not over the network), image
 #   bash local/host.sh ssh [CMD...]   a shell (or a command) on the host as root
 #
 # Overrides (so suites can run side by side): GIN_DEPLOY_HOST_NAME (gin-deploy-host),
@@ -154,7 +155,9 @@ ensure_key() {
   ) 9>"$state_dir/ssh/.lock"
 }
 
-ssh_options=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+# The host's key is read through Docker (a local, trusted channel) and pinned: ssh refuses any other.
+known_hosts="$state_dir/ssh/known_hosts-$host_name"
+ssh_options=(-o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$known_hosts" -o LogLevel=ERROR
   -o BatchMode=yes -o PasswordAuthentication=no -o ConnectTimeout=5)
 
 host_ssh() { ssh "${ssh_options[@]}" -i "$key_path" -p "$ssh_port" root@127.0.0.1 "$@"; }
@@ -172,6 +175,23 @@ wait_for_sshd() {
   done
   docker logs --tail 30 "$host_name" >&2 || true
   die "sshd on 127.0.0.1:$ssh_port did not answer within 90 s"
+}
+
+# The host's ed25519 key, "ssh-ed25519 AAAA...", or nothing while it is not made yet.
+host_key() {
+  { docker exec "$host_name" cat /etc/ssh/ssh_host_ed25519_key.pub 2>/dev/null || true; } | awk 'NF >= 2 { print $1 " " $2 }'
+}
+
+# Waits for the host's first boot to make its key, and writes it where ssh_options pin it.
+pin_host_key() {
+  local key="" i
+  for ((i = 0; i < 90; i++)); do
+    key=$(host_key)
+    [[ -n "$key" ]] && break
+    sleep 1
+  done
+  [[ -n "$key" ]] || die "$host_name made no SSH host key (/etc/ssh/ssh_host_ed25519_key.pub) within 90 s"
+  echo "[127.0.0.1]:$ssh_port $key" >"$known_hosts"
 }
 
 install_authorized_key() {
@@ -245,6 +265,7 @@ start() {
       "$tag" /lib/systemd/systemd >/dev/null
   fi
   install_authorized_key
+  pin_host_key
   wait_for_sshd
   wait_for_systemd
   log "$host_name is up: ssh -i $key_path -p $ssh_port root@127.0.0.1 (app port 127.0.0.1:$app_port)"
@@ -259,17 +280,21 @@ stop() {
   label=$(docker inspect -f "{{index .Config.Labels \"$host_label\"}}" "$host_name")
   [[ -n "$label" ]] || die "$host_name was not started by local/host.sh; not removing it"
   docker rm -f "$host_name" >/dev/null
+  rm -f "$known_hosts"
   log "removed $host_name"
 }
 
 status() {
   validate_settings
-  local running=false state="" tag
+  local running=false state="" tag key=""
   if docker info >/dev/null 2>&1; then state=$(container_state); fi
-  if [[ "$state" == running ]]; then running=true; fi
+  if [[ "$state" == running ]]; then
+    running=true
+    key=$(host_key)
+  fi
   tag=$(image_tag)
-  printf '{"name":"%s","running":%s,"sshHost":"127.0.0.1","sshPort":%d,"appPort":%d,"user":"root","privateKeyPath":"%s","image":"%s"}\n' \
-    "$host_name" "$running" "$ssh_port" "$app_port" "$key_path" "$tag"
+  printf '{"name":"%s","running":%s,"sshHost":"127.0.0.1","sshPort":%d,"appPort":%d,"user":"root","privateKeyPath":"%s","hostKey":"%s","image":"%s"}\n' \
+    "$host_name" "$running" "$ssh_port" "$app_port" "$key_path" "$key" "$tag"
 }
 
 main() {
@@ -280,7 +305,7 @@ main() {
     ssh)
       shift
       validate_settings
-      [[ -s "$key_path" ]] || die "no key at $key_path yet; run: bash local/host.sh start"
+      [[ -s "$key_path" && -s "$known_hosts" ]] || die "no key at $key_path or no pinned host key yet; run: bash local/host.sh start"
       local tty=-T
       [[ -t 0 && -t 1 ]] && tty=-t
       exec ssh "${ssh_options[@]}" -i "$key_path" -p "$ssh_port" "$tty" root@127.0.0.1 "$@"

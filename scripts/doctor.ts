@@ -6,6 +6,7 @@
 //   --url URL            where the service answers from here
 //   --ssh HOST[:PORT]    the host's SSH address      --user USER    (default: the stack's sshUser)
 //   --key FILE           the deploy key's file (the local stack: .gin-deploy/ssh/id_ed25519)
+//   --host-key LINE      the host key to pin ("ssh-ed25519 AAAA..."; default: the stack's sshHostKey)
 //   --app-port N         the service's port on the host    --service NAME (gin-app)
 //   --mode systemd|container    --version V (what must answer)    --no-ssh (outside checks only)
 //   --attempts N --timeout SECONDS   for the requests from here (3 and 5)
@@ -28,6 +29,7 @@ const VALUE_FLAGS: Record<string, keyof DoctorFlags> = {
     "--ssh": "ssh",
     "--user": "user",
     "--key": "key",
+    "--host-key": "hostKey",
     "--app-port": "appPort",
     "--service": "service",
     "--mode": "mode",

@@ -19,6 +19,8 @@ export interface HostStatus {
     appPort: number;
     user: string;
     privateKeyPath: string;
+    /** The host's SSH host key ("ssh-ed25519 AAAA..."), read through Docker; empty while it is not running. */
+    hostKey: string;
     image: string;
 }
 

@@ -37,7 +37,8 @@ export interface LocalStackSettings {
 }
 
 /**
- * The committed settings pointed at `host` (its SSH port, its published app port and its key),
+ * The committed settings pointed at `host` (its SSH port, its published app port, its key and the
+ * host key it presents),
  * plus any overrides (e.g. a release). The database password is set only when the settings name
  * a database (dbHost): a stack without one needs none, and gets none.
  */
@@ -54,6 +55,7 @@ export function settingsForHost(
         [`${ns}:sshUser`]: host.user,
         [`${ns}:publicUrl`]: `http://${host.sshHost}:${host.appPort}`,
         [`${ns}:sshPrivateKey`]: fs.readFileSync(host.privateKeyPath, "utf8"),
+        [`${ns}:sshHostKey`]: host.hostKey,
     };
     for (const [k, v] of Object.entries(overrides)) {
         config[k.includes(":") ? k : `${ns}:${k}`] = v;

@@ -12,6 +12,8 @@ export interface StackOutputs {
     mode: DeployMode;
     instanceId?: pulumi.Output<string>;
     publicIp?: pulumi.Output<string>;
+    /** Targets reached over SSH: the host key every connection pins ("ssh-ed25519 AAAA..."). */
+    sshHostKey?: pulumi.Output<string>;
     /** Container mode: the image, pinned by digest. */
     imageRef?: pulumi.Output<string>;
     /** Systemd mode: the service's name; kubernetes: the Service's name. */

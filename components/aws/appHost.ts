@@ -2,12 +2,17 @@
 // port to the app CIDRs and SSH only to the SSH CIDRs (S3), a key pair, and an instance whose AMI
 // follows the instance type's architecture (a Graviton type gets an arm64 image, and the stack
 // builds an arm64 binary for it, S5). IMDSv2 is required and the root volume is encrypted gp3.
+// The instance's SSH host key is made by the stack (SshHostKeyPair) and installed by cloud-init,
+// so every connection, the first one included, verifies the host: `connection.hostKey`.
 
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
+import { renderHostUserData } from "../renderers/aws/hostUserData";
+import { asRoot } from "../renderers/shared/asRoot";
 import { amiArchitecture, CpuArchitecture, instanceArchitecture } from "./instanceArchitecture";
+import { SshHostKeyPair } from "./sshHostKeyPair";
 
 /** The publisher of the official Debian images on AWS. */
 export const DEBIAN_AMI_OWNER = "136693071363";
@@ -26,6 +31,10 @@ export interface AppHostArgs {
     sshPublicKey: pulumi.Input<string>;
     /** Kept secret in the connection output. */
     sshPrivateKey: pulumi.Input<string>;
+    /**
+     * First-boot setup for cloud-init: a #cloud-config (JSON or YAML) or a #! script. The host key's
+     * cloud-config is added to it; the whole user data is kept as a secret (it holds that key).
+     */
     userData?: pulumi.Input<string>;
     tags?: pulumi.Input<Record<string, string>>;
     // Fields beyond docs/architecture.md, all optional:
@@ -70,8 +79,10 @@ export class AppHost extends pulumi.ComponentResource {
     /** http://<public DNS name or IP>:<app port> */
     readonly appUrl: pulumi.Output<string>;
     readonly arch: pulumi.Output<CpuArchitecture>;
-    /** For the deploy components; privateKey is a secret, the rest stays readable in diffs. */
+    /** For the deploy components; privateKey is a secret, the rest stays readable in diffs. hostKey pins the host. */
     readonly connection: command.types.input.remote.ConnectionArgs;
+    /** The instance's SSH host key, "ssh-ed25519 AAAA..." (for known_hosts: `<publicIp> <hostKey>`). */
+    readonly hostKey: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: AppHostArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -184,6 +195,13 @@ export class AppHost extends pulumi.ComponentResource {
             instanceProfile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent: this }).name;
         }
 
+        const hostKey = new SshHostKeyPair(`${name}-host-key`, { parent: this });
+        const userData = pulumi.secret(
+            pulumi
+                .all([hostKey.privateKey, hostKey.publicKey, args.userData])
+                .apply(([privateKey, publicKey, extra]) => renderHostUserData({ privateKey, publicKey }, extra)),
+        );
+
         const instance = new aws.ec2.Instance(
             `${name}-instance`,
             {
@@ -205,7 +223,7 @@ export class AppHost extends pulumi.ComponentResource {
                     encrypted: true,
                     deleteOnTermination: true,
                 },
-                userData: args.userData,
+                userData,
                 userDataReplaceOnChange: args.userDataReplaceOnChange,
                 tags: pulumi.output(args.tags ?? {}).apply((tags) => ({ ...tags, Name: name })),
             },
@@ -216,6 +234,7 @@ export class AppHost extends pulumi.ComponentResource {
         this.publicIp = instance.publicIp;
         this.publicDns = instance.publicDns;
         this.securityGroupId = securityGroup.id;
+        this.hostKey = hostKey.publicKey;
         this.appUrl = pulumi
             .all([instance.publicDns, instance.publicIp, args.appPort])
             .apply(([dns, ip, port]) => `http://${dns || ip}:${port}`);
@@ -224,6 +243,7 @@ export class AppHost extends pulumi.ComponentResource {
             port: sshPort,
             user: args.sshUser,
             privateKey: pulumi.secret(args.sshPrivateKey),
+            hostKey: hostKey.publicKey,
             // A fresh instance takes a while to boot and start sshd; the dial has no backoff.
             dialErrorLimit: 60,
             perDialTimeout: 15,
@@ -237,7 +257,7 @@ export class AppHost extends pulumi.ComponentResource {
                 create:
                     "command -v cloud-init >/dev/null || exit 0; " +
                     "cloud-init status --wait >/dev/null || { echo 'cloud-init failed on the new instance:' >&2; " +
-                    "sudo tail -n 50 /var/log/cloud-init-output.log >&2; exit 1; }",
+                    `${asRoot("tail -n 50 /var/log/cloud-init-output.log")} >&2; exit 1; }`,
                 triggers: [instance.id],
                 addPreviousOutputInEnv: false,
             },
@@ -257,6 +277,7 @@ export class AppHost extends pulumi.ComponentResource {
             appUrl: this.appUrl,
             arch: this.arch,
             securityGroupId: this.securityGroupId,
+            hostKey: this.hostKey,
         });
     }
 }

@@ -11,6 +11,7 @@
 import type * as awsTypes from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { DynamicProvider } from "../dynamicProvider";
 import { formatDiagnosis, IngressRule } from "./diagnosis";
 import { probe, ProbeOptions } from "./probe";
 
@@ -164,17 +165,6 @@ const provider: pulumi.dynamic.ResourceProvider = {
         // Nothing exists outside the state.
     },
 };
-
-/**
- * The engine's default provider for dynamic resources is handed the stack's whole config, secrets
- * included, and keeps it in the state in plain text (pulumi 3.274). An explicit provider of the
- * same package gets only its own inputs: none.
- */
-class DynamicProvider extends pulumi.ProviderResource {
-    constructor(name: string, opts?: pulumi.ResourceOptions) {
-        super("pulumi-nodejs", name, {}, opts);
-    }
-}
 
 class ReleaseReachability extends pulumi.dynamic.Resource {
     declare readonly observed: pulumi.Output<string>;

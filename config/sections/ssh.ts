@@ -1,5 +1,6 @@
 // target: ssh — any Linux host reachable over SSH (the local stack's, or a server of yours).
 import type { CpuArchitecture } from "../../components/aws/instanceArchitecture";
+import { parseHostKey } from "../../components/rules/sshHostKey";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";
 import type { SshTargetConfig } from "../types";
@@ -16,6 +17,7 @@ export function parseSshTarget(read: ConfigReader, appPort: number): SshTargetCo
             `${shown(host)} is not a host name or address; the ssh target needs one. ` + `Fix: ${setCommand("sshHost", "127.0.0.1")}`,
         );
     }
+    const hostKey = parseSshHostKey(read, host);
     const arch = read.oneOf("hostArch", ARCHITECTURES, "amd64");
     const publicUrlValue = read.text("publicUrl");
     if (publicUrlValue !== "auto" && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(publicUrlValue)) {
@@ -26,5 +28,28 @@ export function parseSshTarget(read: ConfigReader, appPort: number): SshTargetCo
     }
     const publicUrl =
         publicUrlValue === "auto" ? `http://${host.includes(":") ? `[${host}]` : host}:${appPort}` : publicUrlValue.replace(/\/+$/, "");
-    return { kind: "ssh", ...access, host, arch, publicUrl, hostFirewall: read.bool("hostFirewall") };
+    return { kind: "ssh", ...access, host, hostKey, arch, publicUrl, hostFirewall: read.bool("hostFirewall") };
+}
+
+/**
+ * The host key every connection pins. No trust on first use: a stack without it is refused with
+ * the way to get it and to check it, on any environment.
+ */
+function parseSshHostKey(read: ConfigReader, host: string): string {
+    const value = read.text("sshHostKey");
+    const scan = `ssh-keyscan -t ed25519 ${/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(host) ? host : "<host>"}`;
+    const howTo =
+        `Get it with ${scan} (add -p <sshPort> for another port), check that its fingerprint (pipe it into ssh-keygen -lf -) ` +
+        `is the one the host itself shows (on its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then: ` +
+        `${setCommand("sshHostKey", '"ssh-ed25519 AAAA..."')}`;
+    if (value.trim() === "") {
+        read.refuse("sshHostKey", `is not set: every deploy verifies the host's SSH key, and this stack names none. ${howTo}`);
+        return "";
+    }
+    try {
+        return parseHostKey(value).line;
+    } catch (err) {
+        read.refuse("sshHostKey", `${shown(value.slice(0, 80))}: ${(err as Error).message}. ${howTo}`);
+        return "";
+    }
 }

@@ -1,12 +1,16 @@
 // One SSH session to the host doctor examines (ssh2, key authentication, as the command provider
-// connects): run a command with stdin, get its output. Used read-only.
+// connects, the host's key pinned): run a command with stdin, get its output. Used read-only.
 import { Client } from "ssh2";
+
+import { pinnedHostKey } from "../pinnedHostKey";
 
 export interface SshTarget {
     host: string;
     port: number;
     user: string;
     privateKey: Buffer;
+    /** The host key the host must present ("ssh-ed25519 AAAA..."): any other is refused. */
+    hostKey: string;
 }
 
 export interface ShellResult {
@@ -19,12 +23,14 @@ export class HostShell {
     private constructor(private readonly client: Client) {}
 
     static open(target: SshTarget, timeoutMs = 10000): Promise<HostShell> {
+        const pin = pinnedHostKey(target.hostKey, `${target.host}:${target.port}`);
         return new Promise((resolve, reject) => {
             const c = new Client();
             c.once("ready", () => resolve(new HostShell(c)));
             // Later errors (after ready, or a second one) must not crash doctor.
             c.on("error", (err) => {
-                reject(err);
+                const refusal = pin.refusal();
+                reject(refusal ? new Error(refusal) : err);
                 c.end();
             });
             c.connect({
@@ -33,6 +39,8 @@ export class HostShell {
                 username: target.user,
                 privateKey: target.privateKey,
                 readyTimeout: timeoutMs,
+                algorithms: pin.algorithms as never,
+                hostVerifier: pin.hostVerifier,
             });
         });
     }

@@ -8,6 +8,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 
 import type { IngressRule } from "../../components/reachability/diagnosis";
+import { resolveHostKey } from "./hostKey";
 import type { SshTarget } from "./hostShell";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -18,6 +19,7 @@ export interface DoctorFlags {
     ssh?: string;
     user?: string;
     key?: string;
+    hostKey?: string;
     appPort?: number;
     service?: string;
     mode?: string;
@@ -192,7 +194,9 @@ export function resolveTarget(flags: DoctorFlags): DoctorTarget {
                     `SSH to ${host}:${port} needs the private key's file: pass --key FILE (the key of gin-deploy:sshPrivateKey), or --no-ssh for the outside checks only`,
                 );
             if (!fs.existsSync(keyPath)) throw new Error(`--key ${keyPath} does not exist: pass the file of the deploy key`);
-            ssh = { host, port, user, privateKey: fs.readFileSync(keyPath), keyPath };
+            const pinned = resolveHostKey({ flag: flags.hostKey, outputs, config: cfg, stack: flags.stack, repoRoot }, `${host}:${port}`);
+            ssh = { host, port, user, privateKey: fs.readFileSync(keyPath), keyPath, hostKey: pinned.hostKey };
+            if (!flags.hostKey) notes.push(`host key of ${host}:${port} from ${pinned.from}`);
             if (!flags.ssh)
                 notes.push(
                     `ssh ${user}@${host}:${port} from ${targetKind === "aws" ? "the publicIp output" : `Pulumi.${flags.stack}.yaml`}`,

@@ -37,7 +37,7 @@ export const awsTarget: Target = {
         });
         return {
             url: host.appUrl,
-            outputs: { instanceId: host.instanceId, publicIp: host.publicIp },
+            outputs: { instanceId: host.instanceId, publicIp: host.publicIp, sshHostKey: host.hostKey },
             securityGroupId: host.securityGroupId,
             host: { connection: host.connection, hostFirewall: false },
             registry: ecr ? { push: ecr.registry, hostLogin: ecr.registry } : undefined,

@@ -11,9 +11,15 @@ export const sshTarget: Target = {
         const registry = ctx.options.imageRegistry ?? LOCAL_REGISTRY;
         return {
             url: pulumi.output(target.publicUrl),
-            outputs: {},
+            outputs: { sshHostKey: pulumi.output(target.hostKey) },
             host: {
-                connection: { host: target.host, port: target.port, user: target.user, privateKey: target.privateKey },
+                connection: {
+                    host: target.host,
+                    port: target.port,
+                    user: target.user,
+                    privateKey: target.privateKey,
+                    hostKey: target.hostKey,
+                },
                 hostFirewall: target.hostFirewall,
             },
             // The local registry is open; a registry with credentials is logged in to on the host.

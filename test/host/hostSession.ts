@@ -5,6 +5,7 @@ import * as path from "path";
 import { Client, SFTPWrapper } from "ssh2";
 
 import type { HostStatus } from "../../scripts/localHost";
+import { pinnedHostKey } from "../../scripts/pinnedHostKey";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -62,6 +63,7 @@ export class HostSession {
         if (status.sshHost !== "127.0.0.1") {
             throw new Error(`the host suite talks to 127.0.0.1 only, got sshHost ${status.sshHost}`);
         }
+        const pin = pinnedHostKey(status.hostKey, `${status.name} (127.0.0.1:${status.sshPort})`);
         let last: unknown;
         for (let i = 0; i < attempts; i++) {
             try {
@@ -75,11 +77,22 @@ export class HostSession {
                         reject(err);
                         c.end();
                     });
-                    c.connect({ host: "127.0.0.1", port: status.sshPort, username: status.user, privateKey, readyTimeout: 10000 });
+                    c.connect({
+                        host: "127.0.0.1",
+                        port: status.sshPort,
+                        username: status.user,
+                        privateKey,
+                        readyTimeout: 10000,
+                        algorithms: pin.algorithms as never,
+                        hostVerifier: pin.hostVerifier,
+                    });
                 });
                 return new HostSession(client);
             } catch (err) {
                 last = err;
+                // Another key is no passing fault: stop at once.
+                const refusal = pin.refusal();
+                if (refusal) throw new Error(refusal, { cause: err });
                 await new Promise((r) => setTimeout(r, 1000));
             }
         }

@@ -98,7 +98,7 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
     });
 
     it("wires the key pair, the security group, user data and tags into the instance", async () => {
-        await created(hostArgs({ userData: "#cloud-config\n{}\n", iamInstanceProfile: "ecr-pull" }));
+        await created(hostArgs({ userData: '#cloud-config\n{"runcmd": [["true"]]}\n', iamInstanceProfile: "ecr-pull" }));
         const instance = onlyResourceOfType("aws:ec2/instance:Instance");
         const keyPair = onlyResourceOfType("aws:ec2/keyPair:KeyPair");
         assert.strictEqual(instance.name, "web-instance");
@@ -106,7 +106,7 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
         assert.strictEqual(keyPair.inputs.publicKey, hostArgs().sshPublicKey);
         assert.strictEqual(instance.inputs.keyName, "web-key-generated");
         assert.deepStrictEqual(instance.inputs.vpcSecurityGroupIds, ["web-sg-id"]);
-        assert.strictEqual(instance.inputs.userData, "#cloud-config\n{}\n");
+        assert.deepStrictEqual(JSON.parse(instance.inputs.userData.replace(/^#cloud-config\n/, "")).runcmd, [["true"]]);
         assert.deepStrictEqual(instance.inputs.tags, { project: "gin-deploy", Name: "web" });
         assert.strictEqual(instance.inputs.instanceType, "t4g.small");
         assert.strictEqual(instance.inputs.iamInstanceProfile, "ecr-pull");
@@ -123,6 +123,25 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
         assert.strictEqual(await valueOf(connection.port!), 22);
         assert.strictEqual(await pulumi.isSecret(pulumi.output(connection.privateKey!)), true, "a plain private key must come out secret");
         assert.strictEqual(await pulumi.isSecret(pulumi.output(connection.host)), false);
+    });
+
+    it("pins the host: every connection's hostKey is the key cloud-init installs, whose private half stays secret", async () => {
+        const host = await created(hostArgs());
+        const instance = onlyResourceOfType("aws:ec2/instance:Instance");
+        const hostKey = await valueOf(host.hostKey);
+        assert.match(hostKey, /^ssh-ed25519 AAAA[A-Za-z0-9+/]+=*$/);
+        assert.strictEqual(await valueOf(host.connection.hostKey!), hostKey);
+        assert.strictEqual(await pulumi.isSecret(pulumi.output(host.connection.hostKey!)), false, "the public key need not hide the diff");
+        const cloudConfig = JSON.parse(instance.inputs.userData.replace(/^#cloud-config\n/, ""));
+        assert.strictEqual(cloudConfig.ssh_keys.ed25519_public, hostKey);
+        assert.match(cloudConfig.ssh_keys.ed25519_private, /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+        assert.deepStrictEqual(cloudConfig.ssh_genkeytypes, []);
+        assert.ok(
+            instance.secretPaths.includes("userData"),
+            `userData (it holds the host's private key) is not secret: ${instance.secretPaths}`,
+        );
+        const boot = recorded.resources.find((r) => r.type === "command:remote:Command" && r.name === "web-boot");
+        assert.strictEqual(boot?.inputs.connection.hostKey, hostKey, "the boot wait does not verify the host key");
     });
 
     it("refuses an instance type whose architecture is unknown, at construction", () => {

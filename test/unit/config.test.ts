@@ -13,6 +13,7 @@ import { renderReadmeTable, renderSchemaBlock, syncedProjectFile, syncedReadme }
 const ROOT = path.join(__dirname, "..", "..");
 const GIT = { describe: "v1.4.0-3-gabc1234", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" };
 const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvDsv1BMTbrpWx08odqoZi6lVOwDXhofoPPlHtnfxHC";
 const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy@example";
 
 /** A valid aws-target config; tests change one thing. */
@@ -33,7 +34,15 @@ function awsRaw(values: Record<string, string | undefined> = {}, secretKeys: str
 }
 
 function sshRaw(values: Record<string, string | undefined> = {}): RawConfig {
-    return awsRaw({ target: "ssh", sshHost: "127.0.0.1", sshPort: "2222", sshCidrs: undefined, sshPublicKey: undefined, ...values });
+    return awsRaw({
+        target: "ssh",
+        sshHost: "127.0.0.1",
+        sshPort: "2222",
+        sshHostKey: HOST_KEY,
+        sshCidrs: undefined,
+        sshPublicKey: undefined,
+        ...values,
+    });
 }
 
 /** The problems parseConfig reports, as their message lines. */
@@ -371,6 +380,7 @@ describe("config: loadConfig from the running stack", () => {
         target: "ssh",
         sshHost: "127.0.0.1",
         sshPort: "2222",
+        sshHostKey: HOST_KEY,
         sshPrivateKey: PRIVATE_KEY,
         dbHost: "db.internal.example",
         dbPassword: "pw-from-config",

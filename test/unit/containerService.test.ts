@@ -6,7 +6,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "shell-quote";
+
+import { rootArgv } from "../support/rootCommand";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppImage, ContainerService } from "../../components";
@@ -65,7 +66,7 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
             "web-unit-gin-app-slot-socket",
             "web-unit-gin-app-socket",
         ]);
-        assert.deepStrictEqual(parse(byName("web-release").inputs.create).slice(2, 12), [
+        assert.deepStrictEqual(rootArgv(byName("web-release").inputs.create).slice(2, 12), [
             "release",
             "--image",
             `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`,
@@ -94,13 +95,13 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
         assert.ok(login.secretPaths.includes("stdin"));
         assert.strictEqual(login.inputs.stdin, TOKEN);
         assert.ok(!login.secretPaths.includes("create"), "the login command itself need not be secret");
-        assert.deepStrictEqual(parse(login.inputs.create).slice(2), ["login", "--server", "registry.example.com", "--username", "ci"]);
+        assert.deepStrictEqual(rootArgv(login.inputs.create).slice(2), ["login", "--server", "registry.example.com", "--username", "ci"]);
     });
 
     it("uninstalls on delete from a command that is never replaced (no triggers)", () => {
         const u = byName("web-uninstall");
         assert.strictEqual(u.inputs.triggers, undefined);
-        assert.match(u.inputs.delete, /then bash \/var\/lib\/gin-deploy\/gin-app\/staging\/uninstall-container\.sh; fi$/);
+        assert.match(u.inputs.delete, /then \$as_root bash \/var\/lib\/gin-deploy\/gin-app\/staging\/uninstall-container\.sh; fi$/);
     });
 });
 
@@ -126,7 +127,7 @@ describe("ContainerService for an ordinary Gin app (health path, no /version, st
         });
         await valueOf(svc.imageRef);
         await settle();
-        const release = parse(byName("plain-release").inputs.create) as string[];
+        const release = rootArgv(byName("plain-release").inputs.create) as string[];
         assert.deepStrictEqual(release.slice(release.indexOf("--health-timeout")), [
             "--health-timeout",
             "30",

@@ -106,6 +106,7 @@ describe("examples/reuse-components (another stack importing the components)", (
         const components = recorded.resources.filter((r) => r.type.startsWith("gindeploy:")).map((r) => `${r.type} ${r.name}`);
         assert.deepStrictEqual(components.sort(), [
             "gindeploy:aws:AppHost reports",
+            "gindeploy:aws:SshHostKey reports-host-key",
             "gindeploy:build:GoBinary reports",
             "gindeploy:host:SystemdService reports",
         ]);

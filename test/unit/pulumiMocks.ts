@@ -21,6 +21,8 @@ export interface RecordedCall {
 export const recorded = { resources: [] as RecordedResource[], calls: [] as RecordedCall[] };
 
 /** Provider state the mocks add to a resource's inputs, by type. */
+import { generateEd25519HostKey } from "../../components/aws/sshHostKeyPair";
+
 function providerState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
         case "aws:ec2/instance:Instance":
@@ -35,6 +37,9 @@ function providerState(type: string, name: string, inputs: Record<string, any>):
         case "docker:index/image:Image":
             // A push answers with the repository digest.
             return { repoDigest: `${String(inputs.imageName).replace(/:[^:/]+$/, "")}@sha256:${"ab".repeat(32)}` };
+        // A dynamic resource's outputs come from its provider: the host key pair's is run as is.
+        case "pulumi-nodejs:dynamic/gindeploy:SshHostKeyPair":
+            return generateEd25519HostKey();
         case "aws:iam/instanceProfile:InstanceProfile":
         case "aws:iam/role:Role":
             return { name: `${name}-generated`, arn: `arn:aws:iam::123456789012:role/${name}` };

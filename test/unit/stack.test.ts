@@ -31,6 +31,7 @@ function stackFile(stack: string): Record<string, string> {
 }
 
 /** What each user adds with `pulumi config set` (README). */
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvDsv1BMTbrpWx08odqoZi6lVOwDXhofoPPlHtnfxHC";
 const PER_USER_AWS = {
     "gin-deploy:sshCidrs": JSON.stringify(["198.51.100.7/32"]),
     "gin-deploy:sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy",
@@ -114,10 +115,12 @@ describe("the whole program (deployStack(loadConfig()))", function () {
                     "aws:ec2/keyPair:KeyPair",
                     "aws:ec2/securityGroup:SecurityGroup",
                     "gindeploy:aws:AppHost",
+                    "gindeploy:aws:SshHostKey",
                     "gindeploy:build:GoBinary",
                     "gindeploy:host:SystemdService",
                     "gindeploy:reachability:ReachabilityCheck",
                     "pulumi-nodejs:dynamic/gindeploy:ReleaseReachability",
+                    "pulumi-nodejs:dynamic/gindeploy:SshHostKeyPair",
                     "pulumi:providers:pulumi-nodejs",
                 ],
             );
@@ -178,7 +181,7 @@ describe("the whole program (deployStack(loadConfig()))", function () {
                 Object.keys(dev.outputs)
                     .filter((k) => dev.outputs[k] !== undefined)
                     .sort(),
-                ["instanceId", "mode", "publicIp", "serviceName", "url", "version"],
+                ["instanceId", "mode", "publicIp", "serviceName", "sshHostKey", "url", "version"],
             );
             assert.strictEqual(dev.outputs.url, "http://ec2-203-0-113-10.eu-central-1.compute.amazonaws.com:8080");
             assert.strictEqual(dev.outputs.mode, "systemd");
@@ -198,6 +201,7 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         before(async () => {
             local = await run("local", {
                 ...stackFile("local"),
+                "gin-deploy:sshHostKey": HOST_KEY,
                 "gin-deploy:sshPrivateKey": PRIVATE_KEY,
                 "gin-deploy:dbPassword": PASSWORD,
             });
@@ -236,6 +240,7 @@ describe("the whole program (deployStack(loadConfig()))", function () {
                 typesOf(prod.resources).filter((t) => t.startsWith("gindeploy:")),
                 [
                     "gindeploy:aws:AppHost",
+                    "gindeploy:aws:SshHostKey",
                     "gindeploy:host:ContainerService",
                     "gindeploy:image:AppImage",
                     "gindeploy:image:EcrRegistry",
@@ -301,6 +306,7 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             const local = await run("local", {
                 ...stackFile("local"),
                 "gin-deploy:mode": "container",
+                "gin-deploy:sshHostKey": HOST_KEY,
                 "gin-deploy:sshPrivateKey": PRIVATE_KEY,
                 "gin-deploy:dbPassword": PASSWORD,
             });

@@ -3,7 +3,8 @@
 import { recorded, settle, useStack, valueOf } from "./pulumiMocks";
 
 import * as assert from "assert";
-import { parse } from "shell-quote";
+
+import { rootArgv } from "../support/rootCommand";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -77,7 +78,7 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
 
     it("runs install-release.sh with the env file on stdin, as a secret, never on the command line", () => {
         const release = named("app-release");
-        const words = parse(release.inputs.create);
+        const words = rootArgv(release.inputs.create);
         assert.deepStrictEqual(words.slice(0, 2), ["bash", "/var/lib/gin-deploy/systemd/gin-app/staging/install-release.sh"]);
         assert.strictEqual(words[words.indexOf("--version") + 1], "v1.2.3");
         assert.ok(words.includes("--env-stdin"));
@@ -116,7 +117,7 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
 
     it("uninstalls on delete from a command that nothing ever replaces", () => {
         const uninstall = named("app-uninstall").inputs;
-        assert.match(uninstall.delete, /then bash \/var\/lib\/gin-deploy\/systemd\/gin-app\/staging\/uninstall\.sh; else/);
+        assert.match(uninstall.delete, /then \$as_root bash \/var\/lib\/gin-deploy\/systemd\/gin-app\/staging\/uninstall\.sh; else/);
         assert.strictEqual(uninstall.triggers, undefined);
         assert.strictEqual(named("app-release").inputs.delete, undefined);
     });
@@ -182,7 +183,7 @@ describe("SystemdService for an ordinary Gin app (slots, HTTP readiness, no /ver
             "plain-slot-blue.service",
             "plain-slot-green.service",
         ]);
-        const words = parse(named("plain-release").inputs.create) as string[];
+        const words = rootArgv(named("plain-release").inputs.create) as string[];
         const after = (flag: string) => words[words.indexOf(flag) + 1];
         assert.strictEqual(after("--slot-ports"), "8081,8082");
         assert.strictEqual(after("--health-path"), "/");

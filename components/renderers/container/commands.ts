@@ -5,6 +5,7 @@
 
 import { containerLayout, Slot } from "../../layout/containerLayout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
+import { AS_ROOT, asRoot, prepareStagingCommand } from "../shared/asRoot";
 import { HOST_CONTRACT_FILE } from "../shared/hostContract";
 import { shellQuote } from "../shared/shellQuote";
 import { DEFAULT_HEALTH_PATH, StateVolume, validateHealthPath } from "./appOptions";
@@ -97,10 +98,10 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
         contractPath: `${stagingDir}/${HOST_CONTRACT_FILE}`,
         unitsDir,
         // The state folder stays traversable: the front proxy's unprivileged user follows a symlink in it.
-        prepare: `install -d -m 0755 ${q(paths.stateDir)} && install -d -m 0700 ${q(stagingDir)} ${q(unitsDir)}`,
-        writeEnv: `bash ${q(installScriptPath)} env`,
+        prepare: prepareStagingCommand([stagingDir, unitsDir], [paths.stateDir]),
+        writeEnv: asRoot(`bash ${q(installScriptPath)} env`),
         release: [
-            `bash ${q(installScriptPath)} release`,
+            asRoot(`bash ${q(installScriptPath)} release`),
             `--image ${q(s.imageRef)}`,
             `--version ${q(version)}`,
             `--port ${s.port}`,
@@ -114,7 +115,8 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
                 : []),
             ...(drain > 0 ? [`--drain-timeout ${drain}`] : []),
         ].join(" "),
-        uninstall: `if [ -f ${q(uninstallScriptPath)} ]; then bash ${q(uninstallScriptPath)}${
+        // Tested as root too: the staging folder may be another login user's.
+        uninstall: `${AS_ROOT} if $as_root test -f ${q(uninstallScriptPath)}; then $as_root bash ${q(uninstallScriptPath)}${
             volume?.removeOnDestroy ? ` --remove-state-volume ${q(volume.name)}` : ""
         }; fi`,
     };
@@ -135,5 +137,5 @@ export function renderLoginCommand(serviceName: string, server: string, username
         throw new Error(`registry username "${username}" has characters a registry login does not use`);
     }
     const script = `${containerLayout(serviceName).stagingDir}/install-container.sh`;
-    return `bash ${shellQuote(script)} login --server ${shellQuote(server)} --username ${shellQuote(username)}`;
+    return asRoot(`bash ${shellQuote(script)} login --server ${shellQuote(server)} --username ${shellQuote(username)}`);
 }

@@ -5,6 +5,7 @@
 
 import { releaseLayout, Slot } from "../../layout/systemdLayout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
+import { AS_ROOT, asRoot, prepareStagingCommand as prepareStaging } from "../shared/asRoot";
 import { HOST_CONTRACT_FILE } from "../shared/hostContract";
 import { shellCommand, shellQuote } from "../shared/shellQuote";
 
@@ -59,9 +60,12 @@ export function validateHealthPath(value: string, option = "healthCheck.path"): 
     return value;
 }
 
-/** Creates the root-only staging folder (CopyToRemote neither creates folders nor sets modes). */
+/**
+ * Creates the staging folder, owned by the login user and private to it (CopyToRemote neither
+ * creates folders nor sets modes), after checking that the login user can become root.
+ */
 export function prepareStagingCommand(serviceName: string): string {
-    return `install -d -m 0700 ${shellQuote(releaseLayout(serviceName).stagingDir)}`;
+    return prepareStaging([releaseLayout(serviceName).stagingDir]);
 }
 
 export interface InstallReleaseArgs {
@@ -84,7 +88,7 @@ export interface InstallReleaseArgs {
     extraUnits?: readonly string[];
 }
 
-/** Runs install-release.sh for one release; the env file content is the command's stdin. */
+/** Runs install-release.sh as root for one release; the env file content is the command's stdin. */
 export function installReleaseCommand(args: InstallReleaseArgs): string {
     const up = releaseUploads(args.serviceName, args.binarySha256);
     validateReleaseVersion(args.version);
@@ -118,7 +122,7 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
         ...(args.drainTimeoutSec !== undefined ? ["--drain-timeout", String(seconds("drainTimeoutSeconds", args.drainTimeoutSec))] : []),
         ...(args.extraUnits ?? []).flatMap((unit) => ["--unit", stagedUnitPath(args.serviceName, unit)]),
     ];
-    return shellCommand(words);
+    return asRoot(shellCommand(words));
 }
 
 function seconds(option: string, value: number): number {
@@ -131,5 +135,9 @@ function seconds(option: string, value: number): number {
 /** Removes the service and all its files; succeeds when there is nothing left to remove. */
 export function uninstallCommand(serviceName: string): string {
     const script = shellQuote(releaseLayout(serviceName).stagingDir + "/uninstall.sh");
-    return `if [ -f ${script} ]; then bash ${script}; ` + `else echo ${shellQuote(`uninstall: ${serviceName} is not installed here`)}; fi`;
+    // Tested as root too: the staging folder may be another login user's.
+    return (
+        `${AS_ROOT} if $as_root test -f ${script}; then $as_root bash ${script}; ` +
+        `else echo ${shellQuote(`uninstall: ${serviceName} is not installed here`)}; fi`
+    );
 }

@@ -3,6 +3,7 @@ import * as assert from "assert";
 import { parse } from "shell-quote";
 
 import { renderContainerCommands, renderLoginCommand } from "../../../../components/renderers/container/commands";
+import { rootArgv, runAsLogin } from "../../../support/rootCommand";
 
 /** The words a POSIX shell would pass to the program. */
 const argv = (line: string) => parse(line);
@@ -20,7 +21,7 @@ const settings = {
 
 describe("container commands", () => {
     it("runs the uploaded install script's release with quoted, validated arguments", () => {
-        assert.deepStrictEqual(argv(renderContainerCommands(settings).release), [
+        assert.deepStrictEqual(rootArgv(renderContainerCommands(settings).release), [
             "bash",
             `${STAGING}/install-container.sh`,
             "release",
@@ -47,7 +48,7 @@ describe("container commands", () => {
             stateVolume: volume,
             drainTimeoutSeconds: 20,
         });
-        assert.deepStrictEqual(argv(c.release).slice(3), [
+        assert.deepStrictEqual(rootArgv(c.release).slice(3), [
             "--image",
             ref,
             "--version",
@@ -79,25 +80,16 @@ describe("container commands", () => {
         assert.throws(() => renderContainerCommands({ ...settings, drainTimeoutSeconds: -1 }), /drainTimeoutSeconds=-1/);
     });
 
-    it("stages in a root-only folder under a traversable state folder", () => {
-        assert.deepStrictEqual(argv(renderContainerCommands(settings).prepare), [
-            "install",
-            "-d",
-            "-m",
-            "0755",
-            "/var/lib/gin-deploy/gin-app",
-            { op: "&&" },
-            "install",
-            "-d",
-            "-m",
-            "0700",
-            STAGING,
-            `${STAGING}/units`,
+    it("stages in folders of the login user's under a traversable, root-owned state folder", () => {
+        assert.deepStrictEqual(runAsLogin(renderContainerCommands(settings).prepare, { uid: 1000, user: "admin", sudo: true }).calls, [
+            "sudo -n install -d -m 0755 /var/lib/gin-deploy/gin-app",
+            `sudo -n install -d -m 0700 -o 1000 -g 1000 ${STAGING} ${STAGING}/units`,
+            `sudo -n chown -R 1000:1000 ${STAGING} ${STAGING}/units`,
         ]);
     });
 
     it("reads the env file from stdin: no setting on the command line", () => {
-        assert.deepStrictEqual(argv(renderContainerCommands(settings).writeEnv), ["bash", `${STAGING}/install-container.sh`, "env"]);
+        assert.deepStrictEqual(rootArgv(renderContainerCommands(settings).writeEnv), ["bash", `${STAGING}/install-container.sh`, "env"]);
     });
 
     it("refuses an image by tag, a version that is not a plain word and a silly health timeout", () => {
@@ -110,7 +102,7 @@ describe("container commands", () => {
     });
 
     it("logs in with the password on stdin, and not at all without credentials", () => {
-        assert.deepStrictEqual(argv(renderLoginCommand("gin-app", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS")), [
+        assert.deepStrictEqual(rootArgv(renderLoginCommand("gin-app", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "AWS")), [
             "bash",
             `${STAGING}/install-container.sh`,
             "login",

@@ -8,6 +8,7 @@ import {
     uninstallCommand,
 } from "../../../../components/renderers/systemd/releaseCommands";
 import { shellQuote } from "../../../../components/renderers/shared/shellQuote";
+import { rootArgv, runAsLogin } from "../../../support/rootCommand";
 
 /** The words a POSIX shell would pass to the program. */
 const argv = (line: string) => parse(line);
@@ -15,15 +16,12 @@ const argv = (line: string) => parse(line);
 const sha = "ab".repeat(32);
 
 describe("release commands", () => {
-    it("stages uploads in a root-only folder, the binary named by its digest", () => {
+    it("stages uploads in a folder of the login user's, the binary named by its digest", () => {
         const up = releaseUploads("gin-app", sha);
         assert.strictEqual(up.binary, `/var/lib/gin-deploy/systemd/gin-app/staging/gin-app-${sha.slice(0, 12)}`);
-        assert.deepStrictEqual(argv(prepareStagingCommand("gin-app")), [
-            "install",
-            "-d",
-            "-m",
-            "0700",
-            "/var/lib/gin-deploy/systemd/gin-app/staging",
+        assert.deepStrictEqual(runAsLogin(prepareStagingCommand("gin-app"), { uid: 1000, user: "admin", sudo: true }).calls, [
+            "sudo -n install -d -m 0700 -o 1000 -g 1000 /var/lib/gin-deploy/systemd/gin-app/staging",
+            "sudo -n chown -R 1000:1000 /var/lib/gin-deploy/systemd/gin-app/staging",
         ]);
     });
 
@@ -36,7 +34,7 @@ describe("release commands", () => {
             hostFirewall: false,
         });
         const staging = "/var/lib/gin-deploy/systemd/gin-app/staging";
-        assert.deepStrictEqual(argv(line), [
+        assert.deepStrictEqual(rootArgv(line), [
             "bash",
             `${staging}/install-release.sh`,
             "--version",
@@ -83,25 +81,16 @@ describe("release commands", () => {
         );
     });
 
-    it("uninstalls only when the script is there", () => {
+    it("uninstalls as root only when the script is there", () => {
         const script = "/var/lib/gin-deploy/systemd/gin-app/staging/uninstall.sh";
-        assert.deepStrictEqual(argv(uninstallCommand("gin-app")), [
-            "if",
-            "[",
-            "-f",
-            script,
-            "]",
-            { op: ";" },
-            "then",
-            "bash",
-            script,
-            { op: ";" },
-            "else",
-            "echo",
-            "uninstall: gin-app is not installed here",
-            { op: ";" },
-            "fi",
+        const admin = { uid: 1000, user: "admin", sudo: true };
+        assert.deepStrictEqual(runAsLogin(uninstallCommand("gin-app"), admin, [script]).calls, [
+            `sudo -n test -f ${script}`,
+            `sudo -n bash ${script}`,
         ]);
+        const absent = runAsLogin(uninstallCommand("gin-app"), admin, []);
+        assert.deepStrictEqual(absent.calls, [`sudo -n test -f ${script}`]);
+        assert.strictEqual(absent.status, 0);
     });
 
     it("quotes any word so that the shell passes it back unchanged", () => {
