@@ -145,13 +145,15 @@ export const CONFIG_KEYS = {
         type: "array",
         default: ["0.0.0.0/0", "::/0"],
         usedBy: ["aws"],
-        description: "aws: the IPv4/IPv6 blocks allowed to reach appPort.",
+        description:
+            "aws: the IPv4/IPv6 blocks allowed to reach appPort. dev defaults to the whole internet; prod has no default and refuses to start without it.",
     },
     sshCidrs: {
         type: "array",
         default: [],
         usedBy: ["aws"],
-        description: "aws: the blocks allowed to reach SSH (the machine running pulumi). Required on aws; never 0.0.0.0/0 or ::/0 in prod.",
+        description:
+            "aws: the blocks allowed to reach SSH (the machine running pulumi). Required on aws; in prod never the whole internet (0.0.0.0/0, ::/0, or blocks that together cover it).",
     },
     sshPublicKey: {
         type: "string",

@@ -1,6 +1,6 @@
 // target: aws — an EC2 instance this stack creates, its security group and key pair.
 import { instanceArchitecture } from "../../components/aws/instanceArchitecture";
-import { isWholeInternet } from "../cidr";
+import { describeWorldOpen, isWholeInternet, worldOpenFamilies } from "../cidr";
 import { CONFIG_NAMESPACE } from "../keys";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";
@@ -30,6 +30,15 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
         read.refuse("amiId", `${shown(amiValue)} is not an AMI id (ami-<hex>). Fix: ${setCommand("amiId", "auto")}`);
     }
     const appCidrs = read.cidrList("appCidrs", "0.0.0.0/0");
+    if (environment === "prod" && !read.isSet("appCidrs")) {
+        // dev opens appPort to the whole internet by default; prod says who may reach it.
+        read.refuse(
+            "appCidrs",
+            `is not set, and prod has no default (dev's is the whole internet, ["0.0.0.0/0","::/0"]): say who may reach appPort. ` +
+                `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:appCidrs[0]' <the clients' or load balancer's block>, ` +
+                `or, for a public service, pulumi config set ${CONFIG_NAMESPACE}:appCidrs '["0.0.0.0/0","::/0"]'`,
+        );
+    }
     if (read.isSet("appCidrs") && appCidrs.length === 0) {
         read.refuse(
             "appCidrs",
@@ -45,6 +54,7 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
         );
     }
     if (environment === "prod") {
+        const single = sshCidrs.filter(isWholeInternet);
         for (const [index, cidr] of sshCidrs.entries()) {
             if (isWholeInternet(cidr)) {
                 read.refuse(
@@ -53,6 +63,15 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
                         `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:sshCidrs[${index}]' <your IP>/32`,
                 );
             }
+        }
+        // Blocks that are each smaller than /0 can still cover the whole internet together.
+        const open = worldOpenFamilies(sshCidrs);
+        if (single.length === 0 && open.length > 0) {
+            read.refuse(
+                "sshCidrs",
+                `= ${JSON.stringify(sshCidrs)} together cover ${describeWorldOpen(open)}, the whole internet, which prod refuses for SSH. ` +
+                    `Fix: pulumi config set ${CONFIG_NAMESPACE}:sshCidrs '["<your IP>/32"]'`,
+            );
         }
     }
     const sshPublicKey = read.text("sshPublicKey").trim();

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
+import { ConfigError, parseConfig } from "../../config";
 import { policies } from "../../policy/policies";
 import { of, PolicyResult, ResourceUnderTest, runResourcePolicies } from "./harness";
 
@@ -97,6 +98,74 @@ describe("policy pack rules", () => {
                 "mandatory",
                 /opens SSH to ::\/0/,
             );
+        });
+
+        it("refuse SSH blocks that together cover the whole internet, in one rule or across a group's rules", async () => {
+            const halves = { ingress: [good.ingress[0], ingress("ssh", 22, ["0.0.0.0/1", "128.0.0.0/1"])] };
+            assertOne(
+                await run({ type: SG, name: "gin-app-sg", stack: "prod", props: halves }),
+                "security-group-no-public-ssh",
+                "mandatory",
+                /gin-app-sg: the SSH ingress blocks 0\.0\.0\.0\/1, 128\.0\.0\.0\/1 together cover all of IPv4, the whole internet\. Fix: pulumi config set --path 'gin-deploy:sshCidrs\[0\]'/,
+            );
+            const split = { ingress: [good.ingress[0], ingress("ssh", 22, [], ["::/1"]), ingress("admin", 22, [], ["8000::/1"])] };
+            assertOne(
+                await run({ type: SG, name: "sg", stack: "dev", props: split }),
+                "security-group-no-public-ssh",
+                "advisory",
+                /the SSH ingress blocks ::\/1, 8000::\/1 together cover all of IPv6/,
+            );
+            const vpc = { ipProtocol: "-1", fromPort: 0, toPort: 0, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" };
+            assertOne(
+                await run({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", stack: "prod", props: vpc }),
+                "security-group-no-public-ssh",
+                "mandatory",
+                /opens SSH to 0\.0\.0\.0\/0/,
+            );
+            // Half the internet on SSH, and the whole internet on the app port only, are not SSH to the world.
+            const half = { ingress: [ingress("app", 8080, ["0.0.0.0/1", "128.0.0.0/1"]), ingress("ssh", 22, ["0.0.0.0/1"])] };
+            assertClean(await run({ type: SG, name: "sg", stack: "prod", props: half }));
+        });
+
+        it("agree with config/ on which SSH blocks are the whole internet (one rule, components/rules/cidr.ts)", async () => {
+            const sets = [
+                ["0.0.0.0/0"],
+                ["::/0"],
+                ["0.0.0.0/1", "128.0.0.0/1"],
+                ["::/1", "8000::/1"],
+                ["0.0.0.0/1", "192.0.0.0/2"],
+                ["198.51.100.7/32"],
+                ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1", "2001:db8::/32"],
+            ];
+            for (const cidrs of sets) {
+                const v4 = cidrs.filter((c) => !c.includes(":"));
+                const v6 = cidrs.filter((c) => c.includes(":"));
+                const props = { ingress: [good.ingress[0], ingress("ssh", 22, v4, v6)] };
+                const byPolicy = (await run({ type: SG, stack: "prod", props })).violations.length > 0;
+                let byConfig = false;
+                try {
+                    parseConfig(
+                        {
+                            values: {
+                                sshCidrs: JSON.stringify(cidrs),
+                                appCidrs: JSON.stringify(["0.0.0.0/0"]),
+                                sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy",
+                                sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n",
+                                dbHost: "db.internal.example",
+                                dbPassword: "pw",
+                            },
+                            secretKeys: ["sshPrivateKey", "dbPassword"],
+                            awsRegion: "eu-central-1",
+                            git: { describe: "v1.0.0", commit: "abc", date: "2026-12-01T00:00:00Z" },
+                        },
+                        "prod",
+                    );
+                } catch (error) {
+                    assert.ok(error instanceof ConfigError, String(error));
+                    byConfig = error.problems.some((p) => p.key.startsWith("sshCidrs"));
+                }
+                assert.strictEqual(byPolicy, byConfig, `${JSON.stringify(cidrs)}: policy ${byPolicy}, config ${byConfig}`);
+            }
         });
 
         it("refuse a security group that does not open the app port", async () => {

@@ -20,6 +20,7 @@ function awsRaw(values: Record<string, string | undefined> = {}, secretKeys: str
     return {
         values: {
             sshCidrs: JSON.stringify(["198.51.100.7/32"]),
+            appCidrs: JSON.stringify(["203.0.113.0/24"]),
             sshPublicKey: PUBLIC_KEY,
             sshPrivateKey: PRIVATE_KEY,
             dbHost: "db.internal.example",
@@ -243,6 +244,43 @@ describe("config: refusals name the key, the value and the fix", () => {
         );
     });
 
+    it("refuses, in prod, SSH blocks that together cover the whole internet though none is /0", () => {
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/1", "128.0.0.0/1"]) }),
+            "prod",
+            /^gin-deploy:sshCidrs = \["0\.0\.0\.0\/1","128\.0\.0\.0\/1"\] together cover all of IPv4, the whole internet, which prod refuses for SSH\. Fix: pulumi config set gin-deploy:sshCidrs '\["<your IP>\/32"\]'$/,
+        );
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7/32", "::/1", "8000::/2", "c000::/2"]) }),
+            "prod",
+            /gin-deploy:sshCidrs = .* together cover all of IPv6, the whole internet/,
+        );
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/3"]) }),
+            "prod",
+            /together cover all of IPv4/,
+        );
+        // Half of IPv4 is a lot, but not all of it; dev takes any set.
+        parseConfig(awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/1", "192.0.0.0/2"]) }), "prod");
+        parseConfig(awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/1", "128.0.0.0/1"]) }), "dev");
+    });
+
+    it("refuses a prod aws stack that does not say who may reach the app port (appCidrs)", () => {
+        assertRefused(
+            awsRaw({ appCidrs: undefined }),
+            "prod",
+            /^gin-deploy:appCidrs is not set, and prod has no default \(dev's is the whole internet.*Fix: pulumi config set --path 'gin-deploy:appCidrs\[0\]' .*'\["0\.0\.0\.0\/0","::\/0"\]'$/,
+        );
+        const dev = parseConfig(awsRaw({ appCidrs: undefined }), "dev");
+        assert.deepStrictEqual(dev.target.kind === "aws" && dev.target.appCidrs, ["0.0.0.0/0", "::/0"]);
+        const prod = parseConfig(awsRaw({ appCidrs: JSON.stringify(["0.0.0.0/0", "::/0"]) }), "prod");
+        assert.deepStrictEqual(
+            prod.target.kind === "aws" && prod.target.appCidrs,
+            ["0.0.0.0/0", "::/0"],
+            "an explicit world is a decision prod may make",
+        );
+    });
+
     it("refuses an aws stack with no SSH CIDR at all", () => {
         assertRefused(awsRaw({ sshCidrs: undefined }), "dev", /gin-deploy:sshCidrs = "\[\]" lets nobody deploy over SSH/);
     });
@@ -454,7 +492,8 @@ describe("config: Pulumi.yaml's schema and the README's table come from the key 
             const values: Record<string, string> = {};
             for (const [key, value] of Object.entries(doc.config)) {
                 if (key.startsWith("gin-deploy:")) {
-                    values[key.slice("gin-deploy:".length)] = String(value);
+                    // As the engine hands them over: a list as JSON.
+                    values[key.slice("gin-deploy:".length)] = typeof value === "string" ? value : JSON.stringify(value);
                 }
             }
             const cfg = parseConfig({ ...awsRaw(values), awsRegion: String(doc.config["aws:region"]) }, stack);
