@@ -29,17 +29,20 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
     if (amiValue !== "auto" && !/^ami-[0-9a-f]{8,17}$/.test(amiValue)) {
         read.refuse("amiId", `${shown(amiValue)} is not an AMI id (ami-<hex>). Fix: ${setCommand("amiId", "auto")}`);
     }
-    const appCidrs = read.cidrList("appCidrs", "0.0.0.0/0");
-    if (environment === "prod" && !read.isSet("appCidrs")) {
-        // dev opens appPort to the whole internet by default; prod says who may reach it.
+    // "auto" (the schema default, which the engine fills in for a stack that does not set the key):
+    // dev opens appPort to the whole internet; prod says who may reach it.
+    const appCidrsValue = read.cidrList("appCidrs", "0.0.0.0/0");
+    const appCidrsAuto = appCidrsValue.length === 1 && appCidrsValue[0] === "auto";
+    const appCidrs = appCidrsAuto ? (environment === "prod" ? [] : ["0.0.0.0/0", "::/0"]) : appCidrsValue;
+    if (environment === "prod" && appCidrsAuto) {
         read.refuse(
             "appCidrs",
-            `is not set, and prod has no default (dev's is the whole internet, ["0.0.0.0/0","::/0"]): say who may reach appPort. ` +
+            `= ["auto"] (not set), and prod has no default (dev's is the whole internet, ["0.0.0.0/0","::/0"]): say who may reach appPort. ` +
                 `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:appCidrs[0]' <the clients' or load balancer's block>, ` +
                 `or, for a public service, pulumi config set ${CONFIG_NAMESPACE}:appCidrs '["0.0.0.0/0","::/0"]'`,
         );
     }
-    if (read.isSet("appCidrs") && appCidrs.length === 0) {
+    if (!appCidrsAuto && appCidrs.length === 0) {
         read.refuse(
             "appCidrs",
             `= [] lets nobody reach the app. Fix: pulumi config set --path '${CONFIG_NAMESPACE}:appCidrs[0]' 0.0.0.0/0`,

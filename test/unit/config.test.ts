@@ -266,13 +266,17 @@ describe("config: refusals name the key, the value and the fix", () => {
     });
 
     it("refuses a prod aws stack that does not say who may reach the app port (appCidrs)", () => {
-        assertRefused(
-            awsRaw({ appCidrs: undefined }),
-            "prod",
-            /^gin-deploy:appCidrs is not set, and prod has no default \(dev's is the whole internet.*Fix: pulumi config set --path 'gin-deploy:appCidrs\[0\]' .*'\["0\.0\.0\.0\/0","::\/0"\]'$/,
-        );
-        const dev = parseConfig(awsRaw({ appCidrs: undefined }), "dev");
-        assert.deepStrictEqual(dev.target.kind === "aws" && dev.target.appCidrs, ["0.0.0.0/0", "::/0"]);
+        // Unset, or the schema default the engine fills in for a stack that does not set the key.
+        for (const unset of [undefined, JSON.stringify(["auto"])]) {
+            assertRefused(
+                awsRaw({ appCidrs: unset }),
+                "prod",
+                /^gin-deploy:appCidrs = \["auto"\] \(not set\), and prod has no default \(dev's is the whole internet.*Fix: pulumi config set --path 'gin-deploy:appCidrs\[0\]' .*'\["0\.0\.0\.0\/0","::\/0"\]'$/,
+            );
+            const dev = parseConfig(awsRaw({ appCidrs: unset }), "dev");
+            assert.deepStrictEqual(dev.target.kind === "aws" && dev.target.appCidrs, ["0.0.0.0/0", "::/0"]);
+        }
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["auto"]) }), "dev", /gin-deploy:sshCidrs\[0\] = "auto" is not a CIDR block/);
         const prod = parseConfig(awsRaw({ appCidrs: JSON.stringify(["0.0.0.0/0", "::/0"]) }), "prod");
         assert.deepStrictEqual(
             prod.target.kind === "aws" && prod.target.appCidrs,
@@ -567,6 +571,46 @@ describe("config: the kubernetes target", () => {
         assertRefused(k8sRaw({ image: "127.0.0.1:5000/gin-app:latest" }), "dev", /is not an image pinned by digest/);
         assertRefused(k8sRaw({ image: undefined }), "dev", /gin-deploy:imageRepository is empty and gin-deploy:image names no image/);
         assert.strictEqual(parseConfig(k8sRaw({ image: undefined, imageRepository: "127.0.0.1:5000/gin-app" }), "dev").image, undefined);
+    });
+
+    it("exposes prod to nobody by default: serviceType auto is a ClusterIP there, a LoadBalancer in dev", () => {
+        for (const unset of [undefined, "auto"]) {
+            const dev = parseConfig(k8sRaw({ serviceType: unset }), "dev");
+            const prod = parseConfig(k8sRaw({ serviceType: unset }), "prod");
+            assert.strictEqual(dev.target.kind === "kubernetes" && dev.target.serviceType, "LoadBalancer");
+            assert.strictEqual(prod.target.kind === "kubernetes" && prod.target.serviceType, "ClusterIP");
+        }
+    });
+
+    it("refuses a world-open LoadBalancer and any NodePort in prod, naming the key, the value and the fix", () => {
+        assertRefused(
+            k8sRaw({ serviceType: "LoadBalancer" }),
+            "prod",
+            /^gin-deploy:loadBalancerSourceRanges = \[\] with serviceType LoadBalancer would open the app to the whole internet.*Fix: pulumi config set --path 'gin-deploy:loadBalancerSourceRanges\[0\]'/,
+        );
+        assertRefused(
+            k8sRaw({ serviceType: "NodePort" }),
+            "prod",
+            /^gin-deploy:serviceType = "NodePort" is refused in prod.*Fix: pulumi config set gin-deploy:serviceType ClusterIP/,
+        );
+        assertRefused(
+            k8sRaw({ serviceType: "ClusterIP", loadBalancerSourceRanges: JSON.stringify(["203.0.113.0/24"]) }),
+            "dev",
+            /gin-deploy:loadBalancerSourceRanges = \["203\.0\.113\.0\/24"\] applies to a LoadBalancer Service only/,
+        );
+        assertRefused(
+            k8sRaw({ serviceType: "LoadBalancer", loadBalancerSourceRanges: JSON.stringify(["203.0.113.7/24"]) }),
+            "prod",
+            /gin-deploy:loadBalancerSourceRanges\[0\] = "203\.0\.113\.7\/24" has host bits set/,
+        );
+        const cfg = parseConfig(
+            k8sRaw({ serviceType: "LoadBalancer", loadBalancerSourceRanges: JSON.stringify(["203.0.113.0/24"]) }),
+            "prod",
+        );
+        assert.deepStrictEqual(cfg.target.kind === "kubernetes" && cfg.target.loadBalancerSourceRanges, ["203.0.113.0/24"]);
+        // dev keeps its open default, as the key's description says.
+        const dev = parseConfig(k8sRaw({ serviceType: "LoadBalancer" }), "dev");
+        assert.deepStrictEqual(dev.target.kind === "kubernetes" && dev.target.loadBalancerSourceRanges, []);
     });
 
     it("needs serviceType NodePort or LoadBalancer for a fixed node port", () => {
