@@ -217,6 +217,124 @@ describe("policy pack rules", () => {
         });
     });
 
+    describe("instance metadata hop limit", () => {
+        const props = (hopLimit?: number) => ({
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                ...(hopLimit === undefined ? {} : { httpPutResponseHopLimit: hopLimit }),
+            },
+            rootBlockDevice: { encrypted: true },
+        });
+
+        it("pass a hop limit of 1 (AppHost's) and an unset one (the AMI's default)", async () => {
+            assertClean(await run({ type: INSTANCE, stack: "prod", props: props(1) }));
+            assertClean(await run({ type: INSTANCE, stack: "prod", props: props() }));
+        });
+
+        it("refuse a hop limit above 1: a container one hop further could reach the role's credentials", async () => {
+            assertOne(
+                await run({ type: INSTANCE, name: "i", stack: "prod", props: props(2) }),
+                "instance-imds-hop-limit",
+                "mandatory",
+                /i: metadataOptions\.httpPutResponseHopLimit is 2, so a container on a bridge network .* set it to 1/,
+            );
+            assertOne(
+                await run({ type: INSTANCE, name: "i", stack: "dev", props: props(64) }),
+                "instance-imds-hop-limit",
+                "advisory",
+                /is 64/,
+            );
+        });
+    });
+
+    describe("ECR repositories", () => {
+        const REPO = "aws:ecr/repository:Repository";
+
+        it("pass immutable tags", async () => {
+            assertClean(await run({ type: REPO, stack: "prod", props: { name: "gin-app", imageTagMutability: "IMMUTABLE" } }));
+        });
+
+        it("refuse mutable tags, explicit or by default, and tags immutable only with exclusions", async () => {
+            assertOne(
+                await run({ type: REPO, name: "gin-app-repo", stack: "prod", props: { name: "gin-app", imageTagMutability: "MUTABLE" } }),
+                "ecr-immutable-tags",
+                "mandatory",
+                /gin-app-repo: imageTagMutability is "MUTABLE", so a pushed tag can be moved to other content; set it to "IMMUTABLE"/,
+            );
+            assertOne(
+                await run({ type: REPO, stack: "dev", props: { name: "gin-app" } }),
+                "ecr-immutable-tags",
+                "advisory",
+                /unset \(MUTABLE\)/,
+            );
+            assertOne(
+                await run({ type: REPO, stack: "prod", props: { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION" } }),
+                "ecr-immutable-tags",
+                "mandatory",
+                /"IMMUTABLE_WITH_EXCLUSION"/,
+            );
+        });
+    });
+
+    describe("Kubernetes Service exposure (prod only)", () => {
+        const SERVICE = "kubernetes:core/v1:Service";
+        const service = (spec: Record<string, unknown>) => ({ metadata: { name: "gin-app" }, spec: { ports: [{ port: 80 }], ...spec } });
+
+        it("pass a ClusterIP, a LoadBalancer with source ranges (an explicit world too), and anything on dev", async () => {
+            assertClean(await run({ type: SERVICE, stack: "prod", props: service({ type: "ClusterIP" }) }));
+            assertClean(await run({ type: SERVICE, stack: "prod", props: service({}) }));
+            assertClean(
+                await run({
+                    type: SERVICE,
+                    stack: "prod",
+                    props: service({ type: "LoadBalancer", loadBalancerSourceRanges: ["203.0.113.0/24"] }),
+                }),
+            );
+            assertClean(
+                await run({
+                    type: SERVICE,
+                    stack: "prod",
+                    props: service({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/0"] }),
+                }),
+            );
+            assertClean(await run({ type: SERVICE, stack: "dev", props: service({ type: "LoadBalancer" }) }));
+            assertClean(
+                await run({
+                    type: SERVICE,
+                    stack: "local-k8s",
+                    props: service({ type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] }),
+                }),
+            );
+        });
+
+        it("refuse a LoadBalancer without source ranges, a NodePort, and ranges that cover the world by halves", async () => {
+            assertOne(
+                await run({ type: SERVICE, name: "gin-app-service", stack: "prod", props: service({ type: "LoadBalancer" }) }),
+                "kubernetes-service-not-world-open",
+                "mandatory",
+                /gin-app-service: type LoadBalancer without loadBalancerSourceRanges admits the whole internet; .*gin-deploy:loadBalancerSourceRanges\[0\]/,
+            );
+            assertOne(
+                await run({ type: SERVICE, name: "s", stack: "prod", props: service({ type: "NodePort" }) }),
+                "kubernetes-service-not-world-open",
+                "mandatory",
+                /s: type NodePort opens the port on every node's addresses/,
+            );
+            assertOne(
+                await run({
+                    type: SERVICE,
+                    name: "s",
+                    stack: "prod",
+                    props: service({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] }),
+                }),
+                "kubernetes-service-not-world-open",
+                "mandatory",
+                /s: loadBalancerSourceRanges 0\.0\.0\.0\/1, 128\.0\.0\.0\/1 together cover all of IPv4/,
+            );
+        });
+    });
+
     describe("images by digest (prod only)", () => {
         const release = (ref: string) => ({ create: `sudo sh /var/lib/x/install-container.sh release --image '${ref}' --version v1` });
 
