@@ -5,7 +5,8 @@
 // Objects, all in one namespace: a ConfigMap (plain settings) and a Secret (secret settings), both
 // autonamed so a change replaces them under a new name; a Deployment whose pod template carries a
 // checksum of both, so any settings change rolls the pods (see renderers/kubernetes/ for every
-// choice in the specs); a Service; a PodDisruptionBudget; a HorizontalPodAutoscaler. The provider's
+// choice in the specs); a Service; a NetworkPolicy (ingress to the app port only); a
+// PodDisruptionBudget; a HorizontalPodAutoscaler. The provider's
 // own await logic decides when an `up` is done, on the condition the Deployment's annotation names
 // (renderers/kubernetes/rolloutAwait.ts): the rollout must complete (every new pod Ready) within
 // rolloutTimeoutSeconds, or `up` fails while the old ReplicaSet keeps serving.
@@ -18,6 +19,7 @@ import { configMapData, renderConfigMap, renderSecret } from "./renderers/kubern
 import { renderDeployment } from "./renderers/kubernetes/deployment";
 import { renderHorizontalPodAutoscaler } from "./renderers/kubernetes/horizontalPodAutoscaler";
 import { renderNamespace } from "./renderers/kubernetes/namespace";
+import { renderNetworkPolicy } from "./renderers/kubernetes/networkPolicy";
 import { renderPodDisruptionBudget } from "./renderers/kubernetes/podDisruptionBudget";
 import { renderService } from "./renderers/kubernetes/service";
 import {
@@ -59,8 +61,13 @@ export interface KubernetesServiceArgs {
     /** The autoscaler's CPU target in % of the request; default 70. */
     targetCpuUtilizationPercent?: number;
     resources: ResourceSettings;
-    /** port: the Service's port (default 80); nodePort: fixed node port (NodePort, LoadBalancer). */
-    service: { type: ServiceType; port?: number; nodePort?: number };
+    /**
+     * port: the Service's port (default 80); nodePort: fixed node port (NodePort, LoadBalancer);
+     * loadBalancerSourceRanges: the blocks a LoadBalancer admits (none: the whole internet).
+     */
+    service: { type: ServiceType; port?: number; nodePort?: number; loadBalancerSourceRanges?: string[] };
+    /** Default true: a NetworkPolicy admits ingress to the app port only. */
+    networkPolicy?: boolean;
     /** Where nodes are reached from the caller (e.g. 127.0.0.1 for the local cluster): makes serviceAddress a node-port URL. */
     nodeAddress?: string;
     /** The app's SHUTDOWN_TIMEOUT in seconds; default 20. */
@@ -106,7 +113,12 @@ export class KubernetesService extends pulumi.ComponentResource {
             maxReplicas: args.maxReplicas ?? args.replicas,
             targetCpuUtilizationPercent: args.targetCpuUtilizationPercent ?? 70,
             resources: args.resources,
-            service: { type: args.service.type, port: args.service.port ?? 80, nodePort: args.service.nodePort },
+            service: {
+                type: args.service.type,
+                port: args.service.port ?? 80,
+                nodePort: args.service.nodePort,
+                loadBalancerSourceRanges: args.service.loadBalancerSourceRanges,
+            },
             shutdownTimeoutSeconds: args.shutdownTimeoutSeconds ?? 20,
             drainSeconds: args.drainSeconds ?? 5,
             startupSeconds: args.startupSeconds ?? 60,
@@ -218,6 +230,18 @@ export class KubernetesService extends pulumi.ComponentResource {
             },
             child,
         );
+
+        if (args.networkPolicy ?? true) {
+            const policySpec = namespace.apply((ns) => renderNetworkPolicy(shape, ns));
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-network-policy`,
+                {
+                    metadata: policySpec.apply((x) => x.metadata),
+                    spec: policySpec.apply((x) => x.spec as unknown as k8s.types.input.networking.v1.NetworkPolicySpec),
+                },
+                child,
+            );
+        }
 
         const pdbSpec = namespace.apply((ns) => renderPodDisruptionBudget(shape.appName, ns));
         new k8s.policy.v1.PodDisruptionBudget(

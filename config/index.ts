@@ -26,7 +26,7 @@ import { parseService } from "./sections/service";
 import { parseSshTarget } from "./sections/ssh";
 import type { GitFacts, RawConfig, StackConfig, TargetConfig } from "./types";
 
-export { cidrProblem, isWholeInternet } from "./cidr";
+export { cidrProblem, isWholeInternet, isWorldOpen, worldOpenFamilies } from "./cidr";
 export { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigKey, SECRET_KEYS } from "./keys";
 export type { ConfigProblem } from "./reader";
 export { ENVIRONMENT_DEFAULTS } from "./sections/database";

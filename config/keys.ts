@@ -150,15 +150,17 @@ export const CONFIG_KEYS = {
     },
     appCidrs: {
         type: "array",
-        default: ["0.0.0.0/0", "::/0"],
+        default: ["auto"],
         usedBy: ["aws"],
-        description: "aws: the IPv4/IPv6 blocks allowed to reach appPort.",
+        description:
+            'aws: the IPv4/IPv6 blocks allowed to reach appPort. ["auto"]: dev opens it to the whole internet (0.0.0.0/0, ::/0); prod refuses to start until they are listed.',
     },
     sshCidrs: {
         type: "array",
         default: [],
         usedBy: ["aws"],
-        description: "aws: the blocks allowed to reach SSH (the machine running pulumi). Required on aws; never 0.0.0.0/0 or ::/0 in prod.",
+        description:
+            "aws: the blocks allowed to reach SSH (the machine running pulumi). Required on aws; in prod never the whole internet (0.0.0.0/0, ::/0, or blocks that together cover it).",
     },
     sshPublicKey: {
         type: "string",
@@ -224,9 +226,17 @@ export const CONFIG_KEYS = {
     },
     serviceType: {
         type: "string",
-        default: "LoadBalancer",
+        default: "auto",
         usedBy: ["kubernetes"],
-        description: "kubernetes: the Service's type, ClusterIP, NodePort or LoadBalancer.",
+        description:
+            "kubernetes: the Service's type, ClusterIP, NodePort or LoadBalancer. auto: LoadBalancer in dev (open to the world unless loadBalancerSourceRanges), ClusterIP in prod.",
+    },
+    loadBalancerSourceRanges: {
+        type: "array",
+        default: [],
+        usedBy: ["kubernetes"],
+        description:
+            "kubernetes: the blocks a LoadBalancer Service admits ([]: the whole internet). Required in prod with a LoadBalancer; the NetworkPolicy admits them too.",
     },
     nodePort: {
         type: "integer",

@@ -92,7 +92,8 @@ export class ConfigReader {
         return value === "true";
     }
 
-    cidrList(key: "appCidrs" | "sshCidrs", example: string): string[] {
+    /** A list of CIDR blocks; appCidrs' ["auto"] is returned as is, for the caller to resolve per environment. */
+    cidrList(key: "appCidrs" | "sshCidrs" | "loadBalancerSourceRanges", example: string): string[] {
         const value = this.values[key];
         const fix = `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:${key}[0]' ${example}`;
         let list: unknown = defaultOf(key);
@@ -106,6 +107,9 @@ export class ConfigReader {
         if (!Array.isArray(list) || !list.every((c) => typeof c === "string")) {
             this.refuse(key, `${shown(value ?? "")} is not a list of CIDR blocks. ${fix}`);
             return [];
+        }
+        if (key === "appCidrs" && list.length === 1 && list[0] === "auto") {
+            return ["auto"];
         }
         for (const [index, cidr] of (list as string[]).entries()) {
             const problem = cidrProblem(cidr);

@@ -77,6 +77,8 @@ export interface KubernetesTargetConfig {
     maxReplicas: number;
     resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
     serviceType: "ClusterIP" | "NodePort" | "LoadBalancer";
+    /** What a LoadBalancer admits; [] (dev only): the whole internet. */
+    loadBalancerSourceRanges: string[];
     /** Undefined: the API server picks one. */
     nodePort: number | undefined;
     /** Where nodes are reached from here (the local cluster: 127.0.0.1). */

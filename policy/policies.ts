@@ -3,9 +3,10 @@ import { Policies } from "@pulumi/policy";
 
 import { databaseTls } from "./rules/database";
 import { imagesByDigest } from "./rules/images";
-import { instanceEncryptedRoot, instanceImdsv2 } from "./rules/instance";
-import { kubernetesLimits, kubernetesNonRoot, kubernetesProbes } from "./rules/kubernetes";
+import { instanceEncryptedRoot, instanceImdsHopLimit, instanceImdsv2 } from "./rules/instance";
+import { kubernetesLimits, kubernetesNonRoot, kubernetesProbes, kubernetesServiceExposure } from "./rules/kubernetes";
 import { noPublicSsh, opensAppPort } from "./rules/network";
+import { ecrImmutableTags } from "./rules/registry";
 import { systemdUnitHardening } from "./rules/systemdUnits";
 
 export const PACK_NAME = "gin-deploy";
@@ -14,11 +15,14 @@ export const policies: Policies = [
     opensAppPort,
     noPublicSsh,
     instanceImdsv2,
+    instanceImdsHopLimit,
     instanceEncryptedRoot,
+    ecrImmutableTags,
     imagesByDigest,
     databaseTls,
     systemdUnitHardening,
     kubernetesNonRoot,
     kubernetesLimits,
     kubernetesProbes,
+    kubernetesServiceExposure,
 ];

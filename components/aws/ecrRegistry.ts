@@ -1,5 +1,5 @@
-// gindeploy:image:EcrRegistry — the AWS stack's image registry: an ECR repository that scans each
-// pushed image, keeps the last `keepImages` images (older ones expire), and hands out push/pull
+// gindeploy:image:EcrRegistry — the AWS stack's image registry: an ECR repository with immutable
+// tags that scans each pushed image, keeps the last `keepImages` images (older ones expire), and hands out push/pull
 // credentials from the account's authorization token (the password a Pulumi secret).
 // The local stack needs no component: it passes a plain ImageRegistry for 127.0.0.1:5000.
 
@@ -16,6 +16,11 @@ export interface ImageRegistry {
     repository: string;
     username?: string;
     password?: string;
+    /**
+     * The registry refuses to move a tag (ECR with IMMUTABLE tags): AppImage then pushes
+     * VERSION-<12 hex of the build's content>, so a version rebuilt with other content gets a tag of its own.
+     */
+    immutableTags?: boolean;
 }
 
 export interface EcrRegistryArgs {
@@ -43,8 +48,10 @@ export class EcrRegistry extends pulumi.ComponentResource {
             {
                 name: args.repositoryName ?? "gin-app",
                 imageScanningConfiguration: { scanOnPush: true },
-                // Releases are deployed by digest; the version tag is a label for people.
-                imageTagMutability: "MUTABLE",
+                // A pushed tag never moves (a tag that can be re-pointed is a way to swap what a host
+                // pulls). Releases are deployed by digest; AppImage tags VERSION-<content id> here
+                // (registry.immutableTags), so a rebuilt version never needs to overwrite a tag.
+                imageTagMutability: "IMMUTABLE",
                 encryptionConfigurations: [{ encryptionType: "AES256" }],
                 forceDelete: args.forceDelete ?? false,
                 tags: args.tags,
@@ -72,6 +79,7 @@ export class EcrRegistry extends pulumi.ComponentResource {
                     repository: repositoryUrl,
                     username,
                     password,
+                    immutableTags: true,
                 })),
         );
         this.registerOutputs({ repositoryUrl: this.repositoryUrl, server: this.server, registry: this.registry });

@@ -17,6 +17,7 @@ import * as path from "path";
 import { ImageRegistry } from "../aws/ecrRegistry";
 import { renderImageBuild } from "../renderers/container/imageBuild";
 import { writeBinaryContext } from "./binaryContext";
+import { contextDigest } from "./contextDigest";
 
 export interface AppImageArgs {
     /** The build context: the app's folder, holding its Dockerfile. Give this or binaryPath. */
@@ -46,7 +47,7 @@ export class AppImage extends pulumi.ComponentResource {
     readonly imageRef: pulumi.Output<string>;
     /** sha256:... */
     readonly digest: pulumi.Output<string>;
-    /** REPOSITORY:VERSION, the tag pushed beside the digest. */
+    /** REPOSITORY:VERSION (VERSION-<content id> on a registry with immutable tags), the tag pushed beside the digest. */
     readonly imageName: pulumi.Output<string>;
 
     constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -69,14 +70,18 @@ export class AppImage extends pulumi.ComponentResource {
         const registry = pulumi.output(args.registry);
         // A registry output is secret as a whole (it holds the password); only the password is a
         // secret, so the names are taken out of it in the clear and the image name stays readable.
-        const repository = pulumi.unsecret(registry.apply((r) => r.repository));
         const server = pulumi.unsecret(registry.apply((r) => r.server));
         const username = pulumi.unsecret(registry.apply((r) => r.username ?? ""));
+        const target = pulumi.unsecret(registry.apply((r) => ({ repository: r.repository, immutableTags: r.immutableTags === true })));
         const build = pulumi
-            .all([context, args.platform, args.version, args.commit, args.date, repository, args.builderImage, args.runtimeImage])
-            .apply(([ctx, platform, version, commit, date, repository, builderImage, runtimeImage]) =>
-                renderImageBuild({ context: ctx, platform, version, commit, date, repository, builderImage, runtimeImage }),
-            );
+            .all([context, args.platform, args.version, args.commit, args.date, target, args.builderImage, args.runtimeImage])
+            .apply(([ctx, platform, version, commit, date, { repository, immutableTags }, builderImage, runtimeImage]) => {
+                const settings = { platform, version, commit, date, repository, builderImage, runtimeImage };
+                // A version can repeat with other content ("-dirty", a pinned release rebuilt): a
+                // registry that never moves a tag gets one named by the content too (contextDigest.ts).
+                const contentId = immutableTags ? contextDigest(ctx, settings) : undefined;
+                return renderImageBuild({ context: ctx, ...settings, contentId });
+            });
 
         const image = new docker.Image(
             `${name}-image`,

@@ -1,6 +1,6 @@
 // target: aws — an EC2 instance this stack creates, its security group and key pair.
 import { instanceArchitecture } from "../../components/aws/instanceArchitecture";
-import { isWholeInternet } from "../cidr";
+import { describeWorldOpen, isWholeInternet, worldOpenFamilies } from "../cidr";
 import { CONFIG_NAMESPACE } from "../keys";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";
@@ -29,8 +29,20 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
     if (amiValue !== "auto" && !/^ami-[0-9a-f]{8,17}$/.test(amiValue)) {
         read.refuse("amiId", `${shown(amiValue)} is not an AMI id (ami-<hex>). Fix: ${setCommand("amiId", "auto")}`);
     }
-    const appCidrs = read.cidrList("appCidrs", "0.0.0.0/0");
-    if (read.isSet("appCidrs") && appCidrs.length === 0) {
+    // "auto" (the schema default, which the engine fills in for a stack that does not set the key):
+    // dev opens appPort to the whole internet; prod says who may reach it.
+    const appCidrsValue = read.cidrList("appCidrs", "0.0.0.0/0");
+    const appCidrsAuto = appCidrsValue.length === 1 && appCidrsValue[0] === "auto";
+    const appCidrs = appCidrsAuto ? (environment === "prod" ? [] : ["0.0.0.0/0", "::/0"]) : appCidrsValue;
+    if (environment === "prod" && appCidrsAuto) {
+        read.refuse(
+            "appCidrs",
+            `= ["auto"] (not set), and prod has no default (dev's is the whole internet, ["0.0.0.0/0","::/0"]): say who may reach appPort. ` +
+                `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:appCidrs[0]' <the clients' or load balancer's block>, ` +
+                `or, for a public service, pulumi config set ${CONFIG_NAMESPACE}:appCidrs '["0.0.0.0/0","::/0"]'`,
+        );
+    }
+    if (!appCidrsAuto && appCidrs.length === 0) {
         read.refuse(
             "appCidrs",
             `= [] lets nobody reach the app. Fix: pulumi config set --path '${CONFIG_NAMESPACE}:appCidrs[0]' 0.0.0.0/0`,
@@ -45,6 +57,7 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
         );
     }
     if (environment === "prod") {
+        const single = sshCidrs.filter(isWholeInternet);
         for (const [index, cidr] of sshCidrs.entries()) {
             if (isWholeInternet(cidr)) {
                 read.refuse(
@@ -53,6 +66,15 @@ export function parseAwsTarget(read: ConfigReader, environment: Environment, aws
                         `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:sshCidrs[${index}]' <your IP>/32`,
                 );
             }
+        }
+        // Blocks that are each smaller than /0 can still cover the whole internet together.
+        const open = worldOpenFamilies(sshCidrs);
+        if (single.length === 0 && open.length > 0) {
+            read.refuse(
+                "sshCidrs",
+                `= ${JSON.stringify(sshCidrs)} together cover ${describeWorldOpen(open)}, the whole internet, which prod refuses for SSH. ` +
+                    `Fix: pulumi config set ${CONFIG_NAMESPACE}:sshCidrs '["<your IP>/32"]'`,
+            );
         }
     }
     const sshPublicKey = read.text("sshPublicKey").trim();

@@ -108,7 +108,35 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
         );
     }
 
-    const serviceType = read.oneOf("serviceType", SERVICE_TYPES, "LoadBalancer") as ServiceType;
+    // auto: a LoadBalancer in dev (as before), a ClusterIP in prod, so that prod is never exposed to
+    // the world by a default: an Ingress, or a LoadBalancer with source ranges, is a choice made here.
+    const serviceTypeValue = read.oneOf("serviceType", ["auto", ...SERVICE_TYPES], "ClusterIP");
+    const serviceType: ServiceType = serviceTypeValue === "auto" ? (prod ? "ClusterIP" : "LoadBalancer") : serviceTypeValue;
+    const loadBalancerSourceRanges = read.cidrList("loadBalancerSourceRanges", "203.0.113.0/24");
+    if (loadBalancerSourceRanges.length > 0 && serviceType !== "LoadBalancer") {
+        read.refuse(
+            "loadBalancerSourceRanges",
+            `= ${JSON.stringify(loadBalancerSourceRanges)} applies to a LoadBalancer Service only, and serviceType is ${serviceType}. ` +
+                `Fix: ${setCommand("serviceType", "LoadBalancer")}, or pulumi config rm ${CONFIG_NAMESPACE}:loadBalancerSourceRanges`,
+        );
+    }
+    if (prod && serviceType === "NodePort") {
+        read.refuse(
+            "serviceType",
+            `= "NodePort" is refused in prod: it opens the port on every node's addresses, with no source ranges. ` +
+                `Fix: ${setCommand("serviceType", "ClusterIP")} behind an Ingress, or ${setCommand("serviceType", "LoadBalancer")} ` +
+                `with gin-deploy:loadBalancerSourceRanges`,
+        );
+    }
+    if (prod && serviceType === "LoadBalancer" && loadBalancerSourceRanges.length === 0) {
+        read.refuse(
+            "loadBalancerSourceRanges",
+            `= [] with serviceType LoadBalancer would open the app to the whole internet, which prod does not do by default: ` +
+                `list who may reach it. Fix: pulumi config set --path '${CONFIG_NAMESPACE}:loadBalancerSourceRanges[0]' <the clients' block>, ` +
+                `or pulumi config set ${CONFIG_NAMESPACE}:loadBalancerSourceRanges '["0.0.0.0/0"]' for a public service, ` +
+                `or ${setCommand("serviceType", "ClusterIP")} behind an Ingress`,
+        );
+    }
     const nodePortValue = read.text("nodePort");
     let nodePort: number | undefined;
     if (nodePortValue !== "0") {
@@ -168,6 +196,7 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
             memoryLimit: memoryLimit.value,
         },
         serviceType,
+        loadBalancerSourceRanges,
         nodePort,
         nodeAddress: nodeAddressValue === "" ? undefined : nodeAddressValue,
         imageRepository: repositoryValue === "" ? undefined : repositoryValue,

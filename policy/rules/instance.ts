@@ -23,6 +23,24 @@ export const instanceImdsv2: ResourceValidationPolicy = gatedResourcePolicy({
     },
 });
 
+export const instanceImdsHopLimit: ResourceValidationPolicy = gatedResourcePolicy({
+    name: "instance-imds-hop-limit",
+    description: "EC2 instances must not let metadata answers travel past the host (metadataOptions.httpPutResponseHopLimit at most 1).",
+    validate: (args, report) => {
+        if (args.type !== INSTANCE) {
+            args.notApplicable(`only ${INSTANCE}`);
+        }
+        // Unset: the AMI's default applies (1 for Debian's images; AppHost sets 1 explicitly).
+        const limit = args.props.metadataOptions?.httpPutResponseHopLimit;
+        if (limit !== undefined && limit !== null && Number(limit) > 1) {
+            report(
+                `${args.name}: metadataOptions.httpPutResponseHopLimit is ${limit}, so a container on a bridge network ` +
+                    "(one hop further) can fetch an IMDSv2 token and the instance role's credentials; set it to 1 (AppHost does)",
+            );
+        }
+    },
+});
+
 export const instanceEncryptedRoot: ResourceValidationPolicy = gatedResourcePolicy({
     name: "instance-encrypted-root-volume",
     description: "EC2 instances must have an encrypted root volume (rootBlockDevice.encrypted = true).",

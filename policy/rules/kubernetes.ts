@@ -2,6 +2,7 @@
 // memory limits, and readiness and liveness probes (the rollout and the restarts depend on them).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
+import { describeWorldOpen, worldOpenFamilies } from "../../components/rules/cidr";
 import { gatedResourcePolicy } from "../gatedPolicy";
 import { Container, PodSpec, podSpecOf, WORKLOAD_TYPES } from "../kubernetesPodSpec";
 import { Props } from "../resourceProps";
@@ -68,5 +69,42 @@ export const kubernetesProbes: ResourceValidationPolicy = gatedResourcePolicy({
                 report(`${args.name}: ${label(c, i)} has no ${missing.join(" and ")} (GET /readyz and /healthz on the app port)`);
             }
         });
+    },
+});
+
+const SERVICE = "kubernetes:core/v1:Service";
+
+export const kubernetesServiceExposure: ResourceValidationPolicy = gatedResourcePolicy({
+    name: "kubernetes-service-not-world-open",
+    description:
+        "In prod, a Kubernetes Service must not be open to the world: no NodePort, and a LoadBalancer only with loadBalancerSourceRanges.",
+    prodOnly: true,
+    validate: (args, report) => {
+        if (args.type !== SERVICE) {
+            args.notApplicable(`only ${SERVICE}`);
+        }
+        const spec: Props = args.props.spec ?? {};
+        const type = String(spec.type ?? "ClusterIP");
+        const ranges: string[] = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges.map(String) : [];
+        if (type === "NodePort") {
+            report(
+                `${args.name}: type NodePort opens the port on every node's addresses, with no source ranges; ` +
+                    "use ClusterIP behind an Ingress, or LoadBalancer with loadBalancerSourceRanges (gin-deploy:serviceType, gin-deploy:loadBalancerSourceRanges)",
+            );
+        } else if (type === "LoadBalancer" && ranges.length === 0) {
+            report(
+                `${args.name}: type LoadBalancer without loadBalancerSourceRanges admits the whole internet; ` +
+                    "list who may reach it: pulumi config set --path 'gin-deploy:loadBalancerSourceRanges[0]' <block> (or serviceType ClusterIP)",
+            );
+        } else if (type === "LoadBalancer") {
+            const families = worldOpenFamilies(ranges);
+            // An explicit world is a decision (a public service); say so only when it is made by halves.
+            if (families.length > 0 && !ranges.some((r) => worldOpenFamilies([r]).length > 0)) {
+                report(
+                    `${args.name}: loadBalancerSourceRanges ${ranges.join(", ")} together cover ${describeWorldOpen(families)}; ` +
+                        'if the service is public, say so with "0.0.0.0/0", else list who may reach it',
+                );
+            }
+        }
     },
 });

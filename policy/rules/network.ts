@@ -1,8 +1,11 @@
 // Security groups (S3): the app port must be open (else the service is unreachable however well
-// it deploys), and SSH never to the whole internet (0.0.0.0/0 or ::/0), in any of the three ways
-// the AWS provider writes an ingress rule.
+// it deploys), and SSH never to the whole internet, in any of the three ways the AWS provider
+// writes an ingress rule. "The whole internet" is judged by coverage (components/rules/cidr.ts,
+// the rule config/ applies to sshCidrs): 0.0.0.0/0, ::/0, or blocks that together cover all of
+// IPv4 or IPv6 (0.0.0.0/1 + 128.0.0.0/1), summed over the SSH rules of one resource.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
+import { describeWorldOpen, worldOpenFamilies } from "../../components/rules/cidr";
 import { gatedResourcePolicy } from "../gatedPolicy";
 import { Props } from "../resourceProps";
 
@@ -25,10 +28,6 @@ function coversTcpPort(rule: Ingress, port: number): boolean {
         return true;
     }
     return (protocol === "tcp" || protocol === "6") && rule.fromPort <= port && port <= rule.toPort;
-}
-
-function isWholeInternet(cidr: string): boolean {
-    return /\/0+$/.test(cidr.trim());
 }
 
 function inlineIngress(props: Props): Ingress[] {
@@ -80,7 +79,8 @@ interface SshConfig {
 
 export const noPublicSsh: ResourceValidationPolicy = gatedResourcePolicy<SshConfig>({
     name: "security-group-no-public-ssh",
-    description: "A security group must not open SSH to 0.0.0.0/0 or ::/0.",
+    description:
+        "A security group must not open SSH to the whole internet: 0.0.0.0/0, ::/0, or blocks that together cover all of IPv4 or IPv6.",
     config: {
         sshPorts: {
             type: "array",
@@ -91,16 +91,29 @@ export const noPublicSsh: ResourceValidationPolicy = gatedResourcePolicy<SshConf
     },
     validate: (args, report, config) => {
         const sshPorts = config.sshPorts ?? [22];
-        for (const rule of ingressOf(args.type, args.props)) {
-            const isSsh = rule.description.toLowerCase() === "ssh" || sshPorts.some((p) => coversTcpPort(rule, p));
-            const open = rule.cidrs.filter(isWholeInternet);
-            if (isSsh && open.length > 0) {
+        const fix = "Fix: pulumi config set --path 'gin-deploy:sshCidrs[0]' <your IP>/32";
+        const sshRules = ingressOf(args.type, args.props).filter(
+            (rule) => rule.description.toLowerCase() === "ssh" || sshPorts.some((p) => coversTcpPort(rule, p)),
+        );
+        let reported = false;
+        for (const rule of sshRules) {
+            const open = rule.cidrs.filter((c) => worldOpenFamilies([c]).length > 0);
+            if (open.length > 0) {
+                reported = true;
                 report(
                     `${args.name}: ingress ${rule.protocol} ${rule.fromPort}-${rule.toPort}` +
-                        `${rule.description ? ` ("${rule.description}")` : ""} opens SSH to ${open.join(" and ")}, the whole internet. ` +
-                        "Fix: pulumi config set --path 'gin-deploy:sshCidrs[0]' <your IP>/32",
+                        `${rule.description ? ` ("${rule.description}")` : ""} opens SSH to ${open.join(" and ")}, the whole internet. ${fix}`,
                 );
             }
+        }
+        // No single block is the world, but the blocks of the SSH rules may cover it together.
+        const all = sshRules.flatMap((rule) => rule.cidrs);
+        const families = worldOpenFamilies(all);
+        if (!reported && families.length > 0) {
+            report(
+                `${args.name}: the SSH ingress blocks ${all.join(", ")} together cover ${describeWorldOpen(families)}, ` +
+                    `the whole internet. ${fix}`,
+            );
         }
     },
 });

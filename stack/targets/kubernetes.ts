@@ -33,7 +33,13 @@ export const kubernetesTarget: Target = {
                     minReplicas: target.replicas,
                     maxReplicas: target.maxReplicas,
                     resources: target.resources,
-                    service: { type: target.serviceType, nodePort: target.nodePort },
+                    service: {
+                        type: target.serviceType,
+                        nodePort: target.nodePort,
+                        ...(target.loadBalancerSourceRanges.length > 0
+                            ? { loadBalancerSourceRanges: target.loadBalancerSourceRanges }
+                            : {}),
+                    },
                     nodeAddress: target.nodeAddress,
                     rolloutTimeoutSeconds: target.rolloutTimeoutSeconds,
                 });

@@ -115,10 +115,11 @@ describe("kubernetes manifests rendered for review (renderYamlToDirectory, no cl
         return found[0];
     };
 
-    it("dev renders the namespace, ConfigMap, Secret, Deployment, Service, PDB and HPA; prod the same without the namespace", function () {
+    it("dev renders the namespace, ConfigMap, Secret, Deployment, Service, NetworkPolicy, PDB and HPA; prod the same without the namespace", function () {
         const common = [
             "apps/v1 Deployment",
             "autoscaling/v2 HorizontalPodAutoscaler",
+            "networking.k8s.io/v1 NetworkPolicy",
             "policy/v1 PodDisruptionBudget",
             "v1 ConfigMap",
             "v1 Secret",

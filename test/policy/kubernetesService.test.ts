@@ -31,7 +31,10 @@ function args(provider: pulumi.ProviderResource, environment: "dev" | "prod"): K
         replicas: environment === "prod" ? 3 : 1,
         maxReplicas: environment === "prod" ? 10 : 2,
         resources: { cpuRequest: "50m", cpuLimit: "250m", memoryRequest: "32Mi", memoryLimit: "64Mi" },
-        service: environment === "prod" ? { type: "LoadBalancer", port: 80 } : { type: "NodePort", nodePort: 30480 },
+        service:
+            environment === "prod"
+                ? { type: "LoadBalancer", port: 80, loadBalancerSourceRanges: ["203.0.113.0/24"] }
+                : { type: "NodePort", nodePort: 30480 },
         nodeAddress: environment === "prod" ? undefined : "127.0.0.1",
     };
 }

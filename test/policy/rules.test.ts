@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
+import { ConfigError, parseConfig } from "../../config";
 import { policies } from "../../policy/policies";
 import { of, PolicyResult, ResourceUnderTest, runResourcePolicies } from "./harness";
 
@@ -99,6 +100,74 @@ describe("policy pack rules", () => {
             );
         });
 
+        it("refuse SSH blocks that together cover the whole internet, in one rule or across a group's rules", async () => {
+            const halves = { ingress: [good.ingress[0], ingress("ssh", 22, ["0.0.0.0/1", "128.0.0.0/1"])] };
+            assertOne(
+                await run({ type: SG, name: "gin-app-sg", stack: "prod", props: halves }),
+                "security-group-no-public-ssh",
+                "mandatory",
+                /gin-app-sg: the SSH ingress blocks 0\.0\.0\.0\/1, 128\.0\.0\.0\/1 together cover all of IPv4, the whole internet\. Fix: pulumi config set --path 'gin-deploy:sshCidrs\[0\]'/,
+            );
+            const split = { ingress: [good.ingress[0], ingress("ssh", 22, [], ["::/1"]), ingress("admin", 22, [], ["8000::/1"])] };
+            assertOne(
+                await run({ type: SG, name: "sg", stack: "dev", props: split }),
+                "security-group-no-public-ssh",
+                "advisory",
+                /the SSH ingress blocks ::\/1, 8000::\/1 together cover all of IPv6/,
+            );
+            const vpc = { ipProtocol: "-1", fromPort: 0, toPort: 0, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" };
+            assertOne(
+                await run({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", stack: "prod", props: vpc }),
+                "security-group-no-public-ssh",
+                "mandatory",
+                /opens SSH to 0\.0\.0\.0\/0/,
+            );
+            // Half the internet on SSH, and the whole internet on the app port only, are not SSH to the world.
+            const half = { ingress: [ingress("app", 8080, ["0.0.0.0/1", "128.0.0.0/1"]), ingress("ssh", 22, ["0.0.0.0/1"])] };
+            assertClean(await run({ type: SG, name: "sg", stack: "prod", props: half }));
+        });
+
+        it("agree with config/ on which SSH blocks are the whole internet (one rule, components/rules/cidr.ts)", async () => {
+            const sets = [
+                ["0.0.0.0/0"],
+                ["::/0"],
+                ["0.0.0.0/1", "128.0.0.0/1"],
+                ["::/1", "8000::/1"],
+                ["0.0.0.0/1", "192.0.0.0/2"],
+                ["198.51.100.7/32"],
+                ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1", "2001:db8::/32"],
+            ];
+            for (const cidrs of sets) {
+                const v4 = cidrs.filter((c) => !c.includes(":"));
+                const v6 = cidrs.filter((c) => c.includes(":"));
+                const props = { ingress: [good.ingress[0], ingress("ssh", 22, v4, v6)] };
+                const byPolicy = (await run({ type: SG, stack: "prod", props })).violations.length > 0;
+                let byConfig = false;
+                try {
+                    parseConfig(
+                        {
+                            values: {
+                                sshCidrs: JSON.stringify(cidrs),
+                                appCidrs: JSON.stringify(["0.0.0.0/0"]),
+                                sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy",
+                                sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n",
+                                dbHost: "db.internal.example",
+                                dbPassword: "pw",
+                            },
+                            secretKeys: ["sshPrivateKey", "dbPassword"],
+                            awsRegion: "eu-central-1",
+                            git: { describe: "v1.0.0", commit: "abc", date: "2026-12-01T00:00:00Z" },
+                        },
+                        "prod",
+                    );
+                } catch (error) {
+                    assert.ok(error instanceof ConfigError, String(error));
+                    byConfig = error.problems.some((p) => p.key.startsWith("sshCidrs"));
+                }
+                assert.strictEqual(byPolicy, byConfig, `${JSON.stringify(cidrs)}: policy ${byPolicy}, config ${byConfig}`);
+            }
+        });
+
         it("refuse a security group that does not open the app port", async () => {
             const props = { ingress: [ingress("ssh", 22, ["198.51.100.7/32"]), ingress("app", 9090, ["0.0.0.0/0"])] };
             assertOne(
@@ -144,6 +213,124 @@ describe("policy pack rules", () => {
                 "instance-encrypted-root-volume",
                 "mandatory",
                 /i: rootBlockDevice\.encrypted is false; set it to true/,
+            );
+        });
+    });
+
+    describe("instance metadata hop limit", () => {
+        const props = (hopLimit?: number) => ({
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                ...(hopLimit === undefined ? {} : { httpPutResponseHopLimit: hopLimit }),
+            },
+            rootBlockDevice: { encrypted: true },
+        });
+
+        it("pass a hop limit of 1 (AppHost's) and an unset one (the AMI's default)", async () => {
+            assertClean(await run({ type: INSTANCE, stack: "prod", props: props(1) }));
+            assertClean(await run({ type: INSTANCE, stack: "prod", props: props() }));
+        });
+
+        it("refuse a hop limit above 1: a container one hop further could reach the role's credentials", async () => {
+            assertOne(
+                await run({ type: INSTANCE, name: "i", stack: "prod", props: props(2) }),
+                "instance-imds-hop-limit",
+                "mandatory",
+                /i: metadataOptions\.httpPutResponseHopLimit is 2, so a container on a bridge network .* set it to 1/,
+            );
+            assertOne(
+                await run({ type: INSTANCE, name: "i", stack: "dev", props: props(64) }),
+                "instance-imds-hop-limit",
+                "advisory",
+                /is 64/,
+            );
+        });
+    });
+
+    describe("ECR repositories", () => {
+        const REPO = "aws:ecr/repository:Repository";
+
+        it("pass immutable tags", async () => {
+            assertClean(await run({ type: REPO, stack: "prod", props: { name: "gin-app", imageTagMutability: "IMMUTABLE" } }));
+        });
+
+        it("refuse mutable tags, explicit or by default, and tags immutable only with exclusions", async () => {
+            assertOne(
+                await run({ type: REPO, name: "gin-app-repo", stack: "prod", props: { name: "gin-app", imageTagMutability: "MUTABLE" } }),
+                "ecr-immutable-tags",
+                "mandatory",
+                /gin-app-repo: imageTagMutability is "MUTABLE", so a pushed tag can be moved to other content; set it to "IMMUTABLE"/,
+            );
+            assertOne(
+                await run({ type: REPO, stack: "dev", props: { name: "gin-app" } }),
+                "ecr-immutable-tags",
+                "advisory",
+                /unset \(MUTABLE\)/,
+            );
+            assertOne(
+                await run({ type: REPO, stack: "prod", props: { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION" } }),
+                "ecr-immutable-tags",
+                "mandatory",
+                /"IMMUTABLE_WITH_EXCLUSION"/,
+            );
+        });
+    });
+
+    describe("Kubernetes Service exposure (prod only)", () => {
+        const SERVICE = "kubernetes:core/v1:Service";
+        const service = (spec: Record<string, unknown>) => ({ metadata: { name: "gin-app" }, spec: { ports: [{ port: 80 }], ...spec } });
+
+        it("pass a ClusterIP, a LoadBalancer with source ranges (an explicit world too), and anything on dev", async () => {
+            assertClean(await run({ type: SERVICE, stack: "prod", props: service({ type: "ClusterIP" }) }));
+            assertClean(await run({ type: SERVICE, stack: "prod", props: service({}) }));
+            assertClean(
+                await run({
+                    type: SERVICE,
+                    stack: "prod",
+                    props: service({ type: "LoadBalancer", loadBalancerSourceRanges: ["203.0.113.0/24"] }),
+                }),
+            );
+            assertClean(
+                await run({
+                    type: SERVICE,
+                    stack: "prod",
+                    props: service({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/0"] }),
+                }),
+            );
+            assertClean(await run({ type: SERVICE, stack: "dev", props: service({ type: "LoadBalancer" }) }));
+            assertClean(
+                await run({
+                    type: SERVICE,
+                    stack: "local-k8s",
+                    props: service({ type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] }),
+                }),
+            );
+        });
+
+        it("refuse a LoadBalancer without source ranges, a NodePort, and ranges that cover the world by halves", async () => {
+            assertOne(
+                await run({ type: SERVICE, name: "gin-app-service", stack: "prod", props: service({ type: "LoadBalancer" }) }),
+                "kubernetes-service-not-world-open",
+                "mandatory",
+                /gin-app-service: type LoadBalancer without loadBalancerSourceRanges admits the whole internet; .*gin-deploy:loadBalancerSourceRanges\[0\]/,
+            );
+            assertOne(
+                await run({ type: SERVICE, name: "s", stack: "prod", props: service({ type: "NodePort" }) }),
+                "kubernetes-service-not-world-open",
+                "mandatory",
+                /s: type NodePort opens the port on every node's addresses/,
+            );
+            assertOne(
+                await run({
+                    type: SERVICE,
+                    name: "s",
+                    stack: "prod",
+                    props: service({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] }),
+                }),
+                "kubernetes-service-not-world-open",
+                "mandatory",
+                /s: loadBalancerSourceRanges 0\.0\.0\.0\/1, 128\.0\.0\.0\/1 together cover all of IPv4/,
             );
         });
     });

@@ -21,6 +21,7 @@ function awsRaw(values: Record<string, string | undefined> = {}, secretKeys: str
     return {
         values: {
             sshCidrs: JSON.stringify(["198.51.100.7/32"]),
+            appCidrs: JSON.stringify(["203.0.113.0/24"]),
             sshPublicKey: PUBLIC_KEY,
             sshPrivateKey: PRIVATE_KEY,
             dbHost: "db.internal.example",
@@ -252,6 +253,47 @@ describe("config: refusals name the key, the value and the fix", () => {
         );
     });
 
+    it("refuses, in prod, SSH blocks that together cover the whole internet though none is /0", () => {
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/1", "128.0.0.0/1"]) }),
+            "prod",
+            /^gin-deploy:sshCidrs = \["0\.0\.0\.0\/1","128\.0\.0\.0\/1"\] together cover all of IPv4, the whole internet, which prod refuses for SSH\. Fix: pulumi config set gin-deploy:sshCidrs '\["<your IP>\/32"\]'$/,
+        );
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["198.51.100.7/32", "::/1", "8000::/2", "c000::/2"]) }),
+            "prod",
+            /gin-deploy:sshCidrs = .* together cover all of IPv6, the whole internet/,
+        );
+        assertRefused(
+            awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/3"]) }),
+            "prod",
+            /together cover all of IPv4/,
+        );
+        // Half of IPv4 is a lot, but not all of it; dev takes any set.
+        parseConfig(awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/1", "192.0.0.0/2"]) }), "prod");
+        parseConfig(awsRaw({ sshCidrs: JSON.stringify(["0.0.0.0/1", "128.0.0.0/1"]) }), "dev");
+    });
+
+    it("refuses a prod aws stack that does not say who may reach the app port (appCidrs)", () => {
+        // Unset, or the schema default the engine fills in for a stack that does not set the key.
+        for (const unset of [undefined, JSON.stringify(["auto"])]) {
+            assertRefused(
+                awsRaw({ appCidrs: unset }),
+                "prod",
+                /^gin-deploy:appCidrs = \["auto"\] \(not set\), and prod has no default \(dev's is the whole internet.*Fix: pulumi config set --path 'gin-deploy:appCidrs\[0\]' .*'\["0\.0\.0\.0\/0","::\/0"\]'$/,
+            );
+            const dev = parseConfig(awsRaw({ appCidrs: unset }), "dev");
+            assert.deepStrictEqual(dev.target.kind === "aws" && dev.target.appCidrs, ["0.0.0.0/0", "::/0"]);
+        }
+        assertRefused(awsRaw({ sshCidrs: JSON.stringify(["auto"]) }), "dev", /gin-deploy:sshCidrs\[0\] = "auto" is not a CIDR block/);
+        const prod = parseConfig(awsRaw({ appCidrs: JSON.stringify(["0.0.0.0/0", "::/0"]) }), "prod");
+        assert.deepStrictEqual(
+            prod.target.kind === "aws" && prod.target.appCidrs,
+            ["0.0.0.0/0", "::/0"],
+            "an explicit world is a decision prod may make",
+        );
+    });
+
     it("refuses an aws stack with no SSH CIDR at all", () => {
         assertRefused(awsRaw({ sshCidrs: undefined }), "dev", /gin-deploy:sshCidrs = "\[\]" lets nobody deploy over SSH/);
     });
@@ -464,7 +506,8 @@ describe("config: Pulumi.yaml's schema and the README's table come from the key 
             const values: Record<string, string> = {};
             for (const [key, value] of Object.entries(doc.config)) {
                 if (key.startsWith("gin-deploy:")) {
-                    values[key.slice("gin-deploy:".length)] = String(value);
+                    // As the engine hands them over: a list as JSON.
+                    values[key.slice("gin-deploy:".length)] = typeof value === "string" ? value : JSON.stringify(value);
                 }
             }
             const cfg = parseConfig({ ...awsRaw(values), awsRegion: String(doc.config["aws:region"]) }, stack);
@@ -538,6 +581,46 @@ describe("config: the kubernetes target", () => {
         assertRefused(k8sRaw({ image: "127.0.0.1:5000/gin-app:latest" }), "dev", /is not an image pinned by digest/);
         assertRefused(k8sRaw({ image: undefined }), "dev", /gin-deploy:imageRepository is empty and gin-deploy:image names no image/);
         assert.strictEqual(parseConfig(k8sRaw({ image: undefined, imageRepository: "127.0.0.1:5000/gin-app" }), "dev").image, undefined);
+    });
+
+    it("exposes prod to nobody by default: serviceType auto is a ClusterIP there, a LoadBalancer in dev", () => {
+        for (const unset of [undefined, "auto"]) {
+            const dev = parseConfig(k8sRaw({ serviceType: unset }), "dev");
+            const prod = parseConfig(k8sRaw({ serviceType: unset }), "prod");
+            assert.strictEqual(dev.target.kind === "kubernetes" && dev.target.serviceType, "LoadBalancer");
+            assert.strictEqual(prod.target.kind === "kubernetes" && prod.target.serviceType, "ClusterIP");
+        }
+    });
+
+    it("refuses a world-open LoadBalancer and any NodePort in prod, naming the key, the value and the fix", () => {
+        assertRefused(
+            k8sRaw({ serviceType: "LoadBalancer" }),
+            "prod",
+            /^gin-deploy:loadBalancerSourceRanges = \[\] with serviceType LoadBalancer would open the app to the whole internet.*Fix: pulumi config set --path 'gin-deploy:loadBalancerSourceRanges\[0\]'/,
+        );
+        assertRefused(
+            k8sRaw({ serviceType: "NodePort" }),
+            "prod",
+            /^gin-deploy:serviceType = "NodePort" is refused in prod.*Fix: pulumi config set gin-deploy:serviceType ClusterIP/,
+        );
+        assertRefused(
+            k8sRaw({ serviceType: "ClusterIP", loadBalancerSourceRanges: JSON.stringify(["203.0.113.0/24"]) }),
+            "dev",
+            /gin-deploy:loadBalancerSourceRanges = \["203\.0\.113\.0\/24"\] applies to a LoadBalancer Service only/,
+        );
+        assertRefused(
+            k8sRaw({ serviceType: "LoadBalancer", loadBalancerSourceRanges: JSON.stringify(["203.0.113.7/24"]) }),
+            "prod",
+            /gin-deploy:loadBalancerSourceRanges\[0\] = "203\.0\.113\.7\/24" has host bits set/,
+        );
+        const cfg = parseConfig(
+            k8sRaw({ serviceType: "LoadBalancer", loadBalancerSourceRanges: JSON.stringify(["203.0.113.0/24"]) }),
+            "prod",
+        );
+        assert.deepStrictEqual(cfg.target.kind === "kubernetes" && cfg.target.loadBalancerSourceRanges, ["203.0.113.0/24"]);
+        // dev keeps its open default, as the key's description says.
+        const dev = parseConfig(k8sRaw({ serviceType: "LoadBalancer" }), "dev");
+        assert.deepStrictEqual(dev.target.kind === "kubernetes" && dev.target.loadBalancerSourceRanges, []);
     });
 
     it("needs serviceType NodePort or LoadBalancer for a fixed node port", () => {

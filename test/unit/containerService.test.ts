@@ -298,6 +298,47 @@ describe("AppImage (gindeploy:image:AppImage)", () => {
     });
 });
 
+describe("AppImage on a registry with immutable tags (ECR)", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gin-deploy-immutable-"));
+        fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
+        fs.writeFileSync(path.join(dir, "main.go"), "package main\n");
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    async function tagFor(version: string, immutableTags: boolean): Promise<string> {
+        useStack("prod");
+        const image = new AppImage("web", {
+            context: dir,
+            platform: "linux/arm64",
+            version,
+            commit: "abc",
+            date: "2026-01-01T00:00:00Z",
+            registry: { server: "r.example.com", repository: "r.example.com/gin-app", immutableTags },
+        });
+        await valueOf(image.imageRef);
+        await settle();
+        const [img] = resourcesOfType("docker:index/image:Image");
+        return String(img.inputs.imageName);
+    }
+
+    it("tags VERSION-<content id>, so a version rebuilt with other content (a -dirty build) gets a tag of its own", async () => {
+        const first = await tagFor("v1.2.3-4-gabc1234-dirty", true);
+        assert.match(first, /^r\.example\.com\/gin-app:v1\.2\.3-4-gabc1234-dirty-[0-9a-f]{12}$/);
+        assert.strictEqual(
+            await tagFor("v1.2.3-4-gabc1234-dirty", true),
+            first,
+            "the same content, the same tag (the registry accepts it again)",
+        );
+        fs.writeFileSync(path.join(dir, "main.go"), "package main // edited, not committed\n");
+        const second = await tagFor("v1.2.3-4-gabc1234-dirty", true);
+        assert.notStrictEqual(second, first, "other content under the same version must not reuse the tag");
+        // A registry whose tags may move keeps the plain version tag.
+        assert.strictEqual(await tagFor("v1.2.3", false), "r.example.com/gin-app:v1.2.3");
+    });
+});
+
 describe("EcrRegistry (gindeploy:image:EcrRegistry)", () => {
     it("scans on push, keeps the last N images, and hands out the token's password as a secret", async () => {
         useStack("prod");
@@ -311,6 +352,8 @@ describe("EcrRegistry (gindeploy:image:EcrRegistry)", () => {
         await settle();
         const [repo] = resourcesOfType("aws:ecr/repository:Repository");
         assert.deepStrictEqual(repo.inputs.imageScanningConfiguration, { scanOnPush: true });
+        assert.strictEqual(repo.inputs.imageTagMutability, "IMMUTABLE", "a pushed tag must never be moved");
+        assert.strictEqual(registry.immutableTags, true, "AppImage must know not to push one tag twice");
         const [policy] = resourcesOfType("aws:ecr/lifecyclePolicy:LifecyclePolicy");
         assert.strictEqual(JSON.parse(policy.inputs.policy).rules[0].selection.countNumber, 7);
         assert.ok(recorded.calls.some((c) => c.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"));

@@ -53,7 +53,7 @@ describe("KubernetesService (gindeploy:kubernetes:KubernetesService)", () => {
             svc = await build(devArgs);
         });
 
-        it("registers the namespace, ConfigMap, Secret, Deployment, Service, PDB and HPA, named from the component", () => {
+        it("registers the namespace, ConfigMap, Secret, Deployment, Service, NetworkPolicy, PDB and HPA, named from the component", () => {
             const k8sResources = recorded.resources.filter((r) => r.type.startsWith("kubernetes:"));
             assert.deepStrictEqual(k8sResources.map((r) => `${r.type} ${r.name}`).sort(), [
                 "kubernetes:apps/v1:Deployment gin-app-deployment",
@@ -62,6 +62,7 @@ describe("KubernetesService (gindeploy:kubernetes:KubernetesService)", () => {
                 "kubernetes:core/v1:Namespace gin-app-namespace",
                 "kubernetes:core/v1:Secret gin-app-secret",
                 "kubernetes:core/v1:Service gin-app-service",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy gin-app-network-policy",
                 "kubernetes:policy/v1:PodDisruptionBudget gin-app-pdb",
             ]);
             assert.ok(recorded.resources.some((r) => r.type === "gindeploy:kubernetes:KubernetesService" && r.name === "gin-app"));
@@ -136,7 +137,7 @@ describe("KubernetesService (gindeploy:kubernetes:KubernetesService)", () => {
                     maxReplicas: 10,
                     targetCpuUtilizationPercent: 60,
                     resources: { cpuRequest: "250m", cpuLimit: "1", memoryRequest: "128Mi", memoryLimit: "256Mi" },
-                    service: { type: "LoadBalancer", port: 80 },
+                    service: { type: "LoadBalancer", port: 80, loadBalancerSourceRanges: ["203.0.113.0/24", "2001:db8::/32"] },
                     nodeAddress: undefined,
                 }),
                 "prod",
@@ -152,10 +153,21 @@ describe("KubernetesService (gindeploy:kubernetes:KubernetesService)", () => {
             assert.strictEqual(one("kubernetes:apps/v1:Deployment").inputs.spec.replicas, 3);
         });
 
-        it("asks for a LoadBalancer Service on port 80 to the named container port", () => {
+        it("asks for a LoadBalancer Service on port 80 to the named container port, admitting only the given ranges", () => {
             const s = one("kubernetes:core/v1:Service").inputs.spec;
             assert.strictEqual(s.type, "LoadBalancer");
             assert.deepStrictEqual(s.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+            assert.deepStrictEqual(s.loadBalancerSourceRanges, ["203.0.113.0/24", "2001:db8::/32"]);
+        });
+
+        it("admits ingress to the pods' app port only, through a NetworkPolicy in the service's namespace", () => {
+            const policy = one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs;
+            assert.strictEqual(policy.metadata.namespace, "gin-prod");
+            assert.deepStrictEqual(policy.spec.podSelector, {
+                matchLabels: { "app.kubernetes.io/name": "gin-app", "app.kubernetes.io/component": "server" },
+            });
+            assert.deepStrictEqual(policy.spec.policyTypes, ["Ingress"]);
+            assert.deepStrictEqual(policy.spec.ingress, [{ ports: [{ protocol: "TCP", port: 8080 }] }]);
         });
 
         it("falls back to the in-cluster address while no load balancer address is known", async () => {

@@ -14,11 +14,16 @@ export interface ImageBuildSettings {
     /** Base image overrides (the tests' stand-ins); unset keeps the Dockerfile's pinned defaults. */
     builderImage?: string;
     runtimeImage?: string;
+    /**
+     * 12 hex naming the build's content (contextDigest.ts), for a registry whose tags are immutable:
+     * the tag becomes VERSION-<contentId>, so a version rebuilt with other content gets a new tag.
+     */
+    contentId?: string;
 }
 
 export interface ImageBuild {
     dockerfile: string;
-    /** The tag pushed: REPOSITORY:VERSION (the deploy itself uses the digest). */
+    /** The tag pushed: REPOSITORY:VERSION, or REPOSITORY:VERSION-<contentId> (the deploy itself uses the digest). */
     imageName: string;
     args: Record<string, string>;
 }
@@ -37,10 +42,15 @@ export function renderImageBuild(s: ImageBuildSettings): ImageBuild {
         throw new Error(`repository "${s.repository}" must be REGISTRY/NAME in lower case, e.g. 127.0.0.1:5000/gin-app`);
     }
     // Docker tags allow fewer characters than versions do (no +): map the rest to -.
-    const tag = s.version.replace(/[^A-Za-z0-9_.-]/g, "-");
-    if (!TAG.test(tag)) {
+    const versionTag = s.version.replace(/[^A-Za-z0-9_.-]/g, "-");
+    if (!TAG.test(versionTag)) {
         throw new Error(`version "${s.version}" cannot be an image tag: use letters, digits and . _ - (128 at most)`);
     }
+    if (s.contentId !== undefined && !/^[0-9a-f]{12}$/.test(s.contentId)) {
+        throw new Error(`contentId "${s.contentId}" must be 12 lower-case hex digits (contextDigest)`);
+    }
+    // A tag holds 128 characters at most: a long version gives way to the content id.
+    const tag = s.contentId === undefined ? versionTag : `${versionTag.slice(0, 128 - 13)}-${s.contentId}`;
     const args: Record<string, string> = { VERSION: s.version, COMMIT: s.commit, DATE: s.date };
     if (s.builderImage) args.BUILDER_IMAGE = s.builderImage;
     if (s.runtimeImage) args.RUNTIME_IMAGE = s.runtimeImage;

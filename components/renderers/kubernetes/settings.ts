@@ -4,6 +4,7 @@
 // below its minimum) cannot be produced here, because the renderers derive both sides from one
 // setting. Pure: no Pulumi.
 
+import { cidrProblem } from "../../rules/cidr";
 import { parseCpu, parseMemory } from "./quantity";
 
 export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
@@ -28,7 +29,8 @@ export interface ShapeSettings {
     /** The HPA's target: average CPU use as a percentage of the request. */
     targetCpuUtilizationPercent: number;
     resources: ResourceSettings;
-    service: { type: ServiceType; port: number; nodePort?: number };
+    /** loadBalancerSourceRanges: the blocks a LoadBalancer admits (none: the whole internet). */
+    service: { type: ServiceType; port: number; nodePort?: number; loadBalancerSourceRanges?: readonly string[] };
     /** The app's SHUTDOWN_TIMEOUT: how long in-flight requests may run after SIGTERM. */
     shutdownTimeoutSeconds: number;
     /** The app's SHUTDOWN_DELAY: it keeps serving (readiness 503) this long after SIGTERM while endpoints update. */
@@ -157,6 +159,19 @@ export function validateShape(subject: string, s: ShapeSettings): void {
             // The cluster's own range (30000-32767 unless its API server says otherwise) is the API server's to check.
             wholeNumber(p, "service.nodePort", s.service.nodePort, 1, 65535);
         }
+    }
+
+    const ranges = s.service.loadBalancerSourceRanges;
+    if (ranges !== undefined) {
+        if (s.service.type !== "LoadBalancer") {
+            p.add(
+                `service.loadBalancerSourceRanges needs service.type LoadBalancer (a ${s.service.type} Service ignores it): remove it, or use a LoadBalancer`,
+            );
+        }
+        ranges.forEach((range, i) => {
+            const problem = typeof range === "string" ? cidrProblem(range) : "is not a string";
+            if (problem) p.add(`service.loadBalancerSourceRanges[${i}] = ${JSON.stringify(range)} ${problem}`);
+        });
     }
 
     const timeoutOk = wholeNumber(p, "shutdownTimeoutSeconds", s.shutdownTimeoutSeconds, 1, 600);

@@ -21,6 +21,16 @@ describe("image build settings", () => {
         });
     });
 
+    it("appends the content id for a registry with immutable tags, shortening a long version to stay within 128", () => {
+        assert.strictEqual(
+            renderImageBuild({ ...settings, contentId: "0123456789ab" }).imageName,
+            "127.0.0.1:5000/gin-app:v1.2.3-meta-0123456789ab",
+        );
+        const long = renderImageBuild({ ...settings, version: "v".repeat(128), contentId: "0123456789ab" }).imageName;
+        assert.strictEqual(long.split(":").pop(), `${"v".repeat(115)}-0123456789ab`);
+        assert.throws(() => renderImageBuild({ ...settings, contentId: "x" }), /contentId "x" must be 12 lower-case hex digits/);
+    });
+
     it("passes stand-in base images only when given", () => {
         const b = renderImageBuild({
             ...settings,

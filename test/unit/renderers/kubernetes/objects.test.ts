@@ -6,6 +6,7 @@ import { APP_UID, renderDeployment, terminationGracePeriodSeconds } from "../../
 import { renderHorizontalPodAutoscaler } from "../../../../components/renderers/kubernetes/horizontalPodAutoscaler";
 import { CHECKSUM_ANNOTATION, releaseLabels, selectorLabels, VERSION_LABEL } from "../../../../components/renderers/kubernetes/labels";
 import { renderNamespace } from "../../../../components/renderers/kubernetes/namespace";
+import { renderNetworkPolicy } from "../../../../components/renderers/kubernetes/networkPolicy";
 import { renderPodDisruptionBudget } from "../../../../components/renderers/kubernetes/podDisruptionBudget";
 import { ROLLOUT_COMPLETE, WAIT_FOR_ANNOTATION } from "../../../../components/renderers/kubernetes/rolloutAwait";
 import { renderService } from "../../../../components/renderers/kubernetes/service";
@@ -146,6 +147,27 @@ describe("kubernetes Service, PDB, HPA, namespace, ConfigMap and Secret", () => 
             ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP", nodePort: 30480 }],
         });
         assert.ok(!("nodePort" in (renderService({ ...SHAPE, service: { type: "ClusterIP", port: 80 } }, "shop") as any).spec.ports[0]));
+    });
+
+    it("a LoadBalancer Service admits only its source ranges when given", () => {
+        const lb = (ranges?: string[]) =>
+            (renderService({ ...SHAPE, service: { type: "LoadBalancer", port: 80, loadBalancerSourceRanges: ranges } }, "shop") as any)
+                .spec;
+        assert.deepStrictEqual(lb(["203.0.113.0/24"]).loadBalancerSourceRanges, ["203.0.113.0/24"]);
+        assert.ok(
+            !("loadBalancerSourceRanges" in lb()),
+            "none given: the field is left out (the whole internet; config refuses that in prod)",
+        );
+    });
+
+    it("the NetworkPolicy selects the app's pods and admits ingress to the app's container port only", () => {
+        const n = renderNetworkPolicy(SHAPE, "shop") as any;
+        assert.deepStrictEqual(n.metadata, { name: "gin-app", namespace: "shop", labels: renderService(SHAPE, "shop").metadata.labels });
+        assert.deepStrictEqual(n.spec, {
+            podSelector: { matchLabels: selectorLabels("gin-app") },
+            policyTypes: ["Ingress"],
+            ingress: [{ ports: [{ protocol: "TCP", port: SHAPE.port }] }],
+        });
     });
 
     it("the PDB lets one pod go at a time and never blocks on unready pods", () => {

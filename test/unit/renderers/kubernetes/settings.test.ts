@@ -91,6 +91,17 @@ describe("kubernetes settings checks", () => {
         );
     });
 
+    it("refuse source ranges on a Service that is no LoadBalancer, and a range that is no CIDR block", () => {
+        assert.match(
+            shapeProblems({ service: { type: "NodePort", port: 80, loadBalancerSourceRanges: ["203.0.113.0/24"] } }),
+            /service\.loadBalancerSourceRanges needs service\.type LoadBalancer \(a NodePort Service ignores it\)/,
+        );
+        assert.match(
+            shapeProblems({ service: { type: "LoadBalancer", port: 80, loadBalancerSourceRanges: ["203.0.113.7"] } }),
+            /service\.loadBalancerSourceRanges\[0\] = "203\.0\.113\.7" is not a CIDR block/,
+        );
+    });
+
     it("report every problem at once, naming the component", () => {
         const msg = shapeProblems({ appName: "Gin_App", port: 0, maxReplicas: 1 });
         assert.match(msg, /^KubernetesService "web" has 3 problems; nothing was deployed:/);

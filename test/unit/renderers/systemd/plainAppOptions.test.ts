@@ -56,11 +56,95 @@ describe("SystemdService options for an ordinary Gin app (renderers)", () => {
             [{ ExecStart: "/bin/sh" }, /extraDirectives\.ExecStart is refused.*`args`/],
             [{ User: "root" }, /extraDirectives\.User is refused/],
             [{ Environment: "A=1" }, /extraDirectives\.Environment is refused.*`environment`/],
-            [{ MemoryMax: "1G\nUser=root" }, /extraDirectives\.MemoryMax=.* must be one line/],
+            [{ MemoryMax: "1G\nUser=root" }, /extraDirectives\.MemoryMax=[^]* must be one line/],
             [{ "bad key": "x" }, /extraDirectives key "bad key"/],
         ];
         for (const [extraDirectives, message] of bad) {
             assert.throws(() => resolveSystemdOptions("plain", { extraDirectives }), message);
+        }
+    });
+
+    it("accepts only the allow-listed directives: each hostile one is refused by name, with the fix", () => {
+        const bad: Array<[Record<string, string | string[]>, RegExp]> = [
+            // Each of these systemd would act on as root before the app's dynamic user exists.
+            [
+                { LoadCredential: "shadow:/etc/shadow" },
+                /extraDirectives\.LoadCredential is refused: it is not one of the directives.*`secretEnvironment`.*allowed: MemoryMax/,
+            ],
+            [{ StandardOutput: "file:/etc/cron.d/evil" }, /extraDirectives\.StandardOutput is refused.*journal/],
+            [{ BindPaths: "/root:/data" }, /extraDirectives\.BindPaths is refused/],
+            [{ BindReadOnlyPaths: "/etc/shadow:/data/s" }, /extraDirectives\.BindReadOnlyPaths is refused/],
+            [{ ExecStartPre: "/bin/sh -c 'id > /tmp/x'" }, /extraDirectives\.ExecStartPre is refused/],
+            [{ ExecStopPost: "+/bin/rm -rf /" }, /extraDirectives\.ExecStopPost is refused/],
+            [{ User: "root" }, /extraDirectives\.User is refused.*dynamic user/],
+            [{ Group: "root" }, /extraDirectives\.Group is refused/],
+            [{ SupplementaryGroups: "docker" }, /extraDirectives\.SupplementaryGroups is refused/],
+            [{ AmbientCapabilities: "CAP_NET_ADMIN" }, /extraDirectives\.AmbientCapabilities is refused: gin-deploy sets/],
+            [{ TemporaryFileSystem: "/etc" }, /extraDirectives\.TemporaryFileSystem is refused/],
+            [{ RootDirectory: "/" }, /extraDirectives\.RootDirectory is refused/],
+            [{ PAMName: "login" }, /extraDirectives\.PAMName is refused/],
+            [{ SetCredential: "x:y" }, /extraDirectives\.SetCredential is refused/],
+            [{ LogsDirectory: "../../etc" }, /extraDirectives\.LogsDirectory is refused/],
+            // Spelling tricks: systemd's names are case-sensitive, and padding is not a name.
+            [{ user: "root" }, /extraDirectives key "user" is not a systemd directive name/],
+            [{ memorymax: "1G" }, /extraDirectives key "memorymax" is not a systemd directive name: use its exact spelling, MemoryMax/],
+            [{ " User": "root" }, /extraDirectives key " User" is not a systemd directive name/],
+            [{ "User ": "root" }, /extraDirectives key "User " is not a systemd directive name/],
+            [{ "MemoryMax\nUser": "root" }, /extraDirectives key "MemoryMax\\nUser"/],
+            [{ MEMORYMAX: "1G" }, /extraDirectives\.MEMORYMAX is refused.*spell it MemoryMax/],
+            // A value smuggling a second line, a second path or a specifier.
+            [{ MemoryMax: "1G\nExecStartPre=/bin/sh" }, /extraDirectives\.MemoryMax=[^]* must be one line/],
+            [{ MemoryMax: "1G\rUser=root" }, /extraDirectives\.MemoryMax=[^]* must be one line/],
+            [{ MemoryMax: "1G\u2028User=root" }, /extraDirectives\.MemoryMax=[^]* must be one line/],
+            [{ MemoryMax: "1G \\" }, /extraDirectives\.MemoryMax=[^]* must be one line/],
+            [{ MemoryMax: "1G User=root" }, /extraDirectives\.MemoryMax="1G User=root" is refused: give bytes/],
+            [{ ReadWritePaths: "/srv/a /etc" }, /extraDirectives\.ReadWritePaths="\/srv\/a \/etc" is refused: give one absolute path/],
+            [
+                { ReadWritePaths: "/etc" },
+                /extraDirectives\.ReadWritePaths="\/etc" is refused: give one absolute path per value under \/srv/,
+            ],
+            [{ ReadWritePaths: "/root/.ssh" }, /extraDirectives\.ReadWritePaths="\/root\/.ssh" is refused/],
+            [{ ReadWritePaths: "/srv/../etc" }, /extraDirectives\.ReadWritePaths="\/srv\/..\/etc" is refused/],
+            [{ ReadWritePaths: "-/srv/a" }, /extraDirectives\.ReadWritePaths="-\/srv\/a" is refused/],
+            [{ ReadWritePaths: "/srv/%h" }, /extraDirectives\.ReadWritePaths="\/srv\/%h" is refused/],
+            [{ InaccessiblePaths: "/srv/a b" }, /extraDirectives\.InaccessiblePaths="\/srv\/a b" is refused/],
+            [{ Nice: "-20" }, /extraDirectives\.Nice="-20" is refused: give a whole number from 0 to 19/],
+            [{ OOMScoreAdjust: "-1000" }, /extraDirectives\.OOMScoreAdjust="-1000" is refused/],
+            // Keys the unit sets itself stay refused even where a user might want them.
+            [{ LimitNOFILE: "1048576" }, /extraDirectives\.LimitNOFILE is refused: gin-deploy sets LimitNOFILE itself/],
+            [{ TimeoutStopSec: "1" }, /extraDirectives\.TimeoutStopSec is refused: gin-deploy sets TimeoutStopSec itself/],
+            [{ RestartSec: "0" }, /extraDirectives\.RestartSec is refused: gin-deploy sets/],
+        ];
+        for (const [extraDirectives, message] of bad) {
+            assert.throws(
+                () => resolveSystemdOptions("plain", { extraDirectives }),
+                (e: Error) => {
+                    assert.match(e.message, message);
+                    return true;
+                },
+            );
+        }
+    });
+
+    it("renders each allow-listed directive with an ordinary value", () => {
+        const extraDirectives = {
+            MemoryMax: "512M",
+            MemoryHigh: "80%",
+            MemorySwapMax: "0",
+            CPUQuota: "150%",
+            CPUWeight: "50",
+            IOWeight: "50",
+            TasksMax: "256",
+            LimitNPROC: "512",
+            LimitCORE: "0",
+            Nice: "5",
+            OOMScoreAdjust: "500",
+            InaccessiblePaths: ["/srv/secrets", "/var/lib/other"],
+            ReadWritePaths: ["/srv/uploads", "/var/cache/plain"],
+        };
+        const unit = renderServiceUnit({ serviceName: "plain", ...resolveSystemdOptions("plain", { extraDirectives }).app });
+        for (const [key, value] of Object.entries(extraDirectives)) {
+            assert.deepStrictEqual(lines(unit, key), typeof value === "string" ? [value] : value, key);
         }
     });
 
