@@ -46,7 +46,7 @@ export function stackPresence(repoRoot: string, stack: string, env: NodeJS.Proce
     ]);
     const file = candidates.find((f) => fs.existsSync(f));
     if (!file) return { committed, backend, hasState: false, deployed: false };
-    let resources: unknown[] = [];
+    let resources: unknown[];
     try {
         const doc = readCheckpoint(file) as { checkpoint?: { latest?: { resources?: unknown[] } } };
         resources = doc.checkpoint?.latest?.resources ?? [];
