@@ -4,9 +4,11 @@
 // listed at once. The keys are in keys.ts (the table Pulumi.yaml and the README are made from),
 // and each section of the config is parsed in a file of its own under sections/.
 //
-// Which stacks are prod: gin-deploy:environment (dev | prod) decides; its default "auto" makes
-// the stack named `prod`, `production` or `prod-<anything>` a prod stack and every other stack a
-// dev stack. Prod gets the stricter rules (TLS to the database, SSH never open to the world).
+// Which stacks are prod: gin-deploy:environment (dev | prod) decides; its default "auto" makes a
+// stack whose name's first word (split at -, _ or .; any case) is `prod` or `production` a prod
+// stack (prod, Prod, production-eu, prod_eu) and every other stack a dev stack (preprod, staging).
+// Prod gets the stricter rules (TLS to the database, SSH never open to the world). The program
+// logs which it chose and why once at the start of every run (environmentNotice).
 //
 // parseConfig() is pure (testable without the Pulumi runtime); loadConfig() gathers its input
 // from the running stack and git.
@@ -54,7 +56,7 @@ export class ConfigError extends pulumi.RunError {
 /** Validates and types the raw stack config; throws ConfigError listing every problem. */
 export function parseConfig(raw: RawConfig, stackName: string): Readonly<StackConfig> {
     const read = new ConfigReader(raw.values, raw.secretKeys);
-    const { environment, appEnv, logLevel } = parseEnvironment(read, stackName);
+    const { environment, environmentReason, appEnv, logLevel } = parseEnvironment(read, stackName);
     const { target: targetKind, mode, appPort, image, reachabilityCheck } = parseService(read, environment);
     const db = parseDatabase(read, environment);
     const release = parseRelease(read, raw.git);
@@ -68,7 +70,30 @@ export function parseConfig(raw: RawConfig, stackName: string): Readonly<StackCo
     if (read.problems.length > 0) {
         throw new ConfigError(stackName, read.problems);
     }
-    return deepFreeze({ stack: stackName, environment, mode, appPort, appEnv, logLevel, target, image, reachabilityCheck, db, release });
+    return deepFreeze({
+        stack: stackName,
+        environment,
+        environmentReason,
+        mode,
+        appPort,
+        appEnv,
+        logLevel,
+        target,
+        image,
+        reachabilityCheck,
+        db,
+        release,
+    });
+}
+
+/** The line the stack program logs once at the start of every run: which environment, and why. */
+export function environmentNotice(cfg: Pick<StackConfig, "stack" | "environment" | "environmentReason">): string {
+    return (
+        `stack "${cfg.stack}" is ${cfg.environment} (${cfg.environmentReason})` +
+        (cfg.environment === "prod"
+            ? "; prod's rules apply: TLS to the database, SSH never open to the world, images by digest"
+            : "; dev's rules apply. For prod's: pulumi config set gin-deploy:environment prod")
+    );
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -27,7 +27,7 @@ export const CONFIG_KEYS = {
         default: "auto",
         usedBy: ["all"],
         description:
-            "dev or prod: prod refuses dbSslMode disable and SSH open to the world. auto: the stack named prod, production or prod-* is prod, any other stack is dev.",
+            "dev or prod: prod refuses dbSslMode disable and SSH open to the world. auto: a stack whose name's first word (split at - _ .; any case) is prod or production is prod (prod, Prod, production-eu, prod_eu), any other stack is dev (preprod, staging).",
     },
     target: {
         type: "string",

@@ -1,5 +1,8 @@
 // Reads raw config values by key and records every problem, each naming the key, the value and
 // the fix; the sections use it so that all problems are reported at once, not the first only.
+// One problem per key: the first one recorded is the cause, and a later check of a value already
+// refused (two sections reading sshPort, "no CIDR at all" after "not a list") would only repeat it
+// or mislead.
 import * as pulumi from "@pulumi/pulumi";
 
 import { cidrProblem } from "./cidr";
@@ -45,7 +48,15 @@ export class ConfigReader {
     }
 
     refuse(key: string, message: string): void {
+        if (this.hasProblem(key)) {
+            return;
+        }
         this.problems.push({ key, message: `${key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`} ${message}` });
+    }
+
+    /** Whether a problem was already recorded for the key. */
+    hasProblem(key: string): boolean {
+        return this.problems.some((p) => p.key === key);
     }
 
     /** Whether the stack sets the key (rather than taking the schema default). */
@@ -86,7 +97,7 @@ export class ConfigReader {
     bool(key: "hostFirewall" | "reachabilityCheck"): boolean {
         const value = this.text(key);
         if (value !== "true" && value !== "false") {
-            this.refuse(key, `${shown(value)} is not true or false. Fix: ${setCommand(key, "false")}`);
+            this.refuse(key, `${shown(value)} is not true or false. Fix: ${setCommand(key, String(defaultOf(key)))}`);
             return false;
         }
         return value === "true";
@@ -95,7 +106,6 @@ export class ConfigReader {
     /** A list of CIDR blocks; appCidrs' ["auto"] is returned as is, for the caller to resolve per environment. */
     cidrList(key: "appCidrs" | "sshCidrs" | "loadBalancerSourceRanges", example: string): string[] {
         const value = this.values[key];
-        const fix = `Fix: pulumi config set --path '${CONFIG_NAMESPACE}:${key}[0]' ${example}`;
         let list: unknown = defaultOf(key);
         if (value !== undefined) {
             try {
@@ -105,7 +115,16 @@ export class ConfigReader {
             }
         }
         if (!Array.isArray(list) || !list.every((c) => typeof c === "string")) {
-            this.refuse(key, `${shown(value ?? "")} is not a list of CIDR blocks. ${fix}`);
+            // Typically `pulumi config set KEY 198.51.100.7/32` without --path: a plain string.
+            const single = value !== undefined && cidrProblem(value.trim()) === undefined ? value.trim() : undefined;
+            this.refuse(
+                key,
+                `${shown(value ?? "")} is not a list of CIDR blocks (set without --path?). ` +
+                    (single
+                        ? `Fix: pulumi config rm ${CONFIG_NAMESPACE}:${key} && pulumi config set --path '${CONFIG_NAMESPACE}:${key}[0]' ${single}`
+                        : `Fix: pulumi config rm ${CONFIG_NAMESPACE}:${key}, then for each block: ` +
+                          `pulumi config set --path '${CONFIG_NAMESPACE}:${key}[0]' ${example} ([1] for the next, ...)`),
+            );
             return [];
         }
         if (key === "appCidrs" && list.length === 1 && list[0] === "auto") {

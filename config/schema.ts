@@ -4,18 +4,26 @@ import * as yaml from "js-yaml";
 
 import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigKey, ConfigKeySpec, SECRET_KEYS } from "./keys";
 
-const SCHEMA_HEADER = `# The typed config schema, generated from config/keys.ts by \`npm run config:sync\` (do not edit
-# by hand). The engine applies a default to every stack that does not set a key; "auto" means
+/** The keys whose type the schema leaves to config/ (see the header). */
+const NON_STRING_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[]).filter((key) => {
+    const spec: ConfigKeySpec = CONFIG_KEYS[key];
+    return !spec.secret && spec.type !== "string";
+});
+
+const SCHEMA_HEADER = `# The config schema, generated from config/keys.ts by \`npm run config:sync\` (do not edit by
+# hand). The engine applies a default to every stack that does not set a key; "auto" means
 # config/ works the value out (from the environment or other keys). The secrets (${SECRET_KEYS.join(", ")})
 # are not declared: a declared key without a default is required on every stack, and each is
 # required only where it is used (config/ says so, with the \`pulumi config set --secret\` command).
+# Only the string keys declare a type: the engine checks a declared type before the program runs
+# and answers "must be of type 'integer'" with neither the value nor the fix, so the integer,
+# boolean and list keys (${NON_STRING_KEYS.join(", ")})
+# are declared by default and description, and config/ refuses a bad value with key, value and fix.
+# Their types are in the key table (README.md).
 `;
 
 function schemaEntry(spec: ConfigKeySpec): Record<string, unknown> {
-    const entry: Record<string, unknown> = { type: spec.type };
-    if (spec.type === "array") {
-        entry.items = { type: "string" };
-    }
+    const entry: Record<string, unknown> = spec.type === "string" ? { type: "string" } : {};
     entry.default = spec.default;
     entry.description = spec.description;
     return entry;
@@ -58,7 +66,7 @@ export const README_TABLE_END = "<!-- end of config keys -->";
 
 /** Pulumi.yaml with its config block replaced by the rendered one. */
 export function syncedProjectFile(current: string): string {
-    const start = current.search(/^# The typed config schema|^config:/m);
+    const start = current.search(/^# The (typed )?config schema|^config:/m);
     if (start < 0) {
         return current.trimEnd() + "\n" + renderSchemaBlock();
     }

@@ -94,6 +94,8 @@ export type TargetConfig = SshTargetConfig | AwsTargetConfig | KubernetesTargetC
 export interface StackConfig {
     stack: string;
     environment: Environment;
+    /** Why the stack is dev or prod: gin-deploy:environment, or the stack name's rule. */
+    environmentReason: string;
     mode: DeployMode;
     appPort: number;
     /** APP_ENV for the service. */

@@ -2,8 +2,9 @@
 // (the preview fails), advisory in dev (it is printed, the preview goes on).
 //
 // The environment comes from the policy's config key `environment` (dev | prod) when set, else
-// from the stack name in the resource's URN, by the same rule as config.ts's "auto": stacks named
-// `prod`, `production` or `prod-<anything>` are prod, every other stack is dev. A stack that sets
+// from the stack name in the resource's URN, by the same rule as config/'s "auto": a stack whose
+// name's first word (split at -, _ or .; any case) is `prod` or `production` is prod (prod, Prod,
+// production-eu, prod_eu), every other stack is dev. A stack that sets
 // gin-deploy:environment explicitly passes the same value to the pack (docs/policy.md).
 import { EnforcementLevel, ReportViolation } from "@pulumi/policy";
 
@@ -20,7 +21,7 @@ export const ENVIRONMENT_SCHEMA = {
             type: "string" as const,
             enum: ["auto", "dev", "prod"],
             default: "auto",
-            description: "dev or prod; auto: from the stack name (prod, production, prod-*)",
+            description: "dev or prod; auto: from the stack name (first word prod or production, any case)",
         },
     },
 };
@@ -35,7 +36,8 @@ export function stackOfUrn(urn: string): string {
 }
 
 export function environmentOfStack(stack: string): Environment {
-    return stack === "prod" || stack === "production" || stack.startsWith("prod-") ? "prod" : "dev";
+    const firstWord = stack.split(/[-_.]/)[0].toLowerCase();
+    return firstWord === "prod" || firstWord === "production" ? "prod" : "dev";
 }
 
 export function environmentOf(urn: string, config: EnvironmentConfig): Environment {

@@ -26,7 +26,8 @@ if [[ "$uid" -ne 0 ]]; then
 fi
 apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -y -qq --no-install-recommends)
 
-echo "apt-install: installing ${missing[*]} from Debian" >&2
+if [[ "$uid" -eq 0 ]]; then as="as root (this shell is root)"; else as="through sudo"; fi
+echo "apt-install: installing ${missing[*]} from Debian with apt-get, $as: this changes the machine's packages" >&2
 if "${apt[@]}" install "${missing[@]}" >/dev/null 2>&1; then exit 0; fi
 # The lists are stale or absent: refresh them, and this time show apt's messages.
 if ! { "${apt[@]}" update >&2 && "${apt[@]}" install "${missing[@]}" >&2; }; then

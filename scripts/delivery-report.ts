@@ -68,6 +68,22 @@ export function parseArgs(argv: string[]): ReportOptions {
 
 export class UsageError extends Error {}
 
+/**
+ * The project's CLI, built first when there is none (scripts/pulumi-env.sh): its notice and
+ * progress go straight to the terminal, so that the error of the history command that follows
+ * holds only that command's own message, not the build's output.
+ */
+function projectCli(): string {
+    const res = spawnSync("bash", [path.join(ROOT, "scripts", "pulumi-env.sh"), "--json"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    if (res.status !== 0) {
+        throw new HistoryError("the Pulumi CLI", "is not available; the reason is above (or pass --history-file FILE)");
+    }
+    return (JSON.parse(res.stdout) as { pulumi: string }).pulumi;
+}
+
 function readHistory(options: ReportOptions): Update[] {
     if (options.historyFile) {
         let text: string;
@@ -86,6 +102,7 @@ function readHistory(options: ReportOptions): Update[] {
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
             maxBuffer: 256 * 1024 * 1024,
+            env: { ...process.env, GIN_DEPLOY_PULUMI: projectCli() },
         },
     );
     if (res.status !== 0) {

@@ -12,6 +12,11 @@
 //   --attempts N --timeout SECONDS   for the requests from here (3 and 5)
 //   --fix                first clear a stale lock and pending creates of the stack (stackRecovery)
 //   --json               the report as JSON on stdout
+//   --help               this text
+//
+// With nothing to check it says why in one line, with the next command: a stack that does not
+// exist, a stack never deployed from this checkout, the local stack while no local host runs.
+import * as fs from "fs";
 import * as path from "path";
 
 import { DoctorFlags, repoRoot, resolveTarget } from "./doctor/inputs";
@@ -21,6 +26,7 @@ import { recoverStack } from "./stackRecovery";
 interface Parsed extends DoctorFlags {
     json: boolean;
     fix: boolean;
+    help?: boolean;
 }
 
 const VALUE_FLAGS: Record<string, keyof DoctorFlags> = {
@@ -39,8 +45,21 @@ const VALUE_FLAGS: Record<string, keyof DoctorFlags> = {
 };
 const NUMBER_FLAGS = new Set(["appPort", "attempts", "timeoutSeconds"]);
 
+/** The usage: the flags as this file's header comment lists them. */
+export function usage(): string {
+    const header = fs
+        .readFileSync(__filename, "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("//"))
+        .map((line) => line.replace(/^\/\/ ?/, ""));
+    return `${header.join("\n")}\n\nExamples:\n  npm run doctor -- --stack local\n  npm run doctor -- --stack prod --key ~/.ssh/id_ed25519\n  npm run doctor -- --url http://127.0.0.1:18080 --no-ssh\n`;
+}
+
 export function parseArgs(argv: string[]): Parsed {
     const out: Parsed = { json: false, fix: false };
+    if (argv.includes("--help") || argv.includes("-h")) {
+        return { ...out, help: true };
+    }
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--json") {
@@ -57,7 +76,7 @@ export function parseArgs(argv: string[]): Parsed {
         }
         const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
         const key = VALUE_FLAGS[flag];
-        if (!key) throw new Error(`unknown argument ${JSON.stringify(a)}; see the flags at the top of scripts/doctor.ts`);
+        if (!key) throw new Error(`unknown argument ${JSON.stringify(a)}; npm run doctor -- --help lists the flags`);
         const value = inline ?? argv[++i];
         if (value === undefined || value.startsWith("--")) throw new Error(`${flag} needs a value`);
         if (NUMBER_FLAGS.has(key)) {
@@ -80,6 +99,10 @@ async function main(): Promise<number> {
     } catch (err) {
         console.error(`doctor: ${(err as Error).message}`);
         return 2;
+    }
+    if (args.help) {
+        process.stdout.write(usage());
+        return 0;
     }
     if (args.fix && args.stack) {
         const recovery = await recoverStack({

@@ -7,6 +7,11 @@
 #   - Pulumi.yaml's schema and README.md's key table as config/keys.ts renders them.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+if ! command -v shellcheck >/dev/null; then
+  # Said before apt-get changes this machine's packages (apt-install.sh says as whom).
+  echo "lint: shellcheck is not installed; installing Debian's shellcheck package with apt-get" >&2
+  echo "  (to do it yourself instead: apt-get install shellcheck, then npm run lint)" >&2
+fi
 bash scripts/apt-install.sh shellcheck || exit 1
 
 failed=()

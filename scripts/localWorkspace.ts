@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 import { HostStatus, onHost, repoRoot } from "./localHost";
@@ -105,10 +106,12 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     const pulumiCommand = await PulumiCommand.get({ root: opts.env.root });
     const program = async () => {
         // The same composition as index.ts.
-        const { loadConfig } = await import("../config");
+        const { environmentNotice, loadConfig } = await import("../config");
         const { deployStack } = await import("../stack");
+        const config = loadConfig();
+        await pulumi.log.info(environmentNotice(config));
         // index.ts exports every output; those undefined for this target/mode are simply absent.
-        return Object.fromEntries(Object.entries(deployStack(loadConfig())).filter(([, v]) => v !== undefined));
+        return Object.fromEntries(Object.entries(deployStack(config)).filter(([, v]) => v !== undefined));
     };
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: opts.stackName, projectName: "gin-deploy", program },

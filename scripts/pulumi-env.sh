@@ -4,20 +4,50 @@
 #     tools/pulumi-cli (built once per pin into the user's cache, with progress on stderr);
 #   - the backend: a file backend in this checkout (.gin-deploy/state, git-ignored);
 #   - the secrets passphrase: generated once into .gin-deploy/passphrase (0600), never printed.
-# Sourced: defines gin_deploy_pulumi_env, which exports PULUMI_BIN and the PULUMI_* variables.
+# Sourced: defines gin_deploy_pulumi_env, which exports PULUMI_BIN and the PULUMI_* variables,
+#          gin_deploy_cli_path (the CLI that would be used, without building it) and
+#          gin_deploy_language_host (where the Node.js language host is, if anywhere).
 # Run:     `bash scripts/pulumi-env.sh --json` prints {"pulumi","root","backendUrl","passphraseFile"}
 #          (paths only, never the passphrase) for the TypeScript entry points.
+
+# The CLI this checkout uses, whether or not it exists yet: GIN_DEPLOY_PULUMI, pulumi on PATH, or
+# the pinned build's path in the cache (tools/pulumi-cli/build.sh --path; built on first use).
+gin_deploy_cli_path() {
+  local repo
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  if [[ -n "${GIN_DEPLOY_PULUMI:-}" ]]; then
+    echo "$GIN_DEPLOY_PULUMI"
+  elif command -v pulumi >/dev/null 2>&1; then
+    command -v pulumi
+  else
+    bash "$repo/tools/pulumi-cli/build.sh" --path
+  fi
+}
+
+# The Node.js language host (pulumi-language-nodejs) where the CLI looks for it: on PATH, next to
+# the CLI, or installed as a plugin under $PULUMI_HOME. Prints its path; fails when there is none.
+gin_deploy_language_host() {
+  local cli found
+  if found=$(command -v pulumi-language-nodejs 2>/dev/null); then echo "$found"; return 0; fi
+  # shellcheck disable=SC2310 # its failure returns from here, whatever set -e says
+  cli=$(gin_deploy_cli_path) || return 1
+  if [[ -x "$(dirname "$cli")/pulumi-language-nodejs" ]]; then echo "$(dirname "$cli")/pulumi-language-nodejs"; return 0; fi
+  for found in "${PULUMI_HOME:-$HOME/.pulumi}"/plugins/language-nodejs-*/pulumi-language-nodejs; do
+    if [[ -x "$found" ]]; then echo "$found"; return 0; fi
+  done
+  return 1
+}
 
 gin_deploy_pulumi_env() {
   local repo state_dir
   repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   state_dir="$repo/.gin-deploy"
 
-  if [[ -n "${GIN_DEPLOY_PULUMI:-}" ]]; then
-    PULUMI_BIN="$GIN_DEPLOY_PULUMI"
-  elif command -v pulumi >/dev/null 2>&1; then
-    PULUMI_BIN="$(command -v pulumi)"
-  else
+  # shellcheck disable=SC2310 # its failure returns from here, whatever set -e says
+  PULUMI_BIN="$(gin_deploy_cli_path)" || return 1
+  if [[ ! -x "$PULUMI_BIN" ]]; then
+    # No CLI on PATH and none built yet: build.sh says so before the build, shows progress, and
+    # keeps Go's output in a log file it names on failure.
     PULUMI_BIN="$(bash "$repo/tools/pulumi-cli/build.sh")" || return 1
   fi
   export PULUMI_BIN

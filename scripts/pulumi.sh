@@ -47,6 +47,34 @@ esac
 
 # shellcheck source=scripts/pulumi-env.sh
 source "$repo/scripts/pulumi-env.sh"
+
+# preview and up run the program, through the Node.js language host, which the CLI built here does
+# not have (the Go module proxy does not serve it): stop at once, before any build, and say what
+# works instead. refresh and destroy run the program only with --run-program.
+needs_program=false
+case "${1:-}" in
+  preview | up) needs_program=true ;;
+  refresh | destroy) [[ " $* " == *" --run-program "* || " $* " == *" --run-program=true "* ]] && needs_program=true ;;
+  *) ;;
+esac
+language_host=none
+if [[ "$needs_program" == true ]]; then
+  # shellcheck disable=SC2310 # a failure (no language host) is the answer here, not an error
+  language_host=$(gin_deploy_language_host) || language_host=""
+fi
+if [[ -z "$language_host" ]]; then
+  cli_path=$(gin_deploy_cli_path)
+  {
+    echo "pulumi.sh: 'pulumi $1' runs the stack's program through the Node.js language host (pulumi-language-nodejs),"
+    echo "  which is not on PATH, next to the CLI ($cli_path) nor in ${PULUMI_HOME:-$HOME/.pulumi}/plugins."
+    echo "  What works without it: npm run deploy:local (the local stack; it runs the program inline through the"
+    echo "  Automation API, no language host needed), and npm run destroy:local."
+    echo "  To get it: install the official Pulumi CLI, which ships it (https://www.pulumi.com/docs/install/), or build"
+    echo "  pulumi/pulumi's sdk/nodejs/cmd/pulumi-language-nodejs and put it on PATH (docs/engine.md). Nothing was run."
+  } >&2
+  exit 2
+fi
+
 gin_deploy_pulumi_env
 cd "$repo"
 exec "$PULUMI_BIN" "$@" "${extra[@]}"

@@ -14,6 +14,30 @@ const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const STACK_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
 
+/**
+ * Why a kubeconfig is not one (undefined when it looks like one), in YAML or in JSON, one line or
+ * many: it needs an apiVersion and clusters. Never quotes the value (it is a secret).
+ */
+export function kubeconfigProblem(value: string): string | undefined {
+    const text = value.trim();
+    if (text.startsWith("{")) {
+        let doc: unknown;
+        try {
+            doc = JSON.parse(text);
+        } catch {
+            // Not the parser's message: it quotes the text, and this one is a secret.
+            return "starts with { but is not valid JSON";
+        }
+        const fields = doc !== null && typeof doc === "object" ? (doc as Record<string, unknown>) : {};
+        return typeof fields.apiVersion === "string" && Array.isArray(fields.clusters)
+            ? undefined
+            : "is JSON but not a kubeconfig (no apiVersion and clusters list)";
+    }
+    return /(^|\n)\s*(apiVersion|"apiVersion")\s*:/.test(text) && /(^|\n)\s*"?clusters"?\s*:/.test(text)
+        ? undefined
+        : "is not a kubeconfig in YAML or JSON (no apiVersion and clusters)";
+}
+
 export function parseKubernetesTarget(read: ConfigReader, environment: Environment, imageGiven: boolean): KubernetesTargetConfig {
     const prod = environment === "prod";
     const clusterStackValue = read.text("clusterStack");
@@ -36,10 +60,7 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
     } else {
         kubeconfig = read.secret(
             "kubeconfig",
-            (value) =>
-                /(^|\n)\s*(apiVersion|"apiVersion")\s*:/.test(value) && /clusters/.test(value)
-                    ? undefined
-                    : "is not a kubeconfig (no apiVersion and clusters)",
+            kubeconfigProblem,
             "pulumi config set --secret gin-deploy:kubeconfig < ~/.kube/config (or set gin-deploy:clusterStack)",
         );
     }

@@ -7,7 +7,11 @@ export function parseSshAccess(read: ConfigReader, defaultUser: string): SshAcce
     const port = read.port("sshPort");
     const userValue = read.text("sshUser");
     if (userValue !== "auto" && !/^[a-z_][a-z0-9_-]{0,31}$/.test(userValue)) {
-        read.refuse("sshUser", `${shown(userValue)} is not a user name. Fix: ${setCommand("sshUser", "admin")}`);
+        read.refuse(
+            "sshUser",
+            `${shown(userValue)} is not a user name (lower case, starting with a letter or _). ` +
+                `Fix: ${setCommand("sshUser", defaultUser)} (this target's default: pulumi config rm gin-deploy:sshUser gives auto, ${defaultUser})`,
+        );
     }
     const privateKey = read.secret(
         "sshPrivateKey",

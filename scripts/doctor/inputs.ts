@@ -10,6 +10,7 @@ import * as yaml from "js-yaml";
 import type { IngressRule } from "../../components/reachability/diagnosis";
 import { resolveHostKey } from "./hostKey";
 import type { SshTarget } from "./hostShell";
+import { localHostRunning, StackPresence, stackPresence } from "./stackPresence";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -48,6 +49,64 @@ export interface DoctorTarget {
 }
 
 const NS = "gin-deploy";
+
+/** Nothing to check, for a reason the user can act on: one line, the cause then the next command. */
+export class DoctorInputError extends Error {
+    constructor(cause: string, next: string) {
+        super(`${cause}. Next: ${next}`);
+        this.name = "DoctorInputError";
+    }
+}
+
+/** The stacks this checkout commits a file for (Pulumi.<stack>.yaml). */
+function committedStacks(): string[] {
+    return fs
+        .readdirSync(repoRoot)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** How a stack is deployed: its own npm script when it has one (deploy:local, deploy:local-k8s). */
+function deployCommand(stack: string): string {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts?: Record<string, string> })
+        .scripts;
+    return scripts?.[`deploy:${stack}`] ? `npm run deploy:${stack}` : `npm run pulumi -- up --stack ${stack}`;
+}
+
+function shownPath(p: string): string {
+    const rel = path.relative(repoRoot, p);
+    return rel.startsWith("..") ? p : rel;
+}
+
+/**
+ * Refuses, with its own cause and next command, a stack doctor cannot check: one that does not
+ * exist, and the local stack while no local host runs. (A stack that was never deployed is
+ * refused where its URL is missing: an ssh stack's URL may come from its file.)
+ */
+function refuseUncheckable(flags: DoctorFlags, presence: StackPresence): void {
+    const stack = flags.stack as string;
+    if (!presence.committed && !presence.hasState && presence.backend) {
+        throw new DoctorInputError(
+            `no stack "${stack}": no Pulumi.${stack}.yaml in this checkout and no state for it in ${shownPath(presence.backend)}`,
+            `npm run doctor -- --stack ${committedStacks().join("|")} (the committed stacks); npm run pulumi -- stack ls lists the stacks with state`,
+        );
+    }
+    if (stack === "local" && !flags.url && !flags.ssh) {
+        const host = localHostRunning();
+        if (!host.running) {
+            throw presence.deployed
+                ? new DoctorInputError(
+                      `the local host (container ${host.name}) is not running, so the local stack's service cannot answer`,
+                      "npm run host -- start, then npm run doctor -- --stack local (or npm run deploy:local, which starts it and deploys)",
+                  )
+                : new DoctorInputError(
+                      "no local host runs and the local stack was never deployed: there is nothing to check yet",
+                      "npm run deploy:local (starts the host and deploys, no cloud), then npm run doctor -- --stack local",
+                  );
+        }
+    }
+}
 
 export function committedStackConfig(stack: string): Record<string, unknown> {
     const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
@@ -130,6 +189,8 @@ function parseHostPort(value: string): { host: string; port: number } {
 
 export function resolveTarget(flags: DoctorFlags): DoctorTarget {
     const notes: string[] = [];
+    const presence = flags.stack ? stackPresence(repoRoot, flags.stack) : undefined;
+    if (presence) refuseUncheckable(flags, presence);
     const cfg = flags.stack ? committedStackConfig(flags.stack) : {};
     const c = (key: string) => cfg[`${NS}:${key}`];
     let outputs: Record<string, unknown> = {};
@@ -158,6 +219,11 @@ export function resolveTarget(flags: DoctorFlags): DoctorTarget {
         (outputs.url as string | undefined) ??
         configuredUrl ??
         (c("sshHost") ? `http://${String(c("sshHost"))}:${appPort}` : undefined);
+    if (!url && flags.stack && presence?.backend && !presence.deployed)
+        throw new DoctorInputError(
+            `stack "${flags.stack}" was never deployed from this checkout (${presence.hasState ? "its state holds no resources" : `no state in ${shownPath(presence.backend)}`}), so it has no URL to check`,
+            `${deployCommand(flags.stack)}, or --url http://HOST:PORT for a service deployed from elsewhere`,
+        );
     if (!url)
         throw new Error(
             "no URL to check: pass --url http://HOST:PORT or --stack NAME of a stack with a url output or gin-deploy:publicUrl",

@@ -580,14 +580,23 @@ describe("policy pack rules", () => {
     });
 
     describe("enforcement", () => {
-        it("takes prod from the stack name as config.ts does (prod, production, prod-*), else dev", async () => {
+        it("takes prod from the stack name as config/ does (first word prod or production, any case), else dev", async () => {
             const bad = { type: INSTANCE, props: { rootBlockDevice: { encrypted: true } } };
             const levels = await Promise.all(
-                ["prod", "production", "prod-eu", "dev", "local", "preprod"].map(async (stack) =>
+                ["prod", "production", "prod-eu", "dev", "local", "preprod", "Prod", "prod_eu"].map(async (stack) =>
                     (await run({ ...bad, stack })).violations.map((v) => v.level).join(),
                 ),
             );
-            assert.deepStrictEqual(levels, ["mandatory", "mandatory", "mandatory", "advisory", "advisory", "advisory"]);
+            assert.deepStrictEqual(levels, [
+                "mandatory",
+                "mandatory",
+                "mandatory",
+                "advisory",
+                "advisory",
+                "advisory",
+                "mandatory",
+                "mandatory",
+            ]);
         });
 
         it("agrees with config.ts's environmentOfStack", async () => {
@@ -596,7 +605,19 @@ describe("policy pack rules", () => {
             if (typeof config.environmentOfStack !== "function") {
                 assert.fail("config.ts no longer exports environmentOfStack: point this test at the rule that replaced it");
             }
-            for (const stack of ["prod", "production", "prod-x", "prod", "dev", "local", "staging", "preprod", "Prod"]) {
+            for (const stack of [
+                "prod",
+                "production",
+                "prod-x",
+                "dev",
+                "local",
+                "staging",
+                "preprod",
+                "Prod",
+                "production-eu",
+                "prod_eu",
+                "product",
+            ]) {
                 assert.strictEqual(environmentOfStack(stack), config.environmentOfStack(stack), stack);
             }
         });

@@ -473,15 +473,16 @@ describe("config: Pulumi.yaml's schema and the README's table come from the key 
         assert.ok(projectText.endsWith(renderSchemaBlock()));
     });
 
-    it("declares every plain key with the table's type and default, and no secret", () => {
+    it("declares every plain key with the table's default, the string keys' type, and no secret", () => {
         for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
             if ("secret" in spec) {
                 assert.ok(!(key in project.config), `${key} is a secret: declared without a default it would be required everywhere`);
                 continue;
             }
+            // The other types are config/'s to check, with its own message (config/schema.ts).
             assert.deepStrictEqual(
                 { type: project.config[key].type, default: project.config[key].default },
-                { type: spec.type, default: spec.default },
+                { type: spec.type === "string" ? "string" : undefined, default: spec.default },
                 key,
             );
         }

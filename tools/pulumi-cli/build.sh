@@ -45,8 +45,14 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 mkdir -p "$out_dir"
+log_file="$out_dir/build.log"
+echo "Building the Pulumi CLI $version from the Go module proxy, about 6 minutes once (no pulumi on PATH;" >&2
+echo "  later runs use the build in $out_dir). Go's output goes to $log_file." >&2
 exec 9>"$out_dir/.build.lock"
-flock 9
+if ! flock -n 9; then
+  echo "  another build of the same CLI is running; waiting for it..." >&2
+  flock 9
+fi
 # Another caller may have finished the build while this one waited for the lock.
 if [[ -x "$binary" ]]; then
   install_nodejs_shim
@@ -54,24 +60,43 @@ if [[ -x "$binary" ]]; then
   exit 0
 fi
 
-echo "Building the Pulumi CLI $version from the Go module proxy into $out_dir (a few minutes on a cold Go cache; once per pin)..." >&2
 started=$(date +%s)
+# The ticker waits on its sleep so that a TERM ends it at once (a bare `sleep 15` would outlive it
+# and hold the caller's stderr open for up to 15 s).
 (
-  while sleep 15; do
+  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+  while :; do
+    sleep 15 &
+    sleeper=$!
+    wait "$sleeper"
     now=$(date +%s)
-    echo "  ... still building the Pulumi CLI ($(( now - started ))s)" >&2
+    modules=$(grep -c '^go: downloading ' "$log_file" 2>/dev/null || true)
+    echo "  ... still building the Pulumi CLI ($(( now - started ))s; ${modules:-0} modules downloaded so far)" >&2
   done
 ) &
 ticker=$!
 trap 'kill "$ticker" 2>/dev/null || true' EXIT
 
 tmp="$binary.tmp.$$"
+# Go's output (hundreds of "go: downloading ..." lines on a cold cache) goes to the log, not into
+# the message of whatever command needed the CLI; on failure the log's path and its last lines
+# that are not downloads are shown.
+status=0
 (
   cd "$module_dir"
   go build -trimpath -o "$tmp" \
     -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-)
+) >"$log_file" 2>&1 || status=$?
+if [[ $status -ne 0 ]]; then
+  rm -f "$tmp"
+  now=$(date +%s)
+  echo "The Go build of the Pulumi CLI $version failed (exit $status) after $(( now - started ))s. Its last lines:" >&2
+  grep -v -E '^go: (downloading|finding|extracting) ' "$log_file" | tail -n 8 | sed 's/^/  | /' >&2 || true
+  echo "  the whole output: $log_file" >&2
+  echo "  (it needs the Go module proxy, proxy.golang.org or GOPROXY; or put a pulumi CLI on PATH: https://www.pulumi.com/docs/install/)" >&2
+  exit 1
+fi
 mv -f "$tmp" "$binary"
 install_nodejs_shim
 elapsed=$(( $(date +%s) - started ))
