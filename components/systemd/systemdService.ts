@@ -22,6 +22,7 @@ import * as command from "@pulumi/command";
 import { renderEnvFile } from "../renderers/systemd/envFile";
 import { releaseLayout } from "../layout/systemdLayout";
 import { validateServiceName } from "../rules/serviceName";
+import { binaryDigestVersion } from "../rules/releaseVersion";
 import { shellQuote } from "../renderers/shared/shellQuote";
 import {
     installReleaseCommand,
@@ -47,7 +48,7 @@ export interface SystemdServiceArgs extends SystemdServiceOptions {
     binarySha256: pulumi.Input<string>;
     /**
      * What /version must report after the release. Optional with versionCheck: false; the release
-     * is then named sha-<first 12 hex digits of binarySha256>.
+     * is then named after the binary (rules/releaseVersion.ts: sha-<first 12 hex digits of binarySha256>).
      */
     version?: pulumi.Input<string>;
     /** The port the .socket unit owns on the host (bound on 0.0.0.0). */
@@ -95,9 +96,7 @@ export class SystemdService extends pulumi.ComponentResource {
         if (!options.socketActivated && options.slotPorts && typeof args.port === "number") {
             renderSlotUnits({ serviceName, port: args.port, slotPorts: options.slotPorts, app: options.app });
         }
-        const version = pulumi
-            .all([args.version, args.binarySha256])
-            .apply(([v, sha]) => (v !== undefined ? v : `sha-${String(sha).slice(0, 12)}`));
+        const version = pulumi.all([args.version, args.binarySha256]).apply(([v, sha]) => (v !== undefined ? v : binaryDigestVersion(sha)));
 
         // Socket-activated: the app's unit is <name>.service. Otherwise <name>.service is the front
         // proxy and the app runs in two slot units (slotUnits.ts).
