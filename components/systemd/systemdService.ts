@@ -55,8 +55,8 @@ export interface SystemdServiceArgs extends SystemdServiceOptions {
     port: pulumi.Input<number>;
     /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...). */
     environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Secret app settings (DB_PASSWORD, ...): written only into the host's 0600 env file. */
-    secretEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Secret app settings (DB_PASSWORD, ...): written only into the host's 0600 env file. Default {} (none). */
+    secretEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Default "gin-app": unit names, folders and the service's dynamic user derive from it. */
     serviceName?: string;
     /** Open the port in ufw when the host has ufw; default false. */
@@ -110,7 +110,7 @@ export class SystemdService extends pulumi.ComponentResource {
                   .apply(([port, ports]) => renderSlotUnits({ serviceName, port, slotPorts: ports, app: options.app }));
         const envFile = pulumi.secret(
             pulumi
-                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
+                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment ?? {})])
                 .apply(([environment, secretEnvironment]) => {
                     checkEnvironmentForSlots(environment, options.socketActivated);
                     return renderEnvFile(environment, secretEnvironment);

@@ -197,6 +197,18 @@ describe("SystemdService for an ordinary Gin app (slots, HTTP readiness, no /ver
         assert.strictEqual(await valueOf(service.version), `sha-${sha.slice(0, 12)}`);
     });
 
+    it("needs no secretEnvironment: without one the env file holds environment alone, still secret on stdin", async () => {
+        useStack("dev");
+        const { secretEnvironment: _none, ...withoutSecrets } = args();
+        void _none;
+        const bare = new SystemdService("bare", { ...withoutSecrets, serviceName: "bare" });
+        await valueOf(bare.version);
+        await settle();
+        const release = named("bare-release");
+        assert.strictEqual(release.inputs.stdin, 'DATA_DIR="/var/lib/plain"\n');
+        assert.ok(release.secretPaths.includes("stdin"), `stdin is not secret: ${release.secretPaths}`);
+    });
+
     it("refuses bad options before registering anything", () => {
         const count = recorded.resources.length;
         const cases: Array<[object, RegExp]> = [
