@@ -36,6 +36,7 @@ import { renderSocketUnit } from "../renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../renderers/systemd/serviceUnit";
 import { checkEnvironmentForSlots, resolveSystemdOptions, SystemdServiceOptions } from "../renderers/systemd/serviceOptions";
 import { renderFrontProxy, renderSlotUnits } from "../renderers/systemd/slotUnits";
+import { appLogsCommand, appUnitNames, liveAppUnitCommand } from "../renderers/systemd/operatorCommands";
 import { defaultSlotPorts, slotLayout, SLOTS } from "../layout/systemdLayout";
 
 export { SystemdServiceOptions };
@@ -71,12 +72,21 @@ function sha256(text: string | Buffer): string {
 
 export class SystemdService extends pulumi.ComponentResource {
     readonly serviceName: pulumi.Output<string>;
-    /** The service unit, e.g. "gin-app.service". */
+    /** The service unit, e.g. "gin-app.service": the app when socket-activated, the front proxy in slot mode (see appUnits). */
     readonly unitName: pulumi.Output<string>;
     /** The version the host serves, known once the release passed its checks. */
     readonly version: pulumi.Output<string>;
     /** Where the app's state directory is on the host (pass it in `environment`, e.g. DATA_DIR), if it has one. */
     readonly stateDirectoryPath: pulumi.Output<string | undefined>;
+    /**
+     * The units the app itself runs in: [unitName] when socket-activated; in slot mode
+     * (socketActivated: false) the two slot units, e.g. ["gin-app-slot-blue.service", "gin-app-slot-green.service"].
+     */
+    readonly appUnits: pulumi.Output<string[]>;
+    /** A command for the host that prints the live app unit (in slot mode, the slot the last release switched to). */
+    readonly liveUnitCommand: pulumi.Output<string>;
+    /** A command for the host that shows the app's log from all of appUnits (`journalctl -u … -u …`; add -f or -n N). */
+    readonly logsCommand: pulumi.Output<string>;
 
     constructor(name: string, args: SystemdServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gindeploy:host:SystemdService", name, {}, opts);
@@ -305,11 +315,17 @@ export class SystemdService extends pulumi.ComponentResource {
         this.unitName = pulumi.output(layout.serviceUnitName);
         this.version = pulumi.all([version, release.id]).apply(([v]) => v);
         this.stateDirectoryPath = pulumi.output(options.stateDirectoryPath);
+        this.appUnits = pulumi.output(appUnitNames(serviceName, options.socketActivated));
+        this.liveUnitCommand = pulumi.output(liveAppUnitCommand(serviceName, options.socketActivated));
+        this.logsCommand = pulumi.output(appLogsCommand(serviceName, options.socketActivated));
         this.registerOutputs({
             serviceName: this.serviceName,
             unitName: this.unitName,
             version: this.version,
             stateDirectoryPath: this.stateDirectoryPath,
+            appUnits: this.appUnits,
+            liveUnitCommand: this.liveUnitCommand,
+            logsCommand: this.logsCommand,
         });
     }
 }
