@@ -1,5 +1,6 @@
 // gindeploy:build:GoBinary — cross-compiles a Go module on the machine running Pulumi (S5-S8, S14):
-// CGO_ENABLED=0 by default (cgo "static" or "dynamic" on request, the result checked), -trimpath, version/commit/date stamped with -ldflags, for GOOS/GOARCH.
+// CGO_ENABLED=0 by default (cgo "static" or "dynamic" on request, the result checked), -trimpath, version/commit/date stamped with -ldflags (each optional), for GOOS/GOARCH.
+// What the toolchain prints on a successful build (linker warnings) is shown as a warning on this resource.
 // The build runs while the program runs, so a compile error stops `pulumi preview`/`up` with the
 // compiler's output before any remote step. With plain goarch/version/commit/date it runs in the
 // constructor (create GoBinary first and nothing else is registered yet); with Outputs it runs as
@@ -10,6 +11,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { buildGoBinary, GoBuildError, GoBuildResult } from "./goBuild";
+import { binaryDigestVersion } from "../rules/releaseVersion";
 import type { CgoMode } from "./goBuildCommand";
 import type { CpuArchitecture } from "../aws/instanceArchitecture";
 
@@ -20,15 +22,25 @@ export interface GoBinaryArgs {
     goos?: pulumi.Input<"linux">;
     /** From the target host's architecture. */
     goarch: pulumi.Input<CpuArchitecture>;
-    version: pulumi.Input<string>;
-    commit: pulumi.Input<string>;
-    date: pulumi.Input<string>;
+    /**
+     * Stamped into main.version with -ldflags -X; optional, like commit and date, for an app that
+     * stamps nothing. Without it the release is named after the binary: the `version` output is
+     * `sha-<first 12 hex digits of its sha256>` (rules/releaseVersion.ts), the name SystemdService
+     * gives a release with versionCheck: false.
+     */
+    version?: pulumi.Input<string>;
+    /** Stamped into main.commit; optional. */
+    commit?: pulumi.Input<string>;
+    /** Stamped into main.date; optional. */
+    date?: pulumi.Input<string>;
     /** Older spelling of `cgo`: true means "dynamic", false "off". */
     cgoEnabled?: boolean;
     /**
      * Default "off": CGO_ENABLED=0, a static binary that runs on any Linux; a module importing a
      * known cgo-only package (github.com/mattn/go-sqlite3...) is then refused before the build.
-     * "static": cgo with -tags netgo,osusergo and -extldflags -static, verified to load nothing.
+     * "static": cgo with -tags netgo,osusergo and -extldflags -static, verified to load nothing; a
+     * module requiring github.com/mattn/go-sqlite3 also gets sqlite_omit_load_extension (its
+     * extension loading calls dlopen, which a static glibc binary cannot do safely).
      * "dynamic": cgo against the build machine's libc; needs `hostGlibc`.
      */
     cgo?: CgoMode;
@@ -67,7 +79,7 @@ export class GoBinary extends pulumi.ComponentResource {
     readonly path: pulumi.Output<string>;
     /** Hex sha256 of the binary: what deploy steps use as their trigger. */
     readonly sha256: pulumi.Output<string>;
-    /** The version stamped into main.version. */
+    /** The version stamped into main.version; without one, the release's name from the binary's digest (`sha-<12 hex>`). */
     readonly version: pulumi.Output<string>;
     readonly goarch: pulumi.Output<CpuArchitecture>;
 
@@ -77,12 +89,12 @@ export class GoBinary extends pulumi.ComponentResource {
         const build = (
             goos: "linux",
             goarch: CpuArchitecture,
-            version: string,
-            commit: string,
-            date: string,
+            version: string | undefined,
+            commit: string | undefined,
+            date: string | undefined,
             hostGlibc: string | undefined,
-        ): GoBuildResult =>
-            withCleanError(() =>
+        ): GoBuildResult => {
+            const result = withCleanError(() =>
                 buildGoBinary({
                     moduleDir: args.moduleDir,
                     packagePath: args.packagePath ?? ".",
@@ -99,6 +111,13 @@ export class GoBinary extends pulumi.ComponentResource {
                     goCommand: args.goCommand,
                 }),
             );
+            if (result.warnings !== "") {
+                // A successful build's warnings (e.g. glibc's about dlopen in a static binary) are
+                // the user's to judge, not ours to drop.
+                pulumi.log.warn(`go build of ${args.moduleDir} succeeded with warnings:\n${result.warnings}`, this);
+            }
+            return result;
+        };
 
         const goos = args.goos ?? "linux";
         let result: pulumi.Output<GoBuildResult>;
@@ -120,7 +139,9 @@ export class GoBinary extends pulumi.ComponentResource {
 
         this.path = result.apply((r) => r.path);
         this.sha256 = result.apply((r) => r.sha256);
-        this.version = pulumi.output(args.version);
+        this.version = pulumi
+            .all([args.version, this.sha256])
+            .apply(([version, sha256]) => (version !== undefined ? version : binaryDigestVersion(sha256)));
         this.goarch = pulumi.output(args.goarch);
         this.registerOutputs({ path: this.path, sha256: this.sha256, version: this.version, goarch: this.goarch });
     }

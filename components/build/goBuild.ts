@@ -44,6 +44,12 @@ export interface GoBuildResult {
     /** True when the binary came from the cache without running the compiler. */
     cached: boolean;
     cacheKey: string;
+    /**
+     * What the toolchain printed on a successful build (the linker's or a C compiler's warnings,
+     * e.g. glibc's about dlopen in a static binary), without `go: downloading` lines; "" for none.
+     * Kept beside the cached binary, so a cache hit reports them again.
+     */
+    warnings: string;
 }
 
 /** A failed compilation; `message` carries the compiler's own output. */
@@ -56,6 +62,9 @@ export class GoBuildError extends Error {
         this.name = "GoBuildError";
     }
 }
+
+// Beside a cached binary: what its build printed, shown again on every hit.
+const WARNINGS_FILE = "build-warnings.txt";
 
 // Directories whose files never take part in the build of the main module.
 const SKIPPED_DIRECTORIES = new Set(["testdata", "vendor", "node_modules", "bin"]);
@@ -136,6 +145,42 @@ export function localReplacements(moduleDir: string): string[] {
     return found;
 }
 
+/** The module paths go.mod requires (direct and `// indirect`), in file order. */
+export function requiredModules(moduleDir: string): string[] {
+    const text = fs.readFileSync(path.join(moduleDir, "go.mod"), "utf8");
+    const found: string[] = [];
+    let inBlock = false;
+    for (const raw of text.split("\n")) {
+        const line = raw.replace(/\/\/.*$/, "").trim();
+        let requirement: string | undefined;
+        if (inBlock) {
+            if (line === ")") {
+                inBlock = false;
+            } else {
+                requirement = line;
+            }
+        } else if (/^require\s*\($/.test(line)) {
+            inBlock = true;
+        } else if (/^require\s/.test(line)) {
+            requirement = line.slice("require".length).trim();
+        }
+        const modulePath = requirement?.split(/\s+/)[0]?.replace(/^"(.*)"$/, "$1");
+        if (modulePath) {
+            found.push(modulePath);
+        }
+    }
+    return found;
+}
+
+/** A successful build's output worth showing: everything but the module downloads. */
+export function buildWarnings(output: string): string {
+    return output
+        .split("\n")
+        .filter((line) => !/^go: (downloading|finding|extracting) /.test(line))
+        .join("\n")
+        .trim();
+}
+
 // Inherited variables that change what the go tool or the C toolchain produce.
 const KEYED_ENVIRONMENT = /^(CGO_[A-Z0-9_]+|CC|CXX|FC|AR|PKG_CONFIG|GOFLAGS|GOAMD64|GOARM64|GOEXPERIMENT|GOWORK)$/;
 
@@ -187,7 +232,7 @@ export function buildCacheKey(request: GoBuildRequest, toolchain: string, cToolc
             goos: request.goos,
             goarch: request.goarch,
             cgo: mode,
-            tags: goTags(mode, request.tags) ?? null,
+            tags: goTags(mode, request.tags, requiredModules(request.moduleDir)) ?? null,
             packagePath: request.packagePath,
             binaryName: request.binaryName,
             ldflags: fullLdflags(request.stamp, mode, request.extraLdflags),
@@ -301,11 +346,19 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
     const cacheKey = buildCacheKey(absolute, goVersion(goCommand), mode === "off" ? undefined : cToolchainVersion(environment));
     const entryDir = path.join(path.resolve(request.cacheDir), cacheKey);
     const binaryPath = path.join(entryDir, request.binaryName);
+    const warningsPath = path.join(entryDir, WARNINGS_FILE);
+    const cachedWarnings = (): string => (fs.existsSync(warningsPath) ? fs.readFileSync(warningsPath, "utf8") : "");
 
     if (fs.existsSync(binaryPath)) {
         const now = new Date();
         fs.utimesSync(entryDir, now, now); // used: keep it over older entries
-        return { path: binaryPath, sha256: sha256Of(verifyBinary(binaryPath, absolute)), cached: true, cacheKey };
+        return {
+            path: binaryPath,
+            sha256: sha256Of(verifyBinary(binaryPath, absolute)),
+            cached: true,
+            cacheKey,
+            warnings: cachedWarnings(),
+        };
     }
 
     // Build beside the entry and move it in whole, so a concurrent or interrupted build never
@@ -319,6 +372,7 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
             stamp: request.stamp,
             cgo: mode,
             tags: request.tags,
+            requiredModules: requiredModules(moduleDir),
             extraLdflags: request.extraLdflags,
             inheritedGoflags: environment.GOFLAGS,
             packagePath: request.packagePath,
@@ -347,6 +401,10 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
             );
         }
         verifyBinary(path.join(stagingDir, request.binaryName), absolute);
+        const warnings = buildWarnings(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+        if (warnings !== "") {
+            fs.writeFileSync(path.join(stagingDir, WARNINGS_FILE), warnings);
+        }
         try {
             fs.renameSync(stagingDir, entryDir);
         } catch (error) {
@@ -359,7 +417,7 @@ export function buildGoBinary(request: GoBuildRequest): GoBuildResult {
         fs.rmSync(stagingDir, { recursive: true, force: true });
     }
     pruneCache(path.dirname(entryDir), request.keepEntries ?? 10);
-    return { path: binaryPath, sha256: sha256Of(verifyBinary(binaryPath, absolute)), cached: false, cacheKey };
+    return { path: binaryPath, sha256: sha256Of(verifyBinary(binaryPath, absolute)), cached: false, cacheKey, warnings: cachedWarnings() };
 }
 
 /** Removes all but the `keep` most recently used entries, so the cache does not grow without end. */

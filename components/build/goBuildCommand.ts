@@ -3,10 +3,15 @@
 
 import type { CpuArchitecture } from "../aws/instanceArchitecture";
 
+/**
+ * What -ldflags -X stamps into main.version, main.commit and main.date. Each is optional: an app
+ * that stamps nothing gets no -X at all (its release is then named after the binary's digest,
+ * rules/releaseVersion.ts).
+ */
 export interface ReleaseStamp {
-    version: string;
-    commit: string;
-    date: string;
+    version?: string;
+    commit?: string;
+    date?: string;
 }
 
 /**
@@ -27,8 +32,10 @@ export interface GoBuildSettings {
     cgo?: CgoMode;
     /** Older spelling: true means cgo "dynamic", false "off"; `cgo` wins when both are given. */
     cgoEnabled?: boolean;
-    /** Build tags, added to -tags (after netgo,osusergo for a static cgo build). */
+    /** Build tags, added to -tags (after netgo,osusergo and the required modules' tags for a static cgo build). */
     tags?: string[];
+    /** The module paths go.mod requires: a static cgo build adds the tags some of them need (STATIC_CGO_MODULE_TAGS). */
+    requiredModules?: readonly string[];
     /** Linker flags appended to the stamp's -ldflags, one flag or value per entry. */
     extraLdflags?: string[];
     /** The caller's GOFLAGS (from the environment the build inherits); kept, with -mod=readonly added unless it sets -mod. */
@@ -49,17 +56,23 @@ const STAMP_VALUE = /^[A-Za-z0-9._+:/@-]+$/;
 // What `go build -tags` accepts in one tag.
 const BUILD_TAG = /^[A-Za-z0-9_.]+$/;
 
-/** `-s -w -X main.version=V -X main.commit=C -X main.date=D` (strip symbols, stamp the release). */
+const STAMP_FIELDS = ["version", "commit", "date"] as const;
+
+/** `-s -w -X main.version=V -X main.commit=C -X main.date=D` (strip symbols, stamp the release); a field not given is not stamped. */
 export function goLdflags(stamp: ReleaseStamp): string {
-    for (const [field, value] of Object.entries(stamp)) {
-        if (!STAMP_VALUE.test(value)) {
+    const flags = ["-s", "-w"];
+    for (const field of STAMP_FIELDS) {
+        const value = stamp[field];
+        if (value === undefined) continue;
+        if (typeof value !== "string" || !STAMP_VALUE.test(value)) {
             throw new Error(
-                `release ${field} "${value}" cannot be stamped with -ldflags -X: ` +
-                    `use only letters, digits and . _ + : / @ - (no spaces or quotes)`,
+                `release ${field} "${String(value)}" cannot be stamped with -ldflags -X: ` +
+                    `use only letters, digits and . _ + : / @ - (no spaces or quotes), or leave it out to stamp nothing`,
             );
         }
+        flags.push("-X", `main.${field}=${value}`);
     }
-    return `-s -w -X main.version=${stamp.version} -X main.commit=${stamp.commit} -X main.date=${stamp.date}`;
+    return flags.join(" ");
 }
 
 /** The effective cgo mode of a settings object (`cgo` over the older `cgoEnabled`). */
@@ -71,15 +84,31 @@ export function cgoModeOf(settings: { cgo?: CgoMode; cgoEnabled?: boolean }): Cg
     return mode;
 }
 
-/** The -tags value, or undefined for none. */
-export function goTags(mode: CgoMode, tags: string[] = []): string | undefined {
+/**
+ * Tags a static cgo link needs, by the module that needs them (required in go.mod). go-sqlite3
+ * compiles SQLite with extension loading, which calls dlopen: statically linked, glibc warns that
+ * it needs "at runtime the shared libraries from the glibc version used for linking", i.e. the
+ * binary is not really self-contained. sqlite_omit_load_extension compiles that out (go-sqlite3's
+ * own tag; LoadExtension then returns an error). netgo,osusergo, which go-sqlite3's static builds
+ * also need, every static cgo build has already.
+ */
+export const STATIC_CGO_MODULE_TAGS: Readonly<Record<string, readonly string[]>> = {
+    "github.com/mattn/go-sqlite3": ["sqlite_omit_load_extension"],
+};
+
+/**
+ * The -tags value, or undefined for none. `requiredModules` (the module paths go.mod requires)
+ * add STATIC_CGO_MODULE_TAGS' tags to a static cgo build.
+ */
+export function goTags(mode: CgoMode, tags: string[] = [], requiredModules: readonly string[] = []): string | undefined {
     for (const tag of tags) {
         if (!BUILD_TAG.test(tag)) {
             throw new Error(`build tag "${tag}" is not valid: use only letters, digits, _ and . (one tag per entry)`);
         }
     }
     // Static cgo: Go's own resolver and user lookup, so no glibc NSS module is needed at run time.
-    const all = mode === "static" ? ["netgo", "osusergo", ...tags] : tags;
+    const forModules = mode === "static" ? requiredModules.flatMap((m) => STATIC_CGO_MODULE_TAGS[m] ?? []) : [];
+    const all = mode === "static" ? ["netgo", "osusergo", ...forModules, ...tags] : tags;
     return all.length > 0 ? [...new Set(all)].join(",") : undefined;
 }
 
@@ -131,7 +160,7 @@ export function mergedGoflags(inherited: string | undefined): string {
 /** The arguments after `go` and the environment overrides for one cross-compilation. */
 export function goBuildInvocation(settings: GoBuildSettings): GoBuildInvocation {
     const mode = cgoModeOf(settings);
-    const tags = goTags(mode, settings.tags);
+    const tags = goTags(mode, settings.tags, settings.requiredModules);
     return {
         args: [
             "build",

@@ -41,8 +41,8 @@ export interface ContainerServiceArgs {
     port: pulumi.Input<number>;
     /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...); HOST and PORT belong to the slot. */
     environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Secret app settings (DB_PASSWORD, ...): only ever in the host's 0600 env file. */
-    secretEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Secret app settings (DB_PASSWORD, ...): only ever in the host's 0600 env file. Default {} (none). */
+    secretEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Credentials for `docker login` on the host; none for an open registry (the local one). */
     registry?: pulumi.Input<ImageRegistry>;
     /** Default "gin-app": units, containers and folders derive from it. */
@@ -171,7 +171,7 @@ export class ContainerService extends pulumi.ComponentResource {
         );
         const envFile = pulumi.secret(
             pulumi
-                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
+                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment ?? {})])
                 .apply(([environment, secretEnvironment]) => renderContainerEnvFile(environment, secretEnvironment)),
         );
         const envHash = pulumi.secret(envFile.apply(sha256));

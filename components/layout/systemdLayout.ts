@@ -61,9 +61,25 @@ export function slotLayout(serviceName: string, slot: Slot): SlotLayout {
     };
 }
 
+/** Where systemd keeps StateDirectory= folders. */
+export const STATE_ROOT = "/var/lib";
+
 /** Where StateDirectory=NAME lives for the app (systemd keeps it across restarts and releases). */
 export function stateDirectoryPath(name: string): string {
-    return `/var/lib/${name}`;
+    return `${STATE_ROOT}/${name}`;
+}
+
+/**
+ * The top folder of a state directory ("app" of "app/db"): the app's whole state tree, since every
+ * level of a nested name is the app's (renderers/systemd/appDirectories.ts); what uninstall removes.
+ */
+export function stateDirectoryRoot(name: string): string {
+    return name.split("/")[0];
+}
+
+/** Where systemd really keeps a DynamicUser= service's state folder (/var/lib/NAME links to it). */
+export function privateStateDirectoryPath(name: string): string {
+    return `${STATE_ROOT}/private/${name}`;
 }
 
 export function releaseLayout(serviceName: string): ReleaseLayout {

@@ -9,3 +9,15 @@ export function validateReleaseVersion(version: string): string {
     }
     return version;
 }
+
+/**
+ * The name of a release that has no version of its own (an app that stamps nothing, or no
+ * /version to check): `sha-` and the first 12 hex digits of the binary's sha256. GoBinary's
+ * `version` output and SystemdService's release both use it.
+ */
+export function binaryDigestVersion(binarySha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(binarySha256)) {
+        throw new Error(`binarySha256 must be 64 lowercase hex digits (sha256 of the binary), got "${binarySha256}"`);
+    }
+    return `sha-${binarySha256.slice(0, 12)}`;
+}

@@ -54,5 +54,10 @@ export function parseHostKey(text: string): HostKey {
     if (nameLength < 0 || blob.length < 4 + nameLength || blob.subarray(4, 4 + nameLength).toString("latin1") !== type) {
         throw new Error(`the key data does not hold a ${type} key (truncated or mixed up when pasted?)`);
     }
+    // An ed25519 key is its name and 32 bytes; the others at least carry more after the name.
+    const expectedLength = type === "ssh-ed25519" ? 4 + nameLength + 4 + 32 : undefined;
+    if (expectedLength !== undefined ? blob.length !== expectedLength : blob.length <= 4 + nameLength + 4) {
+        throw new Error(`the ${type} key data is ${blob.length} bytes, which no such key is (truncated or mixed up when pasted?)`);
+    }
     return { line: `${type} ${b64}`, type, blob, fingerprint: hostKeyFingerprint(blob) };
 }

@@ -22,6 +22,7 @@ import * as command from "@pulumi/command";
 import { renderEnvFile } from "../renderers/systemd/envFile";
 import { releaseLayout } from "../layout/systemdLayout";
 import { validateServiceName } from "../rules/serviceName";
+import { binaryDigestVersion } from "../rules/releaseVersion";
 import { shellQuote } from "../renderers/shared/shellQuote";
 import {
     installReleaseCommand,
@@ -35,6 +36,7 @@ import { renderSocketUnit } from "../renderers/systemd/socketUnit";
 import { renderServiceUnit } from "../renderers/systemd/serviceUnit";
 import { checkEnvironmentForSlots, resolveSystemdOptions, SystemdServiceOptions } from "../renderers/systemd/serviceOptions";
 import { renderFrontProxy, renderSlotUnits } from "../renderers/systemd/slotUnits";
+import { appLogsCommand, appUnitNames, liveAppUnitCommand } from "../renderers/systemd/operatorCommands";
 import { defaultSlotPorts, slotLayout, SLOTS } from "../layout/systemdLayout";
 
 export { SystemdServiceOptions };
@@ -47,15 +49,15 @@ export interface SystemdServiceArgs extends SystemdServiceOptions {
     binarySha256: pulumi.Input<string>;
     /**
      * What /version must report after the release. Optional with versionCheck: false; the release
-     * is then named sha-<first 12 hex digits of binarySha256>.
+     * is then named after the binary (rules/releaseVersion.ts: sha-<first 12 hex digits of binarySha256>).
      */
     version?: pulumi.Input<string>;
     /** The port the .socket unit owns on the host (bound on 0.0.0.0). */
     port: pulumi.Input<number>;
     /** Non-secret app settings (APP_ENV, LOG_LEVEL, DB_HOST, ...). */
     environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Secret app settings (DB_PASSWORD, ...): written only into the host's 0600 env file. */
-    secretEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Secret app settings (DB_PASSWORD, ...): written only into the host's 0600 env file. Default {} (none). */
+    secretEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Default "gin-app": unit names, folders and the service's dynamic user derive from it. */
     serviceName?: string;
     /** Open the port in ufw when the host has ufw; default false. */
@@ -70,12 +72,21 @@ function sha256(text: string | Buffer): string {
 
 export class SystemdService extends pulumi.ComponentResource {
     readonly serviceName: pulumi.Output<string>;
-    /** The service unit, e.g. "gin-app.service". */
+    /** The service unit, e.g. "gin-app.service": the app when socket-activated, the front proxy in slot mode (see appUnits). */
     readonly unitName: pulumi.Output<string>;
     /** The version the host serves, known once the release passed its checks. */
     readonly version: pulumi.Output<string>;
     /** Where the app's state directory is on the host (pass it in `environment`, e.g. DATA_DIR), if it has one. */
     readonly stateDirectoryPath: pulumi.Output<string | undefined>;
+    /**
+     * The units the app itself runs in: [unitName] when socket-activated; in slot mode
+     * (socketActivated: false) the two slot units, e.g. ["gin-app-slot-blue.service", "gin-app-slot-green.service"].
+     */
+    readonly appUnits: pulumi.Output<string[]>;
+    /** A command for the host that prints the live app unit (in slot mode, the slot the last release switched to). */
+    readonly liveUnitCommand: pulumi.Output<string>;
+    /** A command for the host that shows the app's log from all of appUnits (`journalctl -u … -u …`; add -f or -n N). */
+    readonly logsCommand: pulumi.Output<string>;
 
     constructor(name: string, args: SystemdServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gindeploy:host:SystemdService", name, {}, opts);
@@ -95,9 +106,7 @@ export class SystemdService extends pulumi.ComponentResource {
         if (!options.socketActivated && options.slotPorts && typeof args.port === "number") {
             renderSlotUnits({ serviceName, port: args.port, slotPorts: options.slotPorts, app: options.app });
         }
-        const version = pulumi
-            .all([args.version, args.binarySha256])
-            .apply(([v, sha]) => (v !== undefined ? v : `sha-${String(sha).slice(0, 12)}`));
+        const version = pulumi.all([args.version, args.binarySha256]).apply(([v, sha]) => (v !== undefined ? v : binaryDigestVersion(sha)));
 
         // Socket-activated: the app's unit is <name>.service. Otherwise <name>.service is the front
         // proxy and the app runs in two slot units (slotUnits.ts).
@@ -111,7 +120,7 @@ export class SystemdService extends pulumi.ComponentResource {
                   .apply(([port, ports]) => renderSlotUnits({ serviceName, port, slotPorts: ports, app: options.app }));
         const envFile = pulumi.secret(
             pulumi
-                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment)])
+                .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment ?? {})])
                 .apply(([environment, secretEnvironment]) => {
                     checkEnvironmentForSlots(environment, options.socketActivated);
                     return renderEnvFile(environment, secretEnvironment);
@@ -306,11 +315,17 @@ export class SystemdService extends pulumi.ComponentResource {
         this.unitName = pulumi.output(layout.serviceUnitName);
         this.version = pulumi.all([version, release.id]).apply(([v]) => v);
         this.stateDirectoryPath = pulumi.output(options.stateDirectoryPath);
+        this.appUnits = pulumi.output(appUnitNames(serviceName, options.socketActivated));
+        this.liveUnitCommand = pulumi.output(liveAppUnitCommand(serviceName, options.socketActivated));
+        this.logsCommand = pulumi.output(appLogsCommand(serviceName, options.socketActivated));
         this.registerOutputs({
             serviceName: this.serviceName,
             unitName: this.unitName,
             version: this.version,
             stateDirectoryPath: this.stateDirectoryPath,
+            appUnits: this.appUnits,
+            liveUnitCommand: this.liveUnitCommand,
+            logsCommand: this.logsCommand,
         });
     }
 }

@@ -17,7 +17,7 @@ export function parseSshTarget(read: ConfigReader, appPort: number): SshTargetCo
             `${shown(host)} is not a host name or address; the ssh target needs one. ` + `Fix: ${setCommand("sshHost", "127.0.0.1")}`,
         );
     }
-    const hostKey = parseSshHostKey(read, host);
+    const hostKey = parseSshHostKey(read, host, access.port);
     const arch = read.oneOf("hostArch", ARCHITECTURES, "amd64");
     const publicUrlValue = read.text("publicUrl");
     if (publicUrlValue !== "auto" && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(publicUrlValue)) {
@@ -35,11 +35,11 @@ export function parseSshTarget(read: ConfigReader, appPort: number): SshTargetCo
  * The host key every connection pins. No trust on first use: a stack without it is refused with
  * the way to get it and to check it, on any environment.
  */
-function parseSshHostKey(read: ConfigReader, host: string): string {
+function parseSshHostKey(read: ConfigReader, host: string, port: number): string {
     const value = read.text("sshHostKey");
-    const scan = `ssh-keyscan -t ed25519 ${/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(host) ? host : "<host>"}`;
+    const scan = `ssh-keyscan -t ed25519 ${port === 22 ? "" : `-p ${port} `}${/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(host) ? host : "<host>"}`;
     const howTo =
-        `Get it with ${scan} (add -p <sshPort> for another port), check that its fingerprint (pipe it into ssh-keygen -lf -) ` +
+        `Get it with ${scan}, check that its fingerprint (pipe it into ssh-keygen -lf -) ` +
         `is the one the host itself shows (on its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then: ` +
         `${setCommand("sshHostKey", '"ssh-ed25519 AAAA..."')}`;
     if (value.trim() === "") {

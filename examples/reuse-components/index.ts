@@ -49,7 +49,6 @@ const service = new SystemdService("reports", {
     version: binary.version,
     port,
     environment: { APP_ENV: "production", LOG_LEVEL: "info" },
-    secretEnvironment: {},
     serviceName: "reports",
 });
 

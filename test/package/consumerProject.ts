@@ -132,7 +132,7 @@ const container = new ContainerService("hello-c", {
     version: "v0.1.0",
     port: 9001,
     environment: {},
-    secretEnvironment: {},
+    // secretEnvironment is optional (default {}).
     serviceName: "hello-c",
 });
 
@@ -148,7 +148,7 @@ function typeChecks(style: ImportStyle): string {
 ${IMPORTS[style]}
 
 export function wrongArgs(): void {
-    // @ts-expect-error moduleDir, goarch and the stamp are required
+    // @ts-expect-error moduleDir and goarch are required (the stamp is optional)
     new GoBinary("x", { binaryName: "x" });
     const args: Partial<SystemdServiceArgs> = {
         // @ts-expect-error port is a number

@@ -151,6 +151,18 @@ describe("ContainerService for an ordinary Gin app (health path, no /version, st
         assert.match(byName("plain-uninstall").inputs.delete, /uninstall-container\.sh --remove-state-volume gin-app-state; fi$/);
     });
 
+    it("needs no secretEnvironment: without one the env file holds environment alone, still secret on stdin", async () => {
+        useStack("dev");
+        const { secretEnvironment: _none, ...withoutSecrets } = plain;
+        void _none;
+        const svc = new ContainerService("nosecret", { ...withoutSecrets, versionCheck: false });
+        await valueOf(svc.imageRef);
+        await settle();
+        const env = byName("nosecret-env");
+        assert.strictEqual(env.inputs.stdin, "DATA_DIR=/data\n");
+        assert.ok(env.secretPaths.includes("stdin"), `secret paths: ${env.secretPaths.join(", ")}`);
+    });
+
     it("keeps the reference app's release triggers when no option is set, and re-runs the release when one changes", async () => {
         const triggersOf = async (extra: Partial<ConstructorParameters<typeof ContainerService>[1]>) => {
             useStack("dev");

@@ -9,6 +9,7 @@ import * as path from "path";
 
 import * as http from "http";
 import * as net from "net";
+import * as pulumi from "@pulumi/pulumi";
 
 import {
     buildCacheKey,
@@ -17,6 +18,7 @@ import {
     GoBuildError,
     localReplacements,
     moduleSourceFiles,
+    requiredModules,
 } from "../../components/build/goBuild";
 import { readElfFacts } from "../../components/build/elfHeader";
 import { readElfLinking } from "../../components/build/elfVersions";
@@ -28,9 +30,25 @@ const BROKEN = path.join(__dirname, "fixtures", "broken-module");
 const CGO = path.join(__dirname, "fixtures", "cgo-module");
 const REPLACE = path.join(__dirname, "fixtures", "replace-module");
 const GREETING = path.join(__dirname, "fixtures", "greeting-module");
+const DLOPEN = path.join(__dirname, "fixtures", "dlopen-module");
 const PLAIN_GIN_APP = path.join(__dirname, "..", "fixtures", "plain-gin-app");
 const nativeAmd64 = process.platform === "linux" && process.arch === "x64";
 const stamp = { version: "v0.0.1-test", commit: "0123abcd", date: "2026-11-27T04:22:00+00:00" };
+
+/** The messages pulumi.log.warn received while `run` ran (and until its promise settled). */
+async function warningsDuring(run: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const original = pulumi.log.warn;
+    (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => {
+        seen.push(message);
+    };
+    try {
+        await run();
+    } finally {
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = original;
+    }
+    return seen;
+}
 
 describe("GoBinary (gindeploy:build:GoBinary)", function () {
     let cacheDir: string;
@@ -153,6 +171,33 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
         assert.ok(recorded.resources.some((r) => r.type === "gindeploy:build:GoBinary" && r.name === "app"));
     });
 
+    it("builds an app that stamps nothing, and names its release after the binary's digest", async () => {
+        const unstamped = buildGoBinary(request({ stamp: {} }));
+        if (nativeAmd64) {
+            assert.strictEqual(execFileSync(unstamped.path, { encoding: "utf8" }), "  \n");
+        }
+        const binary = new GoBinary("unstamped", { moduleDir: HELLO, goarch: "amd64", binaryName: "hello", cacheDir });
+        const [sha256, version] = await Promise.all([valueOf(binary.sha256), valueOf(binary.version)]);
+        assert.strictEqual(sha256, unstamped.sha256);
+        assert.strictEqual(version, `sha-${sha256.slice(0, 12)}`);
+    });
+
+    it("reads the modules go.mod requires, from require blocks and single lines", () => {
+        assert.ok(requiredModules(PLAIN_GIN_APP).includes("github.com/mattn/go-sqlite3"));
+        assert.ok(requiredModules(PLAIN_GIN_APP).includes("golang.org/x/sys"), "indirect requirements count too");
+        const moduleDir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-module-"));
+        try {
+            fs.writeFileSync(
+                path.join(moduleDir, "go.mod"),
+                'module x\n\ngo 1.22\n\nrequire "github.com/mattn/go-sqlite3" v1.14.53 // a comment\nrequire (\n\ta.example/b v1.0.0\n)\n',
+            );
+            assert.deepStrictEqual(requiredModules(moduleDir), ["github.com/mattn/go-sqlite3", "a.example/b"]);
+            assert.deepStrictEqual(requiredModules(HELLO), []);
+        } finally {
+            fs.rmSync(moduleDir, { recursive: true, force: true });
+        }
+    });
+
     it("throws out of the program at construction when the build fails, before anything else is registered", () => {
         assert.throws(
             () =>
@@ -185,6 +230,23 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
                 versionsNeeded: {},
             });
             assert.match(execFileSync(result.path, { encoding: "utf8" }), /^glibc 2\.\d+\n$/);
+        });
+
+        it("shows a successful build's linker warnings on the GoBinary, again when the binary comes from the cache", async () => {
+            const built = buildGoBinary(request({ moduleDir: DLOPEN, binaryName: "dl", cgo: "static" }));
+            assert.match(built.warnings, /warning: Using 'dlopen' in statically linked applications requires at runtime/);
+            assert.doesNotMatch(built.warnings, /go: downloading/);
+            const hit = buildGoBinary(request({ moduleDir: DLOPEN, binaryName: "dl", cgo: "static" }));
+            assert.strictEqual(hit.cached, true);
+            assert.strictEqual(hit.warnings, built.warnings);
+            assert.strictEqual(buildGoBinary(request({ moduleDir: CGO, binaryName: "cgohello", cgo: "static" })).warnings, "");
+
+            const seen = await warningsDuring(async () => {
+                const binary = new GoBinary("dl", { moduleDir: DLOPEN, goarch: "amd64", binaryName: "dl", cacheDir, cgo: "static" });
+                await valueOf(binary.path);
+            });
+            assert.strictEqual(seen.length, 1, JSON.stringify(seen));
+            assert.match(seen[0], /^go build of .*dlopen-module succeeded with warnings:\n.*Using 'dlopen' in statically linked/s);
         });
 
         it('checks a cgo "dynamic" binary against the host\'s glibc, and asks for that version', () => {
@@ -363,15 +425,20 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
         };
 
         it('builds with GoBinary cgo "static" to a static amd64 binary that keeps its SQLite data across restarts', async () => {
-            const binary = new GoBinary("plain", {
-                moduleDir: PLAIN_GIN_APP,
-                goarch: "amd64",
-                ...stamp,
-                binaryName: "plain-gin-app",
-                cacheDir,
-                cgo: "static",
+            let file = "";
+            const warnings = await warningsDuring(async () => {
+                const binary = new GoBinary("plain", {
+                    moduleDir: PLAIN_GIN_APP,
+                    goarch: "amd64",
+                    ...stamp,
+                    binaryName: "plain-gin-app",
+                    cacheDir,
+                    cgo: "static",
+                });
+                file = await valueOf(binary.path);
             });
-            const file = await valueOf(binary.path);
+            // go-sqlite3's tag is applied by itself: no dlopen in the binary, so the linker does not warn.
+            assert.deepStrictEqual(warnings, []);
             const bytes = fs.readFileSync(file);
             assert.strictEqual(readElfFacts(bytes).architecture, "amd64");
             assert.deepStrictEqual(readElfLinking(bytes), { interpreter: undefined, needed: [], versionsNeeded: {} });

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 
 import { cgoModeOf, fullLdflags, goBuildInvocation, goLdflags, goTags, mergedGoflags } from "../../components/build/goBuildCommand";
+import { binaryDigestVersion } from "../../components/rules/releaseVersion";
 
 const stamp = { version: "v1.2.3-4-gabc1234-dirty", commit: "abc1234def", date: "2026-11-27T04:22:00+00:00" };
 
@@ -14,6 +15,18 @@ describe("go build command", () => {
 
     it("refuses a stamp value that -X would split on a space", () => {
         assert.throws(() => goLdflags({ ...stamp, version: "v1 beta" }), /release version "v1 beta" cannot be stamped/);
+    });
+
+    it("stamps nothing for an app that stamps nothing, and only the fields given otherwise", () => {
+        assert.strictEqual(goLdflags({}), "-s -w");
+        assert.strictEqual(goLdflags({ version: "v2" }), "-s -w -X main.version=v2");
+        const invocation = goBuildInvocation({ goos: "linux", goarch: "amd64", stamp: {}, packagePath: ".", outputPath: "out" });
+        assert.deepStrictEqual(invocation.args, ["build", "-trimpath", "-buildvcs=false", "-ldflags", "-s -w", "-o", "out", "."]);
+    });
+
+    it("names a release without a version after the binary's digest, one rule for every user of it", () => {
+        assert.strictEqual(binaryDigestVersion("ab12".repeat(16)), "sha-ab12ab12ab12");
+        assert.throws(() => binaryDigestVersion("nothex"), /binarySha256 must be 64 lowercase hex digits/);
     });
 
     it("cross-compiles a static, path-free binary for the requested GOOS/GOARCH", () => {
@@ -88,6 +101,31 @@ describe("go build command", () => {
         );
         assert.strictEqual(fullLdflags(stamp, "off"), goLdflags(stamp));
         assert.throws(() => fullLdflags(stamp, "static", ["-extldflags"]), /ends with -extldflags and no value/);
+    });
+
+    it("adds sqlite_omit_load_extension to a static cgo build of a module that requires go-sqlite3 (no dlopen in a static binary)", () => {
+        const settings = {
+            goos: "linux" as const,
+            goarch: "amd64" as const,
+            stamp,
+            packagePath: ".",
+            outputPath: "out",
+            requiredModules: ["github.com/gin-gonic/gin", "github.com/mattn/go-sqlite3"],
+        };
+        const tagsOf = (args: string[]) => (args.includes("-tags") ? args[args.indexOf("-tags") + 1] : undefined);
+        assert.strictEqual(tagsOf(goBuildInvocation({ ...settings, cgo: "static" }).args), "netgo,osusergo,sqlite_omit_load_extension");
+        // Given by the caller too (as the docs used to advise): once.
+        assert.strictEqual(
+            tagsOf(goBuildInvocation({ ...settings, cgo: "static", tags: ["sqlite_omit_load_extension", "x"] }).args),
+            "netgo,osusergo,sqlite_omit_load_extension,x",
+        );
+        // Only a static link needs it: a dynamic binary can load extensions, and "off" cannot build go-sqlite3 at all.
+        assert.strictEqual(tagsOf(goBuildInvocation({ ...settings, cgo: "dynamic" }).args), undefined);
+        assert.strictEqual(tagsOf(goBuildInvocation({ ...settings, cgo: "off" }).args), undefined);
+        assert.strictEqual(
+            tagsOf(goBuildInvocation({ ...settings, cgo: "static", requiredModules: ["modernc.org/sqlite"] }).args),
+            "netgo,osusergo",
+        );
     });
 
     it("passes tags only when there are some, and refuses a tag the go tool would split", () => {

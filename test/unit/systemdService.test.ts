@@ -3,14 +3,14 @@
 import { recorded, settle, useStack, valueOf } from "./pulumiMocks";
 
 import * as assert from "assert";
-
-import { rootArgv } from "../support/rootCommand";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { SystemdService } from "../../components";
+import { rootArgv } from "../support/rootCommand";
 
 const sha = "cd".repeat(32);
 const PASSWORD = "pw-unit-7f3e";
@@ -128,6 +128,12 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
         assert.strictEqual(await valueOf(service.version), "v1.2.3");
     });
 
+    it("names the app's unit and its log when socket-activated: the service unit itself", async () => {
+        assert.deepStrictEqual(await valueOf(service.appUnits), ["gin-app.service"]);
+        assert.strictEqual(await valueOf(service.logsCommand), "journalctl -u gin-app.service");
+        assert.strictEqual(await valueOf(service.liveUnitCommand), "echo gin-app.service");
+    });
+
     it("refuses a service name that cannot name a unit", () => {
         assert.throws(
             () =>
@@ -193,9 +199,34 @@ describe("SystemdService for an ordinary Gin app (slots, HTTP readiness, no /ver
         assert.match(named("plain-service-unit").inputs.source.text, /systemd-socket-proxyd \/opt\/plain\/current-slot\.sock/);
     });
 
+    it("names the two slot units as the app's units, and how to find the live one and the log (unitName is only the front proxy)", async () => {
+        assert.strictEqual(await valueOf(service.unitName), "plain.service");
+        assert.deepStrictEqual(await valueOf(service.appUnits), ["plain-slot-blue.service", "plain-slot-green.service"]);
+        assert.strictEqual(await valueOf(service.logsCommand), "journalctl -u plain-slot-blue.service -u plain-slot-green.service");
+        const live = await valueOf(service.liveUnitCommand);
+        assert.match(live, /readlink \/opt\/plain\/current-slot\.sock/);
+        // Run as the host would, with the slot link pointing at green's socket.
+        const printed = execFileSync("bash", ["-c", `readlink() { echo /run/gin-deploy/systemd/plain/green.sock; }; ${live}`], {
+            encoding: "utf8",
+        });
+        assert.strictEqual(printed, "plain-slot-green.service\n");
+    });
+
     it("tells where the state directory is, and names the release after the binary", async () => {
         assert.strictEqual(await valueOf(service.stateDirectoryPath), "/var/lib/plain");
         assert.strictEqual(await valueOf(service.version), `sha-${sha.slice(0, 12)}`);
+    });
+
+    it("needs no secretEnvironment: without one the env file holds environment alone, still secret on stdin", async () => {
+        useStack("dev");
+        const { secretEnvironment: _none, ...withoutSecrets } = args();
+        void _none;
+        const bare = new SystemdService("bare", { ...withoutSecrets, serviceName: "bare" });
+        await valueOf(bare.version);
+        await settle();
+        const release = named("bare-release");
+        assert.strictEqual(release.inputs.stdin, 'DATA_DIR="/var/lib/plain"\n');
+        assert.ok(release.secretPaths.includes("stdin"), `stdin is not secret: ${release.secretPaths}`);
     });
 
     it("refuses bad options before registering anything", () => {

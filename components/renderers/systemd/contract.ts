@@ -1,10 +1,17 @@
 // The systemd mode's host contract (contract.sh): the release layout as the host scripts read it,
 // the two slots' unit names and paths, and what uninstall may remove of the app's own data.
-import { releaseLayout, slotLayout, SLOTS, stateDirectoryPath } from "../../layout/systemdLayout";
+import {
+    privateStateDirectoryPath,
+    releaseLayout,
+    slotLayout,
+    SLOTS,
+    stateDirectoryPath,
+    stateDirectoryRoot,
+} from "../../layout/systemdLayout";
 import { renderHostContract } from "../shared/hostContract";
 
 export interface SystemdContractOptions {
-    /** The app's StateDirectory= name, if it has one. */
+    /** The app's StateDirectory= name, if it has one (nested or not: uninstall removes its top folder). */
     stateDirectory?: string;
     /** Uninstall removes the state directory too (default false: the data outlives the service). */
     removeStateOnDestroy?: boolean;
@@ -21,13 +28,14 @@ export function renderSystemdContract(serviceName: string, options: SystemdContr
         slots[`${slot}SocketPath`] = s.socketPath;
         slots[`${slot}BinaryLink`] = s.binaryLink;
     }
-    const state = options.stateDirectory;
+    // The whole state tree is the app's, whatever the layout: "app/db" is removed as /var/lib/app.
+    const root = options.stateDirectory !== undefined ? stateDirectoryRoot(options.stateDirectory) : undefined;
     return renderHostContract("systemd", {
         ...releaseLayout(serviceName),
         ...slots,
-        appStateDir: state ? stateDirectoryPath(state) : "",
+        appStateDir: root ? stateDirectoryPath(root) : "",
         // With DynamicUser systemd keeps the data under /var/lib/private and links /var/lib/NAME to it.
-        appPrivateStateDir: state ? `/var/lib/private/${state}` : "",
+        appPrivateStateDir: root ? privateStateDirectoryPath(root) : "",
         removeStateOnDestroy: options.removeStateOnDestroy ? "yes" : "no",
     });
 }

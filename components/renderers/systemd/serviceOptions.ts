@@ -6,7 +6,8 @@
 import { Slot, SLOTS, stateDirectoryPath } from "../../layout/systemdLayout";
 import { ExtraDirectives } from "./extraDirectives";
 import { validateHealthPath } from "./releaseCommands";
-import { renderServiceUnit, ServiceUnitSettings, validateStateDirectory } from "./serviceUnit";
+import { renderServiceUnit, ServiceUnitSettings } from "./serviceUnit";
+import { validateStateDirectory } from "./appDirectories";
 
 export interface SystemdServiceOptions {
     /**
@@ -27,11 +28,17 @@ export interface SystemdServiceOptions {
     versionCheck?: boolean;
     /** What the release waits for: path (default the readiness httpPath, else /healthz) and timeout (default 30 s). */
     healthCheck?: { path?: string; timeoutSeconds?: number };
-    /** StateDirectory=: true for the service's name, or a name; /var/lib/<name>, kept across releases. */
+    /**
+     * StateDirectory=: true for the service's name, or a name; /var/lib/<name>, kept across
+     * releases. A nested name ("app/db") makes every level the app's, its top folder included.
+     */
     stateDirectory?: boolean | string;
-    /** Default false: destroying the service keeps the state directory. */
+    /** Default false: destroying the service keeps the state directory (with a nested name, its whole top folder). */
     removeStateOnDestroy?: boolean;
-    /** WorkingDirectory= of the app (an absolute path). */
+    /**
+     * WorkingDirectory= of the app: relative to the state directory ("db": /var/lib/<state>/db), or
+     * absolute. Inside the state directory it is created and owned by the app; elsewhere it must exist.
+     */
     workingDirectory?: string;
     /** Arguments after the binary in ExecStart (quoted for systemd, not a shell). */
     args?: readonly string[];

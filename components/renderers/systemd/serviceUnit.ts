@@ -16,6 +16,7 @@ import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
 import { releaseLayout } from "../../layout/systemdLayout";
 import { systemdExecLine } from "../shared/execArgs";
 import { ExtraDirectives, validateExtraDirectives } from "./extraDirectives";
+import { appDirectories } from "./appDirectories";
 
 export interface ServiceUnitSettings {
     serviceName: string;
@@ -46,8 +47,12 @@ export interface ServiceUnitSettings {
     executable?: string;
     /** ExecStart arguments, quoted for systemd (execArgs.ts). */
     args?: readonly string[];
+    /**
+     * WorkingDirectory=: absolute, or relative to the state directory. Inside the state directory's
+     * top folder it is created and owned by the app (appDirectories.ts); elsewhere it must exist.
+     */
     workingDirectory?: string;
-    /** StateDirectory= name: /var/lib/<name>, writable by the dynamic user, kept across releases. */
+    /** StateDirectory= name: /var/lib/<name>, writable by the dynamic user, kept across releases (every level of a nested name). */
     stateDirectory?: string;
     /** User= for the dynamic user: units with the same name share one uid while they run (both slots). */
     user?: string;
@@ -75,28 +80,8 @@ function positiveInteger(name: string, value: number, max: number): number {
     return value;
 }
 
-// A relative path under /var/lib: names of letters, digits and . _ -, no "..".
-const STATE_DIRECTORY = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-
-export function validateStateDirectory(name: string): string {
-    if (typeof name !== "string" || !STATE_DIRECTORY.test(name) || name.length > 200) {
-        throw new Error(
-            `stateDirectory "${String(name)}" is not a folder name under /var/lib: use letters, digits and . _ - ` +
-                `(subfolders with /, no leading / and no ..), e.g. "gin-app"`,
-        );
-    }
-    return name;
-}
-
-export function validateWorkingDirectory(dir: string): string {
-    if (typeof dir !== "string" || !dir.startsWith("/") || /[\0-\x1f\x7f\\]/.test(dir) || dir.includes("/../")) {
-        throw new Error(
-            `workingDirectory "${String(dir)}" must be an absolute path on the host without control characters, \\ or "..", ` +
-                `e.g. "/var/lib/gin-app" (the state directory, the one folder the app may write to)`,
-        );
-    }
-    return dir;
-}
+// The app's folders (validation and the StateDirectory= entries) live in appDirectories.ts.
+export { validateStateDirectory, validateWorkingDirectory } from "./appDirectories";
 
 export function renderServiceUnit(settings: ServiceUnitSettings): string {
     const s = { ...DEFAULTS, ...dropUndefined(settings), serviceName: settings.serviceName };
@@ -122,11 +107,10 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
     if (s.user !== undefined && !/^[a-z][a-z0-9-]{0,31}$/.test(s.user)) {
         throw new Error(`user "${s.user}" is not a user name: lower-case letters, digits and -`);
     }
+    const dirs = appDirectories(s.stateDirectory, s.workingDirectory);
     const files = [
-        ...(s.workingDirectory !== undefined
-            ? [`WorkingDirectory=${validateWorkingDirectory(s.workingDirectory).replace(/%/g, "%%")}`]
-            : []),
-        ...(s.stateDirectory !== undefined ? [`StateDirectory=${validateStateDirectory(s.stateDirectory)}`] : []),
+        ...(dirs.workingDirectory !== undefined ? [`WorkingDirectory=${dirs.workingDirectory.replace(/%/g, "%%")}`] : []),
+        ...(dirs.stateDirectories.length > 0 ? [`StateDirectory=${dirs.stateDirectories.join(" ")}`] : []),
     ];
 
     const socket = layout.socketUnitName;

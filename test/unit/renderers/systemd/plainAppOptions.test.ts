@@ -156,7 +156,10 @@ describe("SystemdService options for an ordinary Gin app (renderers)", () => {
             [{ socketActivated: false, slotPorts: { blue: 0, green: 2 } }, /slotPorts\.blue=0 is not a TCP port/],
             [{ stateDirectory: "../etc" }, /stateDirectory "\.\.\/etc" is not a folder name/],
             [{ removeStateOnDestroy: true }, /removeStateOnDestroy needs a stateDirectory/],
-            [{ workingDirectory: "relative" }, /workingDirectory "relative" must be an absolute path/],
+            [
+                { workingDirectory: "relative" },
+                /workingDirectory "relative" is relative, i\.e\. inside the state directory, and there is none: set stateDirectory/,
+            ],
             [{ healthCheck: { timeoutSeconds: 0 } }, /healthCheck\.timeoutSeconds=0 must be whole seconds/],
             [{ versionCheck: "no" }, /versionCheck must be true or false/],
         ];
@@ -221,5 +224,95 @@ describe("SystemdService options for an ordinary Gin app (renderers)", () => {
         const c = renderSystemdContract("plain", { stateDirectory: "plain", removeStateOnDestroy: true });
         assert.match(c, /^APP_STATE_DIR='?\/var\/lib\/plain'?$/m);
         assert.match(c, /^REMOVE_STATE_ON_DESTROY='?yes'?$/m);
+    });
+});
+
+describe("SystemdService's state and working directories (StateDirectory= under DynamicUser=)", () => {
+    const unitOf = (options: Parameters<typeof resolveSystemdOptions>[1]) =>
+        renderServiceUnit({ serviceName: "plain", ...resolveSystemdOptions("plain", options).app });
+
+    it("creates a working directory given relative to the state directory, owned by the app (StateDirectory=app app/db)", () => {
+        const unit = unitOf({ stateDirectory: "app", workingDirectory: "db" });
+        assert.deepStrictEqual(lines(unit, "StateDirectory"), ["app app/db"]);
+        assert.deepStrictEqual(lines(unit, "WorkingDirectory"), ["/var/lib/app/db"]);
+        // ./ and a trailing / change nothing; each level down to it is created and owned.
+        const deeper = unitOf({ stateDirectory: "app", workingDirectory: "./data/db/" });
+        assert.deepStrictEqual(lines(deeper, "StateDirectory"), ["app app/data app/data/db"]);
+        assert.deepStrictEqual(lines(deeper, "WorkingDirectory"), ["/var/lib/app/data/db"]);
+        assert.deepStrictEqual(lines(unitOf({ stateDirectory: "app", workingDirectory: "." }), "StateDirectory"), ["app"]);
+    });
+
+    it("creates an absolute working directory inside the state directory too (it used to fail the start with 200/CHDIR)", () => {
+        const unit = unitOf({ stateDirectory: "app", workingDirectory: "/var/lib/app/db" });
+        assert.deepStrictEqual(lines(unit, "StateDirectory"), ["app app/db"]);
+        assert.deepStrictEqual(lines(unit, "WorkingDirectory"), ["/var/lib/app/db"]);
+        assert.deepStrictEqual(lines(unitOf({ stateDirectory: true, workingDirectory: "/var/lib/plain" }), "StateDirectory"), ["plain"]);
+    });
+
+    it("leaves a working directory outside the state directory as given (it must exist)", () => {
+        const unit = unitOf({ stateDirectory: "app", workingDirectory: "/srv/plain/" });
+        assert.deepStrictEqual(lines(unit, "StateDirectory"), ["app"]);
+        assert.deepStrictEqual(lines(unit, "WorkingDirectory"), ["/srv/plain"]);
+        assert.deepStrictEqual(lines(unitOf({ workingDirectory: "/var/lib/other" }), "StateDirectory"), []);
+    });
+
+    it("makes every level of a nested state directory the app's (its parent used to stay root's and read-only)", () => {
+        const o = resolveSystemdOptions("plain", { stateDirectory: "app/db", workingDirectory: "db" });
+        const unit = renderServiceUnit({ serviceName: "plain", ...o.app });
+        assert.deepStrictEqual(lines(unit, "StateDirectory"), ["app app/db app/db/db"]);
+        assert.deepStrictEqual(lines(unit, "WorkingDirectory"), ["/var/lib/app/db/db"]);
+        assert.strictEqual(o.stateDirectoryPath, "/var/lib/app/db");
+        assert.deepStrictEqual(lines(unitOf({ stateDirectory: "app/db" }), "StateDirectory"), ["app app/db"]);
+        // A working directory elsewhere in the app's top folder is the app's as well.
+        assert.deepStrictEqual(lines(unitOf({ stateDirectory: "app/db", workingDirectory: "/var/lib/app/run" }), "StateDirectory"), [
+            "app app/db app/run",
+        ]);
+    });
+
+    it("gives both slots the same folders", () => {
+        const o = resolveSystemdOptions("plain", { socketActivated: false, stateDirectory: "app", workingDirectory: "db" });
+        const units = renderSlotUnits({ serviceName: "plain", port: 8080, slotPorts: { blue: 8081, green: 8082 }, app: o.app });
+        for (const name of ["plain-slot-blue.service", "plain-slot-green.service"]) {
+            const unit = units.find((u) => u.name === name)!.content;
+            assert.deepStrictEqual(lines(unit, "StateDirectory"), ["app app/db"], name);
+            assert.deepStrictEqual(lines(unit, "WorkingDirectory"), ["/var/lib/app/db"], name);
+        }
+    });
+
+    it("removes the whole state tree on destroy when asked, and keeps stateDirectoryPath what was named", () => {
+        const nested = resolveSystemdOptions("plain", { stateDirectory: "app/db", removeStateOnDestroy: true });
+        assert.strictEqual(nested.stateDirectoryPath, "/var/lib/app/db");
+        const c = renderSystemdContract("plain", { stateDirectory: nested.stateDirectory, removeStateOnDestroy: true });
+        assert.match(c, /^APP_STATE_DIR='?\/var\/lib\/app'?$/m);
+        assert.match(c, /^APP_PRIVATE_STATE_DIR='?\/var\/lib\/private\/app'?$/m);
+        assert.match(c, /^REMOVE_STATE_ON_DESTROY='?yes'?$/m);
+        const flat = renderSystemdContract("plain", { stateDirectory: "plain" });
+        assert.match(flat, /^APP_PRIVATE_STATE_DIR='?\/var\/lib\/private\/plain'?$/m);
+    });
+
+    it("refuses folders systemd cannot create or the app may not take, before any resource, with the fix", () => {
+        const bad: Array<[object, RegExp]> = [
+            [
+                { workingDirectory: "db" },
+                /workingDirectory "db" is relative.*set stateDirectory \(e\.g\. stateDirectory: "app" for \/var\/lib\/app\/db\)/,
+            ],
+            [
+                { stateDirectory: "app", workingDirectory: "../etc" },
+                /workingDirectory "\.\.\/etc" is not a folder inside the state directory/,
+            ],
+            [
+                { stateDirectory: "app", workingDirectory: "/var/lib/app/my db" },
+                /workingDirectory "\/var\/lib\/app\/my db" is inside the state directory \/var\/lib\/app.*rename it/,
+            ],
+            [
+                { stateDirectory: "app", workingDirectory: "/var/lib/app/../etc" },
+                /workingDirectory "\/var\/lib\/app\/\.\.\/etc" must be an absolute path .* without/,
+            ],
+            [{ stateDirectory: "private/x" }, /stateDirectory "private\/x" would make \/var\/lib\/private, systemd's own store/],
+            [{ stateDirectory: "gin-deploy" }, /stateDirectory "gin-deploy" would make \/var\/lib\/gin-deploy, gin-deploy's own folder/],
+        ];
+        for (const [options, message] of bad) {
+            assert.throws(() => resolveSystemdOptions("plain", options), message);
+        }
     });
 });
