@@ -39,8 +39,10 @@ if [[ -f "$STATE_DIR/firewall-port" ]] && command -v ufw >/dev/null; then
   ufw delete allow "$port/tcp" >/dev/null || log "ufw: no rule for $port/tcp to remove"
 fi
 
-rm -rf "${APP_DIR:?}" "${ENV_DIR:?}" "${STATE_DIR:?}" "${RUN_DIR:-/nonexistent}"
-rmdir "$(dirname "$STATE_DIR")" "$(dirname "${RUN_DIR:-/nonexistent}")" /var/lib/gin-deploy /run/gin-deploy 2>/dev/null || true
+rm -rf "${APP_DIR:?}" "${ENV_DIR:?}" "${STATE_DIR:?}" "${STAGING_DIR:?}" "${RUN_DIR:-/nonexistent}"
+staging_parent=$(dirname "$STAGING_DIR")
+rmdir "$(dirname "$STATE_DIR")" "$staging_parent" "$(dirname "$staging_parent")" "$(dirname "${RUN_DIR:-/nonexistent}")" \
+  /var/lib/gin-deploy /run/gin-deploy 2>/dev/null || true
 
 if [[ -n "${APP_STATE_DIR:-}" ]]; then
   if [[ "${REMOVE_STATE_ON_DESTROY:-no}" == yes ]]; then

@@ -21,7 +21,10 @@ export interface ReleaseLayout {
     /** The folder of the 0600 root env file systemd reads before it drops privileges. */
     envDir: string;
     envFile: string;
-    /** Where uploads wait for the install script (root only). */
+    /**
+     * Where uploads wait for the install script: the login user's (it uploads over SFTP), so not
+     * inside the root-only stateDir.
+     */
     stagingDir: string;
     /** Where the install script keeps the previous units and env file for a rollback. */
     stateDir: string;
@@ -97,7 +100,7 @@ export function releaseLayout(serviceName: string): ReleaseLayout {
         currentBinary: `${appDir}/current/${serviceName}`,
         envDir: `/etc/${serviceName}`,
         envFile: `/etc/${serviceName}/${serviceName}.env`,
-        stagingDir: `${stateDir}/staging`,
+        stagingDir: `/var/lib/gin-deploy/staging/systemd/${serviceName}`,
         stateDir,
         unitDir: "/etc/systemd/system",
         slotLink: `${appDir}/current-slot.sock`,

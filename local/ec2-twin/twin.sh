@@ -5,6 +5,7 @@
 # cloud-init applies it: the admin user with passwordless sudo, the SSH host key, files, units,
 # packages. Root logins are refused. Published on 127.0.0.1 only. See docs/local-host.md.
 #
+#   bash local/ec2-twin/twin.sh prepare               the engine, the login key and the image; prints status
 #   USER_DATA=FILE bash local/ec2-twin/twin.sh start   a new instance from that user data (replaces an earlier one)
 #   bash local/ec2-twin/twin.sh stop                  remove it
 #   bash local/ec2-twin/twin.sh status                one JSON object, as local/host.sh's (user: admin)
@@ -133,6 +134,13 @@ twin_status() {
 twin_main() {
   case "${1:-}" in
     start) twin_start ;;
+    prepare)
+      validate_settings
+      ensure_docker
+      ensure_key
+      ensure_twin_image >/dev/null
+      twin_status
+      ;;
     stop)
       validate_settings
       docker info >/dev/null 2>&1 || return 0
@@ -151,7 +159,7 @@ twin_main() {
       [[ -t 0 && -t 1 ]] && tty=-t
       exec ssh "${ssh_options[@]}" -i "$key_path" -p "$ssh_port" "$tty" "$login_user@127.0.0.1" "$@"
       ;;
-    *) twin_die "usage: local/ec2-twin/twin.sh start|stop|status|ssh [command...]" ;;
+    *) twin_die "usage: local/ec2-twin/twin.sh prepare|start|stop|status|ssh [command...]" ;;
   esac
 }
 

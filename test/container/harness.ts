@@ -135,6 +135,7 @@ export function connectionFor(status: HostStatus) {
         port: status.sshPort,
         user: status.user,
         privateKey: fs.readFileSync(status.privateKeyPath, "utf8"),
+        hostKey: status.hostKey,
     };
 }
 

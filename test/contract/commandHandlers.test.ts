@@ -37,7 +37,13 @@ describe("contract executor: the command provider's semantics on the real host",
 
     before(function () {
         const host: HostStatus = contractHost();
-        conn = { host: host.sshHost, port: host.sshPort, user: host.user, privateKey: fs.readFileSync(host.privateKeyPath, "utf8") };
+        conn = {
+            host: host.sshHost,
+            port: host.sshPort,
+            user: host.user,
+            privateKey: fs.readFileSync(host.privateKeyPath, "utf8"),
+            hostKey: host.hostKey,
+        };
     });
     after(function () {
         onHost(CONTRACT_HOST, `rm -rf ${scratch}`);

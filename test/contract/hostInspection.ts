@@ -4,6 +4,16 @@ import * as http from "http";
 
 import { HostSettings, onHost } from "../../scripts/localHost";
 
+/** Runs a command on a host as root, from outside the deploy's own connection. */
+export type RootShell = (command: string, input?: string) => { status: number; stdout: string; stderr: string };
+
+/** A local host (reached as root by local/host.sh), or any host through a root shell of its own. */
+export type InspectedHost = HostSettings | { name: string; rootShell: RootShell };
+
+function onInspected(host: InspectedHost, command: string, input?: string): ReturnType<RootShell> {
+    return "rootShell" in host ? host.rootShell(command, input) : onHost(host, command, input);
+}
+
 // Trees that change on their own (logs, caches, runtime state) and so cannot tell a leftover.
 const VOLATILE = [
     "/proc",
@@ -36,13 +46,13 @@ function lines(s: string): Set<string> {
     );
 }
 
-function must(host: HostSettings, command: string, input?: string): string {
-    const res = onHost(host, command, input);
+function must(host: InspectedHost, command: string, input?: string): string {
+    const res = onInspected(host, command, input);
     if (res.status !== 0) throw new Error(`on ${host.name}: ${command} failed (${res.status}): ${res.stderr}`);
     return res.stdout;
 }
 
-export function snapshot(host: HostSettings): HostSnapshot {
+export function snapshot(host: InspectedHost): HostSnapshot {
     const prune = VOLATILE.map((p) => `-path ${p}`).join(" -o ");
     return {
         files: lines(must(host, `find / -xdev \\( ${prune} \\) -prune -o -print`)),
@@ -69,14 +79,14 @@ export function leftovers(before: HostSnapshot, after: HostSnapshot): Record<key
 }
 
 /** Files on the host (outside volatile trees) whose content includes `secret`, with their modes. */
-export function filesHolding(host: HostSettings, secret: string): { path: string; mode: string }[] {
+export function filesHolding(host: InspectedHost, secret: string): { path: string; mode: string }[] {
     // The secret reaches grep through stdin and a 0600 file in /tmp (pruned from the search), never
     // on a command line.
     const prune = VOLATILE.map((p) => `-path ${p}`).join(" -o ");
     const cmd =
         `pattern=$(mktemp); trap 'rm -f "$pattern"' EXIT; cat > "$pattern"; ` +
         `find / -xdev \\( ${prune} \\) -prune -o -type f -size -50M -print0 | xargs -0 grep -lF -f "$pattern" 2>/dev/null | while read -r f; do stat -c '%a %n' "$f"; done`;
-    return onHost(host, cmd, `${secret}\n`)
+    return onInspected(host, cmd, `${secret}\n`)
         .stdout.split("\n")
         .filter((l) => l.length > 0)
         .map((l) => {
@@ -134,7 +144,7 @@ export async function waitForVersion(baseUrl: string, version: string, timeoutMs
  * whose ExecStartPre fails while /opt/<service>/current points at a release of `version`. The
  * previous release still starts, so a rollback to it works. Returns the function that removes it.
  */
-export function injectStartFailure(host: HostSettings, service: string, version: string): () => void {
+export function injectStartFailure(host: InspectedHost, service: string, version: string): () => void {
     const script = `/usr/local/sbin/gd-test-fault-${service}`;
     const dropIn = `/etc/systemd/system/${service}.service.d/zz-gd-test-fault.conf`;
     const body = [

@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Client, ConnectConfig, SFTPWrapper } from "ssh2";
 
+import { PinnedHostKey, pinnedHostKey } from "../../scripts/pinnedHostKey";
+
 /** command.types.input.remote.ConnectionArgs, resolved. */
 export interface Connection {
     host: string;
@@ -43,7 +45,13 @@ export function assertLoopback(conn: Connection): void {
     }
 }
 
-function connectConfig(conn: Connection): ConnectConfig {
+/** What the product sent over SSH after a login: command lines, stdin and file contents, in bytes. */
+let payloadBytes = 0;
+export function sentPayloadBytes(): number {
+    return payloadBytes;
+}
+
+function connectConfig(conn: Connection, pin: PinnedHostKey): ConnectConfig {
     const config: ConnectConfig = {
         host: conn.host,
         port: conn.port ?? 22,
@@ -54,30 +62,42 @@ function connectConfig(conn: Connection): ConnectConfig {
         password: conn.password,
         agent: conn.agentSocketPath ?? process.env.SSH_AUTH_SOCK,
     };
-    if (conn.hostKey) {
-        // The provider pins the host key when `hostKey` is given (authorized_keys form: "type base64").
-        const [algorithm, blob] = conn.hostKey.trim().split(/\s+/);
-        const expected = Buffer.from(blob ?? "", "base64");
-        config.algorithms = { serverHostKey: [algorithm as never] };
-        config.hostVerifier = (key: Buffer) => key.equals(expected);
-    }
+    // The provider pins the host key given as `hostKey` ("type base64"): only its algorithm is
+    // offered and any other key is refused (ssh.FixedHostKey).
+    config.algorithms = pin.algorithms as ConnectConfig["algorithms"];
+    config.hostVerifier = pin.hostVerifier;
     return config;
 }
 
 /** Dials like the provider: up to dialErrorLimit attempts (default 10; -1 = unlimited). */
 export async function dial(conn: Connection): Promise<Client> {
     assertLoopback(conn);
+    // The product pins every host: a connection without a key would accept whoever answers.
+    if (!conn.hostKey) {
+        throw new Error(`the connection to ${conn.host}:${conn.port ?? 22} has no hostKey: it would accept any host's key`);
+    }
     const limit = conn.dialErrorLimit ?? 10;
     let lastError: unknown;
     for (let attempt = 1; limit === -1 || attempt <= limit; attempt++) {
+        const pin = pinnedHostKey(conn.hostKey, `${conn.host}:${conn.port ?? 22}`);
         try {
             return await new Promise<Client>((resolve, reject) => {
                 const client = new Client();
                 client.once("ready", () => resolve(client));
-                client.once("error", reject);
-                client.connect(connectConfig(conn));
+                // A client can report more than one error (Docker's port proxy accepts before sshd
+                // does, then drops the connection): the first fails this attempt, later ones are
+                // not to crash the run.
+                client.on("error", (err) => {
+                    reject(err);
+                    client.end();
+                });
+                client.connect(connectConfig(conn, pin));
             });
         } catch (err) {
+            // Another host key is an answer, not a passing fault: no retry (the provider's retries
+            // would meet the same key), and nothing was sent.
+            const refusal = pin.refusal();
+            if (refusal) throw new Error(refusal, { cause: err });
             lastError = err;
             await new Promise((r) => setTimeout(r, 1000));
         }
@@ -103,6 +123,7 @@ export interface ExecOptions {
 
 /** Runs `command` in a new session; the server's login shell interprets it (session.Run in Go). */
 export function exec(client: Client, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    payloadBytes += Buffer.byteLength(command) + Buffer.byteLength(opts.stdin ?? "");
     return new Promise((resolve, reject) => {
         client.exec(command, { env: opts.env }, (err, stream) => {
             if (err) {
@@ -193,6 +214,7 @@ async function mkdirAll(s: SFTPWrapper, dir: string): Promise<void> {
 }
 
 function writeFile(s: SFTPWrapper, remotePath: string, data: Buffer): Promise<void> {
+    payloadBytes += data.length;
     return new Promise((resolve, reject) => {
         const out = s.createWriteStream(remotePath);
         out.on("error", (err: Error) => reject(new Error(`failed to create remote file ${remotePath}: ${err.message}`)));

@@ -28,6 +28,9 @@ interface DoctorJson {
     checks: { id: string; status: string; cause?: string; detail: string; attributedTo?: string }[];
 }
 
+/** The host's key, as local/host.sh read it: doctor pins it like every deploy. */
+let hostKey = "";
+
 function runDoctor(): { code: number; report: DoctorJson; text: string } {
     const res = spawnSync(
         "node",
@@ -41,6 +44,8 @@ function runDoctor(): { code: number; report: DoctorJson; text: string } {
             `127.0.0.1:${HOST.sshPort}`,
             "--key",
             KEY,
+            "--host-key",
+            hostKey,
             "--app-port",
             "8080",
             "--version",
@@ -102,6 +107,7 @@ describe("doctor names each planted cause (test/doctor, a host of its own)", fun
         process.env.GIN_DEPLOY_HOST_EXTRA_ARGS = "--cap-add NET_ADMIN";
         HOST.stop();
         const status = HOST.start();
+        hostKey = status.hostKey;
         session = await HostSession.open(status, fs.readFileSync(status.privateKeyPath));
         good = buildApp(GOOD);
         next = buildApp("doctor-next");

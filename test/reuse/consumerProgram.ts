@@ -18,6 +18,8 @@ export function main(): Record<string, pulumi.Input<unknown>> {
         port: config.requireNumber("sshPort"),
         user: config.require("sshUser"),
         privateKey: config.requireSecret("sshPrivateKey"),
+        // The host's key, pinned: a host presenting another is refused before anything is sent.
+        hostKey: config.require("sshHostKey"),
     };
     // go-sqlite3 is a cgo driver: built with cgo, linked static, checked to load nothing.
     const binary = new GoBinary("items", {

@@ -205,6 +205,7 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                     "items-deploy:sshPort": String(host.sshPort),
                     "items-deploy:sshUser": host.user,
                     "items-deploy:sshPrivateKey": fs.readFileSync(host.privateKeyPath, "utf8"),
+                    "items-deploy:sshHostKey": host.hostKey,
                     "items-deploy:moduleDir": FIXTURE,
                     "items-deploy:goarch": GOARCH,
                     "items-deploy:note": note,

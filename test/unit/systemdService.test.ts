@@ -70,7 +70,7 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
 
     it("uploads the binary under its digest and the real install script file", () => {
         const binary = named("app-binary").inputs;
-        assert.strictEqual(binary.remotePath, `/var/lib/gin-deploy/systemd/gin-app/staging/gin-app-${sha.slice(0, 12)}`);
+        assert.strictEqual(binary.remotePath, `/var/lib/gin-deploy/staging/systemd/gin-app/gin-app-${sha.slice(0, 12)}`);
         assert.strictEqual(binary.source.path, binaryPath);
         assert.deepStrictEqual(binary.triggers, [sha]);
         assert.match(named("app-install-script").inputs.source.path, /host-scripts\/install-release\.sh$/);
@@ -79,7 +79,7 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
     it("runs install-release.sh with the env file on stdin, as a secret, never on the command line", () => {
         const release = named("app-release");
         const words = rootArgv(release.inputs.create);
-        assert.deepStrictEqual(words.slice(0, 2), ["bash", "/var/lib/gin-deploy/systemd/gin-app/staging/install-release.sh"]);
+        assert.deepStrictEqual(words.slice(0, 2), ["bash", "/var/lib/gin-deploy/staging/systemd/gin-app/install-release.sh"]);
         assert.strictEqual(words[words.indexOf("--version") + 1], "v1.2.3");
         assert.ok(words.includes("--env-stdin"));
         assert.match(release.inputs.stdin, /^APP_ENV="dev"\nLOG_LEVEL="info"\nDB_PASSWORD="pw-unit-7f3e"\n$/);
@@ -117,7 +117,7 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
 
     it("uninstalls on delete from a command that nothing ever replaces", () => {
         const uninstall = named("app-uninstall").inputs;
-        assert.match(uninstall.delete, /then \$as_root bash \/var\/lib\/gin-deploy\/systemd\/gin-app\/staging\/uninstall\.sh; else/);
+        assert.match(uninstall.delete, /then \$as_root bash \/var\/lib\/gin-deploy\/staging\/systemd\/gin-app\/uninstall\.sh; else/);
         assert.strictEqual(uninstall.triggers, undefined);
         assert.strictEqual(named("app-release").inputs.delete, undefined);
     });

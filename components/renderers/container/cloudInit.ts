@@ -7,6 +7,7 @@
 // The output is JSON after the `#cloud-config` line: JSON is YAML, and JSON.stringify escapes
 // unit text exactly, so no hand-written YAML quoting can go wrong.
 
+import { REGISTRY_SERVER } from "./commands";
 import { RenderedFile } from "./units";
 
 export interface ContainerCloudInitSettings {
@@ -19,16 +20,18 @@ export interface ContainerCloudInitSettings {
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ECR_SERVER = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
 export const ECR_LOGIN_SCRIPT = "/usr/local/sbin/gin-deploy-ecr-login";
 
 export function renderContainerCloudInit(s: ContainerCloudInitSettings): string {
     if (!REGION.test(s.region)) {
         throw new Error(`region "${s.region}" is not an AWS region name (e.g. eu-west-1)`);
     }
-    if (!ECR_SERVER.test(s.registryServer)) {
+    // ECR's ACCOUNT.dkr.ecr.REGION.amazonaws.com on AWS; any registry host that takes ECR's login
+    // password (the EC2 twin's local registry stands in for ECR).
+    if (!REGISTRY_SERVER.test(s.registryServer)) {
         throw new Error(
-            `registryServer "${s.registryServer}" is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com): pass the EcrRegistry's server`,
+            `registryServer "${s.registryServer}" is not a registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com): pass the EcrRegistry's server`,
         );
     }
     for (const unit of s.units) {

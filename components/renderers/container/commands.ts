@@ -51,7 +51,8 @@ export interface ContainerCommands {
 }
 
 const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
-const SERVER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+/** A registry host with an optional port: 123456789012.dkr.ecr.eu-west-1.amazonaws.com, 127.0.0.1:5000. */
+export const REGISTRY_SERVER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
 const USERNAME = /^[A-Za-z0-9._@+-]{1,128}$/;
 
 export function validateImageRef(imageRef: string): void {
@@ -127,7 +128,7 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
  * local one on 127.0.0.1:5000) needs no login: the command then only says so.
  */
 export function renderLoginCommand(serviceName: string, server: string, username: string): string {
-    if (!SERVER.test(server)) {
+    if (!REGISTRY_SERVER.test(server)) {
         throw new Error(`registry server "${server}" is not a host name with an optional :port (e.g. 127.0.0.1:5000)`);
     }
     if (username === "") {

@@ -40,11 +40,16 @@ describe("container cloud-init user data", () => {
         assert.doesNotMatch(text, /PASSWORD|\.env"/);
     });
 
-    it("refuses a region or registry that is not AWS's", () => {
+    it("refuses a region that is not AWS's and a registry that is not a host, and logs in to any registry host", () => {
         assert.throws(() => renderContainerCloudInit({ region: "Frankfurt", registryServer: server, units }), /region "Frankfurt"/);
         assert.throws(
-            () => renderContainerCloudInit({ region: "eu-west-1", registryServer: "127.0.0.1:5000", units }),
-            /not an ECR registry host/,
+            () => renderContainerCloudInit({ region: "eu-west-1", registryServer: "https://x; reboot", units }),
+            /not a registry host/,
+        );
+        // The EC2 twin's local registry stands in for ECR.
+        assert.match(
+            renderContainerCloudInit({ region: "eu-west-1", registryServer: "127.0.0.1:5000", units }),
+            /--password-stdin 127\.0\.0\.1:5000/,
         );
     });
 });

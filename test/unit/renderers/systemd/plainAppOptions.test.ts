@@ -216,7 +216,7 @@ describe("SystemdService options for an ordinary Gin app (renderers)", () => {
         assert.strictEqual(after("--version-check"), "off");
         assert.strictEqual(after("--slot-ports"), "8081,8082");
         assert.strictEqual(after("--drain-timeout"), "10");
-        assert.strictEqual(after("--unit"), "/var/lib/gin-deploy/systemd/plain/staging/plain-slot-blue.service");
+        assert.strictEqual(after("--unit"), "/var/lib/gin-deploy/staging/systemd/plain/plain-slot-blue.service");
     });
 
     it("tells uninstall about the state directory, and removes it only when asked", () => {

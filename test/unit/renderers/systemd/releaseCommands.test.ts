@@ -18,10 +18,10 @@ const sha = "ab".repeat(32);
 describe("release commands", () => {
     it("stages uploads in a folder of the login user's, the binary named by its digest", () => {
         const up = releaseUploads("gin-app", sha);
-        assert.strictEqual(up.binary, `/var/lib/gin-deploy/systemd/gin-app/staging/gin-app-${sha.slice(0, 12)}`);
+        assert.strictEqual(up.binary, `/var/lib/gin-deploy/staging/systemd/gin-app/gin-app-${sha.slice(0, 12)}`);
         assert.deepStrictEqual(runAsLogin(prepareStagingCommand("gin-app"), { uid: 1000, user: "admin", sudo: true }).calls, [
-            "sudo -n install -d -m 0700 -o 1000 -g 1000 /var/lib/gin-deploy/systemd/gin-app/staging",
-            "sudo -n chown -R 1000:1000 /var/lib/gin-deploy/systemd/gin-app/staging",
+            "sudo -n install -d -m 0700 -o 1000 -g 1000 /var/lib/gin-deploy/staging/systemd/gin-app",
+            "sudo -n chown -R 1000:1000 /var/lib/gin-deploy/staging/systemd/gin-app",
         ]);
     });
 
@@ -33,7 +33,7 @@ describe("release commands", () => {
             port: 8080,
             hostFirewall: false,
         });
-        const staging = "/var/lib/gin-deploy/systemd/gin-app/staging";
+        const staging = "/var/lib/gin-deploy/staging/systemd/gin-app";
         assert.deepStrictEqual(rootArgv(line), [
             "bash",
             `${staging}/install-release.sh`,
@@ -82,7 +82,7 @@ describe("release commands", () => {
     });
 
     it("uninstalls as root only when the script is there", () => {
-        const script = "/var/lib/gin-deploy/systemd/gin-app/staging/uninstall.sh";
+        const script = "/var/lib/gin-deploy/staging/systemd/gin-app/uninstall.sh";
         const admin = { uid: 1000, user: "admin", sudo: true };
         assert.deepStrictEqual(runAsLogin(uninstallCommand("gin-app"), admin, [script]).calls, [
             `sudo -n test -f ${script}`,
