@@ -5,6 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 
+import { asRoot } from "../../components/renderers/shared/asRoot";
+
 import { CheckResult, fail, skip } from "./check";
 import { attribute } from "./attribution";
 import { architectureCheck, interpreterCheck } from "./binaryChecks";
@@ -35,7 +37,8 @@ export async function gatherHostFacts(target: DoctorTarget): Promise<{ facts: Ho
         const script = fs.readFileSync(path.join(__dirname, "host-facts.sh"), "utf8");
         const started = Date.now();
         const args = ["--service", target.serviceName, "--port", String(target.appPort), "--mode", target.mode];
-        const res = await shell.exec(`bash -s -- ${args.join(" ")}`, script);
+        // As root (ss names a port's process, the journal and units are readable): sudo -n for a sudo user, as every deploy step.
+        const res = await shell.exec(asRoot(`bash -s -- ${args.join(" ")}`), script);
         const ended = Date.now();
         if (res.code !== 0) throw new Error(`host-facts.sh exited ${res.code}: ${res.stderr.trim()}`);
         return { facts: parseHostFacts(res.stdout), localEpoch: (started + ended) / 2000, roundTrip: (ended - started) / 1000 };

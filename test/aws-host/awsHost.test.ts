@@ -12,6 +12,7 @@
 // and this machine's Docker engine for the instance's dockerd. The instance type is an amd64 one
 // (t3.micro), as the twin runs on this machine's CPU; dev's t4g.micro would build arm64.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
@@ -350,6 +351,28 @@ describe("aws-host: the dev and prod stacks' programs on an EC2 twin, as admin w
             assert.strictEqual(result.lost, 0, `lost during the release: ${JSON.stringify(result.lostBy)} ${result.failures.slice(0, 3)}`);
             assert.ok((result.versions["twin-b"] ?? 0) > 0, "the new release never answered under load");
             assert.strictEqual(await servedVersion(), "twin-b");
+        });
+
+        it("doctor logs in as admin over the pinned key and runs its host checks as root", function () {
+            const hostKey = hostKeyOf([...hostKeys.keys()][0]).publicKey;
+            const res = spawnSync(
+                "node",
+                [
+                    "-r",
+                    "ts-node/register/transpile-only",
+                    "scripts/doctor.ts",
+                    ...["--url", URL, "--ssh", `127.0.0.1:${TWIN.sshPort}`, "--user", "admin", "--key", login.privateKeyPath],
+                    ...["--host-key", hostKey, "--app-port", String(TWIN.appPort), "--version", "twin-b", "--json"],
+                ],
+                { cwd: repoRoot, encoding: "utf8" },
+            );
+            const report = JSON.parse(res.stdout) as { checks: { id: string; status: string; detail: string }[] };
+            const failed = report.checks.filter((c) => c.status === "fail");
+            assert.deepStrictEqual(failed, [], `doctor found problems on a healthy host:\n${res.stderr}`);
+            for (const id of ["listen-address", "port-owner", "service-state", "binary-arch"]) {
+                assert.strictEqual(report.checks.find((c) => c.id === id)?.status, "pass", `${id} did not run on the host: ${res.stdout}`);
+            }
+            assert.strictEqual(res.status, 0);
         });
 
         it("a release that cannot start fails with its journal and rolls back: the old one keeps answering", async function () {
