@@ -88,6 +88,15 @@ function exposures(resources: RecordedResource[], secret: string): string[] {
     );
 }
 
+/** Fails unless every command:remote resource's connection pins `hostKey`. */
+function assertEveryConnectionPins(resources: RecordedResource[], hostKey: string): void {
+    const remote = resources.filter((r) => r.type.startsWith("command:remote:"));
+    assert.ok(remote.length > 5, `only ${remote.length} remote steps`);
+    for (const r of remote) {
+        assert.strictEqual(r.inputs.connection?.hostKey, hostKey, `${r.name}: its connection does not pin the host's key`);
+    }
+}
+
 function typesOf(resources: RecordedResource[]): string[] {
     return [...new Set(resources.map((r) => r.type))].sort();
 }
@@ -176,6 +185,11 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             );
         });
 
+        it("pins the key the stack made for the instance on every remote step", () => {
+            assert.match(String(dev.outputs.sshHostKey), /^ssh-ed25519 /);
+            assertEveryConnectionPins(dev.resources, dev.outputs.sshHostKey as string);
+        });
+
         it("exports url, version, mode, instance and service name, none of them secret", async () => {
             assert.deepStrictEqual(
                 Object.keys(dev.outputs)
@@ -214,6 +228,10 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             );
         });
 
+        it("pins the host's key on every remote step", () => {
+            assertEveryConnectionPins(local.resources, HOST_KEY);
+        });
+
         it("connects to the configured host, the connection secret as the engine receives it", () => {
             const release = named(local.resources, "gin-app-release");
             assert.strictEqual(release.inputs.connection.host, "127.0.0.1");
@@ -233,6 +251,10 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         let prod: Run;
         before(async () => {
             prod = await run("prod", { ...stackFile("prod"), ...PER_USER_AWS });
+        });
+
+        it("pins the key the stack made for the instance on every remote step", () => {
+            assertEveryConnectionPins(prod.resources, prod.outputs.sshHostKey as string);
         });
 
         it("creates the host, the registry, the image and the container service, and no Go build", () => {
