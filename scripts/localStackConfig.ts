@@ -19,6 +19,9 @@ export function committedConfig(file = path.join(repoRoot, "Pulumi.local.yaml"))
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
             out[key] = String(value);
+        } else if (Array.isArray(value)) {
+            // A list (appCidrs) reaches the program as JSON, as the engine passes it.
+            out[key] = JSON.stringify(value);
         }
     }
     return out;

@@ -152,6 +152,22 @@ function instanceHandler(
     return handler;
 }
 
+const NOTHING = { files: [], users: [], units: [], listening: [] };
+
+/**
+ * What a deploy left, less the traces of admin's logins, which are the instance's and not the
+ * deploy's: its home, sudo's notes, and the login session's units (systemd-logind's user manager,
+ * its slice and runtime folder, and systemd-oomd, which the user manager's unit names).
+ */
+function deployTraces(left: Record<keyof HostSnapshot, string[]>): Record<keyof HostSnapshot, string[]> {
+    const loginUnit = /^(user@1000\.service|user-1000\.slice|user-runtime-dir@1000\.service|run-user-1000\.mount|systemd-oomd\.service)$/;
+    return {
+        ...left,
+        files: left.files.filter((f) => !f.startsWith("/home/admin") && !f.startsWith("/var/lib/sudo")),
+        units: left.units.filter((u) => !loginUnit.test(u)),
+    };
+}
+
 const nothingRemote: ResourceHandler = {
     replaceOnChanges: [],
     async create() {
@@ -393,14 +409,7 @@ describe("aws-host: the dev and prod stacks' programs on an EC2 twin, as admin w
 
         it("destroy: the uninstall leaves the host as cloud-init left it, then the instance goes", async function () {
             await executor.destroy();
-            // The login's own traces (admin's home, sudo's notes) are the instance's, not the deploy's.
-            const left = state.atTerminate!;
-            const files = left.files.filter((f) => !f.startsWith("/home/admin") && !f.startsWith("/var/lib/sudo"));
-            assert.deepStrictEqual(
-                { ...left, files },
-                { files: [], users: [], units: [], listening: [] },
-                "the deploy left things on the host",
-            );
+            assert.deepStrictEqual(deployTraces(state.atTerminate!), NOTHING, "the deploy left things on the host");
             dev.destroyedClean = true;
         });
     });
@@ -494,13 +503,7 @@ describe("aws-host: the dev and prod stacks' programs on an EC2 twin, as admin w
         it("destroy: no container, unit or env file is left, then the instance goes", async function () {
             const steps = await executor.destroy();
             console.log(`      destroyed: ${describeSteps(steps).slice(0, 400)}`);
-            const left = state.atTerminate!;
-            const files = left.files.filter((f) => !f.startsWith("/home/admin") && !f.startsWith("/var/lib/sudo"));
-            assert.deepStrictEqual(
-                { ...left, files },
-                { files: [], users: [], units: [], listening: [] },
-                "the deploy left things on the host",
-            );
+            assert.deepStrictEqual(deployTraces(state.atTerminate!), NOTHING, "the deploy left things on the host");
             const containers = await docker(["ps", "-aq", "--filter", "label=io.gin-deploy.service=gin-app"]);
             assert.strictEqual(containers, "", "an app container is left on the engine");
             prod.destroyedClean = true;

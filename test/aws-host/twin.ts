@@ -71,7 +71,12 @@ export function stopTwin(): void {
 
 /** A root shell into the twin from outside (docker exec), as the instance's console would give. */
 export const twinRootShell: RootShell = (command, input) => {
-    const res = spawnSync("docker", ["exec", "-i", TWIN.name, "sh", "-c", command], { encoding: "utf8", input: input ?? "" });
+    const res = spawnSync("docker", ["exec", "-i", TWIN.name, "sh", "-c", command], {
+        encoding: "utf8",
+        input: input ?? "",
+        // A file listing of a host with Docker and the AWS CLI installed runs to megabytes.
+        maxBuffer: 256 << 20,
+    });
     return { status: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 };
 
