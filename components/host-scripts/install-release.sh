@@ -127,8 +127,9 @@ journal_tail() {
   # catch up, or the last lines (often the reason for the failure) are not there yet.
   journalctl --sync 2>/dev/null || true
   sleep 1
-  echo "--- last 50 journal lines of $unit (journalctl -u $unit -n 50 --no-pager) ---" >&2
-  journalctl -u "$unit" -n 50 --no-pager >&2 || true
+  # Only this release's lines: an earlier attempt's would read as this one's.
+  echo "--- last 50 journal lines of $unit since this release began (journalctl -u $unit --since '$release_started' -n 50 --no-pager) ---" >&2
+  journalctl -u "$unit" --since "$release_started" -n 50 --no-pager >&2 || true
   echo "--- end of journal ---" >&2
 }
 
@@ -507,6 +508,8 @@ apply_firewall() {
 }
 
 main() {
+  # When this release began, in journalctl's --since form: the failure output shows no earlier line.
+  release_started=$(date '+%Y-%m-%d %H:%M:%S')
   parse_args "$@"
   local started=$SECONDS previous
   install -d -m 0700 "$state_dir"

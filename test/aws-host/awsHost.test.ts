@@ -168,6 +168,34 @@ function deployTraces(left: Record<keyof HostSnapshot, string[]>): Record<keyof 
     };
 }
 
+/** `npm run logs` against the twin, over the same pinned connection as admin. */
+function readLogs(mode: "systemd" | "container", keyPath: string, hostKey: string): { status: number; stdout: string; stderr: string } {
+    const res = spawnSync(
+        "node",
+        [
+            "-r",
+            "ts-node/register/transpile-only",
+            "scripts/logs.ts",
+            ...[
+                "--ssh",
+                `127.0.0.1:${TWIN.sshPort}`,
+                "--user",
+                "admin",
+                "--key",
+                keyPath,
+                "--host-key",
+                hostKey,
+                "--mode",
+                mode,
+                "-n",
+                "30",
+            ],
+        ],
+        { cwd: repoRoot, encoding: "utf8" },
+    );
+    return { status: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
 const nothingRemote: ResourceHandler = {
     replaceOnChanges: [],
     async create() {
@@ -369,6 +397,13 @@ describe("aws-host: the dev and prod stacks' programs on an EC2 twin, as admin w
             assert.strictEqual(await servedVersion(), "twin-b");
         });
 
+        it("npm run logs shows the live unit's journal, as admin over the pinned key", function () {
+            const res = readLogs("systemd", login.privateKeyPath, hostKeyOf([...hostKeys.keys()][0]).publicKey);
+            assert.strictEqual(res.status, 0, res.stderr);
+            assert.match(res.stderr, /logs: gin-app\.service on gd-ec2-twin/);
+            assert.match(res.stdout, /gin-app\[\d+\]: \{.*"msg"/, `no app log line: ${res.stdout.slice(0, 400)}`);
+        });
+
         it("doctor logs in as admin over the pinned key and runs its host checks as root", function () {
             const hostKey = hostKeyOf([...hostKeys.keys()][0]).publicKey;
             const res = spawnSync(
@@ -402,6 +437,23 @@ describe("aws-host: the dev and prod stacks' programs on an EC2 twin, as admin w
                 });
                 assert.strictEqual(await servedVersion(), "twin-b");
                 dev.rolledBack = true;
+            } finally {
+                removeFault();
+            }
+        });
+
+        it("the next failed release shows only its own journal lines, not the earlier attempt's", async function () {
+            const removeFault = injectStartFailure(TWIN_HOST, "gin-app", "twin-d");
+            try {
+                // A second apart, so the two attempts' journal lines cannot share a second.
+                await new Promise((r) => setTimeout(r, 1100));
+                const failing = await evaluate("dev", stackConfig("dev", "twin-d"));
+                await assert.rejects(executor.apply(failing.resources), (err: Error) => {
+                    assert.match(err.message, /test fault: release twin-d refuses to start/);
+                    assert.doesNotMatch(err.message, /release twin-c/, "the failure shows the earlier attempt's journal lines");
+                    return true;
+                });
+                assert.strictEqual(await servedVersion(), "twin-b");
             } finally {
                 removeFault();
             }
@@ -498,6 +550,13 @@ describe("aws-host: the dev and prod stacks' programs on an EC2 twin, as admin w
             assert.ok(result.sent >= 1000, `only ${result.sent} requests were sent`);
             assert.strictEqual(result.lost, 0, `lost during the release: ${JSON.stringify(result.lostBy)} ${result.failures.slice(0, 3)}`);
             assert.strictEqual(await servedVersion(), "twin-p2");
+        });
+
+        it("npm run logs shows the live slot's container log, as admin over the pinned key", function () {
+            const res = readLogs("container", login.privateKeyPath, hostKeyOf([...hostKeys.keys()][0]).publicKey);
+            assert.strictEqual(res.status, 0, res.stderr);
+            assert.match(res.stderr, /logs: container gin-app-(blue|green) on gd-ec2-twin/);
+            assert.match(res.stdout, /\{.*"msg"/, `no app log line: ${res.stdout.slice(0, 400)}`);
         });
 
         it("destroy: no container, unit or env file is left, then the instance goes", async function () {
