@@ -78,7 +78,10 @@ describe("workflow gates (.github/workflows)", () => {
             assert.ok(summaryStep, "no step runs npm run review on the event log");
             const comment = job.steps.find((s) => s.uses?.startsWith("actions/github-script@"));
             const script = String(comment?.with?.script ?? "");
-            assert.ok(script.indexOf("summary,") > 0 && script.indexOf("summary,") < script.indexOf("<details>"), "summary is not above the fold");
+            assert.ok(
+                script.indexOf("summary,") > 0 && script.indexOf("summary,") < script.indexOf("<details>"),
+                "summary is not above the fold",
+            );
         });
     });
 
