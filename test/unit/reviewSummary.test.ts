@@ -1,0 +1,197 @@
+// The reviewer's summary (scripts/review/summary.ts) on real `pulumi preview --json` documents and
+// event logs recorded by test/unit/fixtures/preview/record.ts (its README says what each one is;
+// kubernetes-* are the real component and provider, systemd-* component stand-ins).
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+import {
+    digestFromEvents,
+    parseEventLog,
+    PreviewDigest,
+    renderSummary,
+    StackSummary,
+    summarize,
+    violationsFromEvents,
+} from "../../scripts/review/summary";
+
+const FIXTURES = path.join(__dirname, "fixtures", "preview");
+
+function fixture(name: string): { digest: PreviewDigest; events: ReturnType<typeof parseEventLog> } {
+    return {
+        digest: JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8")) as PreviewDigest,
+        events: parseEventLog(fs.readFileSync(path.join(FIXTURES, `${name}.events.jsonl`), "utf8")),
+    };
+}
+
+function summary(name: string): StackSummary {
+    const { digest, events } = fixture(name);
+    return summarize("prod", digest, violationsFromEvents(events));
+}
+
+const NAMES = fs
+    .readdirSync(FIXTURES)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.replace(/\.json$/, ""));
+
+describe("review summary (scripts/review/summary.ts) on recorded previews", () => {
+    it("is pure: summary.ts imports no Pulumi and does no I/O", () => {
+        const text = fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "review", "summary.ts"), "utf8");
+        assert.deepStrictEqual([...text.matchAll(/^import .*$/gm)], []);
+    });
+
+    it("has the recorded fixtures, each a preview --json document with its event log", () => {
+        assert.ok(NAMES.length >= 10, NAMES.join(", "));
+        for (const name of NAMES) assert.ok(fs.existsSync(path.join(FIXTURES, `${name}.events.jsonl`)), `${name}.events.jsonl is missing`);
+    });
+
+    it("says nothing changes on a no-op preview", () => {
+        const s = summary("kubernetes-no-change");
+        assert.deepStrictEqual(s.changes, {});
+        assert.deepStrictEqual([s.settings, s.release, s.removals, s.other], [[], [], [], []]);
+        assert.strictEqual(s.restart.restarts, false);
+    });
+
+    it("shows a setting by name with its old and new value (kubernetes: the ConfigMap)", () => {
+        const s = summary("kubernetes-setting");
+        assert.deepStrictEqual(s.settings, [{ name: "LOG_LEVEL", old: "info", new: "debug", secret: false }]);
+        assert.match(renderSummary(s), /LOG_LEVEL: `info` => `debug`/);
+    });
+
+    it("shows a secret by name only, and only that it changed", () => {
+        const s = summary("kubernetes-password");
+        assert.deepStrictEqual(s.settings, [{ name: "DB_PASSWORD", old: "[secret]", new: "[secret]", secret: true }]);
+        const text = renderSummary(s);
+        assert.match(text, /DB_PASSWORD: \[secret\] => \[secret\]/);
+    });
+
+    it("never shows a secret value: none of the fixtures' placeholder passwords appears anywhere", () => {
+        for (const name of NAMES) {
+            const { digest, events } = fixture(name);
+            const raw =
+                fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8") +
+                fs.readFileSync(path.join(FIXTURES, `${name}.events.jsonl`), "utf8");
+            for (const out of [
+                raw,
+                renderSummary(summarize("prod", digest)),
+                renderSummary(summarize("prod", digestFromEvents(events)), "text"),
+            ]) {
+                assert.ok(!/fixture-password/.test(out), `${name}: a password is in plain text`);
+            }
+        }
+    });
+
+    it("gives the release old -> new: version and image digest (kubernetes)", () => {
+        const s = summary("kubernetes-release");
+        assert.deepStrictEqual(s.release, [
+            { what: "version", old: "v1.0.0", new: "v1.1.0" },
+            {
+                what: "image",
+                old: `registry.example.com/gin-app@sha256:${"a1".repeat(32)}`,
+                new: `registry.example.com/gin-app@sha256:${"b2".repeat(32)}`,
+            },
+        ]);
+    });
+
+    it("calls a pod template change a zero-downtime rolling update (maxUnavailable 0)", () => {
+        for (const name of ["kubernetes-release", "kubernetes-setting", "kubernetes-password", "kubernetes-scale-limits"]) {
+            const r = summary(name).restart;
+            assert.deepStrictEqual([r.restarts, r.zeroDowntime], [true, true], `${name}: ${r.how}`);
+            assert.match(r.how, /rolling update of Deployment gin-app-deployment/);
+        }
+    });
+
+    it("lists a replicas and a limits change path by path with old and new values", () => {
+        const other = summary("kubernetes-scale-limits").other.map((c) => `${c.resource} ${c.path} ${String(c.old)} -> ${String(c.new)}`);
+        assert.ok(
+            other.includes("gin-app-deployment spec.template.spec.containers[0].resources.limits.memory 128Mi -> 256Mi"),
+            other.join("\n"),
+        );
+        assert.ok(other.includes("gin-app-hpa spec.minReplicas 2 -> 3"), other.join("\n"));
+        assert.ok(other.includes("gin-app-hpa spec.maxReplicas 4 -> 6"), other.join("\n"));
+    });
+
+    it("flags a replaced namespace and Deployment loudly, and the Deployment's replacement as downtime", () => {
+        const s = summary("kubernetes-namespace");
+        const severe = s.removals.filter((r) => r.severe).map((r) => `${r.op} ${r.type} ${r.name}`);
+        assert.deepStrictEqual(severe, [
+            "replace kubernetes:core/v1:Namespace gin-app-namespace",
+            "replace kubernetes:apps/v1:Deployment gin-app-deployment",
+        ]);
+        assert.strictEqual(s.removals.length, 8);
+        assert.deepStrictEqual([s.restart.restarts, s.restart.zeroDowntime], [true, false]);
+        const md = renderSummary(s);
+        assert.ok(md.indexOf("[!CAUTION]") > 0 && md.indexOf("[!CAUTION]") < md.indexOf("**Restart**"), md);
+        assert.match(md, /> \*\*REPLACE\*\* kubernetes:core\/v1:Namespace `gin-app-namespace` \(because metadata.name changes\)/);
+    });
+
+    it("lists the autonamed ConfigMap's replacement without alarm", () => {
+        const s = summary("kubernetes-setting");
+        assert.deepStrictEqual(
+            s.removals.map((r) => [r.op, r.name, r.severe]),
+            [["replace", "gin-app-config", false]],
+        );
+        assert.ok(!renderSummary(s).includes("CAUTION"));
+    });
+
+    it("lists the policy pack's violations from the event log, at their level", () => {
+        const s = summary("kubernetes-policy");
+        assert.deepStrictEqual(
+            s.violations.map((v) => [v.policy, v.level]),
+            [["prod-images-by-digest", "mandatory"]],
+        );
+        assert.match(
+            renderSummary(s),
+            /mandatory prod-images-by-digest: gin-app-deployment: container app runs "registry.example.com\/gin-app:v1.1.0"/,
+        );
+        assert.deepStrictEqual(s.errors, ["error: preview failed"]);
+        assert.deepStrictEqual(summary("kubernetes-release").violations, []);
+    });
+
+    it("systemd (stand-ins): a changed env file is said to change, secret as a whole, with a socket-activated restart", () => {
+        const s = summary("systemd-setting");
+        assert.deepStrictEqual(s.settings, []);
+        assert.deepStrictEqual(s.secretEnvFileChanged, ["gin-app-release"]);
+        assert.deepStrictEqual([s.restart.restarts, s.restart.zeroDowntime], [true, true]);
+        assert.match(s.restart.how, /^socket activation/);
+    });
+
+    it("systemd (stand-ins): the release's version and binary old -> new, from the release command", () => {
+        const s = summary("systemd-release");
+        assert.deepStrictEqual(
+            s.release.map((r) => r.what),
+            ["version", "binary"],
+        );
+        assert.deepStrictEqual([s.release[0].old, s.release[0].new], ["v1.0.0", "v1.1.0"]);
+        assert.match(s.release[1].old ?? "", /^[0-9a-f]{64}$/);
+        assert.deepStrictEqual(s.secretEnvFileChanged, []);
+    });
+
+    it("systemd (stand-ins): a switch from socket activation to slots names the units and promises no zero downtime", () => {
+        const s = summary("systemd-to-slots");
+        assert.deepStrictEqual(s.units, [
+            { name: "gin-app-app-blue.service", op: "create" },
+            { name: "gin-app-app-green.service", op: "create" },
+            { name: "gin-app.socket", op: "delete" },
+        ]);
+        assert.deepStrictEqual([s.restart.restarts, s.restart.zeroDowntime], [true, false]);
+        assert.match(s.restart.how, /socket activation -> blue\/green slots/);
+    });
+
+    it("systemd (stand-ins): removing the service is an uninstall, flagged loudly", () => {
+        const s = summary("systemd-removed");
+        assert.deepStrictEqual([s.restart.restarts, s.restart.zeroDowntime], [true, false]);
+        assert.deepStrictEqual(
+            s.removals.filter((r) => r.severe).map((r) => r.name),
+            ["gin-app-release"],
+        );
+        assert.deepStrictEqual(s.other, []);
+    });
+
+    it("computes the same summary from the event log as from the preview --json document", () => {
+        for (const name of NAMES) {
+            const { digest, events } = fixture(name);
+            assert.deepStrictEqual(summarize("prod", digestFromEvents(events)), summarize("prod", digest), name);
+        }
+    });
+});
