@@ -5,13 +5,18 @@
 # the version (about 3 minutes cold), then reused.
 #
 #   bash local/registry.sh start|stop|status
+#   bash local/registry.sh list     one line "PORT PID" per registry of this checkout that runs
+#                                   (any port; scripts/machine-state.sh stops those npm test left)
 #
-# Overridable: GIN_DEPLOY_REGISTRY_PORT (default 5000).
+# Overridable: GIN_DEPLOY_REGISTRY_PORT (default 5000), GIN_DEPLOY_REGISTRY_START_SECONDS (how long
+# `start` waits for the registry to answer, default 120: a first start on a cold, busy machine is
+# slow; a registry that does not answer in time is stopped again, and its log's tail shown).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERSION=v3.1.2
 PORT="${GIN_DEPLOY_REGISTRY_PORT:-5000}"
+START_SECONDS="${GIN_DEPLOY_REGISTRY_START_SECONDS:-120}"
 ADDR="127.0.0.1:${PORT}"
 STATE="${ROOT}/.gin-deploy/registry"
 BIN_DIR="${ROOT}/.gin-deploy/cache/registry-${VERSION}"
@@ -21,6 +26,15 @@ LOG_FILE="${STATE}/registry-${PORT}.log"
 CONFIG_FILE="${STATE}/config-${PORT}.yml"
 
 log() { printf '[registry] %s\n' "$*" >&2; }
+
+if [[ ! "${PORT}" =~ ^[0-9]+$ ]] || ((PORT < 1 || PORT > 65535)); then
+  log "GIN_DEPLOY_REGISTRY_PORT=${PORT} is not a port (1-65535)"
+  exit 2
+fi
+if [[ ! "${START_SECONDS}" =~ ^[1-9][0-9]*$ ]]; then
+  log "GIN_DEPLOY_REGISTRY_START_SECONDS=${START_SECONDS} is not a whole number of seconds (at least 1)"
+  exit 2
+fi
 
 build_binary() {
   if [[ -x "${BIN}" ]]; then return 0; fi
@@ -36,11 +50,12 @@ build_binary() {
   GOBIN="${BIN_DIR}" go install "github.com/distribution/distribution/v3/cmd/registry@${VERSION}" >&2
 }
 
-# Prints the registry's pid when it runs. Called in conditions, so each step returns its status.
+# Prints the pid of the registry a pid file names (default: this port's) when it runs. Called in
+# conditions, so each step returns its status.
 running_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid exe
-  pid="$(cat "${PID_FILE}")" || return 1
+  local file="${1:-${PID_FILE}}" pid exe
+  [[ -f "${file}" ]] || return 1
+  pid="$(cat "${file}")" || return 1
   [[ -n "${pid}" ]] || return 1
   # The pid must still be this registry binary, not a recycled pid.
   exe="$(readlink "/proc/${pid}/exe" 2>/dev/null)" || return 1
@@ -85,15 +100,30 @@ start() {
   # The registry exports OpenTelemetry traces by default and would keep retrying an absent collector.
   OTEL_TRACES_EXPORTER=none setsid "${BIN}" serve "${CONFIG_FILE}" >"${LOG_FILE}" 2>&1 </dev/null &
   echo $! >"${PID_FILE}"
-  for _ in $(seq 1 50); do
+  log "started (pid $!); waiting up to ${START_SECONDS} s for GET http://${ADDR}/v2/ to answer"
+  local started=${SECONDS} why
+  while true; do
     # shellcheck disable=SC2310 # the same
-    if answering; then log "serving on ${ADDR}"; return 0; fi
+    if answering; then
+      log "serving on ${ADDR} (answered after $((SECONDS - started)) s)"
+      return 0
+    fi
     # shellcheck disable=SC2310 # returns its own status
-    if ! running_pid >/dev/null; then break; fi
-    sleep 0.2
+    if ! running_pid >/dev/null; then
+      why="exited before it answered"
+      break
+    fi
+    if ((SECONDS - started >= START_SECONDS)); then
+      why="did not answer GET http://${ADDR}/v2/ within ${START_SECONDS} s (GIN_DEPLOY_REGISTRY_START_SECONDS)"
+      break
+    fi
+    sleep 0.5
   done
-  log "the registry did not answer on ${ADDR}; its log (${LOG_FILE}):"
-  tail -n 20 "${LOG_FILE}" >&2 || true
+  log "the registry ${why}; the last lines of its log (${LOG_FILE}):"
+  tail -n 30 "${LOG_FILE}" >&2 || true
+  # A start that failed leaves nothing running: nobody would stop it, and the next start would
+  # find the port taken.
+  stop
   exit 1
 }
 
@@ -101,14 +131,29 @@ stop() {
   local pid
   # shellcheck disable=SC2310 # returns its own status
   if pid="$(running_pid)"; then
-    kill "${pid}"
-    for _ in $(seq 1 50); do
+    kill "${pid}" 2>/dev/null || true
+    for _ in $(seq 1 100); do
       kill -0 "${pid}" 2>/dev/null || break
       sleep 0.1
     done
+    if kill -0 "${pid}" 2>/dev/null; then
+      log "pid ${pid} still runs 10 s after SIGTERM: SIGKILL"
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
     log "stopped (pid ${pid})"
   fi
   rm -f "${PID_FILE}"
+}
+
+list() {
+  local file port pid
+  for file in "${STATE}"/registry-*.pid; do
+    [[ -e "${file}" ]] || continue
+    port="${file##*/registry-}"
+    port="${port%.pid}"
+    # shellcheck disable=SC2310 # returns its own status
+    if pid="$(running_pid "${file}")"; then echo "${port} ${pid}"; fi
+  done
 }
 
 status() {
@@ -123,5 +168,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: bash local/registry.sh start|stop|status" >&2; exit 2 ;;
+  list) list ;;
+  *) echo "usage: bash local/registry.sh start|stop|status|list" >&2; exit 2 ;;
 esac

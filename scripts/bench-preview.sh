@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench:preview`: a no-op `pulumi preview` of the local stack against a one-resource
-# TypeScript program, in alternating rounds; figures in reports/bench-preview.json. See
+# TypeScript program, in alternating rounds; figures in reports/latest/bench-preview.json
+# (npm run figures:sync -- --from-latest publishes them as reports/bench-preview.json). See
 # scripts/benchPreview.ts. Exits 0, saying what it cannot run, where the engine is missing.
 #   bash scripts/bench-preview.sh [--rounds N]
 set -euo pipefail

@@ -12,8 +12,10 @@
 // first AWS resource, and not the provider's Check/Diff or AWS calls: a lower bound, said so in the
 // report.
 //
-// Figures go to reports/bench-preview.json. Where the engine, the language host or the command
-// provider is missing it says what it cannot run and exits 0 without writing a report.
+// Figures go to reports/latest/bench-preview.json, beside the committed reports/bench-preview.json
+// that README.md quotes (`npm run figures:sync -- --from-latest` publishes them). Where the engine,
+// the language host or the command provider is missing it says what it cannot run and exits 0
+// without writing a report.
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -28,7 +30,7 @@ import { oneResourceProgram, PROGRAM_NAME } from "./oneResourceProgram";
 import { commandPlugin, findPlugin, missingPluginMessage } from "./providerPlugins";
 
 const GOAL_RATIO = 2;
-const REPORT = path.join(repoRoot, "reports", "bench-preview.json");
+const REPORT = path.join(repoRoot, "reports", "latest", "bench-preview.json");
 const BENCH_HOST: HostSettings = {
     name: process.env.GIN_DEPLOY_BENCH_HOST_NAME ?? "gd-bench",
     sshPort: Number(process.env.GIN_DEPLOY_BENCH_HOST_SSH_PORT ?? 2239),
@@ -408,7 +410,9 @@ async function main(): Promise<number> {
                     `${((r.seconds as number) / floorMedian).toFixed(2)}x the one-resource preview (a lower bound)`,
             );
         }
-        console.log(`report: ${path.relative(repoRoot, REPORT)}`);
+        console.log(
+            `report: ${path.relative(repoRoot, REPORT)}; to quote it in README.md: npm run figures:sync -- --from-latest, then commit reports/bench-preview.json and README.md`,
+        );
         return 0;
     } finally {
         if (startedHost) stopHost(BENCH_HOST);

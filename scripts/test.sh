@@ -14,17 +14,27 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund || exit 1
 fi
 
-# The Docker engine some suites start changes the machine (iptables chains, IP forwarding, the
-# docker0 bridge); what it changed is undone at the end, also when the run is interrupted.
+# What the suites start and change is stopped and undone at the end, also when a suite failed or
+# the run is interrupted: a local registry or host container a suite left running, and what the
+# Docker engine some suites start changed (iptables chains, IP forwarding, the docker0 bridge).
+# Something left running fails the run (after it was stopped): a suite's cleanup is broken.
 machine_state=$(mktemp -d)
 bash scripts/machine-state.sh save "$machine_state" || exit 1
+machine_status=0
 restore_machine() {
-  bash scripts/machine-state.sh restore "$machine_state" || echo "could not undo every change to the machine (above)" >&2
+  trap - EXIT
+  machine_status=0
+  bash scripts/machine-state.sh restore "$machine_state" || machine_status=$?
+  case "$machine_status" in
+    0) ;;
+    3) echo "npm test: a suite left the above running; it is stopped now, and the run fails so that the suite's cleanup gets fixed" >&2 ;;
+    *) echo "npm test: could not undo every change to the machine (above)" >&2 ;;
+  esac
   rm -rf "$machine_state"
 }
 trap restore_machine EXIT
 
-suites=(lint typecheck test:app test:unit test:package test:delivery test:host test:doctor test:contract test:aws-host test:container test:reuse test:k8s test:policy test:e2e)
+suites=(lint typecheck test:app test:unit test:package test:delivery test:host test:doctor test:contract test:aws-host test:container test:reuse test:cluster test:k8s test:policy test:e2e)
 passed=0 failed=0 failures=()
 logs=reports/suites
 mkdir -p "$logs"
@@ -52,6 +62,10 @@ for suite in "${failures[@]}"; do
 done
 
 echo
+echo "==> stopping what the suites left running, undoing what they changed"
+restore_machine
+echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"
+[ "$machine_status" -eq 0 ] || echo "the machine after the suites: not as before (machine-state exit $machine_status, above)"
 echo "suites: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$machine_status" -eq 0 ]

@@ -3,7 +3,9 @@
 # going to a file as stdout does in production) against a bare net/http server answering the
 # same JSON, loaded by wrk with the same settings, in alternating rounds (with gin-app without
 # request lines as a third server, to show what logging costs); plus the stripped release binary
-# sizes for linux/amd64 and linux/arm64. Figures go to reports/bench-app.json.
+# sizes for linux/amd64 and linux/arm64. Figures go to reports/latest/bench-app.json, beside the
+# committed reports/bench-app.json that README.md quotes: a run changes nothing a test reads;
+# `npm run figures:sync -- --from-latest` publishes it (scripts/figures.ts).
 #
 # Settings (environment): BENCH_DURATION (seconds a server is loaded each round, default 4),
 # BENCH_ROUNDS (default 9), BENCH_CONNECTIONS (default 32), BENCH_THREADS (wrk threads, default 1).
@@ -11,7 +13,7 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 app_dir="$repo_root/app"
-report="$repo_root/reports/bench-app.json"
+report="$repo_root/reports/latest/bench-app.json"
 go_bin="${GO:-/usr/local/go/bin/go}"
 duration="${BENCH_DURATION:-4}"
 rounds="${BENCH_ROUNDS:-9}"
@@ -189,4 +191,4 @@ print(f"bench:app: ratio gin-app / bare {figures['ratio']} (median of per-round 
       f"CPU-per-request ratio {figures['cpuEfficiencyRatio']}; without the request log "
       f"{figures['ratioWithoutRequestLog']} and {figures['cpuEfficiencyRatioWithoutRequestLog']}", file=sys.stderr)
 PY
-echo "bench:app: figures written to ${report#"$repo_root"/}" >&2
+echo "bench:app: figures written to ${report#"$repo_root"/}; to quote them in README.md: npm run figures:sync -- --from-latest, then commit reports/bench-app.json and README.md" >&2
