@@ -99,8 +99,9 @@ start() {
   write_config
   # The registry exports OpenTelemetry traces by default and would keep retrying an absent collector.
   OTEL_TRACES_EXPORTER=none setsid "${BIN}" serve "${CONFIG_FILE}" >"${LOG_FILE}" 2>&1 </dev/null &
-  echo $! >"${PID_FILE}"
-  log "started (pid $!); waiting up to ${START_SECONDS} s for GET http://${ADDR}/v2/ to answer"
+  local pid=$!
+  echo "${pid}" >"${PID_FILE}"
+  log "started (pid ${pid}); waiting up to ${START_SECONDS} s for GET http://${ADDR}/v2/ to answer"
   local started=${SECONDS} why
   while true; do
     # shellcheck disable=SC2310 # the same
@@ -108,8 +109,9 @@ start() {
       log "serving on ${ADDR} (answered after $((SECONDS - started)) s)"
       return 0
     fi
-    # shellcheck disable=SC2310 # returns its own status
-    if ! running_pid >/dev/null; then
+    # Whether it still runs, by its pid: until setsid has exec'd the binary, running_pid (which
+    # checks the binary) would not know it yet.
+    if ! kill -0 "${pid}" 2>/dev/null; then
       why="exited before it answered"
       break
     fi
@@ -124,6 +126,8 @@ start() {
   # A start that failed leaves nothing running: nobody would stop it, and the next start would
   # find the port taken.
   stop
+  kill "${pid}" 2>/dev/null || true
+  rm -f "${PID_FILE}"
   exit 1
 }
 

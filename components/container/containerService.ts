@@ -28,6 +28,7 @@ import { renderContainerCloudInit } from "../renderers/container/cloudInit";
 import { renderContainerCommands, renderLoginCommand } from "../renderers/container/commands";
 import { renderContainerContract } from "../renderers/container/contract";
 import { renderContainerEnvFile } from "../renderers/container/envFile";
+import { settingsTrigger } from "../settingsTrigger";
 import { renderContainerUnits } from "../renderers/container/units";
 import { shellQuote } from "../renderers/shared/shellQuote";
 
@@ -174,7 +175,8 @@ export class ContainerService extends pulumi.ComponentResource {
                 .all([pulumi.output(args.environment), pulumi.output(args.secretEnvironment ?? {})])
                 .apply(([environment, secretEnvironment]) => renderContainerEnvFile(environment, secretEnvironment)),
         );
-        const envHash = pulumi.secret(envFile.apply(sha256));
+        // The settings by name (secrets as secret digests): a reviewer sees which changed.
+        const envHash = settingsTrigger(args.environment, args.secretEnvironment);
 
         // The staging folder's paths do not depend on the release; render them once with a dummy ref.
         const layout = renderContainerCommands({

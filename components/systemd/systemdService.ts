@@ -20,6 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 
 import { renderEnvFile } from "../renderers/systemd/envFile";
+import { settingsTrigger } from "../settingsTrigger";
 import { releaseLayout } from "../layout/systemdLayout";
 import { validateServiceName } from "../rules/serviceName";
 import { binaryDigestVersion } from "../rules/releaseVersion";
@@ -294,7 +295,8 @@ export class SystemdService extends pulumi.ComponentResource {
                     installScriptSha,
                     libSha,
                     sha256(contract),
-                    pulumi.secret(envFile.apply(sha256)),
+                    // The settings by name (secrets as secret digests): a reviewer sees which changed.
+                    settingsTrigger(args.environment, args.secretEnvironment),
                     hostFirewall,
                     // Slot mode only, so the reference app's triggers stay as they were.
                     ...(slotUnitsSha ? [slotUnitsSha] : []),

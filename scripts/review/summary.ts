@@ -233,8 +233,26 @@ export function summarize(stack: string, digest: PreviewDigest, violations: Poli
                 pushChange(release, "image", flag(oldCmd, "image"), flag(newCmd, "image"));
                 pushChange(release, "binary", flag(oldCmd, "sha256"), flag(newCmd, "sha256"));
             }
+            // The settings map in the triggers (components/settingsTrigger.ts): each plain setting by
+            // value, each secret by name (its digest is a secret). One release command and its env
+            // command carry the same map: a setting is listed once.
+            const named = changed.filter((c) => /^triggers\[\d+\]\.[A-Za-z_][A-Za-z0-9_]*$/.test(c.path));
+            // A secret's old and new digests both read "[secret]": the engine's diff names its path.
+            const SETTING_PATH = /^triggers\[\d+\]\.[A-Za-z_][A-Za-z0-9_]*$/;
+            for (const p of [...Object.keys(step.detailedDiff ?? {}), ...(step.replaceReasons ?? []), ...(step.diffReasons ?? [])]) {
+                if (SETTING_PATH.test(p) && !named.some((c) => c.path === p))
+                    named.push({ resource: name, path: p, old: SECRET, new: SECRET });
+            }
+            if (step.op !== "create" && step.op !== "delete") {
+                for (const c of named) {
+                    const key = c.path.slice(c.path.indexOf("].") + 2);
+                    if (settings.some((x) => x.name === key)) continue;
+                    const secret = c.old === SECRET || c.new === SECRET;
+                    settings.push({ name: key, old: secret ? SECRET : str(c.old), new: secret ? SECRET : str(c.new), secret });
+                }
+            }
             // An update whose plain inputs are the same changed only what is secret: the env file.
-            if ((step.op === "update" || step.op === "replace") && (o?.stdin === SECRET || n?.stdin === SECRET)) {
+            if (named.length === 0 && (step.op === "update" || step.op === "replace") && (o?.stdin === SECRET || n?.stdin === SECRET)) {
                 const visible = changed.filter((c) => c.old !== SECRET || c.new !== SECRET);
                 if (visible.length === 0 || isEnvCommand(step)) secretEnvFileChanged.push(name);
             }

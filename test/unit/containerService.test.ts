@@ -90,6 +90,24 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
         }
     });
 
+    it("re-runs the env step and the release on the settings by name, only the secrets' digests secret", () => {
+        for (const name of ["web-env", "web-release"]) {
+            const r = byName(name);
+            const triggers = r.inputs.triggers as unknown[];
+            const at = triggers.findIndex((t) => typeof t === "object" && t !== null && "APP_ENV" in (t as object));
+            assert.ok(at >= 0, `${name}: no settings map in its triggers: ${JSON.stringify(triggers)}`);
+            const settings = triggers[at] as Record<string, string>;
+            assert.strictEqual(settings.APP_ENV, "dev");
+            assert.match(settings.DB_PASSWORD, /^sha256:[0-9a-f]{64}$/);
+            assert.ok(!JSON.stringify(triggers).includes(PASSWORD), `${name}: a trigger holds the password`);
+            assert.deepStrictEqual(
+                r.secretPaths.filter((p) => p.startsWith("triggers")),
+                [`triggers[${at}].DB_PASSWORD`],
+                `${name}: only the password's digest may be secret`,
+            );
+        }
+    });
+
     it("logs in with the password on stdin, the user and server in the clear", () => {
         const login = byName("web-login");
         assert.ok(login.secretPaths.includes("stdin"));

@@ -194,4 +194,41 @@ describe("review summary (scripts/review/summary.ts) on recorded previews", () =
             assert.deepStrictEqual(summarize("prod", digestFromEvents(events)), summarize("prod", digest), name);
         }
     });
+
+    it("reads the settings map of a release's triggers: plain settings by value, a secret by name only", () => {
+        // A constructed step (not a recording): the shape preview --json gives a command whose
+        // triggers hold components/settingsTrigger.ts's map, a secret shown as "[secret]".
+        const urn = "urn:pulumi:dev::gin-deploy::gindeploy:host:SystemdService$command:remote:Command::gin-app-release";
+        const state = (logLevel: string) => ({
+            type: "command:remote:Command",
+            inputs: {
+                create: "bash install-release.sh --version v1",
+                stdin: "[secret]",
+                triggers: ["abc", { LOG_LEVEL: logLevel, DB_PASSWORD: "[secret]" }],
+            },
+        });
+        const summary = summarize("dev", { steps: [{ op: "replace", urn, oldState: state("info"), newState: state("debug") }] } as never);
+        assert.deepStrictEqual(
+            summary.settings.map((c) => [c.name, c.old, c.new]),
+            [["LOG_LEVEL", "info", "debug"]],
+        );
+        assert.deepStrictEqual(summary.secretEnvFileChanged, [], "a plain setting's change is not a secret env file change");
+        // A changed password: both sides read "[secret]"; the engine's detailed diff names the path.
+        const password = summarize("dev", {
+            steps: [
+                {
+                    op: "replace",
+                    urn,
+                    oldState: state("info"),
+                    newState: state("info"),
+                    replaceReasons: ["triggers"],
+                    detailedDiff: { "triggers[1].DB_PASSWORD": { kind: "update-replace", inputDiff: true } },
+                },
+            ],
+        } as never);
+        assert.deepStrictEqual(
+            password.settings.map((c) => [c.name, c.old, c.new, c.secret]),
+            [["DB_PASSWORD", "[secret]", "[secret]", true]],
+        );
+    });
 });

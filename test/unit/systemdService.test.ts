@@ -95,17 +95,27 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
         assert.deepStrictEqual(elsewhere, []);
     });
 
-    it("triggers the release on content hashes, the env file's hash kept secret", () => {
+    it("triggers the release on content hashes and the settings by name, only the secrets' digests secret", () => {
         const release = named("app-release");
         const triggers: unknown[] = release.inputs.triggers;
         assert.strictEqual(triggers[0], sha);
         assert.strictEqual(triggers[1], "v1.2.3");
-        // units, socket, install script, script helpers, host contract, env file
+        // units, socket, install script, script helpers, host contract
         assert.ok(
-            triggers.slice(2, 8).every((t) => typeof t === "string" && /^[0-9a-f]{64}$/.test(t)),
+            triggers.slice(2, 7).every((t) => typeof t === "string" && /^[0-9a-f]{64}$/.test(t)),
             JSON.stringify(triggers),
         );
-        assert.ok(release.secretPaths.includes("triggers[7]"), `the env hash is not secret: ${release.secretPaths}`);
+        // What a reviewer reads in the diff: LOG_LEVEL by value, DB_PASSWORD by name (its digest secret).
+        const settings = triggers[7] as Record<string, string>;
+        assert.deepStrictEqual(Object.keys(settings).sort(), ["APP_ENV", "DB_PASSWORD", "LOG_LEVEL"]);
+        assert.strictEqual(settings.LOG_LEVEL, "info");
+        assert.match(settings.DB_PASSWORD, /^sha256:[0-9a-f]{64}$/);
+        assert.ok(!JSON.stringify(triggers).includes(PASSWORD), "a trigger holds the password");
+        assert.deepStrictEqual(
+            release.secretPaths.filter((p) => p.startsWith("triggers")),
+            ["triggers[7].DB_PASSWORD"],
+            "only the password's digest may be secret: anything else secret hides the diff",
+        );
         assert.strictEqual(triggers[8], false);
     });
 
