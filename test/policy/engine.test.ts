@@ -202,8 +202,12 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
                 },
             },
         );
+        // The committed file, and the local host's key deploy:local would add (a preview never dials).
         const doc = fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8");
-        fs.writeFileSync(path.join(workDir, "Pulumi.local.yaml"), doc);
+        fs.writeFileSync(
+            path.join(workDir, "Pulumi.local.yaml"),
+            `${doc.trimEnd()}\n  gin-deploy:sshHostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvDsv1BMTbrpWx08odqoZi6lVOwDXhofoPPlHtnfxHC\n`,
+        );
         // The one secret, from stdin (a stand-in key: a preview never dials).
         const set = spawnSync(
             cli as string,

@@ -28,7 +28,12 @@ const PER_USER_AWS = {
     "gin-deploy:dbHost": "db.internal.example",
     "gin-deploy:dbPassword": PASSWORD,
 };
-const PER_USER_LOCAL = { "gin-deploy:sshPrivateKey": PRIVATE_KEY, "gin-deploy:dbPassword": PASSWORD };
+// What deploy:local adds to the committed local stack: its host's key, the deploy key, a password.
+const PER_USER_LOCAL = {
+    "gin-deploy:sshHostKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvDsv1BMTbrpWx08odqoZi6lVOwDXhofoPPlHtnfxHC",
+    "gin-deploy:sshPrivateKey": PRIVATE_KEY,
+    "gin-deploy:dbPassword": PASSWORD,
+};
 
 function stackFile(stack: string): Record<string, string> {
     const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
