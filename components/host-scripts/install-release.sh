@@ -128,8 +128,9 @@ journal_tail() {
   journalctl --sync 2>/dev/null || true
   sleep 1
   # Only this release's lines: an earlier attempt's would read as this one's.
-  echo "--- last 50 journal lines of $unit since this release began (journalctl -u $unit --since '$release_started' -n 50 --no-pager) ---" >&2
-  journalctl -u "$unit" --since "$release_started" -n 50 --no-pager >&2 || true
+  # (journalctl's -n with --since counts from the start of that window: the tail is taken here.)
+  echo "--- last 50 journal lines of $unit since this release began (journalctl -u $unit --since '$release_started' | tail -n 50) ---" >&2
+  { journalctl -u "$unit" --since "$release_started" --no-pager 2>&1 || true; } | tail -n 50 >&2
   echo "--- end of journal ---" >&2
 }
 
@@ -507,6 +508,29 @@ apply_firewall() {
   fi
 }
 
+# A service name is this deploy's on a host only once it has claimed it there. Until then nothing
+# of that name may exist: no unit (packaged or local) and neither the env nor the app folder.
+# Without this, serviceName "ssh" would overwrite ssh.service and a destroy would remove /etc/ssh.
+claim_service_name() {
+  local owned="$state_dir/owned" found=() unit path
+  [[ -f "$owned" ]] && return 0
+  # Installed by a gin-deploy from before the claim: only its installs leave rollback copies.
+  if [[ -d "$state_dir/rollback" ]]; then
+    : >"$owned"
+    return 0
+  fi
+  for unit in "$svc_unit" "$sock_unit" "${extra_names[@]}"; do
+    if [[ -e "$unit_dir/$unit" ]] || systemctl cat "$unit" >/dev/null 2>&1; then found+=("the unit $unit"); fi
+  done
+  for path in "$env_dir" "$APP_DIR"; do
+    if [[ -e "$path" ]]; then found+=("$path"); fi
+  done
+  if ((${#found[@]})); then
+    die "serviceName '$service' names what this host already has and gin-deploy did not install (${found[*]}); nothing was changed. Fix: pick another serviceName, e.g. gin-$service"
+  fi
+  : >"$owned"
+}
+
 main() {
   # When this release began, in journalctl's --since form: the failure output shows no earlier line.
   release_started=$(date '+%Y-%m-%d %H:%M:%S')
@@ -515,6 +539,7 @@ main() {
   install -d -m 0700 "$state_dir"
   exec 9>"$state_dir/lock"
   flock -w 120 9 || die "another release of $service is still running on this host (lock $state_dir/lock)"
+  claim_service_name
 
   new_env=""
   trap 'rm -f "${new_env:-}" "$current_link.next"' EXIT

@@ -18,6 +18,16 @@ uid=$(id -u)
 ((uid == 0)) || die "must run as root"
 load_contract
 
+# Only what this deploy installed: a name it never claimed here (its install was refused, the name
+# being the host's own) leaves everything of that name as it is.
+if [[ ! -f "$STATE_DIR/owned" && ! -d "$STATE_DIR/rollback" ]]; then
+  rm -rf "${STATE_DIR:?}" "${STAGING_DIR:?}"
+  staging_parent=$(dirname "$STAGING_DIR")
+  rmdir "$(dirname "$STATE_DIR")" "$staging_parent" "$(dirname "$staging_parent")" /var/lib/gin-deploy 2>/dev/null || true
+  echo "uninstalled: nothing of $SERVICE_NAME was installed here by gin-deploy; left everything of that name as it is"
+  exit 0
+fi
+
 # The slots' names are empty in a contract older than slots: skip those.
 units=()
 for unit in "$SERVICE_UNIT_NAME" "$SOCKET_UNIT_NAME" \

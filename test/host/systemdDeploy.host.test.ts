@@ -538,6 +538,37 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         assert.match(await session.run("tail -n 1 /var/log/ufw-calls.log"), /^delete allow 8080\/tcp$/m, "the ufw rule was not removed");
         assert.strictEqual((await uninstall(session)).code, 0, "a second uninstall fails");
     });
+
+    // The host's own services are not the deploy's: a service name that is one of theirs is refused
+    // before anything changes, and a destroy of it leaves them as they were.
+    for (const name of ["ssh", "gd-packaged"]) {
+        it(`refuses serviceName "${name}", which the host already has, and a destroy of it leaves the host's own as it was`, async () => {
+            // A packaged unit (as postgresql.service is): only in /lib/systemd/system, with a folder in /etc.
+            await session.run(
+                "printf '[Service]\\nExecStart=/bin/true\\n' > /lib/systemd/system/gd-packaged.service && install -d /etc/gd-packaged && echo kept > /etc/gd-packaged/conf && systemctl daemon-reload",
+            );
+            const fingerprint = `sha256sum /etc/ssh/sshd_config /etc/ssh/ssh_host_ed25519_key /lib/systemd/system/ssh.service /lib/systemd/system/gd-packaged.service /etc/gd-packaged/conf; ls /etc/systemd/system; systemctl is-active ssh`;
+            const before = await session.run(fingerprint);
+            const refused = await deploy(session, release(v1, { serviceName: name }));
+            assert.strictEqual(refused.code, 2, `the release of "${name}" was not refused: ${refused.stderr}`);
+            assert.match(
+                refused.stderr,
+                new RegExp(`serviceName '${name}' names what this host already has and gin-deploy did not install`),
+            );
+            assert.match(refused.stderr, /nothing was changed/);
+            assert.strictEqual(await session.run(fingerprint), before, "the refused release changed the host's own files");
+            const removed = await uninstall(session, name);
+            assert.strictEqual(removed.code, 0, removed.stderr);
+            assert.match(removed.stdout, /nothing of .* was installed here by gin-deploy/);
+            assert.strictEqual(await session.run(fingerprint), before, "the destroy changed the host's own files");
+            assert.strictEqual(
+                (await session.run("ls -d /var/lib/gin-deploy 2>/dev/null || true")).trim(),
+                "",
+                "the refused name left staging behind",
+            );
+            await session.run("rm -rf /lib/systemd/system/gd-packaged.service /etc/gd-packaged && systemctl daemon-reload");
+        });
+    }
 });
 
 // The unit from the article (S17), to compare the exposure score with.
