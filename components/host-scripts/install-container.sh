@@ -61,10 +61,30 @@ require_service() {
     staging=$STAGING_DIR current_link=$CURRENT_LINK
 }
 
+# A service name is this deploy's on a host only once it has claimed it there. Until then no unit
+# of that name may exist (packaged or local): serviceName "ssh" would otherwise overwrite
+# ssh.socket and ssh.service, and a destroy would disable them. Its folders are gin-deploy's own.
+claim_service_name() {
+  local owned="$state_dir/owned" found=() unit
+  [[ -f "$owned" ]] && return 0
+  # Installed by a gin-deploy from before the claim: its env folder is there.
+  if [[ ! -d "$config_dir" ]]; then
+    for unit in "$service.socket" "$service.service" "$service-slot@.socket" "$service-slot@.service" "$service-container@.service"; do
+      if [[ -e "/etc/systemd/system/$unit" ]] || systemctl cat "$unit" >/dev/null 2>&1; then found+=("$unit"); fi
+    done
+    if ((${#found[@]})); then
+      die "serviceName '$service' names units this host already has and gin-deploy did not install (${found[*]}); nothing was changed. Fix: pick another serviceName, e.g. gin-$service"
+    fi
+  fi
+  install -d -m 0755 "$state_dir"
+  : >"$owned"
+}
+
 # --- env: the app's settings, secrets included, from stdin into a 0600 file ------------------------
 
 cmd_env() {
   require_service
+  claim_service_name
   # The state folder holds the front proxy's symlink, which its unprivileged user must reach.
   install -d -m 0700 "$config_dir"
   install -d -m 0755 "$state_dir"
@@ -227,6 +247,7 @@ retire_slot() {
 
 cmd_release() {
   require_service
+  claim_service_name
   [[ "$image" =~ ^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$ ]] ||
     die "--image '$image' must be pinned by digest (REPOSITORY@sha256:<64 hex>)"
   [[ "$version" =~ $VERSION_PATTERN ]] ||

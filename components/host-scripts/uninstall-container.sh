@@ -23,6 +23,15 @@ done
 load_contract
 service=$SERVICE_NAME
 
+# Only what this deploy installed: a name it never claimed here (its install was refused, the units
+# being the host's own) leaves every unit of that name as it is.
+if [[ ! -f "$STATE_DIR/owned" && ! -d "$CONFIG_DIR" ]]; then
+  rm -rf "${STATE_DIR:?}" "${RUN_DIR:?}"
+  rmdir "$(dirname "$CONFIG_DIR")" "$(dirname "$STATE_DIR")" "$(dirname "$RUN_DIR")" 2>/dev/null || true
+  echo "uninstalled: nothing of $service was installed here by gin-deploy; left every unit of that name as it is"
+  exit 0
+fi
+
 units=("$service.socket" "$service.service")
 for slot in blue green; do
   units+=("$service-container@$slot.service" "$service-slot@$slot.socket" "$service-slot@$slot.service")

@@ -474,6 +474,39 @@ describe("container mode on the local host (real image, registry, systemd host)"
         assertHostClean();
     });
 
+    it('refuses serviceName "ssh", whose units the host already has, and a destroy of it leaves them as they were', async function () {
+        const connection = connectionFor(containerHost());
+        const { resources } = await evaluateProgram(
+            () => {
+                const svc = new ContainerService("ssh-named", {
+                    connection,
+                    serviceName: "ssh",
+                    imageRef: refs[V2] ?? `127.0.0.1:5000/gin-app@sha256:${"0".repeat(64)}`,
+                    version: V2,
+                    port: HOST_PORT,
+                    environment: { APP_ENV: "dev" },
+                    healthTimeoutSeconds: 30,
+                });
+                return { imageRef: svc.imageRef };
+            },
+            { project: "gin-deploy", stack: "container", config: {}, secretKeys: [] },
+        );
+        const fingerprint =
+            "sha256sum /lib/systemd/system/ssh.service /lib/systemd/system/ssh.socket /etc/ssh/sshd_config; ls /etc/systemd/system; systemctl is-active ssh; systemctl is-enabled ssh";
+        const before = hostRun(fingerprint);
+        const exec = new ContractExecutor({ projectDir: repoRoot });
+        for (const [type, h] of Object.entries(commandHandlers)) exec.handle(type, h);
+        await assert.rejects(exec.apply(resources), (err: Error) => {
+            assert.match(err.message, /serviceName 'ssh' names units this host already has and gin-deploy did not install/);
+            assert.match(err.message, /nothing was changed/);
+            return true;
+        });
+        assert.strictEqual(hostRun(fingerprint), before, "the refused release changed the host's own units");
+        await exec.destroy();
+        assert.strictEqual(hostRun(fingerprint), before, "the destroy changed the host's own units");
+        assert.strictEqual(hostRun("test -e /var/lib/gin-deploy/ssh && echo present || echo absent"), "absent");
+    });
+
     it("the local stack's own program in container mode builds, pushes, deploys by digest and destroys on the host", async function () {
         // Loaded here: the program reads its config when it runs.
         const { loadConfig } = await import("../../config");
