@@ -98,6 +98,19 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
         assert.deepStrictEqual(rootArgv(login.inputs.create).slice(2), ["login", "--server", "registry.example.com", "--username", "ci"]);
     });
 
+    it("keeps the release's output secret and logs only stderr, as systemd mode does (its failure holds the app's log lines)", () => {
+        const release = byName("web-release");
+        // The host script prints progress and a failure's last 50 log lines on stderr, its summary on stdout.
+        assert.strictEqual(release.inputs.logging, "stderr");
+        for (const output of ["stdout", "stderr"]) {
+            assert.ok(
+                release.additionalSecretOutputs.includes(output),
+                `${output} is stored in plain text: ${release.additionalSecretOutputs}`,
+            );
+        }
+        assert.strictEqual(release.inputs.addPreviousOutputInEnv, false);
+    });
+
     it("uninstalls on delete from a command that is never replaced (no triggers)", () => {
         const u = byName("web-uninstall");
         assert.strictEqual(u.inputs.triggers, undefined);

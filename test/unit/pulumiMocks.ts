@@ -11,6 +11,8 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     /** Dotted paths of the inputs the engine receives marked secret (e.g. "connection.privateKey", "stdin"). */
     secretPaths: string[];
+    /** The resource option additionalSecretOutputs (outputs the engine stores and shows only as secrets). */
+    additionalSecretOutputs: string[];
 }
 
 export interface RecordedCall {
@@ -74,15 +76,16 @@ function decodeWire(value: unknown, at: string, secretPaths: string[]): unknown 
 
 // The mock monitor hands newResource the inputs with secrets already unwrapped; the request it
 // was called for still has them marked, so keep it at hand.
-let currentRequest: { getObject(): { toJavaScript(): unknown } | undefined } | undefined;
+let currentRequest: { getObject(): { toJavaScript(): unknown } | undefined; getAdditionalsecretoutputsList?(): string[] } | undefined;
 
 const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
         const wire = currentRequest?.getObject()?.toJavaScript() ?? {};
+        const additionalSecretOutputs = currentRequest?.getAdditionalsecretoutputsList?.() ?? [];
         currentRequest = undefined;
         const secretPaths: string[] = [];
         const inputs = decodeWire(wire, "", secretPaths) as Record<string, any>;
-        recorded.resources.push({ type: args.type, name: args.name, inputs, secretPaths });
+        recorded.resources.push({ type: args.type, name: args.name, inputs, secretPaths, additionalSecretOutputs });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...providerState(args.type, args.name, args.inputs) } };
     },
     call(args: pulumi.runtime.MockCallArgs) {
