@@ -383,4 +383,22 @@ describe("EcrRegistry (gindeploy:image:EcrRegistry)", () => {
         assert.strictEqual(JSON.parse(policy.inputs.policy).rules[0].selection.countNumber, 7);
         assert.ok(recorded.calls.some((c) => c.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"));
     });
+
+    it("gives a host's role a pull policy for its repository alone: login on *, pull on the repository's ARN", async () => {
+        useStack("dev");
+        const { EcrRegistry } = await import("../../components");
+        const ecr = new EcrRegistry("web");
+        const arn = "arn:aws:ecr:eu-central-1:123456789012:repository/gin-app";
+        assert.strictEqual(await valueOf(ecr.repositoryArn), arn);
+        assert.deepStrictEqual(JSON.parse(await valueOf(ecr.pullPolicy)).Statement, [
+            { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+            {
+                Sid: "PullThisRepository",
+                Effect: "Allow",
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                Resource: arn,
+            },
+        ]);
+        assert.strictEqual(await pulumi.isSecret(ecr.pullPolicy), false, "the policy holds no secret: a reviewer reads it in the diff");
+    });
 });
