@@ -1,6 +1,6 @@
 // The public surface: every component other stacks import (see examples/), with its Args.
 export { GoBinary, GoBinaryArgs } from "./build/goBinary";
-export { AppHost, AppHostArgs } from "./aws/appHost";
+export { AppHost, AppHostArgs, AppHostInlinePolicy } from "./aws/appHost";
 export { SystemdService, SystemdServiceArgs, SystemdServiceOptions } from "./systemd/systemdService";
 export { EcrRegistry, EcrRegistryArgs, ImageRegistry } from "./aws/ecrRegistry";
 export { AppImage, AppImageArgs } from "./container/appImage";

@@ -4,6 +4,7 @@ import { Policies } from "@pulumi/policy";
 import { databaseTls } from "./rules/database";
 import { imagesByDigest } from "./rules/images";
 import { instanceEncryptedRoot, instanceImdsHopLimit, instanceImdsv2 } from "./rules/instance";
+import { instanceRoleEcrPullScoped } from "./rules/instanceRole";
 import { kubernetesLimits, kubernetesNonRoot, kubernetesProbes, kubernetesServiceExposure } from "./rules/kubernetes";
 import { noPublicSsh, opensAppPort } from "./rules/network";
 import { ecrImmutableTags } from "./rules/registry";
@@ -18,6 +19,7 @@ export const policies: Policies = [
     instanceImdsHopLimit,
     instanceEncryptedRoot,
     ecrImmutableTags,
+    instanceRoleEcrPullScoped,
     imagesByDigest,
     databaseTls,
     systemdUnitHardening,

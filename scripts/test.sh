@@ -10,8 +10,10 @@ cd "$(dirname "$0")/.." || exit 1
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> npm ci"
-  npm ci --no-audit --no-fund || exit 1
+  # --ignore-scripts: no dependency's install script is needed here, and this often runs as root
+  # (README, "npm's install scripts").
+  echo "==> npm ci --ignore-scripts"
+  npm ci --ignore-scripts --no-audit --no-fund || exit 1
 fi
 
 # What the suites start and change is stopped and undone at the end, also when a suite failed or

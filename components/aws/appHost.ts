@@ -44,17 +44,34 @@ export interface AppHostArgs {
     userDataReplaceOnChange?: pulumi.Input<boolean>;
     /** Root volume size in GiB; default 16 (room for container images). */
     rootVolumeSizeGiB?: pulumi.Input<number>;
-    /** An existing IAM instance profile name; default none (see managedPolicyArns). */
+    /** An existing IAM instance profile name; default none (see managedPolicyArns and inlinePolicies). */
     iamInstanceProfile?: pulumi.Input<string>;
     /**
-     * Managed policies for an instance role this component creates with its instance profile
-     * (e.g. AmazonEC2ContainerRegistryReadOnly in container mode); default none, no role.
+     * Managed policies for an instance role this component creates with its instance profile;
+     * default none. Prefer inlinePolicies scoped to what the host needs: AWS's managed policies
+     * usually grant on every resource of the account.
      */
     managedPolicyArns?: string[];
+    /**
+     * Inline policies (name, IAM policy document as JSON) of that instance role, e.g. the pull of
+     * one ECR repository in container mode (renderEcrPullPolicy); default none. The instance
+     * profile is made only after every policy is in place, so first-boot setup has its rights.
+     * With neither managedPolicyArns nor inlinePolicies, no role is made.
+     */
+    inlinePolicies?: AppHostInlinePolicy[];
     /** Subnet and VPC; default the account's default VPC. */
     subnetId?: pulumi.Input<string>;
     vpcId?: pulumi.Input<string>;
 }
+
+export interface AppHostInlinePolicy {
+    /** Names the role policy resource (`<name>-<policy name>`): letters, digits and + = , . @ _ -. */
+    name: string;
+    /** An IAM policy document, as JSON. */
+    policy: pulumi.Input<string>;
+}
+
+const INLINE_POLICY_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
 
 /** Splits CIDR blocks into the IPv4 and IPv6 lists a security group rule takes. */
 export function splitCidrs(cidrs: string[]): { cidrBlocks: string[]; ipv6CidrBlocks: string[] } {
@@ -166,9 +183,16 @@ export class AppHost extends pulumi.ComponentResource {
         );
 
         let instanceProfile: pulumi.Input<string> | undefined = args.iamInstanceProfile;
-        if (args.managedPolicyArns && args.managedPolicyArns.length > 0) {
+        const managedPolicyArns = args.managedPolicyArns ?? [];
+        const inlinePolicies = args.inlinePolicies ?? [];
+        for (const p of inlinePolicies) {
+            if (!INLINE_POLICY_NAME.test(p.name)) {
+                throw new Error(`AppHost: inline policy name "${p.name}" must be 1-64 of letters, digits and + = , . @ _ -`);
+            }
+        }
+        if (managedPolicyArns.length > 0 || inlinePolicies.length > 0) {
             if (args.iamInstanceProfile !== undefined) {
-                throw new Error("AppHost: give either iamInstanceProfile or managedPolicyArns, not both");
+                throw new Error("AppHost: give either iamInstanceProfile or managedPolicyArns/inlinePolicies, not both");
             }
             const role = new aws.iam.Role(
                 `${name}-role`,
@@ -181,18 +205,29 @@ export class AppHost extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            args.managedPolicyArns.forEach(
-                (policyArn, i) =>
-                    new aws.iam.RolePolicyAttachment(
-                        `${name}-policy-${i}`,
-                        {
-                            role: role.name,
-                            policyArn,
-                        },
-                        { parent: this },
-                    ),
-            );
-            instanceProfile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent: this }).name;
+            const grants: pulumi.Resource[] = [
+                ...managedPolicyArns.map(
+                    (policyArn, i) =>
+                        new aws.iam.RolePolicyAttachment(
+                            `${name}-policy-${i}`,
+                            {
+                                role: role.name,
+                                policyArn,
+                            },
+                            { parent: this },
+                        ),
+                ),
+                ...inlinePolicies.map(
+                    (p) => new aws.iam.RolePolicy(`${name}-${p.name}`, { role: role.name, policy: p.policy }, { parent: this }),
+                ),
+            ];
+            // The instance boots with the profile, and its first-boot setup may use the rights
+            // (container mode logs in to ECR there): the profile comes after every grant.
+            instanceProfile = new aws.iam.InstanceProfile(
+                `${name}-profile`,
+                { role: role.name, tags: args.tags },
+                { parent: this, dependsOn: grants },
+            ).name;
         }
 
         const hostKey = new SshHostKeyPair(`${name}-host-key`, { parent: this });

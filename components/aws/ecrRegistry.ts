@@ -1,12 +1,14 @@
 // gindeploy:image:EcrRegistry — the AWS stack's image registry: an ECR repository with immutable
 // tags that scans each pushed image, keeps the last `keepImages` images (older ones expire), and hands out push/pull
-// credentials from the account's authorization token (the password a Pulumi secret).
+// credentials from the account's authorization token (the password a Pulumi secret) to whoever pushes.
+// A host pulls with its own role instead: `pullPolicy` is that role's policy, this repository only.
 // The local stack needs no component: it passes a plain ImageRegistry for 127.0.0.1:5000.
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { renderEcrLifecyclePolicy } from "../renderers/aws/ecrLifecyclePolicy";
+import { renderEcrPullPolicy } from "../renderers/aws/ecrPullPolicy";
 
 /** Where AppImage pushes and ContainerService pulls; `password` is a secret. */
 export interface ImageRegistry {
@@ -35,6 +37,13 @@ export interface EcrRegistryArgs {
 
 export class EcrRegistry extends pulumi.ComponentResource {
     readonly repositoryUrl: pulumi.Output<string>;
+    /** The repository's ARN: what a host's role may pull from (renderEcrPullPolicy). */
+    readonly repositoryArn: pulumi.Output<string>;
+    /**
+     * An IAM policy document (JSON) for a host that pulls from this repository and no other: ECR
+     * login and the pull actions on this repository's ARN (e.g. AppHost's inlinePolicies).
+     */
+    readonly pullPolicy: pulumi.Output<string>;
     readonly server: pulumi.Output<string>;
     /** The registry with its credentials, ready for AppImage and ContainerService (password secret). */
     readonly registry: pulumi.Output<ImageRegistry>;
@@ -70,6 +79,8 @@ export class EcrRegistry extends pulumi.ComponentResource {
 
         const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
         this.repositoryUrl = repository.repositoryUrl;
+        this.repositoryArn = repository.arn;
+        this.pullPolicy = repository.arn.apply(renderEcrPullPolicy);
         this.server = repository.repositoryUrl.apply((url) => url.split("/")[0]);
         this.registry = pulumi.secret(
             pulumi
@@ -82,6 +93,11 @@ export class EcrRegistry extends pulumi.ComponentResource {
                     immutableTags: true,
                 })),
         );
-        this.registerOutputs({ repositoryUrl: this.repositoryUrl, server: this.server, registry: this.registry });
+        this.registerOutputs({
+            repositoryUrl: this.repositoryUrl,
+            repositoryArn: this.repositoryArn,
+            server: this.server,
+            registry: this.registry,
+        });
     }
 }

@@ -321,11 +321,13 @@ export class ContainerService extends pulumi.ComponentResource {
                     sha256(contract),
                     ...releaseOptionTriggers,
                 ],
-                // stderr carries progress and, on failure, the container's last 50 log lines (S4).
-                logging: command.types.enums.remote.Logging.StdoutAndStderr,
+                // stderr carries the progress and, on failure, the reason with the new container's last
+                // 50 log lines (S4): shown to the user. stdout holds only the release's summary line.
+                // Both are stored encrypted, as systemd mode's: the app's log lines may hold anything.
+                logging: command.types.enums.remote.Logging.Stderr,
                 addPreviousOutputInEnv: false,
             },
-            { parent: this, dependsOn: releaseDeps },
+            { parent: this, dependsOn: releaseDeps, additionalSecretOutputs: ["stdout", "stderr"] },
         );
 
         this.serviceName = pulumi.output(serviceName);

@@ -277,6 +277,101 @@ describe("policy pack rules", () => {
         });
     });
 
+    describe("instance role's ECR rights", () => {
+        const REPO_ARN = "arn:aws:ecr:eu-central-1:123456789012:repository/gin-app";
+        const pullPolicy = (
+            resource: string | string[],
+            actions: string | string[] = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        ) =>
+            JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+                    { Effect: "Allow", Action: actions, Resource: resource },
+                ],
+            });
+
+        it("pass the aws target's inline pull policy (its repository only, the login on *) and roles without ECR rights", async () => {
+            const { renderEcrPullPolicy } = await import("../../components/renderers/aws/ecrPullPolicy");
+            assertClean(
+                await run({
+                    type: "aws:iam/rolePolicy:RolePolicy",
+                    stack: "prod",
+                    props: { role: "r", policy: renderEcrPullPolicy(REPO_ARN) },
+                }),
+            );
+            assertClean(
+                await run({
+                    type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    stack: "prod",
+                    props: { role: "r", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+                }),
+            );
+            assertClean(await run({ type: "aws:iam/role:Role", stack: "prod", props: { assumeRolePolicy: "{}" } }));
+        });
+
+        it("refuse AWS's managed ECR read-only policy on a role (mandatory in prod, advisory in dev)", async () => {
+            const props = { role: "gin-app-role", policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly" };
+            assertOne(
+                await run({ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "gin-app-policy-0", stack: "prod", props }),
+                "instance-role-ecr-pull-scoped",
+                "mandatory",
+                /gin-app-policy-0: the attachment attaches arn:aws:iam::aws:policy\/AmazonEC2ContainerRegistryReadOnly, which grants ECR rights on every repository of the account; grant ecr:GetAuthorizationToken on \* and .* on this stack's repository ARN only/,
+            );
+            assertOne(
+                await run({ type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", stack: "dev", props }),
+                "instance-role-ecr-pull-scoped",
+                "advisory",
+                /AmazonEC2ContainerRegistryReadOnly/,
+            );
+            assertOne(
+                await run({
+                    type: "aws:iam/role:Role",
+                    name: "role",
+                    stack: "prod",
+                    props: { managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"] },
+                }),
+                "instance-role-ecr-pull-scoped",
+                "mandatory",
+                /role: managedPolicyArns attaches arn:aws:iam::aws:policy\/AmazonEC2ContainerRegistryPowerUser/,
+            );
+        });
+
+        it('refuse an inline policy that pulls from every repository: Resource "*", a wildcard ARN, or ecr:* in a role\'s inlinePolicies', async () => {
+            assertOne(
+                await run({
+                    type: "aws:iam/rolePolicy:RolePolicy",
+                    name: "gin-app-ecr-pull",
+                    stack: "prod",
+                    props: { role: "r", policy: pullPolicy("*") },
+                }),
+                "instance-role-ecr-pull-scoped",
+                "mandatory",
+                /gin-app-ecr-pull: the role policy statement 1 allows ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on "\*"/,
+            );
+            assertOne(
+                await run({
+                    type: "aws:iam/rolePolicy:RolePolicy",
+                    stack: "prod",
+                    props: { role: "r", policy: pullPolicy("arn:aws:ecr:eu-central-1:123456789012:repository/*") },
+                }),
+                "instance-role-ecr-pull-scoped",
+                "mandatory",
+                /repository\/\*"/,
+            );
+            assertOne(
+                await run({
+                    type: "aws:iam/role:Role",
+                    stack: "dev",
+                    props: { inlinePolicies: [{ name: "pull", policy: pullPolicy(["*"], "ecr:*") }] },
+                }),
+                "instance-role-ecr-pull-scoped",
+                "advisory",
+                /inline policy pull statement 1 allows ecr:\* on "\*"/,
+            );
+        });
+    });
+
     describe("Kubernetes Service exposure (prod only)", () => {
         const SERVICE = "kubernetes:core/v1:Service";
         const service = (spec: Record<string, unknown>) => ({ metadata: { name: "gin-app" }, spec: { ports: [{ port: 80 }], ...spec } });

@@ -174,6 +174,40 @@ describe("AppHost (gindeploy:aws:AppHost)", () => {
         assert.strictEqual(onlyResourceOfType("aws:ec2/instance:Instance").inputs.iamInstanceProfile, "web-profile-generated");
     });
 
+    it("creates an instance role with the given inline policies, the profile only after them", async () => {
+        const policy = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k" }],
+        });
+        await created(hostArgs({ inlinePolicies: [{ name: "read-config", policy: pulumi.output(policy) }] }));
+        const inline = onlyResourceOfType("aws:iam/rolePolicy:RolePolicy");
+        assert.strictEqual(inline.name, "web-read-config");
+        assert.deepStrictEqual([inline.inputs.role, inline.inputs.policy], ["web-role-generated", policy]);
+        assert.deepStrictEqual(
+            recorded.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+            [],
+        );
+        const profile = onlyResourceOfType("aws:iam/instanceProfile:InstanceProfile");
+        assert.ok(
+            profile.dependencies.includes(
+                "urn:pulumi:dev::gin-deploy::gindeploy:aws:AppHost$aws:iam/rolePolicy:RolePolicy::web-read-config",
+            ),
+            `the instance profile does not wait for the role's policy: ${profile.dependencies}`,
+        );
+        assert.strictEqual(onlyResourceOfType("aws:ec2/instance:Instance").inputs.iamInstanceProfile, "web-profile-generated");
+    });
+
+    it("refuses an inline policy name that cannot name a resource, and a profile given beside policies", () => {
+        assert.throws(
+            () => new AppHost("web", hostArgs({ inlinePolicies: [{ name: "ecr pull", policy: "{}" }] })),
+            /inline policy name "ecr pull"/,
+        );
+        assert.throws(
+            () => new AppHost("web", hostArgs({ iamInstanceProfile: "p", inlinePolicies: [{ name: "x", policy: "{}" }] })),
+            /either iamInstanceProfile or managedPolicyArns\/inlinePolicies/,
+        );
+    });
+
     it("creates no role without managed policies", async () => {
         await created(hostArgs());
         assert.deepStrictEqual(

@@ -116,6 +116,19 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
         assert.deepStrictEqual(rootArgv(login.inputs.create).slice(2), ["login", "--server", "registry.example.com", "--username", "ci"]);
     });
 
+    it("keeps the release's output secret and logs only stderr, as systemd mode does (its failure holds the app's log lines)", () => {
+        const release = byName("web-release");
+        // The host script prints progress and a failure's last 50 log lines on stderr, its summary on stdout.
+        assert.strictEqual(release.inputs.logging, "stderr");
+        for (const output of ["stdout", "stderr"]) {
+            assert.ok(
+                release.additionalSecretOutputs.includes(output),
+                `${output} is stored in plain text: ${release.additionalSecretOutputs}`,
+            );
+        }
+        assert.strictEqual(release.inputs.addPreviousOutputInEnv, false);
+    });
+
     it("uninstalls on delete from a command that is never replaced (no triggers)", () => {
         const u = byName("web-uninstall");
         assert.strictEqual(u.inputs.triggers, undefined);
@@ -387,5 +400,23 @@ describe("EcrRegistry (gindeploy:image:EcrRegistry)", () => {
         const [policy] = resourcesOfType("aws:ecr/lifecyclePolicy:LifecyclePolicy");
         assert.strictEqual(JSON.parse(policy.inputs.policy).rules[0].selection.countNumber, 7);
         assert.ok(recorded.calls.some((c) => c.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"));
+    });
+
+    it("gives a host's role a pull policy for its repository alone: login on *, pull on the repository's ARN", async () => {
+        useStack("dev");
+        const { EcrRegistry } = await import("../../components");
+        const ecr = new EcrRegistry("web");
+        const arn = "arn:aws:ecr:eu-central-1:123456789012:repository/gin-app";
+        assert.strictEqual(await valueOf(ecr.repositoryArn), arn);
+        assert.deepStrictEqual(JSON.parse(await valueOf(ecr.pullPolicy)).Statement, [
+            { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+            {
+                Sid: "PullThisRepository",
+                Effect: "Allow",
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                Resource: arn,
+            },
+        ]);
+        assert.strictEqual(await pulumi.isSecret(ecr.pullPolicy), false, "the policy holds no secret: a reviewer reads it in the diff");
     });
 });

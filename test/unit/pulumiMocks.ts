@@ -11,6 +11,10 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     /** Dotted paths of the inputs the engine receives marked secret (e.g. "connection.privateKey", "stdin"). */
     secretPaths: string[];
+    /** The resource option additionalSecretOutputs (outputs the engine stores and shows only as secrets). */
+    additionalSecretOutputs: string[];
+    /** The URNs of the resources it depends on (dependsOn, and those its inputs came from). */
+    dependencies: string[];
 }
 
 export interface RecordedCall {
@@ -32,6 +36,7 @@ function providerState(type: string, name: string, inputs: Record<string, any>):
         case "aws:ecr/repository:Repository":
             return {
                 repositoryUrl: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/${inputs.name ?? name}`,
+                arn: `arn:aws:ecr:eu-central-1:123456789012:repository/${inputs.name ?? name}`,
                 registryId: "123456789012",
             };
         case "docker:index/image:Image":
@@ -74,15 +79,22 @@ function decodeWire(value: unknown, at: string, secretPaths: string[]): unknown 
 
 // The mock monitor hands newResource the inputs with secrets already unwrapped; the request it
 // was called for still has them marked, so keep it at hand.
-let currentRequest: { getObject(): { toJavaScript(): unknown } | undefined } | undefined;
+interface RegisterRequest {
+    getObject(): { toJavaScript(): unknown } | undefined;
+    getAdditionalsecretoutputsList?(): string[];
+    getDependenciesList?(): string[];
+}
+let currentRequest: RegisterRequest | undefined;
 
 const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs) {
         const wire = currentRequest?.getObject()?.toJavaScript() ?? {};
+        const additionalSecretOutputs = currentRequest?.getAdditionalsecretoutputsList?.() ?? [];
+        const dependencies = currentRequest?.getDependenciesList?.() ?? [];
         currentRequest = undefined;
         const secretPaths: string[] = [];
         const inputs = decodeWire(wire, "", secretPaths) as Record<string, any>;
-        recorded.resources.push({ type: args.type, name: args.name, inputs, secretPaths });
+        recorded.resources.push({ type: args.type, name: args.name, inputs, secretPaths, additionalSecretOutputs, dependencies });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...providerState(args.type, args.name, args.inputs) } };
     },
     call(args: pulumi.runtime.MockCallArgs) {

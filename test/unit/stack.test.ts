@@ -284,7 +284,40 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             const cloudConfig = JSON.parse(userData.slice("#cloud-config\n".length));
             assert.ok(cloudConfig.packages.includes("docker.io"));
             assert.match(userData, /123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com/);
-            assert.strictEqual(onlyPolicy(prod.resources), "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
+        });
+
+        it("lets the instance role pull from the stack's repository alone, with no AWS-managed ECR policy", () => {
+            assert.deepStrictEqual(
+                prod.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+                [],
+                "an account-wide managed policy is attached to the instance role",
+            );
+            const policy = named(prod.resources, "gin-app-ecr-pull");
+            assert.strictEqual(policy.type, "aws:iam/rolePolicy:RolePolicy");
+            assert.strictEqual(policy.inputs.role, "gin-app-role-generated");
+            const statements: { Action: string | string[]; Resource: string }[] = JSON.parse(policy.inputs.policy).Statement;
+            assert.deepStrictEqual(
+                statements.map((st) => [st.Action, st.Resource]),
+                [
+                    ["ecr:GetAuthorizationToken", "*"],
+                    [
+                        ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                        "arn:aws:ecr:eu-central-1:123456789012:repository/gin-app",
+                    ],
+                ],
+            );
+        });
+
+        it("never hands the instance the deployer's registry token: it logs in with its own role at boot, before any release", () => {
+            assert.ok(!prod.resources.some((r) => r.name === "gin-app-login"), "a docker login on the host with the deployer's token");
+            for (const r of prod.resources.filter((x) => x.type.startsWith("command:"))) {
+                assert.deepStrictEqual(pathsHolding(r.inputs, "ecr-token"), [], `${r.name} carries the deployer's ECR token to the host`);
+            }
+            const userData: string = named(prod.resources, "gin-app-instance").inputs.userData;
+            const runcmd: string[][] = JSON.parse(userData.slice("#cloud-config\n".length)).runcmd;
+            assert.deepStrictEqual(runcmd[runcmd.length - 1], ["/usr/local/sbin/gin-deploy-ecr-login"]);
+            // Every remote step, the release included, waits for the boot step (cloud-init done).
+            assert.match(named(prod.resources, "gin-app-boot").inputs.create, /cloud-init status --wait/);
         });
 
         it("hands the container the prod database settings: sslmode require, pool 20", () => {
@@ -301,10 +334,6 @@ describe("the whole program (deployStack(loadConfig()))", function () {
             assert.ok(
                 pathsHolding(named(prod.resources, "gin-app-image").inputs, "ecr-token").length > 0,
                 "the registry password never reached the image push",
-            );
-            assert.ok(
-                pathsHolding(named(prod.resources, "gin-app-login").inputs, "ecr-token").length > 0,
-                "the host never logged in to ECR",
             );
         });
 
@@ -425,12 +454,6 @@ describe("the whole program (deployStack(loadConfig()))", function () {
         });
     });
 });
-
-function onlyPolicy(resources: RecordedResource[]): string {
-    const attachments = resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-    assert.strictEqual(attachments.length, 1);
-    return attachments[0].inputs.policyArn;
-}
 
 function loadConfigRelease(): string {
     useStack("dev", { ...stackFile("dev"), ...PER_USER_AWS }, SECRET_KEYS);

@@ -75,6 +75,10 @@ WantedBy=timers.target
             { path: "/etc/systemd/system/gin-deploy-ecr-login.timer", permissions: "0644", owner: "root:root", content: loginTimer },
             ...s.units.map((u) => ({ path: u.path, permissions: "0644", owner: "root:root", content: u.content })),
         ],
+        // The login stays last: cloud-init runs runcmd as one shell script without `set -e`, so
+        // the script's status (and cloud-init's) is the login's. AppHost's boot step waits for
+        // `cloud-init status --wait` before any release, which therefore pulls after this login
+        // (the aws target gives the host no registry token of its own), or never starts when it failed.
         runcmd: [
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", "docker.service"],

@@ -31,6 +31,12 @@ describe("container cloud-init user data", () => {
         assert.ok(config.runcmd.some((c) => c.join(" ") === "systemctl enable --now gin-deploy-ecr-login.timer"));
     });
 
+    it("logs in last, after Docker runs: the boot step's wait for cloud-init then ends after the first login, and fails with it", () => {
+        const commands = config.runcmd.map((c) => c.join(" "));
+        assert.deepStrictEqual(commands[commands.length - 1], ECR_LOGIN_SCRIPT);
+        assert.ok(commands.indexOf("systemctl enable --now docker.service") < commands.length - 1);
+    });
+
     it("installs every container unit, and nothing secret", () => {
         for (const u of units)
             assert.ok(
