@@ -22,7 +22,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
 import { ImageRegistry } from "../aws/ecrRegistry";
-import { DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "../layout/containerLayout";
+import { containerLayout, DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "../layout/containerLayout";
 import { DEFAULT_HEALTH_PATH, resolveContainerAppOptions } from "../renderers/container/appOptions";
 import { renderContainerCloudInit } from "../renderers/container/cloudInit";
 import { renderContainerCommands, renderLoginCommand } from "../renderers/container/commands";
@@ -117,6 +117,7 @@ export class ContainerService extends pulumi.ComponentResource {
         return renderContainerCloudInit({
             region: a.region,
             registryServer: a.registryServer,
+            claimPath: containerLayout(serviceName).claimMarker,
             units: renderContainerUnits({
                 serviceName,
                 port: a.port,

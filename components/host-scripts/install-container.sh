@@ -65,9 +65,10 @@ require_service() {
 # of that name may exist (packaged or local): serviceName "ssh" would otherwise overwrite
 # ssh.socket and ssh.service, and a destroy would disable them. Its folders are gin-deploy's own.
 claim_service_name() {
-  local owned="$state_dir/owned" found=() unit
+  local owned=${CLAIM_MARKER:-$state_dir/owned} found=() unit
   [[ -f "$owned" ]] && return 0
-  # Installed by a gin-deploy from before the claim: its env folder is there.
+  # Installed by a gin-deploy from before the claim: its env folder is there. (An instance's first
+  # boot claims the name for the units its user data installs: the marker is already there.)
   if [[ ! -d "$config_dir" ]]; then
     for unit in "$service.socket" "$service.service" "$service-slot@.socket" "$service-slot@.service" "$service-container@.service"; do
       if [[ -e "/etc/systemd/system/$unit" ]] || systemctl cat "$unit" >/dev/null 2>&1; then found+=("$unit"); fi

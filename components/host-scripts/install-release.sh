@@ -512,7 +512,7 @@ apply_firewall() {
 # of that name may exist: no unit (packaged or local) and neither the env nor the app folder.
 # Without this, serviceName "ssh" would overwrite ssh.service and a destroy would remove /etc/ssh.
 claim_service_name() {
-  local owned="$state_dir/owned" found=() unit path
+  local owned=${CLAIM_MARKER:-$state_dir/owned} found=() unit path
   [[ -f "$owned" ]] && return 0
   # Installed by a gin-deploy from before the claim: only its installs leave rollback copies.
   if [[ -d "$state_dir/rollback" ]]; then

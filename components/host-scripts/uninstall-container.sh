@@ -25,7 +25,7 @@ service=$SERVICE_NAME
 
 # Only what this deploy installed: a name it never claimed here (its install was refused, the units
 # being the host's own) leaves every unit of that name as it is.
-if [[ ! -f "$STATE_DIR/owned" && ! -d "$CONFIG_DIR" ]]; then
+if [[ ! -f "${CLAIM_MARKER:-$STATE_DIR/owned}" && ! -d "$CONFIG_DIR" ]]; then
   rm -rf "${STATE_DIR:?}" "${RUN_DIR:?}"
   rmdir "$(dirname "$CONFIG_DIR")" "$(dirname "$STATE_DIR")" "$(dirname "$RUN_DIR")" 2>/dev/null || true
   echo "uninstalled: nothing of $service was installed here by gin-deploy; left every unit of that name as it is"

@@ -20,7 +20,7 @@ load_contract
 
 # Only what this deploy installed: a name it never claimed here (its install was refused, the name
 # being the host's own) leaves everything of that name as it is.
-if [[ ! -f "$STATE_DIR/owned" && ! -d "$STATE_DIR/rollback" ]]; then
+if [[ ! -f "${CLAIM_MARKER:-$STATE_DIR/owned}" && ! -d "$STATE_DIR/rollback" ]]; then
   rm -rf "${STATE_DIR:?}" "${STAGING_DIR:?}"
   staging_parent=$(dirname "$STAGING_DIR")
   rmdir "$(dirname "$STATE_DIR")" "$staging_parent" "$(dirname "$staging_parent")" /var/lib/gin-deploy 2>/dev/null || true

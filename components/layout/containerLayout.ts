@@ -38,6 +38,8 @@ export interface ContainerLayout {
     /** The symlink that names the current slot's socket; the front proxy follows it. */
     currentLink: string;
     unitDir: string;
+    /** The service's claim on its name on this host: nothing of that name is taken over without it. */
+    claimMarker: string;
     /** Where uploads wait (root only): the scripts, the units and the contract. */
     stagingDir: string;
     unitsDir: string;
@@ -52,6 +54,7 @@ export function containerLayout(serviceName: string): ContainerLayout {
         stateDir,
         runDir: `/run/gin-deploy/${serviceName}`,
         currentLink: `${stateDir}/current.sock`,
+        claimMarker: `${stateDir}/owned`,
         unitDir: "/etc/systemd/system",
         stagingDir: `${stateDir}/staging`,
         unitsDir: `${stateDir}/staging/units`,

@@ -28,6 +28,8 @@ export interface ReleaseLayout {
     stagingDir: string;
     /** Where the install script keeps the previous units and env file for a rollback. */
     stateDir: string;
+    /** The service's claim on its name on this host: nothing of that name is taken over without it. */
+    claimMarker: string;
     /** Where systemd reads the units from. */
     unitDir: string;
     /** Slot mode (the app binds its own port): the front proxy follows this link to a slot's socket. */
@@ -102,6 +104,7 @@ export function releaseLayout(serviceName: string): ReleaseLayout {
         envFile: `/etc/${serviceName}/${serviceName}.env`,
         stagingDir: `/var/lib/gin-deploy/staging/systemd/${serviceName}`,
         stateDir,
+        claimMarker: `${stateDir}/owned`,
         unitDir: "/etc/systemd/system",
         slotLink: `${appDir}/current-slot.sock`,
         runDir: `/run/gin-deploy/systemd/${serviceName}`,

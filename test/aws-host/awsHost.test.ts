@@ -98,7 +98,11 @@ function awsProviderState(
         case HOST_KEY_TYPE:
             return { ...hostKeyOf(name) };
         case "aws:ecr/repository:Repository":
-            return { repositoryUrl: `127.0.0.1:5000/${String(inputs.name ?? "gin-app")}`, registryId: "123456789012" };
+            return {
+                repositoryUrl: `127.0.0.1:5000/${String(inputs.name ?? "gin-app")}`,
+                registryId: "123456789012",
+                arn: `arn:aws:ecr:eu-central-1:123456789012:repository/${String(inputs.name ?? "gin-app")}`,
+            };
         case "aws:iam/role:Role":
         case "aws:iam/instanceProfile:InstanceProfile":
             return { name: `${name}-generated`, arn: `arn:aws:iam::123456789012:role/${name}` };

@@ -17,6 +17,11 @@ export interface ContainerCloudInitSettings {
     registryServer: string;
     /** The container-mode units to install (from renderContainerUnits). */
     units: readonly RenderedFile[];
+    /**
+     * The service's claim on its name (install-container.sh's `owned` marker): the units this
+     * user data installs are the deploy's own, so the first release must not take them for the host's.
+     */
+    claimPath?: string;
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -74,6 +79,7 @@ WantedBy=timers.target
             { path: "/etc/systemd/system/gin-deploy-ecr-login.service", permissions: "0644", owner: "root:root", content: loginService },
             { path: "/etc/systemd/system/gin-deploy-ecr-login.timer", permissions: "0644", owner: "root:root", content: loginTimer },
             ...s.units.map((u) => ({ path: u.path, permissions: "0644", owner: "root:root", content: u.content })),
+            ...(s.claimPath ? [{ path: s.claimPath, permissions: "0644", owner: "root:root", content: "" }] : []),
         ],
         // The login stays last: cloud-init runs runcmd as one shell script without `set -e`, so
         // the script's status (and cloud-init's) is the login's. AppHost's boot step waits for

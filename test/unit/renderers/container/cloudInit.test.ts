@@ -2,6 +2,8 @@ import * as assert from "assert";
 
 import { ECR_LOGIN_SCRIPT, renderContainerCloudInit } from "../../../../components/renderers/container/cloudInit";
 import { renderContainerUnits } from "../../../../components/renderers/container/units";
+import { ContainerService } from "../../../../components/container/containerService";
+import { containerLayout } from "../../../../components/layout/containerLayout";
 
 const units = renderContainerUnits({ serviceName: "gin-app", port: 8080, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 });
 const server = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
@@ -57,5 +59,13 @@ describe("container cloud-init user data", () => {
             renderContainerCloudInit({ region: "eu-west-1", registryServer: "127.0.0.1:5000", units }),
             /--password-stdin 127\.0\.0\.1:5000/,
         );
+    });
+
+    it("ContainerService's first boot claims the service's name for the units it installs", () => {
+        const text = ContainerService.firstBootUserData({ region: "eu-west-1", registryServer: "127.0.0.1:5000", port: 8080 });
+        const doc = JSON.parse(text.replace(/^#cloud-config\n/, "")) as { write_files: { path: string; content: string }[] };
+        const claim = doc.write_files.find((f) => f.path === containerLayout("gin-app").claimMarker);
+        assert.ok(claim, `no claim of the name in the user data: ${doc.write_files.map((f) => f.path).join(", ")}`);
+        assert.ok(doc.write_files.some((f) => f.path === "/etc/systemd/system/gin-app.socket"));
     });
 });
