@@ -20,6 +20,7 @@ import { Client } from "ssh2";
 
 import { generateEd25519HostKey, SshHostKeyPairOutputs } from "../../components/aws/sshHostKeyPair";
 import { renderHostUserData } from "../../components/renderers/aws/hostUserData";
+import { prepareStagingCommand } from "../../components/renderers/systemd/releaseCommands";
 import { parseHostKey } from "../../components/rules/sshHostKey";
 import { HostStatus, repoRoot } from "../../scripts/localHost";
 import { committedConfig, generatePassword } from "../../scripts/localStackConfig";
@@ -29,7 +30,7 @@ import { ContractExecutor, ResourceHandler, Step } from "../contract/executor";
 import { getJson, HostSnapshot, injectStartFailure, leftovers, snapshot } from "../contract/hostInspection";
 import { evaluateProgram, RecordedResource } from "../contract/programRecorder";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
-import { sentPayloadBytes } from "../contract/ssh";
+import { exec, sentPayloadBytes, withClient } from "../contract/ssh";
 import { ensureRegistry, standInImages, stopRegistryIfStartedHere } from "../container/harness";
 import { startLoad } from "../support/loopbackLoad";
 import { prepareTwin, startTwin, stopTwin, TWIN, TWIN_HOST, twinRootShell } from "./twin";
@@ -164,7 +165,7 @@ const NOTHING = { files: [], users: [], units: [], listening: [] };
  * its slice and runtime folder, and systemd-oomd, which the user manager's unit names).
  */
 function deployTraces(left: Record<keyof HostSnapshot, string[]>): Record<keyof HostSnapshot, string[]> {
-    const loginUnit = /^(user@1000\.service|user-1000\.slice|user-runtime-dir@1000\.service|run-user-1000\.mount|systemd-oomd\.service)$/;
+    const loginUnit = /^(user@\d+\.service|user-\d+\.slice|user-runtime-dir@\d+\.service|run-user-\d+\.mount|systemd-oomd\.service)$/;
     return {
         ...left,
         files: left.files.filter((f) => !f.startsWith("/home/admin") && !f.startsWith("/var/lib/sudo")),
@@ -387,6 +388,35 @@ describe("aws-host: the dev and prod stacks' programs on an EC2 twin, as admin w
             assert.match(root, /^refused: All configured authentication methods failed/);
             assert.match(twinRootShell("sshd -T | grep -i '^permitrootlogin'").stdout, /permitrootlogin no/);
             figures.rootLoginRefused = true;
+        });
+
+        it("a login user without passwordless sudo is stopped by the first step: one line naming the user and the fix, nothing changed", async function () {
+            // Another user of the instance, with the deploy key but no sudo rights.
+            const made = twinRootShell(
+                "useradd -m -s /bin/bash deploy && install -d -m 0700 -o deploy -g deploy /home/deploy/.ssh && " +
+                    "install -m 0600 -o deploy -g deploy /home/admin/.ssh/authorized_keys /home/deploy/.ssh/authorized_keys",
+            );
+            assert.strictEqual(made.status, 0, made.stderr);
+            try {
+                const conn = {
+                    host: "127.0.0.1",
+                    port: TWIN.sshPort,
+                    user: "deploy",
+                    privateKey,
+                    hostKey: hostKeyOf([...hostKeys.keys()][0]).publicKey,
+                };
+                const res = await withClient(conn, (client) => exec(client, prepareStagingCommand("other-app")));
+                assert.strictEqual(res.code, 1, res.combined);
+                assert.strictEqual(res.stderr.trim().split("\n").length, 1, `more than one line: ${res.stderr}`);
+                assert.match(res.stderr, /the login user deploy on gd-ec2-twin cannot run sudo without a password/);
+                assert.match(res.stderr, /deploy ALL=\(ALL\) NOPASSWD:ALL/);
+                assert.match(
+                    twinRootShell("test -e /var/lib/gin-deploy/staging/systemd/other-app && echo present || echo absent").stdout,
+                    /absent/,
+                );
+            } finally {
+                twinRootShell("pkill -u deploy; sleep 1; userdel -r deploy");
+            }
         });
 
         it("a second release under loopback load loses no request", async function () {
