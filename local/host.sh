@@ -164,6 +164,22 @@ host_ssh() { ssh "${ssh_options[@]}" -i "$key_path" -p "$ssh_port" root@127.0.0.
 
 # --- Container -------------------------------------------------------------------------------
 
+# What runs systemd as PID 1 in a container without --privileged (the local host's and the EC2
+# twin's): its own /run, read-only cgroups, SYS_ADMIN for its mounts; SIGRTMIN+3 is systemd's
+# "halt", so `docker stop/restart` shut it down cleanly. On a cgroup v2 machine (GitHub's Ubuntu
+# runners, recent distributions) systemd must write its own subtree, so it gets the host's
+# hierarchy read-write with the host's cgroup namespace, as is usual for systemd containers there.
+# These build machines are cgroup v1: only the v1 form has been run here. Sets systemd_run_args.
+set_systemd_run_args() {
+  local cgroup_args=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro) cgroup_fs
+  cgroup_fs=$(stat -fc %T /sys/fs/cgroup 2>/dev/null) || cgroup_fs="" # unknown: the v1 form
+  if [[ "$cgroup_fs" == cgroup2fs ]]; then
+    cgroup_args=(--cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw)
+  fi
+  systemd_run_args=(--tmpfs /run --tmpfs /run/lock --tmpfs /tmp "${cgroup_args[@]}"
+    --cap-add SYS_ADMIN --security-opt seccomp=unconfined --stop-signal SIGRTMIN+3 --stop-timeout 30)
+}
+
 container_state() { docker inspect -f '{{.State.Status}}' "$host_name" 2>/dev/null || true; }
 
 wait_for_sshd() {
@@ -242,24 +258,10 @@ start() {
     fi
   fi
   if [[ -z "$state" ]]; then
-    # systemd as PID 1 without --privileged: its own /run, read-only cgroups, SYS_ADMIN for
-    # its mounts; SIGRTMIN+3 is systemd's "halt", so `docker stop/restart` shut it down cleanly.
-    # On a cgroup v2 machine (GitHub's Ubuntu runners, recent distributions) systemd must write its
-    # own subtree, so it gets the host's hierarchy read-write with the host's cgroup namespace, as
-    # is usual for systemd containers there. These build machines are cgroup v1: only the v1 form
-    # has been run here.
-    local cgroup_args=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro) cgroup_fs
-    cgroup_fs=$(stat -fc %T /sys/fs/cgroup 2>/dev/null) || cgroup_fs="" # unknown: the v1 form
-    if [[ "$cgroup_fs" == cgroup2fs ]]; then
-      cgroup_args=(--cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw)
-    fi
+    set_systemd_run_args
     # shellcheck disable=SC2086 # GIN_DEPLOY_HOST_EXTRA_ARGS is a list of arguments
     docker run -d --name "$host_name" --hostname "$host_name" \
-      --label "$host_label=1" \
-      --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-      "${cgroup_args[@]}" \
-      --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
-      --stop-signal SIGRTMIN+3 --stop-timeout 30 \
+      --label "$host_label=1" "${systemd_run_args[@]}" \
       -p "127.0.0.1:$ssh_port:22" -p "127.0.0.1:$app_port:8080" \
       $extra_args \
       "$tag" /lib/systemd/systemd >/dev/null

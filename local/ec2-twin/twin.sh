@@ -96,18 +96,13 @@ twin_start() {
   local tag seed
   tag=$(ensure_twin_image)
   twin_remove
-  local cgroup_args=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro) cgroup_fs docker_args=()
-  cgroup_fs=$(stat -fc %T /sys/fs/cgroup 2>/dev/null) || cgroup_fs=""
-  if [[ "$cgroup_fs" == cgroup2fs ]]; then cgroup_args=(--cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw); fi
+  local docker_args=()
+  set_systemd_run_args
   if [[ "${GIN_DEPLOY_TWIN_DOCKER:-0}" == 1 ]]; then docker_args=(-v /var/run/docker.sock:/var/run/docker.sock); fi
   # As local/host.sh runs its host (systemd as PID 1 without --privileged), with the seed copied in
   # before the first boot.
   docker create --name "$host_name" --hostname "$host_name" \
-    --label "$twin_label=1" --label "$host_label=1" \
-    --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-    "${cgroup_args[@]}" "${docker_args[@]}" \
-    --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
-    --stop-signal SIGRTMIN+3 --stop-timeout 30 \
+    --label "$twin_label=1" --label "$host_label=1" "${systemd_run_args[@]}" "${docker_args[@]}" \
     -p "127.0.0.1:$ssh_port:22" -p "127.0.0.1:$app_port:$instance_app_port" \
     "$tag" /lib/systemd/systemd >/dev/null
   seed=$(mktemp -d "${TMPDIR:-/tmp}/gin-deploy-twin-seed.XXXXXX")

@@ -42,19 +42,19 @@ export function runAsLogin(line: string, login: FakeLogin, existing: readonly st
     const dir = mkdtempSync(`${os.tmpdir()}/gd-as-root-`);
     try {
         const log = `${dir}/calls`;
-        const stub = (name: string, body: string) => writeFileSync(`${dir}/${name}`, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-        stub(
+        const fakeProgram = (name: string, body: string) => writeFileSync(`${dir}/${name}`, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+        fakeProgram(
             "id",
             `case "$1" in -u) echo ${login.uid} ;; -g) echo ${login.uid} ;; -un) echo ${login.user} ;; *) echo "uid=${login.uid}(${login.user})" ;; esac`,
         );
-        stub(
+        fakeProgram(
             "sudo",
             login.sudo
-                ? `[ "$1" = -n ] || { echo "stub sudo: called without -n" >&2; exit 9; }; shift; [ "$1" = true ] && exit 0; printf 'sudo -n ' >>${log}; exec "$@"`
+                ? `[ "$1" = -n ] || { echo "fake sudo: called without -n" >&2; exit 9; }; shift; [ "$1" = true ] && exit 0; printf 'sudo -n ' >>${log}; exec "$@"`
                 : `echo "sudo: a password is required" >&2; exit 1`,
         );
         for (const name of RECORDED) {
-            stub(
+            fakeProgram(
                 name,
                 `echo "${name} $*" >>${log}; ` +
                     (name === "test"
