@@ -10,7 +10,14 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { HostSettings, hostStatus, repoRoot, startHost, stopHost } from "./localHost";
-import { committedConfig, CONFIG_NAMESPACE, generatePassword, settingsForHost } from "./localStackConfig";
+import {
+    committedConfig,
+    CONFIG_NAMESPACE,
+    generatePassword,
+    hostSettingsNotice,
+    settingsForHost,
+    settingsFromHost,
+} from "./localStackConfig";
 import { engineFailureText } from "./engineFailure";
 import { servedVersion } from "./servedVersion";
 import { engineEnv, hostArchitecture, openStack } from "./localWorkspace";
@@ -58,7 +65,16 @@ async function up(): Promise<number> {
     const host = startHost(settings);
     if (!wasRunning) fs.writeFileSync(startedMarker, `${host.name}\n`);
 
-    const stackSettings = settingsForHost(host, { dbPassword: generatePassword() }, { hostArch: hostArchitecture(host) });
+    const arch = { [`${CONFIG_NAMESPACE}:hostArch`]: hostArchitecture(host) };
+    const stackSettings = settingsForHost(host, { dbPassword: generatePassword() }, arch);
+    for (const line of hostSettingsNotice(
+        host.name,
+        { ...settingsFromHost(host), ...arch },
+        committedConfig(),
+        path.relative(repoRoot, path.join(workDir, `Pulumi.${STACK}.yaml`)),
+    )) {
+        console.log(`deploy:local: ${line}`);
+    }
     const stack = await openStack({
         stackName: STACK,
         workDir,

@@ -40,10 +40,49 @@ export interface LocalStackSettings {
 }
 
 /**
- * The committed settings pointed at `host` (its SSH port, its published app port, its key and the
- * host key it presents),
- * plus any overrides (e.g. a release). The database password is set only when the settings name
- * a database (dbHost): a stack without one needs none, and gets none.
+ * The settings the running local host decides (where it listens, its login user, the host key it
+ * presents), keys with their namespace. They replace the committed ones of the same keys, visibly:
+ * deploy:local prints them (hostSettingsNotice) and they are in the workspace's stack file.
+ */
+export function settingsFromHost(host: HostStatus): Record<string, string> {
+    const ns = CONFIG_NAMESPACE;
+    return {
+        [`${ns}:sshHost`]: host.sshHost,
+        [`${ns}:sshPort`]: String(host.sshPort),
+        [`${ns}:sshUser`]: host.user,
+        [`${ns}:publicUrl`]: `http://${host.sshHost}:${host.appPort}`,
+        [`${ns}:sshHostKey`]: host.hostKey,
+    };
+}
+
+/**
+ * The lines deploy:local prints before the update: each setting taken from the running host (or
+ * given as an override, e.g. hostArch), and, for each that differs from the committed file, the
+ * committed value it replaces in this run.
+ */
+export function hostSettingsNotice(
+    hostName: string,
+    fromHost: Record<string, string>,
+    committed: Record<string, string>,
+    stackFile: string,
+): string[] {
+    const short = (key: string) => key.replace(`${CONFIG_NAMESPACE}:`, "");
+    const shown = (key: string, value: string) =>
+        short(key) === "sshHostKey" ? value.split(" ").slice(0, 2).join(" ").slice(0, 40) + "…" : value;
+    const lines = [`settings from the running host ${hostName} (written to ${stackFile}):`];
+    for (const [key, value] of Object.entries(fromHost)) {
+        const before = committed[key];
+        const note = before !== undefined && before !== value ? `   (Pulumi.local.yaml says ${before}; the host's value is used)` : "";
+        lines.push(`  ${short(key)} = ${shown(key, value)}${note}`);
+    }
+    return lines;
+}
+
+/**
+ * The committed settings pointed at `host` (settingsFromHost: its SSH port, its published app
+ * port, its user and the host key it presents) and its key file, plus any overrides (e.g. a
+ * release). The database password is set only when the settings name a database (dbHost): a stack
+ * without one needs none, and gets none.
  */
 export function settingsForHost(
     host: HostStatus,
@@ -53,12 +92,8 @@ export function settingsForHost(
     const ns = CONFIG_NAMESPACE;
     const config: Record<string, string> = {
         ...committedConfig(),
-        [`${ns}:sshHost`]: host.sshHost,
-        [`${ns}:sshPort`]: String(host.sshPort),
-        [`${ns}:sshUser`]: host.user,
-        [`${ns}:publicUrl`]: `http://${host.sshHost}:${host.appPort}`,
+        ...settingsFromHost(host),
         [`${ns}:sshPrivateKey`]: fs.readFileSync(host.privateKeyPath, "utf8"),
-        [`${ns}:sshHostKey`]: host.hostKey,
     };
     for (const [k, v] of Object.entries(overrides)) {
         config[k.includes(":") ? k : `${ns}:${k}`] = v;

@@ -1,13 +1,12 @@
 // The real Pulumi engine for the stacks that deploy to a local host (deploy:local and test:e2e):
 // the project's CLI (scripts/pulumi-env.sh), the Automation API with an inline program that runs
-// the same deployStack(loadConfig()) as index.ts (so no Node.js language host is needed), and a
+// the same stackProgram() as index.ts (so no Node.js language host is needed), and a
 // workspace directory of its own, so the per-checkout secrets and encryption salt never land in
 // the committed Pulumi.local.yaml.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 import { HostStatus, onHost, repoRoot } from "./localHost";
@@ -99,20 +98,13 @@ function setSecretFromStdin(opts: OpenStackOptions, key: string, value: string):
 
 /**
  * Creates or selects the stack in its workspace, with an inline program that runs
- * deployStack(loadConfig()), and brings its config up to `settings`.
+ * stackProgram() (stack/program.ts, as index.ts), and brings its config up to `settings`.
  */
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     fs.mkdirSync(opts.workDir, { recursive: true, mode: 0o700 });
     const pulumiCommand = await PulumiCommand.get({ root: opts.env.root });
-    const program = async () => {
-        // The same composition as index.ts.
-        const { environmentNotice, loadConfig } = await import("../config");
-        const { deployStack } = await import("../stack");
-        const config = loadConfig();
-        await pulumi.log.info(environmentNotice(config));
-        // index.ts exports every output; those undefined for this target/mode are simply absent.
-        return Object.fromEntries(Object.entries(deployStack(config)).filter(([, v]) => v !== undefined));
-    };
+    // The same program as index.ts, inline: no Node.js language host is needed.
+    const program = async () => (await import("../stack/program")).stackProgram();
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: opts.stackName, projectName: "gin-deploy", program },
         { workDir: opts.workDir, pulumiCommand, envVars: engineVars(opts.env), projectSettings: projectSettingsFor(opts.workDir) },

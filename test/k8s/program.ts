@@ -1,4 +1,4 @@
-// The suite's inline programs: the product's own (deployStack(loadConfig()) of the local-k8s stack,
+// The suite's inline programs: the product's own (stackProgram() of the local-k8s stack,
 // the kubernetes target), and objects planted wrong on purpose.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -6,17 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 export const APP_PORT = 8080;
 
 export function localK8sProgram(): Record<string, pulumi.Output<unknown>> {
-    // The product's own composition, as index.ts runs it: the local-k8s stack's config in.
-
-    const { loadConfig } = require("../../config") as typeof import("../../config");
-
-    const { deployStack } = require("../../stack") as typeof import("../../stack");
-    const outputs = deployStack(loadConfig());
-    return Object.fromEntries(
-        Object.entries(outputs)
-            .filter(([, v]) => v !== undefined)
-            .map(([k, v]) => [k, pulumi.output(v)]),
-    );
+    // The product's own program, as index.ts runs it: the local-k8s stack's config in.
+    const { stackProgram } = require("../../stack/program") as typeof import("../../stack/program");
+    return Object.fromEntries(Object.entries(stackProgram()).map(([k, v]) => [k, pulumi.output(v)]));
 }
 
 /**

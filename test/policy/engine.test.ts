@@ -172,10 +172,10 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
         const workDir = path.join(dir, planted ? "planted" : "clean");
         fs.mkdirSync(workDir, { recursive: true });
         const program = async () => {
-            const { loadConfig } = await import("../../config");
-            const { deployStack } = await import("../../stack");
+            const { stackProgram } = await import("../../stack/program");
             const command = await import("@pulumi/command");
-            const outputs = deployStack(loadConfig(ROOT), {
+            const outputs = stackProgram({
+                projectDir: ROOT,
                 appDir: path.join(ROOT, "test", "unit", "fixtures", "hello-module"),
                 buildCacheDir: path.join(dir, "build"),
             });
@@ -186,7 +186,7 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
                     remotePath: "/var/lib/gin-deploy/staging/planted.service",
                 });
             }
-            return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
+            return outputs;
         };
         const stack = await LocalWorkspace.createOrSelectStack(
             { stackName: "local", projectName: "gin-deploy", program },

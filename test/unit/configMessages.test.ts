@@ -119,10 +119,15 @@ describe("config messages (issue #24)", () => {
             );
         });
 
-        it("logs that line from the stack program, once, before composing the stack", () => {
-            const program = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
+        it("logs that line from the one stack program, once, before composing the stack", () => {
+            const program = fs.readFileSync(path.join(ROOT, "stack", "program.ts"), "utf8");
             assert.strictEqual(program.match(/pulumi\.log\.info\(environmentNotice\(/g)?.length, 1);
-            assert.ok(program.indexOf("environmentNotice(") < program.indexOf("deployStack(config)"));
+            assert.ok(program.indexOf("environmentNotice(") < program.indexOf("deployStack(config"));
+            // index.ts (the CLI) and deploy:local's inline program both run that program, and only it.
+            assert.match(fs.readFileSync(path.join(ROOT, "index.ts"), "utf8"), /^export = stackProgram\(\);$/m);
+            const workspace = fs.readFileSync(path.join(ROOT, "scripts", "localWorkspace.ts"), "utf8");
+            assert.match(workspace, /import\("\.\.\/stack\/program"\)\)\.stackProgram\(\)/);
+            assert.doesNotMatch(workspace, /deployStack\(/);
         });
     });
 
