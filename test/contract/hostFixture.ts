@@ -1,12 +1,9 @@
-// The contract suite's host (gd-contract on 127.0.0.1:2232/18132 unless overridden): started once
+// The contract suite's host (test/support/hosts.ts): started once
 // for the whole run by the first test that needs it, removed at the end (GIN_DEPLOY_KEEP_HOSTS=1 keeps it).
 import { HostSettings, HostStatus, startHost, stopHost } from "../../scripts/localHost";
+import { suiteHost } from "../support/hosts";
 
-export const CONTRACT_HOST: HostSettings = {
-    name: process.env.GIN_DEPLOY_CONTRACT_HOST_NAME ?? "gd-contract",
-    sshPort: Number(process.env.GIN_DEPLOY_CONTRACT_SSH_PORT ?? 2232),
-    appPort: Number(process.env.GIN_DEPLOY_CONTRACT_APP_PORT ?? 18132),
-};
+export const CONTRACT_HOST: HostSettings = suiteHost("contract");
 
 let started: HostStatus | undefined;
 

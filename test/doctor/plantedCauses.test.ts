@@ -14,8 +14,10 @@ import * as path from "path";
 import { runCheck } from "../../components/reachability/reachabilityCheck";
 import { HostSession, LocalHost, repoRoot } from "../host/hostSession";
 import { buildApp, BuiltBinary, deploy, uninstall } from "../host/release";
+import { suiteHost } from "../support/hosts";
 
-const HOST = new LocalHost("gin-deploy-doctor", 2240, 18240);
+const DOCTOR_HOST = suiteHost("doctor");
+const HOST = new LocalHost(DOCTOR_HOST.name, DOCTOR_HOST.sshPort, DOCTOR_HOST.appPort);
 const URL = `http://127.0.0.1:${HOST.appPort}`;
 const KEY = path.join(repoRoot, ".gin-deploy", "ssh", "id_ed25519");
 const suiteDir = path.join(repoRoot, ".gin-deploy", "doctor-suite");

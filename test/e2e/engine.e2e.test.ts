@@ -1,5 +1,5 @@
 // The real engine: the project's Pulumi CLI and the Automation API run the local stack's program
-// (the same deployStack(loadConfig()) as index.ts) against a local host (gd-e2e, 127.0.0.1:2233/18133),
+// (the same stackProgram() as index.ts) against a local host (test/support/hosts.ts: e2e),
 // with the command provider plugin. Where the plugin or the CLI is missing it says
 // `skipped: <what is missing>` and passes nothing.
 import * as assert from "assert";
@@ -14,13 +14,10 @@ import { generatePassword, settingsForHost } from "../../scripts/localStackConfi
 import { availableCli, EngineEnv, engineEnv, hostArchitecture, openStack } from "../../scripts/localWorkspace";
 import { commandPlugin, findPlugin } from "../../scripts/providerPlugins";
 import { getJson, HostSnapshot, injectStartFailure, leftovers, snapshot, waitForVersion } from "../contract/hostInspection";
+import { suiteHost } from "../support/hosts";
 import { startLoad } from "../support/loopbackLoad";
 
-const HOST: HostSettings = {
-    name: process.env.GIN_DEPLOY_E2E_HOST_NAME ?? "gd-e2e",
-    sshPort: Number(process.env.GIN_DEPLOY_E2E_SSH_PORT ?? 2233),
-    appPort: Number(process.env.GIN_DEPLOY_E2E_APP_PORT ?? 18133),
-};
+const HOST: HostSettings = suiteHost("e2e");
 const STACK = "e2e";
 
 interface Figures {
