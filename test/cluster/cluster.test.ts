@@ -7,12 +7,12 @@
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 
 import { ClusterHandle, clusterStatus, importImage, startCluster, stopCluster } from "../../local/cluster/cluster";
 import { diffMachine, MachineSnapshot, snapshotMachine, unsteadySysctls } from "./machineSnapshot";
+import { get as httpGet, HttpAnswer } from "../support/http";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const clusterPaths = {
@@ -40,17 +40,8 @@ function kubectl(args: string[], input?: string): string {
 }
 
 /** One GET on a fresh connection to 127.0.0.1 (never to a pod or node address). */
-function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get({ host: "127.0.0.1", port, path: urlPath, agent: false, timeout: 5000 }, (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (c) => (body += c));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error(`GET 127.0.0.1:${port}${urlPath} timed out`)));
-        req.on("error", reject);
-    });
+function get(port: number, urlPath: string): Promise<HttpAnswer> {
+    return httpGet(`http://127.0.0.1:${port}${urlPath}`);
 }
 
 /** The test server, built here and packed as an OCI image (no image can be pulled). */

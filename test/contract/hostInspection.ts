@@ -1,8 +1,11 @@
 // What a host looks like from the outside, to tell what a deploy left behind: its files (outside
 // the volatile trees), its users, its units and its listening ports.
-import * as http from "http";
 
 import { HostSettings, onHost } from "../../scripts/localHost";
+import { getJson } from "../support/http";
+
+// The suites import the one HTTP helper from here too.
+export { getJson };
 
 /** Runs a command on a host as root, from outside the deploy's own connection. */
 export type RootShell = (command: string, input?: string) => { status: number; stdout: string; stderr: string };
@@ -93,32 +96,6 @@ export function filesHolding(host: InspectedHost, secret: string): { path: strin
             const [mode, ...rest] = l.split(" ");
             return { mode, path: rest.join(" ") };
         });
-}
-
-/** GET url and parse JSON; rejects on a non-2xx answer or no answer within timeoutMs. */
-export function getJson(url: string, timeoutMs = 3000): Promise<Record<string, unknown>> {
-    const u = new URL(url);
-    if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname)) {
-        return Promise.reject(new Error(`${url} is not a loopback URL`));
-    }
-    return new Promise((resolve, reject) => {
-        const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
-            let body = "";
-            res.on("data", (d) => (body += d));
-            res.on("end", () => {
-                if ((res.statusCode ?? 0) >= 300) reject(new Error(`GET ${url}: ${res.statusCode} ${body}`));
-                else {
-                    try {
-                        resolve(JSON.parse(body) as Record<string, unknown>);
-                    } catch (e) {
-                        reject(new Error(`GET ${url}: not JSON: ${body.slice(0, 200)}`));
-                    }
-                }
-            });
-        });
-        req.on("timeout", () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
-        req.on("error", reject);
-    });
 }
 
 /** Polls url until its /version reports `version` (or times out with the last answer). */
