@@ -28,7 +28,7 @@ import { commandHandlers } from "../contract/commandHandlers";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
 import { ContractExecutor, ResourceHandler, Step } from "../contract/executor";
 import { getJson, HostSnapshot, injectStartFailure, leftovers, snapshot } from "../contract/hostInspection";
-import { evaluateProgram, RecordedResource } from "../contract/programRecorder";
+import { evaluateProgram, RecordedResource } from "../support/programRecorder";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
 import { exec, sentPayloadBytes, withClient } from "../contract/ssh";
 import { ensureRegistry, standInImages, stopRegistryIfStartedHere } from "../container/harness";

@@ -28,7 +28,7 @@ import { commandHandlers } from "../contract/commandHandlers";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
 import { ContractExecutor, Step } from "../contract/executor";
-import { evaluateProgram, RecordedResource } from "../contract/programRecorder";
+import { evaluateProgram, RecordedResource } from "../support/programRecorder";
 import { settingsForHost } from "../../scripts/localStackConfig";
 import {
     CONTAINER_HOST,

@@ -8,7 +8,7 @@ import { HostStatus, onHost } from "../../scripts/localHost";
 import { commandHandlers, remoteCommand, remoteCopyToRemote } from "./commandHandlers";
 import { ContractExecutor, fingerprintOf, HandlerContext } from "./executor";
 import { CONTRACT_HOST, contractHost } from "./hostFixture";
-import type { RecordedResource } from "./programRecorder";
+import type { RecordedResource } from "../support/programRecorder";
 import type { Connection } from "./ssh";
 
 describe("contract executor: the command provider's semantics on the real host", function () {

@@ -12,7 +12,7 @@ import { spawn } from "child_process";
 import * as path from "path";
 
 import { ExecutedResource, fingerprintOf, HandlerContext, ResourceHandler } from "./executor";
-import type { RecordedResource, SourceValue } from "./programRecorder";
+import type { RecordedResource, SourceValue } from "../support/programRecorder";
 import { acceptedEnvKeys, Connection, copyPath, copyText, exec, withClient } from "./ssh";
 
 /**

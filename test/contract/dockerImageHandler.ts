@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import type { HandlerContext, ResourceHandler } from "./executor";
-import type { RecordedResource } from "./programRecorder";
+import type { RecordedResource } from "../support/programRecorder";
 
 interface ImageInputs {
     imageName: string;

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { changedInputs, ContractExecutor, dependencyOrder, ResourceHandler } from "./executor";
-import type { RecordedResource } from "./programRecorder";
+import type { RecordedResource } from "../support/programRecorder";
 
 function res(name: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
     return {

@@ -11,7 +11,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import type { RecordedResource, SourceValue } from "./programRecorder";
+import type { RecordedResource, SourceValue } from "../support/programRecorder";
 
 export type StepOp = "create" | "update" | "replace" | "delete" | "same";
 

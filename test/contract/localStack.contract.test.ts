@@ -14,7 +14,7 @@ import { reachabilityHandlers } from "./reachabilityHandler";
 import { ContractExecutor, Step } from "./executor";
 import { CONTRACT_HOST as HOST, contractHost } from "./hostFixture";
 import { filesHolding, getJson, HostSnapshot, injectStartFailure, leftovers, snapshot, waitForVersion } from "./hostInspection";
-import { evaluateProgram, RecordedResource } from "./programRecorder";
+import { evaluateProgram, RecordedResource } from "../support/programRecorder";
 
 const RELEASE_A = "contract-a";
 const RELEASE_B = "contract-b";

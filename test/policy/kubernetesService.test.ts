@@ -9,7 +9,7 @@ import { KubernetesService, KubernetesServiceArgs } from "../../components/kuber
 import { policies } from "../../policy/policies";
 import { runResourcePolicies, ResourceUnderTest, Violation } from "./harness";
 import { recordForPolicy } from "./programResources";
-import { useStack } from "../unit/pulumiMocks";
+import { useStack } from "../support/pulumiMocks";
 
 const REF = `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`;
 

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 
 import { recordForPolicy } from "./programResources";
-import { useStack } from "../unit/pulumiMocks";
+import { useStack } from "../support/pulumiMocks";
 import { loadConfig } from "../../config";
 import { deployStack } from "../../stack";
 import { policies } from "../../policy/policies";

@@ -3,7 +3,7 @@
 // assets as asset objects) deserialized by @pulumi/policy itself, with the stack's URN.
 import * as pulumi from "@pulumi/pulumi";
 
-import { useStack } from "../unit/pulumiMocks";
+import { useStack } from "../support/pulumiMocks";
 import { ResourceUnderTest } from "./harness";
 
 // Internal to the SDK (no types): the same function its analyzer applies to every resource.

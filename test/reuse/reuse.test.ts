@@ -24,7 +24,7 @@ import { commandHandlers } from "../contract/commandHandlers";
 import { imageHandlers } from "../contract/dockerImageHandler";
 import { ContractExecutor, Step } from "../contract/executor";
 import { leftovers, snapshot, HostSnapshot } from "../contract/hostInspection";
-import type { RecordedResource } from "../contract/programRecorder";
+import type { RecordedResource } from "../support/programRecorder";
 import {
     CONTAINER_HOST,
     containerHost,

@@ -1,16 +1,16 @@
 // Records what a consumer's program registers, in the consumer's own project: the program runs in a
 // child process whose cwd is the scratch project, under the mocks of the scratch project's own
 // @pulumi/pulumi (the one the installed package's components register with). The recorder is
-// test/contract/programRecorder.ts, transpiled into the scratch project so that its
+// test/support/programRecorder.ts, transpiled into the scratch project so that its
 // `require("@pulumi/pulumi")` finds that copy, not this repository's.
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 
-import type { Evaluation, RecordedResource } from "../contract/programRecorder";
+import type { Evaluation, RecordedResource } from "../support/programRecorder";
 
-const RECORDER_SOURCE = path.join(__dirname, "..", "contract", "programRecorder.ts");
+const RECORDER_SOURCE = path.join(__dirname, "..", "support", "programRecorder.ts");
 
 export interface ScratchEvaluation {
     project: string;

@@ -1,6 +1,6 @@
 // AppHost under mocks: the security group rules, the architecture-matched AMI, IMDSv2, encryption,
 // and the private key staying secret.
-import { onlyResourceOfType, recorded, settle, useStack, valueOf } from "./pulumiMocks";
+import { onlyResourceOfType, recorded, settle, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";

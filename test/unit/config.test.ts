@@ -1,5 +1,5 @@
 // The config module: defaults per environment, and every refusal with key, value and fix.
-import { useStack } from "./pulumiMocks";
+import { useStack } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as fs from "fs";

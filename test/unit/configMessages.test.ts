@@ -1,6 +1,6 @@
 // The config messages of issue #24: each bad value once, with its key, its value and a fix that
 // fits the stack, and prod detection a user can predict.
-import "./pulumiMocks";
+import "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as fs from "fs";

@@ -1,6 +1,6 @@
 // ContainerService and AppImage under mocks: what they ask the host and the registry to do, and
 // that secrets reach the engine only as secrets.
-import { recorded, resourcesOfType, settle, useStack, valueOf } from "./pulumiMocks";
+import { recorded, resourcesOfType, settle, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as fs from "fs";

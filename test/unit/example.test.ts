@@ -2,7 +2,7 @@
 // examples/reuse-components, another team's stack built from the package @gin-deploy/components
 // (resolved here to the sources, through the package's exports map), and examples/stack-reference,
 // a stack reading a gin-deploy stack's outputs. Their type check is in test/package.
-import { recorded, useStack, valueOf } from "./pulumiMocks";
+import { recorded, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as fs from "fs";

@@ -1,5 +1,5 @@
 // GoBinary and the build it runs, against tiny fixture modules (no dependencies, no network).
-import { recorded, useStack, valueOf } from "./pulumiMocks";
+import { recorded, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import { execFileSync } from "child_process";

@@ -10,15 +10,18 @@ describe("the suites' HTTP helper", () => {
     let base: string;
     before(async () => {
         server = http.createServer((req, res) => {
-            if (req.url === "/json") return res.end(JSON.stringify({ version: "v1", method: req.method }));
-            if (req.url === "/echo") {
+            if (req.url === "/json") {
+                res.end(JSON.stringify({ version: "v1", method: req.method }));
+            } else if (req.url === "/echo") {
                 let body = "";
                 req.on("data", (c) => (body += c));
-                return req.on("end", () => res.end(`${req.headers["content-type"]} ${body}`));
+                req.on("end", () => res.end(`${req.headers["content-type"]} ${body}`));
+            } else if (req.url === "/slow") {
+                setTimeout(() => res.end("late"), 1000);
+            } else {
+                res.statusCode = 503;
+                res.end("not ready");
             }
-            if (req.url === "/slow") return setTimeout(() => res.end("late"), 1000);
-            res.statusCode = 503;
-            res.end("not ready");
         });
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,7 +1,7 @@
 // KubernetesService under mocks: the objects it registers for dev-like and prod-like settings,
 // through the caller's provider, that the password reaches the engine only as a secret, and that
 // bad settings are refused before anything is registered.
-import { recorded, resourcesOfType, settle, useStack, valueOf } from "./pulumiMocks";
+import { recorded, resourcesOfType, settle, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";

@@ -2,7 +2,7 @@
 // the per-user values: which resources each target/mode creates, the architecture the build
 // follows, the settings that reach the host, and secrets that stay secret. The Go module is a
 // dependency-free fixture so the suite needs no network.
-import { recorded, RecordedResource, resourcesOfType, useStack, valueOf } from "./pulumiMocks";
+import { recorded, RecordedResource, resourcesOfType, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as fs from "fs";

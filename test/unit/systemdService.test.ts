@@ -1,6 +1,6 @@
 // SystemdService's resource graph under Pulumi mocks: which remote steps it registers, what each
 // one runs, and that the env file's secrets reach the engine only as secrets, on stdin.
-import { recorded, settle, useStack, valueOf } from "./pulumiMocks";
+import { recorded, settle, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import { execFileSync } from "child_process";

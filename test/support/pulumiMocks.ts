@@ -1,8 +1,7 @@
-// Pulumi mocks for the unit suite: records every resource and invoke the program makes, answers
+// The suites' Pulumi mocks (unit, policy, aws-host): records every resource and invoke the program makes, answers
 // with plausible provider state, and lets a test switch stack and config. Import this module
 // before any module that creates resources.
 import * as pulumi from "@pulumi/pulumi";
-import { specialAssetSig, specialResourceSig, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 export interface RecordedResource {
     type: string;
@@ -26,6 +25,7 @@ export const recorded = { resources: [] as RecordedResource[], calls: [] as Reco
 
 /** Provider state the mocks add to a resource's inputs, by type. */
 import { generateEd25519HostKey } from "../../components/aws/sshHostKeyPair";
+import { decodeWireValue } from "./programRecorder";
 
 function providerState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
@@ -53,30 +53,6 @@ function providerState(type: string, name: string, inputs: Record<string, any>):
     }
 }
 
-/**
- * The wire form of a resource's inputs made plain: secrets unwrapped (their paths noted in
- * `secretPaths`), assets as { path, text }, resource references as their URN.
- */
-function decodeWire(value: unknown, at: string, secretPaths: string[]): unknown {
-    if (Array.isArray(value)) {
-        return value.map((v, i) => decodeWire(v, `${at}[${i}]`, secretPaths));
-    }
-    if (typeof value !== "object" || value === null) {
-        return value;
-    }
-    const record = value as Record<string, unknown>;
-    switch (record[specialSigKey]) {
-        case specialSecretSig:
-            secretPaths.push(at);
-            return decodeWire(record.value, at, []);
-        case specialAssetSig:
-            return { path: record.path, text: record.text };
-        case specialResourceSig:
-            return record.urn;
-    }
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeWire(v, at ? `${at}.${k}` : k, secretPaths)]));
-}
-
 // The mock monitor hands newResource the inputs with secrets already unwrapped; the request it
 // was called for still has them marked, so keep it at hand.
 interface RegisterRequest {
@@ -93,7 +69,7 @@ const mocks: pulumi.runtime.Mocks = {
         const dependencies = currentRequest?.getDependenciesList?.() ?? [];
         currentRequest = undefined;
         const secretPaths: string[] = [];
-        const inputs = decodeWire(wire, "", secretPaths) as Record<string, any>;
+        const inputs = decodeWireValue(wire, "", secretPaths) as Record<string, any>;
         recorded.resources.push({ type: args.type, name: args.name, inputs, secretPaths, additionalSecretOutputs, dependencies });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...providerState(args.type, args.name, args.inputs) } };
     },
