@@ -4,14 +4,9 @@
 // `pulumi stack history --json`. Run by hand when the CLI's format is in doubt:
 //   node -r ts-node/register/transpile-only test/delivery/recordHistory.ts > test/delivery/fixtures/recorded-cli.json
 import { spawnSync } from "child_process";
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 
-const ROOT = path.join(__dirname, "..", "..");
+import { cliEnv, findEngine, inlineStack, makeEngine, removeEngine } from "../support/engine";
 
 /** One component whose input changes every round (components need no provider plugin). */
 class Release extends pulumi.ComponentResource {
@@ -22,17 +17,10 @@ class Release extends pulumi.ComponentResource {
 }
 
 async function main(): Promise<void> {
-    const found = spawnSync("bash", ["-c", "command -v pulumi || bash tools/pulumi-cli/build.sh --path"], {
-        cwd: ROOT,
-        encoding: "utf8",
-    }).stdout.trim();
-    if (!found || !fs.existsSync(found)) {
-        throw new Error("no Pulumi CLI: put one on PATH or run bash tools/pulumi-cli/build.sh");
-    }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-history-"));
-    fs.mkdirSync(path.join(dir, "state"));
+    const found = findEngine();
+    if (!found.cli) throw new Error(found.why);
+    const engine = makeEngine(found.cli, "history");
     try {
-        const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(found)), skipVersionCheck: true });
         let round = 0;
         const failing = new Set([3, 4]);
         const program = async () => {
@@ -41,36 +29,28 @@ async function main(): Promise<void> {
             }
             new Release(round);
         };
-        const stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: "prod", projectName: "gin-deploy-history", program },
-            {
-                workDir: dir,
-                pulumiCommand,
-                envVars: {
-                    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-                    PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("base64"),
-                    PULUMI_SKIP_UPDATE_CHECK: "true",
-                    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-                },
-            },
-        );
+        const stack = await inlineStack(engine, "prod", program, { projectName: "gin-deploy-history" });
         for (round = 1; round <= 5; round++) {
             await stack.up().catch(() => undefined); // rounds 3 and 4 fail on purpose
             if (round === 2) await stack.refresh();
             // Whole seconds apart: the CLI records times to the second.
             await new Promise((resolve) => setTimeout(resolve, 1100));
         }
-        const history = spawnSync(found, ["stack", "history", "--json", "--stack", "prod", "--cwd", dir, "--non-interactive"], {
-            encoding: "utf8",
-            env: { ...process.env, ...stack.workspace.envVars } as NodeJS.ProcessEnv,
-        });
+        const history = spawnSync(
+            engine.cli,
+            ["stack", "history", "--json", "--stack", "prod", "--cwd", stack.workspace.workDir, "--non-interactive"],
+            {
+                encoding: "utf8",
+                env: cliEnv(engine),
+            },
+        );
         if (history.status !== 0) {
             throw new Error(`pulumi stack history failed: ${history.stderr}`);
         }
         process.stdout.write(history.stdout.endsWith("\n") ? history.stdout : `${history.stdout}\n`);
         await stack.workspace.removeStack("prod", { force: true });
     } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        removeEngine(engine);
     }
 }
 

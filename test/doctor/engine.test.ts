@@ -16,7 +16,7 @@ import { ReachabilityCheck } from "../../components/reachability/reachabilityChe
 import { engineFailureText } from "../../scripts/engineFailure";
 import { localEnvironment, planRecovery, readStackState, recoverStack } from "../../scripts/stackRecovery";
 import { repoRoot } from "../host/hostSession";
-import { Engine, findEngine, inlineStack, makeEngine } from "./engine";
+import { Engine, findEngine, inlineStack, makeEngine, removeEngine } from "../support/engine";
 
 class Dynamic extends pulumi.dynamic.Resource {
     constructor(
@@ -48,7 +48,7 @@ describe("the release check and stack recovery through the real engine", functio
             console.log(`    skipped: ${found.why}`);
             this.skip();
         }
-        engine = makeEngine(found.cli as string);
+        engine = makeEngine(found.cli as string, "doctor-engine");
         server = http.createServer((_req, res) => {
             requests++;
             res.setHeader("content-type", "application/json");
@@ -60,7 +60,7 @@ describe("the release check and stack recovery through the real engine", functio
 
     after(function () {
         server?.close();
-        if (engine) fs.rmSync(engine.dir, { recursive: true, force: true });
+        removeEngine(engine);
     });
 
     it("pulumi up passes on the release's version, re-runs only for a new release, fails with the diagnosis, and says when it is off", async function () {
@@ -184,7 +184,7 @@ describe("the release check and stack recovery through the real engine", functio
             {
                 stack: "local",
                 repoRoot,
-                workDir: path.join(engine.dir, "work"),
+                workDir: path.join(engine.dir, "work", "default"),
                 log: (l) => log.push(l),
                 run: (args, cwd) => {
                     const res = spawnSync(engine.cli, [...args, "--cwd", cwd], {

@@ -8,29 +8,15 @@
 // deploy:local do); without one it says so and skips.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 
+import { cliEnv, Engine, findEngine, inlineStack, makeEngine, removeEngine } from "../support/engine";
 import { previewWithPolicy } from "./previewWithPolicy";
 
 const ROOT = path.join(__dirname, "..", "..");
-
-function findCli(): string | undefined {
-    const res = spawnSync(
-        "bash",
-        ["-c", 'command -v pulumi || { p=$(bash tools/pulumi-cli/build.sh --path) && [ -x "$p" ] && echo "$p"; }'],
-        {
-            cwd: ROOT,
-            encoding: "utf8",
-        },
-    );
-    const found = res.stdout.trim();
-    return res.status === 0 && found ? found : undefined;
-}
 
 /** A component under a rule's type token, carrying that resource's inputs (components send theirs). */
 class StandIn extends pulumi.ComponentResource {
@@ -45,49 +31,33 @@ const BAD_INSTANCE = { metadataOptions: { httpTokens: "optional" }, rootBlockDev
 
 describe("the pack for real: preview --policy-pack policy", function () {
     this.timeout(300_000);
-    let cli: string | undefined;
-    let dir: string;
+    let engine: Engine | undefined;
     const stacks: Stack[] = [];
-    // A throwaway backend: a random passphrase for this run, never shown.
-    const passphrase = crypto.randomBytes(24).toString("base64");
 
     before(function () {
-        cli = findCli();
-        if (!cli) {
-            console.log("      skipped: no Pulumi CLI on PATH and none built yet (bash tools/pulumi-cli/build.sh builds it)");
+        const found = findEngine();
+        if (!found.cli) {
+            console.log(`      skipped: ${found.why}`);
             this.skip();
         }
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-policy-engine-"));
-        fs.mkdirSync(path.join(dir, "state"));
+        engine = makeEngine(found.cli as string, "policy-engine");
     });
     after(async () => {
         for (const stack of stacks) {
             await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
         }
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+        removeEngine(engine);
     });
 
     async function open(stackName: string, instance: Record<string, unknown>): Promise<Stack> {
-        const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(cli as string)), skipVersionCheck: true });
-        const workDir = path.join(dir, stackName);
-        fs.mkdirSync(workDir, { recursive: true });
         const program = async () => {
             new StandIn("aws:ec2/instance:Instance", "planted-instance", instance);
             new StandIn("gindeploy:test:Clean", "clean", { note: "nothing to judge" });
         };
-        const stack = await LocalWorkspace.createOrSelectStack(
-            { stackName, projectName: "gin-deploy-policy-check", program },
-            {
-                workDir,
-                pulumiCommand,
-                envVars: {
-                    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-                    PULUMI_CONFIG_PASSPHRASE: passphrase,
-                    PULUMI_SKIP_UPDATE_CHECK: "true",
-                    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-                },
-            },
-        );
+        const stack = await inlineStack(engine as Engine, stackName, program, {
+            projectName: "gin-deploy-policy-check",
+            workspace: stackName,
+        });
         stacks.push(stack);
         return stack;
     }
@@ -141,43 +111,30 @@ describe("the pack for real: preview --policy-pack policy", function () {
 // it elsewhere; this machine has no registry that serves it). A preview dials no host.
 describe("the pack for real on the local program (needs pulumi-resource-command on PATH)", function () {
     this.timeout(600_000);
-    let cli: string | undefined;
-    let dir: string;
-    const passphrase = crypto.randomBytes(24).toString("base64");
+    let engine: Engine | undefined;
 
     before(function () {
-        cli = findCli();
+        const found = findEngine();
         const provider = spawnSync("bash", ["-c", "command -v pulumi-resource-command"]).status === 0;
-        if (!cli || !provider) {
-            console.log(`      skipped: ${!cli ? "no Pulumi CLI" : "no pulumi-resource-command on PATH (the command provider 1.2.1)"}`);
+        if (!found.cli || !provider) {
+            console.log(`      skipped: ${!found.cli ? found.why : "no pulumi-resource-command on PATH (the command provider 1.2.1)"}`);
             this.skip();
         }
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-policy-local-"));
-        fs.mkdirSync(path.join(dir, "state"));
-        // The program's reachability check is a dynamic resource: its provider is @pulumi/pulumi's
-        // own dynamic-provider runner, which the official CLI starts through a two-line script of
-        // this name that the project's CLI does not have.
-        fs.mkdirSync(path.join(dir, "bin"));
-        const runner = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [ROOT] });
-        fs.writeFileSync(path.join(dir, "bin", "pulumi-resource-pulumi-nodejs"), `#!/bin/sh\nexec node ${JSON.stringify(runner)} "$@"\n`, {
-            mode: 0o755,
-        });
+        // The program's reachability check is a dynamic resource: the engine's shim runs it.
+        engine = makeEngine(found.cli as string, "policy-local");
     });
-    after(() => {
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => removeEngine(engine));
 
     async function localStack(planted: boolean): Promise<Stack> {
-        const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(cli as string)), skipVersionCheck: true });
-        const workDir = path.join(dir, planted ? "planted" : "clean");
-        fs.mkdirSync(workDir, { recursive: true });
+        const e = engine as Engine;
+        const workDir = path.join(e.dir, "work", planted ? "planted" : "clean");
         const program = async () => {
             const { stackProgram } = await import("../../stack/program");
             const command = await import("@pulumi/command");
             const outputs = stackProgram({
                 projectDir: ROOT,
                 appDir: path.join(ROOT, "test", "unit", "fixtures", "hello-module"),
-                buildCacheDir: path.join(dir, "build"),
+                buildCacheDir: path.join(e.dir, "build"),
             });
             if (planted) {
                 new command.remote.CopyToRemote("planted-unit", {
@@ -188,20 +145,7 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
             }
             return outputs;
         };
-        const stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: "local", projectName: "gin-deploy", program },
-            {
-                workDir,
-                pulumiCommand,
-                envVars: {
-                    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-                    PULUMI_CONFIG_PASSPHRASE: passphrase,
-                    PULUMI_SKIP_UPDATE_CHECK: "true",
-                    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-                    PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-                },
-            },
-        );
+        const stack = await inlineStack(e, "local", program, { workspace: planted ? "planted" : "clean" });
         // The committed file, and the local host's key deploy:local would add (a preview never dials).
         const doc = fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8");
         fs.writeFileSync(
@@ -209,15 +153,11 @@ describe("the pack for real on the local program (needs pulumi-resource-command 
             `${doc.trimEnd()}\n  gin-deploy:sshHostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvDsv1BMTbrpWx08odqoZi6lVOwDXhofoPPlHtnfxHC\n`,
         );
         // The one secret, from stdin (a stand-in key: a preview never dials).
-        const set = spawnSync(
-            cli as string,
-            ["config", "set", "--secret", "--stack", "local", "--cwd", workDir, "gin-deploy:sshPrivateKey"],
-            {
-                input: "-----BEGIN OPENSSH PRIVATE KEY-----\nstand-in\n-----END OPENSSH PRIVATE KEY-----\n",
-                env: { ...process.env, ...stack.workspace.envVars } as NodeJS.ProcessEnv,
-                encoding: "utf8",
-            },
-        );
+        const set = spawnSync(e.cli, ["config", "set", "--secret", "--stack", "local", "--cwd", workDir, "gin-deploy:sshPrivateKey"], {
+            input: "-----BEGIN OPENSSH PRIVATE KEY-----\nstand-in\n-----END OPENSSH PRIVATE KEY-----\n",
+            env: cliEnv(e),
+            encoding: "utf8",
+        });
         assert.strictEqual(set.status, 0, set.stderr);
         return stack;
     }
