@@ -286,17 +286,23 @@ stop() {
   log "removed $host_name"
 }
 
-status() {
-  validate_settings
-  local running=false state="" tag key=""
+# The status JSON scripts/localHost.ts reads (HostStatus), for login user $1 and image tag $2.
+status_json() {
+  local user=$1 tag=$2 running=false state="" key=""
   if docker info >/dev/null 2>&1; then state=$(container_state); fi
   if [[ "$state" == running ]]; then
     running=true
     key=$(host_key)
   fi
+  printf '{"name":"%s","running":%s,"sshHost":"127.0.0.1","sshPort":%d,"appPort":%d,"user":"%s","privateKeyPath":"%s","hostKey":"%s","image":"%s"}\n' \
+    "$host_name" "$running" "$ssh_port" "$app_port" "$user" "$key_path" "$key" "$tag"
+}
+
+status() {
+  validate_settings
+  local tag
   tag=$(image_tag)
-  printf '{"name":"%s","running":%s,"sshHost":"127.0.0.1","sshPort":%d,"appPort":%d,"user":"root","privateKeyPath":"%s","hostKey":"%s","image":"%s"}\n' \
-    "$host_name" "$running" "$ssh_port" "$app_port" "$key_path" "$key" "$tag"
+  status_json root "$tag"
 }
 
 main() {

@@ -115,15 +115,9 @@ twin_start() {
 
 twin_status() {
   validate_settings
-  local running=false state="" tag key=""
-  if docker info >/dev/null 2>&1; then state=$(container_state); fi
-  if [[ "$state" == running ]]; then
-    running=true
-    key=$(host_key)
-  fi
+  local tag
   tag=$(twin_image_tag)
-  printf '{"name":"%s","running":%s,"sshHost":"127.0.0.1","sshPort":%d,"appPort":%d,"user":"%s","privateKeyPath":"%s","hostKey":"%s","image":"%s"}\n' \
-    "$host_name" "$running" "$ssh_port" "$app_port" "$login_user" "$key_path" "$key" "$tag"
+  status_json "$login_user" "$tag"
 }
 
 twin_main() {
