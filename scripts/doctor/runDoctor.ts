@@ -32,7 +32,7 @@ const HOST_CHECKS = ["listen-address", "port-owner", "host-firewall", "binary-ar
 /** The host's facts over SSH; throws with the reason when the host cannot be reached. */
 export async function gatherHostFacts(target: DoctorTarget): Promise<{ facts: HostFacts; localEpoch: number; roundTrip: number }> {
     if (!target.ssh) throw new Error("no SSH target");
-    const shell = await HostShell.open(target.ssh);
+    const shell = await HostShell.connect(target.ssh);
     try {
         const script = fs.readFileSync(path.join(__dirname, "host-facts.sh"), "utf8");
         const started = Date.now();

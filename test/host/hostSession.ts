@@ -2,21 +2,17 @@
 // (ssh2: commands with stdin, SFTP uploads), the way the command provider reaches a host.
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { Client, SFTPWrapper } from "ssh2";
+import { SFTPWrapper } from "ssh2";
 
 import type { HostStatus } from "../../scripts/localHost";
-import { pinnedHostKey } from "../../scripts/pinnedHostKey";
+import { connectPinned, HostKeyRefused, HostShell, ShellResult } from "../../scripts/doctor/hostShell";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
 // The status JSON of local/host.sh, as scripts/localHost.ts reads it for deploy:local.
 export type { HostStatus };
 
-export interface ExecResult {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
+export type ExecResult = ShellResult;
 
 export class LocalHost {
     constructor(
@@ -56,66 +52,30 @@ export class LocalHost {
     }
 }
 
-export class HostSession {
-    private constructor(private readonly client: Client) {}
-
+export class HostSession extends HostShell {
     static async open(status: HostStatus, privateKey: string | Buffer, attempts = 30): Promise<HostSession> {
         if (status.sshHost !== "127.0.0.1") {
             throw new Error(`the host suite talks to 127.0.0.1 only, got sshHost ${status.sshHost}`);
         }
-        const pin = pinnedHostKey(status.hostKey, `${status.name} (127.0.0.1:${status.sshPort})`);
+        const target = {
+            host: "127.0.0.1",
+            port: status.sshPort,
+            user: status.user,
+            privateKey: Buffer.from(privateKey),
+            hostKey: status.hostKey,
+        };
         let last: unknown;
         for (let i = 0; i < attempts; i++) {
             try {
-                const client = await new Promise<Client>((resolve, reject) => {
-                    const c = new Client();
-                    c.once("ready", () => resolve(c));
-                    // A client can report more than one error (e.g. while the host restarts and
-                    // Docker's port proxy accepts before sshd does): the first fails this attempt,
-                    // later ones must not crash the suite.
-                    c.on("error", (err) => {
-                        reject(err);
-                        c.end();
-                    });
-                    c.connect({
-                        host: "127.0.0.1",
-                        port: status.sshPort,
-                        username: status.user,
-                        privateKey,
-                        readyTimeout: 10000,
-                        algorithms: pin.algorithms as never,
-                        hostVerifier: pin.hostVerifier,
-                    });
-                });
-                return new HostSession(client);
+                return new HostSession(await connectPinned(target));
             } catch (err) {
-                last = err;
                 // Another key is no passing fault: stop at once.
-                const refusal = pin.refusal();
-                if (refusal) throw new Error(refusal, { cause: err });
+                if (err instanceof HostKeyRefused) throw err;
+                last = err;
                 await new Promise((r) => setTimeout(r, 1000));
             }
         }
         throw new Error(`no SSH session to 127.0.0.1:${status.sshPort} after ${attempts} attempts: ${(last as Error)?.message}`);
-    }
-
-    /** Runs a command through the login shell; `stdin` is written and closed. */
-    exec(command: string, stdin?: string): Promise<ExecResult> {
-        return new Promise((resolve, reject) => {
-            this.client.exec(command, (err, stream) => {
-                if (err) return reject(err);
-                let stdout = "";
-                let stderr = "";
-                stream.on("data", (d: Buffer) => {
-                    stdout += d.toString("utf8");
-                });
-                stream.stderr.on("data", (d: Buffer) => {
-                    stderr += d.toString("utf8");
-                });
-                stream.on("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
-                stream.end(stdin ?? "");
-            });
-        });
     }
 
     /** Runs a command that must succeed; returns its stdout. */
