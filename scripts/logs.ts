@@ -16,11 +16,11 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { Client } from "ssh2";
 
-import { resolveHostKey } from "./doctor/hostKey";
+import { connectPinned, HostKeyRefused } from "./doctor/hostShell";
 import { committedStackConfig, repoRoot, stackOutputs } from "./doctor/inputs";
+import { resolveSshTarget } from "./doctor/sshTarget";
 import { stackPresence } from "./doctor/stackPresence";
 import { containerLogCommand, kubectlLogArgs, LogOptions, systemdLogCommand, validateLogOptions } from "./logs/logCommands";
-import { pinnedHostKey } from "./pinnedHostKey";
 
 const USAGE = `usage: npm run logs -- --stack NAME [-n LINES] [--follow] [--since 30s|10m|2h]
   [--ssh HOST[:PORT]] [--user USER] [--key FILE] [--host-key LINE] [--mode systemd|container] [--service NAME]
@@ -133,75 +133,42 @@ function kubernetesLogs(args: Args, cfg: Record<string, unknown>, outputs: Recor
     });
 }
 
-function hostLogs(args: Args, cfg: Record<string, unknown>, outputs: Record<string, unknown>, kind: string): Promise<number> {
+async function hostLogs(args: Args, cfg: Record<string, unknown>, outputs: Record<string, unknown>, kind: string): Promise<number> {
     const c = (k: string) => cfg[`gin-deploy:${k}`];
-    const sshSpec =
-        args.ssh ??
-        (kind === "aws"
-            ? outputs.publicIp
-                ? `${String(outputs.publicIp)}:${String(c("sshPort") ?? 22)}`
-                : undefined
-            : c("sshHost")
-              ? `${String(c("sshHost"))}:${String(c("sshPort") ?? 22)}`
-              : undefined);
-    if (!sshSpec) {
-        throw new Refusal(
-            `stack "${args.stack}" has no host address yet (never deployed from this checkout?). Next: npm run pulumi -- up --stack ${args.stack}, or pass --ssh HOST[:PORT]`,
-        );
+    let found;
+    try {
+        found = resolveSshTarget({ flags: args, stack: args.stack, targetKind: kind, config: cfg, outputs, repoRoot });
+    } catch (err) {
+        throw new Refusal((err as Error).message, { cause: err });
     }
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(sshSpec);
-    if (!m) throw new Refusal(`--ssh ${JSON.stringify(sshSpec)} is not HOST[:PORT]`);
-    const host = m[1].replace(/^\[|\]$/g, "");
-    const port = Number(m[2] ?? 22);
-    const configuredUser = c("sshUser");
-    const user = args.user ?? (configuredUser && configuredUser !== "auto" ? String(configuredUser) : kind === "aws" ? "admin" : "root");
-    const keyPath = args.key ?? (args.stack === "local" ? path.join(repoRoot, ".gin-deploy", "ssh", "id_ed25519") : undefined);
-    if (!keyPath || !fs.existsSync(keyPath)) {
-        throw new Refusal(
-            keyPath
-                ? `no deploy key at ${keyPath}. Next: npm run deploy:local (it makes the key and the host)`
-                : "the deploy key is a secret of the stack, which logs does not read. Next: pass --key FILE (the key of gin-deploy:sshPrivateKey)",
-        );
-    }
-    const { hostKey } = resolveHostKey({ flag: args.hostKey, outputs, config: cfg, stack: args.stack, repoRoot }, `${host}:${port}`);
+    if (!found.ok) throw new Refusal(found.message);
+    const target = found.ssh;
+    const { host, port, user } = target;
     const mode = args.mode ?? (outputs.mode as string | undefined) ?? String(c("mode") ?? "systemd");
     const service = args.service ?? (outputs.serviceName as string | undefined) ?? "gin-app";
     const command = mode === "container" ? containerLogCommand(service, args) : systemdLogCommand(service, args);
-    const pin = pinnedHostKey(hostKey, `${host}:${port}`);
+    let client: Client;
+    try {
+        client = await connectPinned(target, 15000);
+    } catch (err) {
+        throw new Refusal(
+            err instanceof HostKeyRefused
+                ? err.message
+                : `cannot reach ${user}@${host}:${port}: ${(err as Error).message}. Next: npm run doctor -- --stack ${args.stack ?? "NAME"}`,
+            { cause: err },
+        );
+    }
     return new Promise((resolve, reject) => {
-        const client = new Client();
-        client.on("error", (err) => {
-            const refusal = pin.refusal();
-            reject(
-                refusal
-                    ? new Refusal(refusal)
-                    : new Refusal(
-                          `cannot reach ${user}@${host}:${port}: ${err.message}. Next: npm run doctor -- --stack ${args.stack ?? "NAME"}`,
-                      ),
-            );
-            client.end();
-        });
-        client.once("ready", () => {
-            client.exec(command, (err, stream) => {
-                if (err) return reject(err);
-                stream.on("data", (d: Buffer) => process.stdout.write(d));
-                stream.stderr.on("data", (d: Buffer) => process.stderr.write(d));
-                stream.on("close", (code: number | null) => {
-                    client.end();
-                    resolve(code ?? 1);
-                });
-                // Ctrl-C ends a --follow: close the session, not just this process.
-                process.once("SIGINT", () => stream.close());
+        client.exec(command, (err, stream) => {
+            if (err) return reject(err);
+            stream.on("data", (d: Buffer) => process.stdout.write(d));
+            stream.stderr.on("data", (d: Buffer) => process.stderr.write(d));
+            stream.on("close", (code: number | null) => {
+                client.end();
+                resolve(code ?? 1);
             });
-        });
-        client.connect({
-            host,
-            port,
-            username: user,
-            privateKey: fs.readFileSync(keyPath),
-            readyTimeout: 15000,
-            algorithms: pin.algorithms as never,
-            hostVerifier: pin.hostVerifier,
+            // Ctrl-C ends a --follow: close the session, not just this process.
+            process.once("SIGINT", () => stream.close());
         });
     });
 }

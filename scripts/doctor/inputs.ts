@@ -8,7 +8,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 
 import type { IngressRule } from "../../components/reachability/diagnosis";
-import { resolveHostKey } from "./hostKey";
+import { resolveSshTarget } from "./sshTarget";
 import type { SshTarget } from "./hostShell";
 import { localHostRunning, StackPresence, stackPresence } from "./stackPresence";
 
@@ -179,14 +179,6 @@ export function securityGroupOfDeployment(exported: unknown): { id?: string; ing
     return { id: sg.id, ingress };
 }
 
-function parseHostPort(value: string): { host: string; port: number } {
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value);
-    if (!m) throw new Error(`--ssh ${JSON.stringify(value)} is not HOST[:PORT] (e.g. --ssh 127.0.0.1:2222)`);
-    const port = m[2] ? Number(m[2]) : 22;
-    if (port < 1 || port > 65535) throw new Error(`--ssh ${JSON.stringify(value)}: the port must be 1-65535`);
-    return { host: m[1].replace(/^\[|\]$/g, ""), port };
-}
-
 export function resolveTarget(flags: DoctorFlags): DoctorTarget {
     const notes: string[] = [];
     const presence = flags.stack ? stackPresence(repoRoot, flags.stack) : undefined;
@@ -239,36 +231,16 @@ export function resolveTarget(flags: DoctorFlags): DoctorTarget {
 
     let ssh: DoctorTarget["ssh"];
     if (!flags.noSsh && targetKind !== "kubernetes") {
-        const sshSpec =
-            flags.ssh ??
-            (targetKind === "aws"
-                ? outputs.publicIp
-                    ? `${String(outputs.publicIp)}:${String(c("sshPort") ?? 22)}`
-                    : undefined
-                : c("sshHost")
-                  ? `${String(c("sshHost"))}:${String(c("sshPort") ?? 22)}`
-                  : undefined);
-        if (sshSpec) {
-            const { host, port } = parseHostPort(sshSpec);
-            const userConfigured = c("sshUser");
-            const user =
-                flags.user ??
-                (userConfigured && userConfigured !== "auto" ? String(userConfigured) : targetKind === "aws" ? "admin" : "root");
-            const keyPath = flags.key ?? (flags.stack === "local" ? path.join(repoRoot, ".gin-deploy", "ssh", "id_ed25519") : undefined);
-            if (!keyPath)
-                throw new Error(
-                    `SSH to ${host}:${port} needs the private key's file: pass --key FILE (the key of gin-deploy:sshPrivateKey), or --no-ssh for the outside checks only`,
-                );
-            if (!fs.existsSync(keyPath)) throw new Error(`--key ${keyPath} does not exist: pass the file of the deploy key`);
-            const pinned = resolveHostKey({ flag: flags.hostKey, outputs, config: cfg, stack: flags.stack, repoRoot }, `${host}:${port}`);
-            ssh = { host, port, user, privateKey: fs.readFileSync(keyPath), keyPath, hostKey: pinned.hostKey };
-            if (!flags.hostKey) notes.push(`host key of ${host}:${port} from ${pinned.from}`);
-            if (!flags.ssh)
-                notes.push(
-                    `ssh ${user}@${host}:${port} from ${targetKind === "aws" ? "the publicIp output" : `Pulumi.${flags.stack}.yaml`}`,
-                );
-        } else {
+        const found = resolveSshTarget({ flags, stack: flags.stack, targetKind, config: cfg, outputs, repoRoot });
+        if (found.ok) {
+            const { hostKeyFrom, addressFrom, ...target } = found.ssh;
+            ssh = target;
+            if (!flags.hostKey) notes.push(`host key of ${target.host}:${target.port} from ${hostKeyFrom}`);
+            if (!flags.ssh) notes.push(`ssh ${target.user}@${target.host}:${target.port} from ${addressFrom}`);
+        } else if (found.problem === "no-address") {
             notes.push("no SSH address (pass --ssh HOST:PORT): only the checks from this machine run");
+        } else {
+            throw new Error(`${found.message}, or --no-ssh for the outside checks only`);
         }
     }
     let securityGroupId: string | undefined;
