@@ -4,7 +4,8 @@
 #   - ESLint (eslint.config.mjs) and prettier --check on the TypeScript (npm run format fixes the latter);
 #   - shellcheck on every shell script in the repository, with the checks for a failure that
 #     set -e would not see (a function run in a condition, a command substitution's status);
-#   - Pulumi.yaml's schema and README.md's key table as config/keys.ts renders them.
+#   - Pulumi.yaml's schema and README.md's key table as config/keys.ts renders them;
+#   - actionlint on .github/workflows (scripts/actionlint.sh: pinned, built once from the Go module proxy).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 if ! command -v shellcheck >/dev/null; then
@@ -29,9 +30,10 @@ step eslint npx --no-install eslint --max-warnings 0 .
 step prettier npx --no-install prettier --check --log-level warn "**/*.{ts,mjs}"
 step shellcheck shellcheck -x -o check-set-e-suppressed,check-extra-masked-returns "${scripts[@]}"
 step config-sync node -r ts-node/register/transpile-only scripts/config-sync.ts --check
+step actionlint bash scripts/actionlint.sh
 
 if ((${#failed[@]})); then
   echo "lint: failed: ${failed[*]}"
   exit 1
 fi
-echo "lint: eslint, prettier, shellcheck (${#scripts[@]} scripts) and the config schema are clean"
+echo "lint: eslint, prettier, shellcheck (${#scripts[@]} scripts), the config schema and the workflows (actionlint) are clean"

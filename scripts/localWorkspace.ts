@@ -85,7 +85,7 @@ export interface OpenStackOptions {
 }
 
 /** Sets one config value as a secret, passing it on stdin (never on a command line). */
-function setSecretFromStdin(opts: OpenStackOptions, key: string, value: string): void {
+export function setSecretFromStdin(opts: OpenStackOptions, key: string, value: string): void {
     const res = spawnSync(
         opts.env.pulumi,
         ["config", "set", "--secret", "--raw", "--non-interactive", "--stack", opts.stackName, "--cwd", opts.workDir, key],

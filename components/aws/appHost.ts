@@ -293,7 +293,10 @@ export class AppHost extends pulumi.ComponentResource {
                     "command -v cloud-init >/dev/null || exit 0; " +
                     "cloud-init status --wait >/dev/null || { echo 'cloud-init failed on the new instance:' >&2; " +
                     `${asRoot("tail -n 50 /var/log/cloud-init-output.log")} >&2; exit 1; }`,
-                triggers: [instance.id],
+                // The caller's user data in plain text beside the instance's id: the instance holds
+                // it only inside the secret user data (with the host key), so this is where a
+                // reviewer reads a first-boot change, as a line diff. A secret userData stays secret.
+                triggers: [instance.id, ...(args.userData !== undefined ? [args.userData] : [])],
                 addPreviousOutputInEnv: false,
             },
             { parent: this },

@@ -227,7 +227,7 @@ export class ContainerService extends pulumi.ComponentResource {
                 connection,
                 source: new pulumi.asset.StringAsset(contract),
                 remotePath: layout.contractPath,
-                triggers: [sha256(contract)],
+                triggers: [contract],
             },
             afterStaging,
         );
@@ -262,7 +262,8 @@ export class ContainerService extends pulumi.ComponentResource {
                     connection,
                     source: content.apply((text) => new pulumi.asset.StringAsset(text)),
                     remotePath: `${layout.unitsDir}/${file}`,
-                    triggers: [content.apply(sha256)],
+                    // The text itself, not its hash: the preview shows a changed unit as a line diff.
+                    triggers: [content],
                 },
                 afterStaging,
             );

@@ -153,6 +153,9 @@ export class SystemdService extends pulumi.ComponentResource {
             { parent: this },
         );
         const afterStaging = { parent: this, dependsOn: [staging] };
+        // A text upload's trigger is the text itself, not its hash: the engine elides a text asset
+        // (`asset(text:…) { <contents elided> }`) but shows a changed multi-line string input as a
+        // line diff, so a reviewer reads the unit's changed lines. No upload's text holds a secret.
 
         const installScript = new command.remote.CopyToRemote(
             `${name}-install-script`,
@@ -191,7 +194,7 @@ export class SystemdService extends pulumi.ComponentResource {
                 connection,
                 source: new pulumi.asset.StringAsset(contract),
                 remotePath: uploads.contract,
-                triggers: [sha256(contract)],
+                triggers: [contract],
             },
             afterStaging,
         );
@@ -225,7 +228,7 @@ export class SystemdService extends pulumi.ComponentResource {
                 connection,
                 source: new pulumi.asset.StringAsset(serviceUnit),
                 remotePath: uploads.serviceUnit,
-                triggers: [sha256(serviceUnit)],
+                triggers: [serviceUnit],
             },
             afterStaging,
         );
@@ -235,7 +238,7 @@ export class SystemdService extends pulumi.ComponentResource {
                 connection,
                 source: socketUnit.apply((text) => new pulumi.asset.StringAsset(text)),
                 remotePath: uploads.socketUnit,
-                triggers: [socketUnit.apply(sha256)],
+                triggers: [socketUnit],
             },
             afterStaging,
         );
@@ -255,7 +258,7 @@ export class SystemdService extends pulumi.ComponentResource {
                     connection,
                     source: content.apply((text) => new pulumi.asset.StringAsset(text)),
                     remotePath: stagedUnitPath(serviceName, unitName),
-                    triggers: [content.apply(sha256)],
+                    triggers: [content],
                 },
                 afterStaging,
             );

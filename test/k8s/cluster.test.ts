@@ -8,6 +8,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 
 import { clusterStatus, ClusterHandle, providerBinDir, startCluster, stopCluster } from "../../local/cluster/cluster";
@@ -15,7 +16,8 @@ import { repoRoot } from "../../scripts/localHost";
 import { engineEnv } from "../../scripts/localWorkspace";
 import { ensureRegistry, standInImages, stopRegistryIfStartedHere, writeReport } from "../container/harness";
 import { startLoad } from "../support/loopbackLoad";
-import { K8sEngine, openStack, StackSettings } from "./engine";
+import { digestFromEvents, renderSummary, StackSummary, summarize, violationsFromEvents } from "../../scripts/review/summary";
+import { engineVars, K8sEngine, openStack, StackSettings } from "./engine";
 import { buildAppImage, buildBrokenImage, hostPlatform, removeImages, REPOSITORY } from "./images";
 import { MachineSnapshot, machineDifferences, snapshotMachine } from "./machineSnapshot";
 import { containerPid, kubectl, Kubectl, pods, processSecurity, waitForPods } from "./pods";
@@ -216,6 +218,86 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
     it("a second up changes nothing", async function () {
         const { events } = await up("noopUpSeconds");
         assert.deepStrictEqual(changes(events), [], "an unchanged stack changed resources");
+    });
+
+    it("the real engine's preview shows a replicas, a limits and a setting change old -> new, and the review summary says the same", async function () {
+        // One change at a time, each undone before the next: the text is what a pull request shows
+        // (`preview --diff`), the summary what `npm run review` computes from the same preview's events.
+        const cases: { change: Record<string, string>; text: RegExp; summary: (s: StackSummary) => boolean }[] = [
+            {
+                change: { replicas: "3" },
+                text: /~ minReplicas: 2 => 3/,
+                summary: (s: StackSummary) =>
+                    s.other.some((c) => c.resource === "gin-app-hpa" && c.path === "spec.minReplicas" && c.old === 2 && c.new === 3),
+            },
+            {
+                change: { memoryLimit: "256Mi" },
+                text: /~ memory: "128Mi" => "256Mi"/,
+                summary: (s: StackSummary) =>
+                    s.other.some(
+                        (c) =>
+                            c.resource === "gin-app-deployment" &&
+                            c.path === "spec.template.spec.containers[0].resources.limits.memory" &&
+                            c.old === "128Mi" &&
+                            c.new === "256Mi",
+                    ),
+            },
+            {
+                change: { logLevel: "debug" },
+                text: /~ LOG_LEVEL: "info" => "debug"/,
+                summary: (s: StackSummary) => s.settings.some((c) => c.name === "LOG_LEVEL" && c.old === "info" && c.new === "debug"),
+            },
+        ];
+        const seen: Record<string, string[]> = {};
+        for (const c of cases) {
+            const saved = Object.fromEntries(Object.keys(c.change).map((k) => [k, settings.plain[k]]));
+            await configure(c.change);
+            const events: EngineEvent[] = [];
+            let text: string;
+            try {
+                text = (await stack.preview({ diff: true, onEvent: (e) => events.push(e) })).stdout;
+            } finally {
+                await configure(saved);
+            }
+            const summary = summarize("local-k8s", digestFromEvents(events as never), violationsFromEvents(events as never));
+            const name = Object.entries(c.change).map(([k, v]) => `${k}=${v}`)[0];
+            seen[name] = text
+                .split("\n")
+                .filter((l) => /^\s+[~+-] /.test(l) && / => /.test(l))
+                .map((l) => l.trim());
+            assert.match(text, c.text, `${name}: the preview does not show it old -> new:\n${redact(text)}`);
+            assert.ok(c.summary(summary), `${name}: the summary does not say it:\n${redact(renderSummary(summary, "text"))}`);
+            assert.ok(!text.includes(DB_PASSWORD), `${name}: the password is in the preview`);
+        }
+        figures.previewLines = seen;
+        // Undone: nothing left to change.
+        const { events } = await up();
+        assert.deepStrictEqual(changes(events), [], "the previews' config was not undone");
+    });
+
+    it("npm run logs -- --stack local-k8s shows the live pods' log lines, a request's among them", async function () {
+        const marker = `/logs-check-${RUN_ID}`;
+        for (let i = 0; i < 6; i++) assert.strictEqual((await get(`${URL_BASE}${marker}`)).status, 404);
+        const live = pods(kc, NAMESPACE)
+            .filter((p) => p.ready && !p.deleting)
+            .map((p) => p.name);
+        // As a user runs it, with the suite's backend and passphrase where the user's would be:
+        // the namespace comes from the stack's outputs, the kubeconfig from the local cluster.
+        const res = spawnSync("npm", ["run", "--silent", "logs", "--", "--stack", "local-k8s", "-n", "500"], {
+            cwd: repoRoot,
+            encoding: "utf8",
+            timeout: 120000,
+            env: { ...process.env, ...engineVars(engine) },
+        });
+        const out = redact(res.stdout ?? "");
+        assert.strictEqual(res.status, 0, `logs exited ${res.status}:\n${redact(res.stderr ?? "")}\n${out.slice(-2000)}`);
+        assert.match(res.stderr, new RegExp(`pods of gin-app in namespace ${NAMESPACE}`));
+        const podsSeen = new Set([...out.matchAll(/^\[pod\/([^/\]]+)\//gm)].map((m) => m[1]));
+        for (const name of live) assert.ok(podsSeen.has(name), `no line of live pod ${name}; saw ${[...podsSeen].join(", ")}`);
+        const requestLines = out.split("\n").filter((l) => l.includes(`"path":"${marker}"`));
+        assert.ok(requestLines.length > 0, `no log line of the request to ${marker}:\n${out.slice(-2000)}`);
+        figures.logsLines = out.split("\n").filter(Boolean).length;
+        figures.logsRequestLine = requestLines[0].replace(/^\[pod\/[^\]]+\] /, "");
     });
 
     it("a settings change (LOG_LEVEL, then the password) rolls every pod through the checksum, the password never in plain text", async function () {

@@ -1,6 +1,7 @@
 // The reviewer's summary (scripts/review/summary.ts) on real `pulumi preview --json` documents and
-// event logs recorded by test/unit/fixtures/preview/record.ts (its README says what each one is;
-// kubernetes-* are the real component and provider, systemd-* component stand-ins).
+// event logs recorded by test/unit/fixtures/preview/record.ts and record-local.ts (its README says
+// what each one is; kubernetes-* and local-* are the real components and providers, systemd-*
+// component stand-ins for what the local stack cannot show).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -148,23 +149,50 @@ describe("review summary (scripts/review/summary.ts) on recorded previews", () =
         assert.deepStrictEqual(summary("kubernetes-release").violations, []);
     });
 
-    it("systemd (stand-ins): a changed env file is said to change, secret as a whole, with a socket-activated restart", () => {
-        const s = summary("systemd-setting");
-        assert.deepStrictEqual(s.settings, []);
-        assert.deepStrictEqual(s.secretEnvFileChanged, ["gin-app-release"]);
+    it("systemd (the local stack, real): logLevel info -> debug is LOG_LEVEL by name, old -> new, with a socket-activated restart", () => {
+        const s = summary("local-setting");
+        assert.deepStrictEqual(s.settings, [{ name: "LOG_LEVEL", old: "info", new: "debug", secret: false }]);
+        assert.deepStrictEqual(s.secretEnvFileChanged, []);
         assert.deepStrictEqual([s.restart.restarts, s.restart.zeroDowntime], [true, true]);
         assert.match(s.restart.how, /^socket activation/);
+        assert.deepStrictEqual(s.changes, { replace: 1 });
     });
 
-    it("systemd (stand-ins): the release's version and binary old -> new, from the release command", () => {
-        const s = summary("systemd-release");
+    it("systemd (the local stack, real): a changed password is DB_PASSWORD by name only", () => {
+        const s = summary("local-password");
+        assert.deepStrictEqual(s.settings, [{ name: "DB_PASSWORD", old: "[secret]", new: "[secret]", secret: true }]);
+        assert.deepStrictEqual([s.release, s.units, s.other], [[], [], []]);
+    });
+
+    it("systemd (the local stack, real): appPort 8080 -> 8081 is PORT old -> new and the socket unit changing", () => {
+        const s = summary("local-port");
+        assert.deepStrictEqual(s.settings, [{ name: "PORT", old: "8080", new: "8081", secret: false }]);
+        assert.deepStrictEqual(s.units, [{ name: "gin-app.socket", op: "replace" }]);
+        assert.deepStrictEqual(s.release, []);
+    });
+
+    it("systemd (the local stack, real): a Go code change is the release's version and binary old -> new", () => {
+        const s = summary("local-code");
         assert.deepStrictEqual(
             s.release.map((r) => r.what),
             ["version", "binary"],
         );
-        assert.deepStrictEqual([s.release[0].old, s.release[0].new], ["v1.0.0", "v1.1.0"]);
+        assert.match(s.release[0].new ?? "", /^[0-9a-f]{7,}-dirty$/);
+        assert.strictEqual(s.release[0].new, `${s.release[0].old}-dirty`);
         assert.match(s.release[1].old ?? "", /^[0-9a-f]{64}$/);
-        assert.deepStrictEqual(s.secretEnvFileChanged, []);
+        assert.notStrictEqual(s.release[1].old, s.release[1].new);
+        assert.deepStrictEqual([s.settings, s.units, s.secretEnvFileChanged], [[], [], []]);
+    });
+
+    it("systemd (the local stack, real): the recorded preview texts show each change by name or as a line diff, never a secret", () => {
+        const text = (name: string) => fs.readFileSync(path.join(FIXTURES, `${name}.preview.txt`), "utf8");
+        assert.match(text("local-setting"), /~ LOG_LEVEL: "info" => "debug"/);
+        assert.match(text("local-password"), /~ DB_PASSWORD: \[secret\] => \[secret\]/);
+        assert.match(text("local-port"), /- ListenStream=0\.0\.0\.0:8080\n\s+\+ ListenStream=0\.0\.0\.0:8081/);
+        assert.match(text("local-code"), /~ \[1\]: "([0-9a-f]+)" => "\1-dirty"/);
+        for (const name of ["local-setting", "local-password", "local-port", "local-code", "local-to-container"]) {
+            assert.ok(!/fixture-password|PRIVATE KEY/.test(text(name)), `${name}: a secret in the preview text`);
+        }
     });
 
     it("systemd (stand-ins): a switch from socket activation to slots names the units and promises no zero downtime", () => {
