@@ -5,7 +5,7 @@
 // and the release's version and digest must be plain inputs of the resource that carries them,
 // and each secret (env file, password, SSH keys, kubeconfig, the user data with the host key) a
 // secret input.
-import { recorded, RecordedResource, settle, useStack, valueOf } from "./pulumiMocks";
+import { recorded, RecordedResource, settle, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
 import * as fs from "fs";
