@@ -5,7 +5,7 @@
 #   install-container.sh login   --server S --username U  docker login, the password read from stdin
 #   install-container.sh release --image REPO@sha256:... --version V --port P
 #                                --slot-ports BLUE,GREEN [--health-timeout S]
-#                                [--network host|container:ID]
+#                                [--network bridge|container:ID]
 #                                [--health-path /PATH] [--no-version-check]
 #                                [--state-volume NAME --state-mount /PATH --state-owner UID:GID]
 #                                [--drain-timeout S]
@@ -40,7 +40,7 @@ parse_args() {
       --port) port=${2:?--port needs a value}; shift 2 ;;
       --slot-ports) slot_ports=${2:?--slot-ports needs BLUE,GREEN}; shift 2 ;;
       --health-timeout) health_timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
-      --network) network=${2:?--network needs host or container:ID}; shift 2 ;;
+      --network) network=${2:?--network needs bridge or container:ID}; shift 2 ;;
       --server) server=${2:?--server needs a registry host}; shift 2 ;;
       --username) username=${2:?--username needs a value}; shift 2 ;;
       --health-path) health_path=${2:?--health-path needs a URL path}; shift 2 ;;
@@ -117,17 +117,31 @@ current_slot() {
   case "$target" in blue.sock | green.sock) echo "${target%.sock}" ;; *) echo "" ;; esac
 }
 
-# Where the app container's network lives: the host's own namespace, so the slots' loopback ports
-# are the host's. On a host that is itself a container of the same engine (the local stack), that
-# namespace is the host container's, joined with container:ID.
+# Where the app container's network lives: its own, on Docker's bridge, with its slot port published
+# on the host's 127.0.0.1 only (never the host's network: on AWS the instance's metadata hop limit
+# of 1 then keeps the instance role out of the app's reach). On a host that is itself a container
+# of another machine's engine (the local stack, the EC2 twin), a port that engine publishes lands
+# on that machine, not in the host: there the app joins the host container's namespace
+# (container:ID), which is the local stack's own network, with no metadata service.
 detect_network() {
   local id
   id=$(grep -o '/containers/[0-9a-f]\{64\}/' /proc/self/mountinfo 2>/dev/null | head -n1 | cut -d/ -f3 || true)
   if [[ -n "$id" ]] && docker inspect --format '{{.Id}}' "$id" >/dev/null 2>&1; then
     echo "container:$id"
   else
-    echo host
+    echo bridge
   fi
+}
+
+# The slot's network lines for its container unit: NETWORK, PUBLISH (docker run's --publish, or
+# empty) and APP_HOST (the address the app binds inside its namespace).
+network_conf() {
+  local listen_port=$1
+  case "$network" in
+    bridge) printf 'NETWORK=bridge\nPUBLISH=--publish=127.0.0.1:%s:%s\nAPP_HOST=0.0.0.0\n' "$listen_port" "$listen_port" ;;
+    container:*) printf 'NETWORK=%s\nPUBLISH=\nAPP_HOST=127.0.0.1\n' "$network" ;;
+    *) die "--network '$network' is not bridge or container:ID (the host's network is never used: it would give the app the instance's metadata service)" ;;
+  esac
 }
 
 install_units() {
@@ -171,7 +185,7 @@ write_slot() {
   local slot=$1 tmp listen_port
   listen_port=$(slot_port "$slot")
   tmp=$(mktemp "$config_dir/.slot.XXXXXX")
-  printf 'IMAGE=%s\nSLOT_PORT=%s\nNETWORK=%s\nVERSION=%s\n' "$image" "$listen_port" "$network" "$version" >"$tmp"
+  { printf 'IMAGE=%s\nSLOT_PORT=%s\nVERSION=%s\n' "$image" "$listen_port" "$version" && network_conf "$listen_port"; } >"$tmp"
   chmod 0644 "$tmp"
   mv -f "$tmp" "$config_dir/slot-$slot.conf"
   install -m 0600 "$config_dir/next.env" "$config_dir/slot-$slot.env"
@@ -279,6 +293,7 @@ cmd_release() {
 
   local started=$SECONDS old new new_port old_port serving
   [[ -n "$network" ]] || network=$(detect_network)
+  network_conf 0 >/dev/null
   install_units
   if ! docker image inspect "$image" >/dev/null 2>&1; then
     log "pulling $image"
