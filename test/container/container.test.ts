@@ -516,6 +516,39 @@ describe("container mode on the local host (real image, registry, systemd host)"
         assert.strictEqual(seen.lost, 0, `the failed release lost ${seen.lost} requests: ${seen.failures.join("; ")}`);
     });
 
+    it("runs the app as its image's user, and refuses an image that runs as root, naming it and the fix, with the old release still serving", async function () {
+        const name = hostRun(`docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`);
+        assert.strictEqual(run("docker", ["inspect", "--format", "{{.Config.User}}", name]), "65532:65532");
+        assert.match(hostRun(`cat /etc/gin-deploy/${SERVICE}/slot-*.conf`), /^APP_USER=65532:65532$/m);
+        // The same app, its USER reset to root: as an image built elsewhere might be.
+        const tag = `${REGISTRY}/${SERVICE}:${V2}-root`;
+        run("docker", ["build", "--quiet", "--tag", tag, "-"], { input: `FROM ${refs[V2]}\nUSER root\n` });
+        let rootRef = "";
+        try {
+            run("docker", ["push", "--quiet", tag]);
+            rootRef = run("docker", ["image", "inspect", "--format", "{{index .RepoDigests 0}}", tag]);
+            let failure: Error | undefined;
+            await serviceExec.apply(await serviceResources(rootRef, V2)).catch((e: Error) => (failure = e));
+            assert.ok(failure, "the release of an image that runs as root should have failed");
+            assert.match(
+                failure.message,
+                new RegExp(`image ${rootRef.replace(/[.]/g, "\\.")} runs as root \\(its USER is root\\); nothing was started`),
+            );
+            assert.match(
+                failure.message,
+                /Fix: end its Dockerfile with a non-root USER \(e\.g\. USER 65532:65532\), or set allowRootUser: true/,
+            );
+            assert.strictEqual(await servedVersion(), V2);
+            assert.strictEqual(
+                hostRun(`docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`),
+                name,
+                "the running slot was touched",
+            );
+        } finally {
+            await docker(["image", "rm", tag, ...(rootRef ? [rootRef] : [])]).catch(() => undefined);
+        }
+    });
+
     it("systemd brings the app container back within 5 s after it is killed", async function () {
         const name = hostRun(`docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`);
         assert.match(name, new RegExp(`^${SERVICE}-(blue|green)$`));

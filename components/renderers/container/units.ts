@@ -171,7 +171,8 @@ ${PROXY_SANDBOX.join("\n")}
     // finds both a distribution's client and a mounted static one.
 
     const containerService = `# ${n}: slot %i's container, run by digest. Its settings come from a 0600 env file the
-# Docker client reads (secrets never appear on a command line); the slot sets HOST and PORT.
+# Docker client reads (secrets never appear on a command line); the slot sets HOST and PORT, and
+# APP_USER, the image's own user (install-container.sh refuses root unless --allow-root-user).
 # $PUBLISH, unbraced, is split into zero or more arguments: none where the container shares the
 # host container's namespace.
 [Unit]
@@ -192,7 +193,7 @@ ExecStart=docker run --rm --name ${n}-%i \\
   --env-file ${p.configDir}/slot-%i.env \\
   --env HOST=\${APP_HOST} --env PORT=\${SLOT_PORT} \\
   --read-only --tmpfs /tmp:rw,noexec,nosuid,size=16m \\
-${extraRunLines.map((l) => `${l}\n`).join("")}  --cap-drop ALL --security-opt no-new-privileges \\
+${extraRunLines.map((l) => `${l}\n`).join("")}  --user \${APP_USER} --cap-drop ALL --security-opt no-new-privileges \\
   --pids-limit 256 --memory 512m \\
   --log-opt max-size=10m --log-opt max-file=3 \\
   --label io.gin-deploy.service=${n} --label io.gin-deploy.slot=%i \\

@@ -39,7 +39,7 @@ describe("container units", () => {
         assert.match(c, /^ExecStartPre=-docker rm --force gin-app-%i$/m);
         assert.match(c, /--env-file \/etc\/gin-deploy\/gin-app\/slot-%i\.env/);
         assert.match(c, /--env HOST=\$\{APP_HOST\} --env PORT=\$\{SLOT_PORT\}/);
-        assert.match(c, /--cap-drop ALL --security-opt no-new-privileges/);
+        assert.match(c, /--user \$\{APP_USER\} --cap-drop ALL --security-opt no-new-privileges/);
         assert.match(c, /^ {2}\$\{IMAGE\}$/m);
         assert.match(c, /^ExecStop=docker stop -t 30 gin-app-%i$/m);
         assert.match(c, /^Restart=always$/m);
