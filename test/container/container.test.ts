@@ -12,6 +12,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 
@@ -342,7 +343,14 @@ describe("container mode on the local host (real image, registry, systemd host)"
         // the rendered unit with the slot file install-container.sh writes for --network bridge.
         const ref = refs[V1];
         assert.ok(ref, "needs the image from the build test");
-        const slotPort = 18190 + (crypto.randomBytes(1)[0] % 8);
+        // A loopback port free on this machine, for both sides of the published port.
+        const slotPort = await new Promise<number>((resolve, reject) => {
+            const probe = net.createServer().listen(0, "127.0.0.1", () => {
+                const { port } = probe.address() as net.AddressInfo;
+                probe.close(() => resolve(port));
+            });
+            probe.on("error", reject);
+        });
         const name = `gd-bridge-probe-${RUN_ID}`;
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-bridge-"));
         const envFile = path.join(dir, "slot.env");
