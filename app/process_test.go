@@ -257,10 +257,11 @@ func TestBadConfigurationExitsNonZeroWithOneLineNamingTheVariable(t *testing.T) 
 
 func TestPasswordNeverReachesTheOutput(t *testing.T) {
 	const password = "Pa55-w0rd-never-logged"
-	p, base := serve(t, releaseBinary, "DB_HOST=db.internal", "DB_USER=app", "DB_PASSWORD="+password, "LOG_LEVEL=debug")
-	for _, path := range []string{"/", "/version", "/metrics", "/readyz"} {
-		if _, body := getBody(t, base+path); strings.Contains(body, password) {
-			t.Errorf("GET %s shows the password", path)
+	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	p, base := serve(t, releaseBinary, "DB_HOST=db.internal", "DB_USER=app", "DB_PASSWORD="+password, "LOG_LEVEL=debug", "METRICS_ADDR="+metrics)
+	for _, url := range []string{base + "/", base + "/version", base + "/readyz", waitMetrics(t, metrics)} {
+		if _, body := getBody(t, url); strings.Contains(body, password) {
+			t.Errorf("GET %s shows the password", url)
 		}
 	}
 	p.signal(t, syscall.SIGTERM)
@@ -271,6 +272,43 @@ func TestPasswordNeverReachesTheOutput(t *testing.T) {
 	}
 	if !strings.Contains(out, `"password":"[REDACTED]"`) {
 		t.Errorf("want the start-up line to show the password as [REDACTED]:\n%s", out)
+	}
+}
+
+// waitMetrics returns the /metrics URL on addr once it answers 200.
+func waitMetrics(t *testing.T, addr string) string {
+	t.Helper()
+	url := "http://" + addr + "/metrics"
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return url
+			}
+		}
+	}
+	t.Fatalf("no /metrics at %s within 10s", addr)
+	return ""
+}
+
+// /metrics is served on METRICS_ADDR only; a process started while another still holds that
+// address (a release's overlap) serves the public port at once and takes /metrics over once the
+// old one has stopped.
+func TestMetricsAreServedOnTheirOwnAddressNotThePublicPort(t *testing.T) {
+	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	old, oldBase := serve(t, releaseBinary, "METRICS_ADDR="+metrics)
+	if status, _ := getBody(t, oldBase+"/metrics"); status != 404 {
+		t.Errorf("GET /metrics on the public port = %d, want 404", status)
+	}
+	if _, body := getBody(t, waitMetrics(t, metrics)); !strings.Contains(body, "gin_app_build_info{") {
+		t.Errorf("METRICS_ADDR %s does not serve the metrics: %.200s", metrics, body)
+	}
+	next, _ := serve(t, releaseBinary, "METRICS_ADDR="+metrics)
+	old.signal(t, syscall.SIGTERM)
+	old.wait(t, 10*time.Second)
+	waitMetrics(t, metrics)
+	if !strings.Contains(next.out.String(), `"msg":"metrics listening"`) {
+		t.Errorf("the second process did not take the metrics address over:\n%s", next.out)
 	}
 }
 

@@ -1,6 +1,7 @@
 // The pack's rules, in one list: index.ts serves them, the tests call them directly.
 import { Policies } from "@pulumi/policy";
 
+import { containerNotHostNetwork } from "./rules/containerNetwork";
 import { databaseTls } from "./rules/database";
 import { imagesByDigest } from "./rules/images";
 import { instanceEncryptedRoot, instanceImdsHopLimit, instanceImdsv2 } from "./rules/instance";
@@ -23,6 +24,7 @@ export const policies: Policies = [
     imagesByDigest,
     databaseTls,
     systemdUnitHardening,
+    containerNotHostNetwork,
     kubernetesNonRoot,
     kubernetesLimits,
     kubernetesProbes,

@@ -77,6 +77,12 @@ export interface ContainerServiceArgs {
      * drains itself on SIGTERM (the reference app does). Keep-alive clients hold the wait to its bound.
      */
     drainTimeoutSeconds?: number;
+    /**
+     * The container runs as its image's user (`docker run --user`, from the image's USER). An image
+     * whose user is root or unset is refused at release, naming the image; true runs it as root
+     * anyway (it still has no capabilities and a read-only root). Default false.
+     */
+    allowRootUser?: boolean;
 }
 
 export interface ContainerFirstBootArgs {
@@ -149,10 +155,13 @@ export class ContainerService extends pulumi.ComponentResource {
             versionCheck: o.versionCheck,
             stateVolume: o.stateVolume,
             drainTimeoutSeconds: o.drainTimeoutSeconds,
+            // Only when set, so the triggers of a service that does not use it stay as they were.
+            ...(o.allowRootUser ? { allowRootUser: true } : {}),
         };
         // A changed command alone does not re-run a release (pulumi-command#37): the options it
         // carries are a trigger, and only when one is set, so the reference app's triggers stay.
-        const optionsSet = o.healthPath !== DEFAULT_HEALTH_PATH || !o.versionCheck || o.stateVolume || o.drainTimeoutSeconds > 0;
+        const optionsSet =
+            o.healthPath !== DEFAULT_HEALTH_PATH || !o.versionCheck || o.stateVolume || o.drainTimeoutSeconds > 0 || o.allowRootUser;
         const releaseOptionTriggers = optionsSet ? [sha256(JSON.stringify(commandOptions))] : [];
 
         const port = pulumi.output(args.port);

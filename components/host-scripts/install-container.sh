@@ -5,10 +5,10 @@
 #   install-container.sh login   --server S --username U  docker login, the password read from stdin
 #   install-container.sh release --image REPO@sha256:... --version V --port P
 #                                --slot-ports BLUE,GREEN [--health-timeout S]
-#                                [--network host|container:ID]
+#                                [--network bridge|container:ID]
 #                                [--health-path /PATH] [--no-version-check]
 #                                [--state-volume NAME --state-mount /PATH --state-owner UID:GID]
-#                                [--drain-timeout S]
+#                                [--drain-timeout S] [--allow-root-user]
 #
 # A release starts the image in the idle slot beside the running one, waits until it answers
 # /healthz (or --health-path) and reports version V at /version (unless --no-version-check: then
@@ -18,7 +18,9 @@
 # SIGTERM). A --state-volume is created when missing, made writable by UID:GID, and mounted by
 # both slots (the units name it); only uninstall-container.sh --remove-state-volume deletes it. If the new slot
 # does not become healthy, it is stopped, the old one never stopped serving, and the release fails
-# with the new container's last 50 log lines.
+# with the new container's last 50 log lines. The app runs as the image's own user (its USER),
+# given to `docker run --user`; an image whose user is root or unset is refused unless
+# --allow-root-user.
 # The service's name and paths come from the host contract (contract.sh beside this script,
 # rendered from components/layout/containerLayout.ts); the units it installs come from
 # components/renderers/container/units.ts via the staging folder.
@@ -31,6 +33,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 image="" version="" port="" slot_ports="" health_timeout=60
 network="" server="" username=""
 health_path=/healthz version_check=1 state_volume="" state_mount="" state_owner="" drain_timeout=0
+allow_root_user=0 app_user=""
 
 parse_args() {
   while (($#)); do
@@ -40,7 +43,7 @@ parse_args() {
       --port) port=${2:?--port needs a value}; shift 2 ;;
       --slot-ports) slot_ports=${2:?--slot-ports needs BLUE,GREEN}; shift 2 ;;
       --health-timeout) health_timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
-      --network) network=${2:?--network needs host or container:ID}; shift 2 ;;
+      --network) network=${2:?--network needs bridge or container:ID}; shift 2 ;;
       --server) server=${2:?--server needs a registry host}; shift 2 ;;
       --username) username=${2:?--username needs a value}; shift 2 ;;
       --health-path) health_path=${2:?--health-path needs a URL path}; shift 2 ;;
@@ -49,6 +52,7 @@ parse_args() {
       --state-mount) state_mount=${2:?--state-mount needs a container path}; shift 2 ;;
       --state-owner) state_owner=${2:?--state-owner needs UID:GID}; shift 2 ;;
       --drain-timeout) drain_timeout=${2:?--drain-timeout needs seconds}; shift 2 ;;
+      --allow-root-user) allow_root_user=1; shift ;;
       *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
     esac
   done
@@ -117,17 +121,31 @@ current_slot() {
   case "$target" in blue.sock | green.sock) echo "${target%.sock}" ;; *) echo "" ;; esac
 }
 
-# Where the app container's network lives: the host's own namespace, so the slots' loopback ports
-# are the host's. On a host that is itself a container of the same engine (the local stack), that
-# namespace is the host container's, joined with container:ID.
+# Where the app container's network lives: its own, on Docker's bridge, with its slot port published
+# on the host's 127.0.0.1 only (never the host's network: on AWS the instance's metadata hop limit
+# of 1 then keeps the instance role out of the app's reach). On a host that is itself a container
+# of another machine's engine (the local stack, the EC2 twin), a port that engine publishes lands
+# on that machine, not in the host: there the app joins the host container's namespace
+# (container:ID), which is the local stack's own network, with no metadata service.
 detect_network() {
   local id
   id=$(grep -o '/containers/[0-9a-f]\{64\}/' /proc/self/mountinfo 2>/dev/null | head -n1 | cut -d/ -f3 || true)
   if [[ -n "$id" ]] && docker inspect --format '{{.Id}}' "$id" >/dev/null 2>&1; then
     echo "container:$id"
   else
-    echo host
+    echo bridge
   fi
+}
+
+# The slot's network lines for its container unit: NETWORK, PUBLISH (docker run's --publish, or
+# empty) and APP_HOST (the address the app binds inside its namespace).
+network_conf() {
+  local listen_port=$1
+  case "$network" in
+    bridge) printf 'NETWORK=bridge\nPUBLISH=--publish=127.0.0.1:%s:%s\nAPP_HOST=0.0.0.0\n' "$listen_port" "$listen_port" ;;
+    container:*) printf 'NETWORK=%s\nPUBLISH=\nAPP_HOST=127.0.0.1\n' "$network" ;;
+    *) die "--network '$network' is not bridge or container:ID (the host's network is never used: it would give the app the instance's metadata service)" ;;
+  esac
 }
 
 install_units() {
@@ -171,10 +189,27 @@ write_slot() {
   local slot=$1 tmp listen_port
   listen_port=$(slot_port "$slot")
   tmp=$(mktemp "$config_dir/.slot.XXXXXX")
-  printf 'IMAGE=%s\nSLOT_PORT=%s\nNETWORK=%s\nVERSION=%s\n' "$image" "$listen_port" "$network" "$version" >"$tmp"
+  { printf 'IMAGE=%s\nSLOT_PORT=%s\nVERSION=%s\nAPP_USER=%s\n' "$image" "$listen_port" "$version" "$app_user" && network_conf "$listen_port"; } >"$tmp"
   chmod 0644 "$tmp"
   mv -f "$tmp" "$config_dir/slot-$slot.conf"
   install -m 0600 "$config_dir/next.env" "$config_dir/slot-$slot.env"
+}
+
+# The user the app runs as: the image's own (its USER), given explicitly to `docker run --user`.
+# An image without one, or with root, would run the app as root: refused unless --allow-root-user.
+image_user() {
+  local user
+  user=$(docker image inspect --format '{{.Config.User}}' "$image") || die "cannot read the user of $image"
+  [[ -z "$user" || "$user" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$ ]] ||
+    die "image $image has the user '$user', which is not USER[:GROUP]"
+  case "${user%%:*}" in
+    "" | 0 | root)
+      ((allow_root_user)) ||
+        die "image $image runs as root (its USER is ${user:-unset}); nothing was started. Fix: end its Dockerfile with a non-root USER (e.g. USER 65532:65532), or set allowRootUser: true on ContainerService to run it as root"
+      echo "${user:-0:0}"
+      ;;
+    *) echo "$user" ;;
+  esac
 }
 
 # The state volume: created once, its root handed to the app's user at every release; its content
@@ -279,11 +314,13 @@ cmd_release() {
 
   local started=$SECONDS old new new_port old_port serving
   [[ -n "$network" ]] || network=$(detect_network)
+  network_conf 0 >/dev/null
   install_units
   if ! docker image inspect "$image" >/dev/null 2>&1; then
     log "pulling $image"
     docker pull --quiet "$image" >/dev/null || die "cannot pull $image: is the host logged in to its registry?"
   fi
+  app_user=$(image_user)
   ensure_state_volume
 
   old=$(current_slot)

@@ -42,7 +42,7 @@ export async function uploadedUnitText(type: string, props: Props): Promise<stri
 }
 
 /** ExecStart's words, without systemd's prefixes (-, @, +, !, :). */
-function execStartWords(unit: UnitSections): string[] {
+export function execStartWords(unit: UnitSections): string[] {
     const exec = lastValue(unit, "Service", "ExecStart") ?? "";
     return exec
         .replace(/^[-@+!:]+/, "")
@@ -50,7 +50,7 @@ function execStartWords(unit: UnitSections): string[] {
         .filter((w) => w !== "");
 }
 
-function flagValues(words: string[], ...flags: string[]): string[] {
+export function flagValues(words: string[], ...flags: string[]): string[] {
     const values: string[] = [];
     words.forEach((w, i) => {
         for (const flag of flags) {
@@ -59,6 +59,11 @@ function flagValues(words: string[], ...flags: string[]): string[] {
         }
     });
     return values;
+}
+
+/** Whether ExecStart runs a container (`docker run`, the client by any path). */
+export function isDockerRun(words: string[]): boolean {
+    return words.length > 1 && /(^|\/)docker$/.test(words[0]) && words[1] === "run";
 }
 
 /** Why a `docker run` unit's container is not confined, or [] when it is. */
@@ -95,8 +100,7 @@ export function unitProblems(text: string): string[] {
         );
     }
     const words = execStartWords(unit);
-    const isDockerRun = words.length > 1 && /(^|\/)docker$/.test(words[0]) && words[1] === "run";
-    if (isDockerRun) {
+    if (isDockerRun(words)) {
         problems.push(...containerProblems(words));
     } else {
         const user = lastValue(unit, "Service", "User");

@@ -12,6 +12,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 
@@ -23,7 +24,7 @@ import { renderContainerCloudInit } from "../../components/renderers/container/c
 import { renderContainerCommands } from "../../components/renderers/container/commands";
 import { renderBinaryDockerfile } from "../../components/renderers/container/binaryDockerfile";
 import { renderContainerUnits } from "../../components/renderers/container/units";
-import { repoRoot } from "../../scripts/localHost";
+import { onHost, repoRoot } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
@@ -335,6 +336,72 @@ describe("container mode on the local host (real image, registry, systemd host)"
         }
     });
 
+    it("on a host with its own engine, the container unit runs the app on its own bridge network, reached only on its published loopback port", async function () {
+        // The local host shares the machine's engine, so a port that engine publishes lands on the
+        // machine, not in the host: there the slots join the host container's namespace. The bridge
+        // form a host with its own engine gets (AWS) is run here on the machine, as systemd would run
+        // the rendered unit with the slot file install-container.sh writes for --network bridge.
+        const ref = refs[V1];
+        assert.ok(ref, "needs the image from the build test");
+        // A loopback port free on this machine, for both sides of the published port.
+        const slotPort = await new Promise<number>((resolve, reject) => {
+            const probe = net.createServer().listen(0, "127.0.0.1", () => {
+                const { port } = probe.address() as net.AddressInfo;
+                probe.close(() => resolve(port));
+            });
+            probe.on("error", reject);
+        });
+        const name = `gd-bridge-probe-${RUN_ID}`;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-bridge-"));
+        const envFile = path.join(dir, "slot.env");
+        fs.writeFileSync(envFile, "APP_ENV=dev\n", { mode: 0o600 });
+        const unit = renderContainerUnits({
+            serviceName: SERVICE,
+            port: HOST_PORT,
+            slotPorts: { blue: slotPort, green: slotPort + 10 },
+            stopTimeoutSeconds: 30,
+        }).find((f) => f.path.endsWith("-container@.service"));
+        const execStart = /^ExecStart=(.*)$/m.exec((unit?.content ?? "").replace(/\\\n/g, " "))?.[1] ?? "";
+        // The slot file's network lines, from the script's own network_conf.
+        const conf = run("bash", [
+            "-c",
+            `die() { echo "$*" >&2; exit 1; }; eval "$(sed -n '/^network_conf() {/,/^}/p' components/host-scripts/install-container.sh)"; network=bridge; network_conf ${slotPort}`,
+        ]);
+        const vars: Record<string, string> = { IMAGE: ref, SLOT_PORT: String(slotPort) };
+        for (const line of conf.split("\n")) vars[line.slice(0, line.indexOf("="))] = line.slice(line.indexOf("=") + 1);
+        // systemd's expansion: an unbraced $VAR word is split into zero or more words, ${VAR} is substituted in place.
+        const words = execStart
+            .split(/\s+/)
+            .filter(Boolean)
+            .flatMap((w) =>
+                /^\$\w+$/.test(w)
+                    ? (vars[w.slice(1)] ?? "").split(/\s+/).filter(Boolean)
+                    : [w.replace(/\$\{(\w+)\}/g, (_, v: string) => vars[v] ?? "")],
+            )
+            .map((w) => w.replace(`/etc/gin-deploy/${SERVICE}/slot-%i.env`, envFile).replace(`${SERVICE}-%i`, name).replace(/%i/g, "blue"));
+        assert.deepStrictEqual(words.slice(0, 3), ["docker", "run", "--rm"]);
+        const at = words.indexOf("--network");
+        assert.deepStrictEqual(words.slice(at, at + 3), ["--network", "bridge", `--publish=127.0.0.1:${slotPort}:${slotPort}`]);
+        run("docker", ["run", "--detach", ...words.slice(3)]);
+        try {
+            let status = 0;
+            for (let i = 0; i < 60 && status !== 200; i++) {
+                await sleep(250);
+                status = await get(`http://127.0.0.1:${slotPort}/healthz`).then(
+                    (r) => r.status,
+                    () => 0,
+                );
+            }
+            assert.strictEqual(status, 200, `the app did not answer on its published port 127.0.0.1:${slotPort}`);
+            assert.strictEqual(run("docker", ["inspect", "--format", "{{.HostConfig.NetworkMode}}", name]), "bridge");
+            const published = run("docker", ["inspect", "--format", "{{json .HostConfig.PortBindings}}", name]);
+            assert.deepStrictEqual(JSON.parse(published), { [`${slotPort}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(slotPort) }] });
+        } finally {
+            run("docker", ["rm", "--force", name]);
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("is pulled back by digest once removed from the engine", async function () {
         const ref = refs[V1];
         const id = run("docker", ["image", "inspect", "--format", "{{.Id}}", ref]);
@@ -360,6 +427,23 @@ describe("container mode on the local host (real image, registry, systemd host)"
     it("an unchanged release runs nothing", async function () {
         const steps = await serviceExec.apply(await serviceResources(refs[V1], V1));
         assert.deepStrictEqual(steps, [], `expected no step, got: ${describeSteps(steps)}`);
+    });
+
+    it("never gives the app the host's network: the slot joins the local host's namespace, and a release asked for --network host is refused with nothing changed", async function () {
+        const slotConf = hostRun(`cat /etc/gin-deploy/${SERVICE}/slot-*.conf`);
+        const hostId = run("docker", ["inspect", "--format", "{{.Id}}", CONTAINER_HOST.name]);
+        assert.match(slotConf, new RegExp(`^NETWORK=container:${hostId}$`, "m"));
+        const running = run("docker", ["ps", "--filter", `label=io.gin-deploy.service=${SERVICE}`, "--format", "{{.Names}}"]).split("\n");
+        assert.strictEqual(running.length, 1, `one slot runs: ${running.join(", ")}`);
+        assert.strictEqual(run("docker", ["inspect", "--format", "{{.HostConfig.NetworkMode}}", running[0]]), `container:${hostId}`);
+        const res = onHost(
+            CONTAINER_HOST,
+            `bash ${containerLayout(SERVICE).stagingDir}/install-container.sh release --image ${refs[V1]} --version ${V1} --port ${HOST_PORT} --slot-ports ${HOST_PORT + 1},${HOST_PORT + 2} --network host`,
+        );
+        assert.notStrictEqual(res.status, 0);
+        assert.match(res.stderr, /--network 'host' is not bridge or container:ID \(the host's network is never used/);
+        assert.strictEqual(hostRun(`cat /etc/gin-deploy/${SERVICE}/slot-*.conf`), slotConf);
+        assert.strictEqual(await servedVersion(), V1);
     });
 
     it("a second release under load loses zero requests", async function () {
@@ -438,6 +522,39 @@ describe("container mode on the local host (real image, registry, systemd host)"
         ).split("\n");
         assert.deepStrictEqual(running, [refs[V2]], "only the previous digest runs");
         assert.strictEqual(seen.lost, 0, `the failed release lost ${seen.lost} requests: ${seen.failures.join("; ")}`);
+    });
+
+    it("runs the app as its image's user, and refuses an image that runs as root, naming it and the fix, with the old release still serving", async function () {
+        const name = hostRun(`docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`);
+        assert.strictEqual(run("docker", ["inspect", "--format", "{{.Config.User}}", name]), "65532:65532");
+        assert.match(hostRun(`cat /etc/gin-deploy/${SERVICE}/slot-*.conf`), /^APP_USER=65532:65532$/m);
+        // The same app, its USER reset to root: as an image built elsewhere might be.
+        const tag = `${REGISTRY}/${SERVICE}:${V2}-root`;
+        run("docker", ["build", "--quiet", "--tag", tag, "-"], { input: `FROM ${refs[V2]}\nUSER root\n` });
+        let rootRef = "";
+        try {
+            run("docker", ["push", "--quiet", tag]);
+            rootRef = run("docker", ["image", "inspect", "--format", "{{index .RepoDigests 0}}", tag]);
+            let failure: Error | undefined;
+            await serviceExec.apply(await serviceResources(rootRef, V2)).catch((e: Error) => (failure = e));
+            assert.ok(failure, "the release of an image that runs as root should have failed");
+            assert.match(
+                failure.message,
+                new RegExp(`image ${rootRef.replace(/[.]/g, "\\.")} runs as root \\(its USER is root\\); nothing was started`),
+            );
+            assert.match(
+                failure.message,
+                /Fix: end its Dockerfile with a non-root USER \(e\.g\. USER 65532:65532\), or set allowRootUser: true/,
+            );
+            assert.strictEqual(await servedVersion(), V2);
+            assert.strictEqual(
+                hostRun(`docker ps --filter label=io.gin-deploy.service=${SERVICE} --format '{{.Names}}'`),
+                name,
+                "the running slot was touched",
+            );
+        } finally {
+            await docker(["image", "rm", tag, ...(rootRef ? [rootRef] : [])]).catch(() => undefined);
+        }
     });
 
     it("systemd brings the app container back within 5 s after it is killed", async function () {

@@ -117,6 +117,7 @@ describe("the pack against the whole program under mocks", function () {
                 "security-group-no-public-ssh",
                 "security-group-opens-app-port",
                 "systemd-unit-restarts-and-not-root",
+                "container-not-host-network",
             ],
         ],
         [
@@ -176,6 +177,21 @@ describe("the pack against the whole program under mocks", function () {
             [["systemd-unit-restarts-and-not-root", "mandatory", unit.name]],
         );
         assert.match(found[0].message, /does not drop the container's capabilities/);
+    });
+
+    it("the prod program with the container unit moved to the host's network: the pack refuses it", async () => {
+        const resources = await program("prod", { ...stackFile("prod"), ...PER_USER_AWS });
+        const unit = resources.find((r) => String(r.props.remotePath).endsWith("-container@.service"));
+        assert.ok(unit, "no container unit upload in the prod program");
+        const text = String(await unit.props.source.text);
+        assert.match(text, /--network \$\{NETWORK\}/);
+        unit.props.source = new pulumi.asset.StringAsset(text.replace("--network ${NETWORK}", "--network=host"));
+        const found = await violations(resources);
+        assert.deepStrictEqual(
+            found.map((v) => [v.policy, v.level, v.resource]),
+            [["container-not-host-network", "mandatory", unit.name]],
+        );
+        assert.match(found[0].message, /runs its container on the host's network \(--network host\).*Fix: give it its own network/);
     });
 
     it("the dev program with SSH open to the world (a dev stack may): the pack flags it, advisory", async () => {

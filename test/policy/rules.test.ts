@@ -573,6 +573,37 @@ describe("policy pack rules", () => {
             );
         });
 
+        it("refuse a docker run unit on the host's network, in any spelling, and leave other units to the rest", async () => {
+            const confined = "  --cap-drop ALL --security-opt no-new-privileges img@sha256:x\nRestart=always";
+            assertClean(
+                await run({
+                    type: COPY,
+                    stack: "prod",
+                    props: upload(unit(`ExecStart=docker run --network bridge ${confined}`), "/x/a@.service"),
+                }),
+            );
+            for (const spelling of ["--network host", "--network=host", "--net host", "--net=host"]) {
+                assertOne(
+                    await run({
+                        type: COPY,
+                        name: "c",
+                        stack: "prod",
+                        props: upload(unit(`ExecStart=/usr/bin/docker run --rm ${spelling} ${confined}`), "/x/gin-app-container@.service"),
+                    }),
+                    "container-not-host-network",
+                    "mandatory",
+                    /^c: unit \/x\/gin-app-container@\.service runs its container on the host's network \(--network host\)/,
+                );
+            }
+            const plain = await run({
+                type: COPY,
+                stack: "prod",
+                props: upload(unit("ExecStart=/srv/app --network host\nRestart=always\nDynamicUser=yes")),
+            });
+            assertClean(plain);
+            assert.strictEqual(plain.notApplicable.get("container-not-host-network"), "not an upload of a docker run unit");
+        });
+
         it("read a unit uploaded from a file, and leave sockets, oneshots and binaries alone", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-policy-unit-"));
             try {

@@ -29,6 +29,9 @@ type Config struct {
 	// systemd socket activation: the socket stays open in systemd and queues connections
 	// for the next process.
 	ShutdownDelay time.Duration
+	// MetricsAddr is where /metrics is served, apart from the public port: loopback by default,
+	// so only the host (or a scraper given another address) reads it. Empty: not served.
+	MetricsAddr string
 }
 
 // Database holds the database settings of S12. The service does not open a connection itself
@@ -57,6 +60,8 @@ var (
 const (
 	maxPoolSize        = 1000
 	maxShutdownTimeout = 10 * time.Minute
+	// DefaultMetricsAddr keeps /metrics on the machine: the public port never serves it.
+	DefaultMetricsAddr = "127.0.0.1:9464"
 )
 
 var (
@@ -82,6 +87,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("ginMode", c.GinMode),
 		slog.String("shutdownTimeout", c.ShutdownTimeout.String()),
 		slog.String("shutdownDelay", c.ShutdownDelay.String()),
+		slog.String("metricsAddr", c.MetricsAddr),
 		slog.Any("db", c.DB),
 	)
 }
@@ -110,6 +116,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		GinMode:         r.oneOf("GIN_MODE", "release", GinModes),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second, time.Second, maxShutdownTimeout),
 		ShutdownDelay:   r.duration("SHUTDOWN_DELAY", 0, 0, maxShutdownTimeout),
+		MetricsAddr:     r.listenAddr("METRICS_ADDR", DefaultMetricsAddr),
+	}
+	if cfg.MetricsAddr != "" && !r.failed("HOST") && !r.failed("PORT") && cfg.MetricsAddr == cfg.Addr() {
+		r.fail("METRICS_ADDR", cfg.MetricsAddr, "must differ from HOST:PORT: /metrics is kept off the public port")
 	}
 	cfg.LogLevel = map[string]slog.Level{
 		"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError,
@@ -208,6 +218,24 @@ func (r *reader) host(name, def string) string {
 	}
 	if net.ParseIP(v) == nil && !hostPattern.MatchString(v) {
 		r.fail(name, v, "must be an IP address (0.0.0.0 for all interfaces) or a host name, without scheme or port")
+		return def
+	}
+	return v
+}
+
+// listenAddr is HOST:PORT to listen on, or "off" (returned as "") for nothing.
+func (r *reader) listenAddr(name, def string) string {
+	v, ok := r.get(name)
+	if !ok {
+		return def
+	}
+	if v == "off" {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(v)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 1 || n > 65535 || (host != "" && net.ParseIP(host) == nil && !hostPattern.MatchString(host)) {
+		r.fail(name, v, "must be HOST:PORT to listen on (e.g. 127.0.0.1:9464, or 0.0.0.0:9464 for a scraper on the network), or off")
 		return def
 	}
 	return v

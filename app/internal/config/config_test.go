@@ -27,6 +27,15 @@ func TestDefaultsBindAllInterfacesOnPort8080(t *testing.T) {
 	}
 }
 
+func TestMetricsStayOnLoopbackByDefaultAndCanBeMovedOrTurnedOff(t *testing.T) {
+	for value, want := range map[string]string{"": "127.0.0.1:9464", "0.0.0.0:9464": "0.0.0.0:9464", "[::1]:9100": "[::1]:9100", "off": ""} {
+		cfg, err := Load(env(map[string]string{"METRICS_ADDR": value}))
+		if err != nil || cfg.MetricsAddr != want {
+			t.Errorf("METRICS_ADDR=%q: MetricsAddr = %q (%v), want %q", value, cfg.MetricsAddr, err, want)
+		}
+	}
+}
+
 func TestDatabaseDefaultsFollowTheEnvironment(t *testing.T) {
 	for appEnv, want := range map[string]Database{
 		"dev":        {Port: 5432, SSLMode: "disable", PoolSize: 5},
@@ -47,7 +56,7 @@ func TestReadsEveryVariable(t *testing.T) {
 		"APP_ENV": "staging", "HOST": "127.0.0.1", "PORT": "9090", "LOG_LEVEL": "debug", "GIN_MODE": "debug",
 		"DB_HOST": "db.internal", "DB_PORT": "6432", "DB_NAME": "orders", "DB_USER": "app_rw",
 		"DB_PASSWORD": "pw", "DB_SSLMODE": "verify-full", "DB_POOL_SIZE": "12",
-		"SHUTDOWN_TIMEOUT": "45s", "SHUTDOWN_DELAY": "5s",
+		"SHUTDOWN_TIMEOUT": "45s", "SHUTDOWN_DELAY": "5s", "METRICS_ADDR": "127.0.0.1:9191",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +65,7 @@ func TestReadsEveryVariable(t *testing.T) {
 		AppEnv: "staging", Host: "127.0.0.1", Port: 9090, LogLevel: slog.LevelDebug, GinMode: "debug",
 		DB: Database{Host: "db.internal", Port: 6432, Name: "orders", User: "app_rw", Password: NewSecret("pw"),
 			SSLMode: "verify-full", PoolSize: 12},
-		ShutdownTimeout: 45 * time.Second, ShutdownDelay: 5 * time.Second,
+		ShutdownTimeout: 45 * time.Second, ShutdownDelay: 5 * time.Second, MetricsAddr: "127.0.0.1:9191",
 	}
 	if cfg != want {
 		t.Errorf("got %+v\nwant %+v", cfg, want)
@@ -86,6 +95,9 @@ func TestRefusesEachBadVariableWithOneLineNamingIt(t *testing.T) {
 		{"DB_POOL_SIZE", "0", "from 1 to 1000", nil},
 		{"SHUTDOWN_TIMEOUT", "20", "Go duration", nil},
 		{"SHUTDOWN_DELAY", "30s", "shorter than SHUTDOWN_TIMEOUT", nil},
+		{"METRICS_ADDR", "9464", "HOST:PORT to listen on", nil},
+		{"METRICS_ADDR", "127.0.0.1:0", "HOST:PORT to listen on", nil},
+		{"METRICS_ADDR", "0.0.0.0:8080", "must differ from HOST:PORT", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {

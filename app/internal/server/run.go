@@ -45,6 +45,12 @@ func Run(ctx context.Context, cfg config.Config, info version.Info, logger *slog
 		addrs = append(addrs, l.Addr().String())
 		go func(l net.Listener) { serveErr <- srv.Serve(l) }(l)
 	}
+	// The metrics listener closes when shutdown begins, so the next process can take its address.
+	metricsCtx, stopMetrics := context.WithCancel(ctx)
+	defer stopMetrics()
+	if cfg.MetricsAddr != "" {
+		go serveMetrics(metricsCtx, cfg.MetricsAddr, s.MetricsHandler(), logger)
+	}
 	logger.Info("listening", slog.Any("addrs", addrs), slog.Bool("socketActivated", activated),
 		slog.String("version", info.Version), slog.Any("config", cfg))
 	notify(logger, daemon.SdNotifyReady)

@@ -29,8 +29,9 @@ type status struct {
 
 // Server holds the router and the readiness flag that shutdown turns off.
 type Server struct {
-	engine *gin.Engine
-	ready  atomic.Bool
+	engine  *gin.Engine
+	metrics http.Handler
+	ready   atomic.Bool
 }
 
 // New builds the router. Each Server has its own metrics registry, so tests can build many.
@@ -57,7 +58,8 @@ func New(info version.Info, logger *slog.Logger) *Server {
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, status{"ok"}) })
 	e.GET("/readyz", s.readyz)
 	e.GET("/version", func(c *gin.Context) { c.JSON(http.StatusOK, info) })
-	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(registry, promhttp.HandlerOpts{Registry: registry})))
+	// /metrics is not a route of the public port: Run serves it on METRICS_ADDR (MetricsHandler).
+	s.metrics = promhttp.HandlerFor(registry, promhttp.HandlerOpts{Registry: registry})
 	registerDebugRoutes(e)
 	return s
 }
@@ -73,6 +75,14 @@ func (s *Server) Handler() http.Handler {
 		}
 		s.engine.ServeHTTP(w, r)
 	})
+}
+
+// MetricsHandler answers GET /metrics (Prometheus text) and nothing else; Run serves it apart
+// from the public port.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics)
+	return mux
 }
 
 // SetNotReady makes /readyz answer 503 from now on; shutdown calls it first.

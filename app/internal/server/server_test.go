@@ -133,12 +133,30 @@ func TestVersionAnswersTheBuildInfoWithTheAgreedKeys(t *testing.T) {
 	}
 }
 
+// metricsServer serves s's /metrics apart from its public port, as Run does on METRICS_ADDR.
+func metricsServer(t *testing.T, s *Server) *httptest.Server {
+	t.Helper()
+	ms := httptest.NewServer(s.MetricsHandler())
+	t.Cleanup(ms.Close)
+	return ms
+}
+
+func TestThePublicPortDoesNotServeMetrics(t *testing.T) {
+	s, ts, _ := newTestServer(t)
+	if resp, _ := get(t, ts.URL+"/metrics"); resp.StatusCode != 404 {
+		t.Errorf("GET /metrics on the public port = %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := get(t, metricsServer(t, s).URL+"/version"); resp.StatusCode != 404 {
+		t.Errorf("GET /version on the metrics port = %d, want 404 (it serves /metrics only)", resp.StatusCode)
+	}
+}
+
 func TestMetricsCountRequestsByRouteAndStatus(t *testing.T) {
-	_, ts, _ := newTestServer(t)
+	s, ts, _ := newTestServer(t)
 	get(t, ts.URL+"/")
 	get(t, ts.URL+"/")
 	get(t, ts.URL+"/no/such/page")
-	resp, body := get(t, ts.URL+"/metrics")
+	resp, body := get(t, metricsServer(t, s).URL+"/metrics")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
 		t.Fatalf("GET /metrics = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -214,7 +232,7 @@ func TestPanicBecomesA500ThatIsLoggedAndCounted(t *testing.T) {
 	if !strings.Contains(logs.String(), `"level":"ERROR","msg":"request"`) || !strings.Contains(logs.String(), "kaboom") {
 		t.Errorf("want the panic and an error-level request line in the log: %s", logs.String())
 	}
-	if _, body := get(t, ts.URL+"/metrics"); !strings.Contains(body, `http_requests_total{method="GET",route="/boom",status="500"} 1`) {
+	if _, body := get(t, metricsServer(t, s).URL+"/metrics"); !strings.Contains(body, `http_requests_total{method="GET",route="/boom",status="500"} 1`) {
 		t.Error("the 500 is not counted")
 	}
 }

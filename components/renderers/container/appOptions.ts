@@ -19,6 +19,8 @@ export interface ContainerAppOptions {
     args?: readonly string[];
     workingDir?: string;
     drainTimeoutSeconds?: number;
+    /** Run an image whose user is root (or unset); default false: such an image is refused. */
+    allowRootUser?: boolean;
 }
 
 /** The state volume as the units and the scripts use it. */
@@ -38,6 +40,7 @@ export interface ResolvedContainerAppOptions {
     args: string[];
     workingDir?: string;
     drainTimeoutSeconds: number;
+    allowRootUser: boolean;
 }
 
 // A URL path curl can take as is and the scripts can pass unquoted: no spaces, quotes or #.
@@ -135,5 +138,18 @@ export function resolveContainerAppOptions(serviceName: string, o: ContainerAppO
 
     const drainTimeoutSeconds = o.drainTimeoutSeconds ?? 0;
     validateTimeout("drainTimeoutSeconds", drainTimeoutSeconds, 0, 300);
-    return { healthPath, healthTimeoutSeconds, versionCheck, stateVolume, args, workingDir: o.workingDir, drainTimeoutSeconds };
+    const allowRootUser = o.allowRootUser ?? false;
+    if (typeof allowRootUser !== "boolean") {
+        throw new Error(`allowRootUser=${JSON.stringify(allowRootUser)} must be true or false`);
+    }
+    return {
+        healthPath,
+        healthTimeoutSeconds,
+        versionCheck,
+        stateVolume,
+        args,
+        workingDir: o.workingDir,
+        drainTimeoutSeconds,
+        allowRootUser,
+    };
 }

@@ -5,7 +5,7 @@
 import { DEFAULT_STATE_UID } from "../../layout/containerLayout";
 
 /** The same pinned runtime base as app/Dockerfile; the tests pass a local stand-in. */
-export const DEFAULT_RUNTIME_IMAGE = "alpine:3.24.1";
+export const DEFAULT_RUNTIME_IMAGE = "alpine:3.24.1@sha256:28bd5fe8b56d1bd048e5babf5b10710ebe0bae67db86916198a6eec434943f8b";
 
 // A file name COPY and ENTRYPOINT take without quoting.
 const BINARY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -28,6 +28,8 @@ export interface ContainerCommandSettings {
     stateVolume?: StateVolume;
     /** After the switch, wait up to this long for the old slot's connections to close; default 0 (the app drains on SIGTERM). */
     drainTimeoutSeconds?: number;
+    /** Run an image whose user is root or unset; default false (install-container.sh refuses it). */
+    allowRootUser?: boolean;
 }
 
 export interface ContainerCommands {
@@ -115,6 +117,7 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
                 ? [`--state-volume ${q(volume.name)} --state-mount ${q(volume.mountPath)} --state-owner ${volume.uid}:${volume.gid}`]
                 : []),
             ...(drain > 0 ? [`--drain-timeout ${drain}`] : []),
+            ...(s.allowRootUser ? ["--allow-root-user"] : []),
         ].join(" "),
         // Tested as root too: the staging folder may be another login user's.
         uninstall: `${AS_ROOT} if $as_root test -f ${q(uninstallScriptPath)}; then $as_root bash ${q(uninstallScriptPath)}${

@@ -7,7 +7,12 @@
 //   <name>.service           systemd-socket-proxyd -> <stateDir>/current.sock (a symlink)
 //   <name>-slot@.socket      ListenStream=/run/gin-deploy/<name>/%i.sock (slot blue or green)
 //   <name>-slot@.service     systemd-socket-proxyd -> 127.0.0.1:<slot port>
-//   <name>-container@.service  `docker run` of the slot's image by digest, on the slot port
+//   <name>-container@.service  `docker run` of the slot's image by digest, published on the slot port
+//
+// The container has its own network (Docker's bridge), never the host's: its slot port is published
+// on the host's 127.0.0.1 only, and on AWS the instance's metadata hop limit of 1 keeps the
+// metadata service (and so the instance role) out of its reach. install-container.sh writes the
+// slot's NETWORK, PUBLISH and APP_HOST (see its network_conf).
 //
 // The front proxy resolves its target on every new connection, so a release starts the new slot
 // beside the old one, checks it, and switches by renaming the symlink: new connections go to the
@@ -28,7 +33,7 @@ export interface ContainerUnitSettings {
     serviceName: string;
     /** The public TCP port the .socket unit owns on the host. */
     port: number;
-    /** Loopback ports the two slots' containers listen on (host network namespace). */
+    /** The host's loopback ports the two slots' containers are reached on (published there). */
     slotPorts: Readonly<Record<Slot, number>>;
     /** Seconds `docker stop` gives the app to drain before SIGKILL. */
     stopTimeoutSeconds: number;
@@ -166,7 +171,10 @@ ${PROXY_SANDBOX.join("\n")}
     // finds both a distribution's client and a mounted static one.
 
     const containerService = `# ${n}: slot %i's container, run by digest. Its settings come from a 0600 env file the
-# Docker client reads (secrets never appear on a command line); the slot sets HOST and PORT.
+# Docker client reads (secrets never appear on a command line); the slot sets HOST and PORT, and
+# APP_USER, the image's own user (install-container.sh refuses root unless --allow-root-user).
+# $PUBLISH, unbraced, is split into zero or more arguments: none where the container shares the
+# host container's namespace.
 [Unit]
 Description=${n} container (slot %i)
 Wants=docker.service network-online.target
@@ -181,10 +189,11 @@ EnvironmentFile=${p.configDir}/slot-%i.conf
 ExecStartPre=-docker rm --force ${n}-%i
 ExecStart=docker run --rm --name ${n}-%i \\
   --network \${NETWORK} \\
+  $PUBLISH \\
   --env-file ${p.configDir}/slot-%i.env \\
-  --env HOST=127.0.0.1 --env PORT=\${SLOT_PORT} \\
+  --env HOST=\${APP_HOST} --env PORT=\${SLOT_PORT} \\
   --read-only --tmpfs /tmp:rw,noexec,nosuid,size=16m \\
-${extraRunLines.map((l) => `${l}\n`).join("")}  --cap-drop ALL --security-opt no-new-privileges \\
+${extraRunLines.map((l) => `${l}\n`).join("")}  --user \${APP_USER} --cap-drop ALL --security-opt no-new-privileges \\
   --pids-limit 256 --memory 512m \\
   --log-opt max-size=10m --log-opt max-file=3 \\
   --label io.gin-deploy.service=${n} --label io.gin-deploy.slot=%i \\

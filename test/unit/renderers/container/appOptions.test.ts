@@ -15,6 +15,7 @@ describe("container app options", () => {
             args: [],
             workingDir: undefined,
             drainTimeoutSeconds: 0,
+            allowRootUser: false,
         });
         assert.strictEqual(resolve({ healthTimeoutSeconds: 30 }).healthTimeoutSeconds, 30);
     });
@@ -66,6 +67,7 @@ describe("container app options", () => {
             [{ args: ["ok", "two\nlines"] }, /args\[1\] "two\\nlines" must be a string without newlines/],
             [{ workingDir: "relative" }, /workingDir "relative" must be an absolute container path/],
             [{ drainTimeoutSeconds: 301 }, /drainTimeoutSeconds=301 must be a whole number of seconds from 0 to 300/],
+            [{ allowRootUser: "yes" as unknown as boolean }, /allowRootUser="yes" must be true or false/],
         ];
         for (const [given, message] of refusals) {
             assert.throws(() => resolve(given), message, JSON.stringify(given));

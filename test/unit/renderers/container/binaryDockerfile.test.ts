@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { renderBinaryDockerfile } from "../../../../components/renderers/container/binaryDockerfile";
+import { DEFAULT_RUNTIME_IMAGE, renderBinaryDockerfile } from "../../../../components/renderers/container/binaryDockerfile";
 
 describe("the Dockerfile for a prebuilt binary", () => {
     it("puts the binary on the runtime base (a build arg), as the numeric non-root user, as the entrypoint, stamped", () => {
@@ -9,7 +9,7 @@ describe("the Dockerfile for a prebuilt binary", () => {
         assert.deepStrictEqual(
             lines.filter((l) => /^(ARG RUNTIME_IMAGE|FROM|COPY|USER|ENTRYPOINT|RUN)\b/.test(l)),
             [
-                "ARG RUNTIME_IMAGE=alpine:3.24.1",
+                `ARG RUNTIME_IMAGE=${DEFAULT_RUNTIME_IMAGE}`,
                 "FROM ${RUNTIME_IMAGE}",
                 "COPY plain-gin-app /plain-gin-app",
                 "USER 65532:65532",

@@ -80,6 +80,11 @@ describe("container commands", () => {
         assert.throws(() => renderContainerCommands({ ...settings, drainTimeoutSeconds: -1 }), /drainTimeoutSeconds=-1/);
     });
 
+    it("asks the host to run an image whose user is root only when allowRootUser is set", () => {
+        assert.ok(!argv(renderContainerCommands(settings).release).includes("--allow-root-user"));
+        assert.strictEqual(argv(renderContainerCommands({ ...settings, allowRootUser: true }).release).at(-1), "--allow-root-user");
+    });
+
     it("stages in folders of the login user's under a traversable, root-owned state folder", () => {
         assert.deepStrictEqual(runAsLogin(renderContainerCommands(settings).prepare, { uid: 1000, user: "admin", sudo: true }).calls, [
             "sudo -n install -d -m 0755 /var/lib/gin-deploy/gin-app",

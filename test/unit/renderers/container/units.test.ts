@@ -38,13 +38,20 @@ describe("container units", () => {
         const c = units["gin-app-container@.service"];
         assert.match(c, /^ExecStartPre=-docker rm --force gin-app-%i$/m);
         assert.match(c, /--env-file \/etc\/gin-deploy\/gin-app\/slot-%i\.env/);
-        assert.match(c, /--env HOST=127\.0\.0\.1 --env PORT=\$\{SLOT_PORT\}/);
-        assert.match(c, /--cap-drop ALL --security-opt no-new-privileges/);
+        assert.match(c, /--env HOST=\$\{APP_HOST\} --env PORT=\$\{SLOT_PORT\}/);
+        assert.match(c, /--user \$\{APP_USER\} --cap-drop ALL --security-opt no-new-privileges/);
         assert.match(c, /^ {2}\$\{IMAGE\}$/m);
         assert.match(c, /^ExecStop=docker stop -t 30 gin-app-%i$/m);
         assert.match(c, /^Restart=always$/m);
         assert.match(c, /^WantedBy=multi-user\.target$/m);
         assert.doesNotMatch(c, /^Environment=/m, "no setting may sit in the unit itself");
+    });
+
+    it("gives the container the network and published port of its slot file, never the host's network", () => {
+        const c = units["gin-app-container@.service"];
+        // An unbraced $PUBLISH is split by systemd into zero or more arguments: none when the slot shares a namespace.
+        assert.match(c, /^ {2}--network \$\{NETWORK\} \\\n {2}\$PUBLISH \\$/m);
+        assert.doesNotMatch(c, /--net(work)?[= ]host/);
     });
 
     it("gives the reference app's container no volume, working directory or arguments", () => {
