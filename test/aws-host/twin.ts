@@ -9,6 +9,7 @@ import * as path from "path";
 import type { HostStatus } from "../../scripts/localHost";
 import { repoRoot } from "../../scripts/localHost";
 import type { RootShell } from "../contract/hostInspection";
+import { suiteHost } from "../support/hosts";
 
 export interface TwinSettings {
     name: string;
@@ -17,11 +18,7 @@ export interface TwinSettings {
     appPort: number;
 }
 
-export const TWIN: TwinSettings = {
-    name: process.env.GIN_DEPLOY_TWIN_NAME ?? "gd-ec2-twin",
-    sshPort: Number(process.env.GIN_DEPLOY_TWIN_SSH_PORT ?? 2241),
-    appPort: Number(process.env.GIN_DEPLOY_TWIN_APP_PORT ?? 18141),
-};
+export const TWIN: TwinSettings = suiteHost("twin");
 
 function twin(args: string[], env: Record<string, string> = {}, capture = false): string {
     const res = spawnSync("bash", [path.join(repoRoot, "local/ec2-twin/twin.sh"), ...args], {

@@ -48,6 +48,7 @@ import {
     writeReport,
 } from "./harness";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
+import { get as httpGet, request } from "../support/http";
 
 const SERVICE = "gin-app";
 const HOST_PORT = 8080; // inside the host; published on 127.0.0.1:18134 by local/host.sh
@@ -69,17 +70,7 @@ const PLAIN_ARGS = ["--ignored", "a b", "50%", "$HOME", '"quoted"'];
 const figures: Record<string, number> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function get(url: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get(url, { agent: false, timeout: 3000 }, (res) => {
-            let body = "";
-            res.on("data", (d) => (body += d));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error("timeout")));
-        req.on("error", reject);
-    });
-}
+const get = (url: string) => httpGet(url, 3000);
 
 async function servedVersion(): Promise<string> {
     const res = await get(`${PUBLIC_URL}/version`);
@@ -728,22 +719,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         return resources;
     }
 
-    function call(method: string, route: string, body?: string): Promise<{ status: number; body: string }> {
-        return new Promise((resolve, reject) => {
-            const req = http.request(
-                `${PUBLIC_URL}${route}`,
-                { method, agent: false, timeout: 3000, headers: { "content-type": "application/json" } },
-                (res) => {
-                    let text = "";
-                    res.on("data", (d) => (text += d));
-                    res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-                },
-            );
-            req.on("timeout", () => req.destroy(new Error("timeout")));
-            req.on("error", reject);
-            req.end(body);
-        });
-    }
+    const call = (method: string, route: string, body?: string) => request(method, `${PUBLIC_URL}${route}`, body, 3000);
     const itemCount = async () => {
         const res = await call("GET", "/items");
         assert.strictEqual(res.status, 200, `GET /items answered ${res.status}: ${res.body}`);

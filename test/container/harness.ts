@@ -6,12 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { HostSettings, HostStatus, onHost, repoRoot, startHost, stopHost } from "../../scripts/localHost";
+import { suiteHost } from "../support/hosts";
 
-export const CONTAINER_HOST: HostSettings = {
-    name: process.env.GIN_DEPLOY_CONTAINER_HOST_NAME ?? "gd-container",
-    sshPort: Number(process.env.GIN_DEPLOY_CONTAINER_SSH_PORT ?? 2234),
-    appPort: Number(process.env.GIN_DEPLOY_CONTAINER_APP_PORT ?? 18134),
-};
+export const CONTAINER_HOST: HostSettings = suiteHost("container");
 
 /**
  * A Docker client the host can run: this kind of machine ships a static one in /usr/local/bin; elsewhere
