@@ -76,5 +76,30 @@ if [[ -z "$language_host" ]]; then
 fi
 
 gin_deploy_pulumi_env
+echo "pulumi.sh: $(gin_deploy_passphrase_notice)" >&2
 cd "$repo"
+
+# A stack whose file is committed (dev, prod) is the team's: its secrets need the team's passphrase,
+# each person's own values (perUser keys) live in .gin-deploy/user/, stack init is npm run
+# stack:init's, and stack rm keeps the committed file. scripts/teamStack.ts decides, from the
+# arguments, what to add (--config-file, --preserve-config) or refuses before the CLI runs.
+if [[ "$has_cwd" == false && " $* " != *" --config-file"* ]]; then
+  team_stack="$stack" ask=false
+  case "${1:-} ${2:-}" in
+    "stack init" | "stack new" | "stack create" | "stack setup" | "stack rm" | "stack remove") ask=true ;;
+    config\ * | preview\ * | up\ * | refresh\ * | destroy\ *)
+      [[ -z "$team_stack" ]] && team_stack=$("$PULUMI_BIN" stack --show-name 2>/dev/null || true)
+      [[ -n "$team_stack" && -f "$repo/Pulumi.$team_stack.yaml" && " ${local_stacks[*]} " != *" $team_stack "* ]] && ask=true
+      ;;
+    *) ;;
+  esac
+  if [[ "$ask" == true ]]; then
+    team_args=$(GIN_DEPLOY_LOCAL_STACKS="${local_stacks[*]}" node -r ts-node/register/transpile-only scripts/teamStack.ts args "$team_stack" -- "$@") || exit $?
+    if [[ -n "$team_args" ]]; then
+      mapfile -t more <<<"$team_args"
+      extra+=("${more[@]}")
+    fi
+  fi
+fi
+
 exec "$PULUMI_BIN" "$@" "${extra[@]}"
