@@ -68,7 +68,8 @@ if [[ -z "$language_host" ]]; then
     echo "pulumi.sh: 'pulumi $1' runs the stack's program through the Node.js language host (pulumi-language-nodejs),"
     echo "  which is not on PATH, next to the CLI ($cli_path) nor in ${PULUMI_HOME:-$HOME/.pulumi}/plugins."
     echo "  What works without it: npm run deploy:local (the local stack; it runs the program inline through the"
-    echo "  Automation API, no language host needed), and npm run destroy:local."
+    echo "  Automation API, no language host needed), and npm run destroy:local; npm run config:check -- --stack ${stack:-NAME}"
+    echo "  judges the stack's config as the program would, before any resource."
     echo "  To get it: install the official Pulumi CLI, which ships it (https://www.pulumi.com/docs/install/), or build"
     echo "  pulumi/pulumi's sdk/nodejs/cmd/pulumi-language-nodejs and put it on PATH (docs/engine.md). Nothing was run."
   } >&2

@@ -11,6 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
+import { stackPresence } from "./doctor/stackPresence";
 import { ensureUserFile, readStackDoc, StackDoc, teamStackFiles, writeMerged } from "./teamStack/files";
 import { passphraseFromEnv, passphraseOpens } from "./teamStack/passphrase";
 import { positionalStack, route } from "./teamStack/route";
@@ -70,6 +71,13 @@ function argsFor(stackArg: string, pulumiArgs: string[], env: NodeJS.ProcessEnv)
         return pulumiArgs.includes("--preserve-config") ? [] : ["--preserve-config"];
     }
     if (local) return [];
+    const presence = stackPresence(repoRoot, stack, env);
+    if (r.usesSecrets && presence.backend !== undefined && !presence.hasState) {
+        throw new Refusal(
+            `stack "${stack}" does not exist in this checkout's backend yet (${presence.backend}). Next: npm run stack:init -- ${stack} ` +
+                `(with the team's passphrase: PULUMI_CONFIG_PASSPHRASE_FILE). Nothing was run.`,
+        );
+    }
     const problem = r.usesSecrets ? passphraseProblem(stack, committed, env) : undefined;
     if (problem) throw new Refusal(problem);
     if (r.use === "user") {
