@@ -4,121 +4,32 @@
 // and cached; built here first when missing, minutes). Every message is checked for its cause and
 // the next command; the committed files are checked with git after each step.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
-const ROOT = path.join(__dirname, "..", "..");
-const NODE_DIR = path.dirname(process.execPath);
+import { git, messages, sh, TeamRepo } from "./teamRepo";
+
 const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 const privateKey = (who: string) =>
     `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA${who}\n-----END OPENSSH PRIVATE KEY-----\n`;
 
-interface Result {
-    status: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-function sh(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): Result {
-    const res = spawnSync(command, args, { cwd, env, input, encoding: "utf8" });
-    return { status: res.status, stdout: res.stdout, stderr: res.stderr };
-}
-
-function git(cwd: string, ...args: string[]): string {
-    const res = sh(cwd, "git", ["-c", "user.name=first-hour", "-c", "user.email=first-hour@example.invalid", ...args]);
-    assert.strictEqual(res.status, 0, `git ${args.join(" ")}: ${res.stderr}`);
-    return res.stdout;
-}
-
-/** The lines of stderr that are not pulumi.sh's passphrase notice. */
-function messages(stderr: string): string[] {
-    return stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("pulumi.sh: secrets passphrase:"));
-}
-
 describe("the first hour: a dev stack a team shares (npm run stack:init, npm run pulumi)", function () {
-    let tmp: string;
-    let cacheDir: string;
-    let teamPass: string;
-    let wrongPass: string;
+    let repo: TeamRepo;
     let alice: string;
     let bob: string;
+    const npm = (...a: Parameters<TeamRepo["npm"]>) => repo.npm(...a);
+    const team = () => repo.team();
+    const changed = (dir: string) => repo.changed(dir);
 
-    /** A new user's environment: PATH without pulumi, a fresh HOME, the machine's CLI cache. */
-    function userEnv(home: string, more: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-        const env: NodeJS.ProcessEnv = {
-            HOME: home,
-            PATH: `${NODE_DIR}:/usr/bin:/bin`,
-            GIN_DEPLOY_CACHE_DIR: cacheDir,
-            LANG: "C.UTF-8",
-            ...more,
-        };
-        for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-        return env;
-    }
-
-    function npm(checkout: string, args: string[], more: Record<string, string | undefined> = {}, input?: string): Result {
-        return sh(
-            checkout,
-            path.join(NODE_DIR, "npm"),
-            ["run", "-s", ...args],
-            userEnv(path.join(checkout, "..", `home-${path.basename(checkout)}`), more),
-            input,
-        );
-    }
-
-    const team = (): Record<string, string> => ({ PULUMI_CONFIG_PASSPHRASE_FILE: teamPass });
-
-    /** A checkout of the team's repository, with this worktree's node_modules. */
-    function checkout(name: string): string {
-        const dir = path.join(tmp, name);
-        git(tmp, "clone", "-q", path.join(tmp, "origin.git"), dir);
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-        fs.appendFileSync(path.join(dir, ".git", "info", "exclude"), "node_modules\n");
-        fs.mkdirSync(path.join(tmp, `home-${name}`));
-        return dir;
-    }
-
-    const changed = (dir: string) => git(dir, "status", "--porcelain").trim();
-
-    before(function () {
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gd-first-hour-"));
-        // The CLI as npm run pulumi finds it on a machine without one on PATH (built once, cached).
-        const built = sh(ROOT, "bash", ["tools/pulumi-cli/build.sh"], {
-            ...process.env,
-            PATH: `${NODE_DIR}:/usr/local/go/bin:${process.env.PATH}`,
-        });
-        assert.strictEqual(built.status, 0, built.stderr);
-        cacheDir = path.resolve(path.dirname(built.stdout.trim()), "..", "..");
-        assert.ok(fs.existsSync(path.join(cacheDir, path.basename(path.dirname(path.dirname(built.stdout.trim()))))), cacheDir);
-
-        // The team's repository: this worktree's files (committed or not) as one commit.
-        const seed = path.join(tmp, "seed");
-        fs.mkdirSync(seed);
-        const files = sh(ROOT, "git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).stdout.split("\0").filter(Boolean);
-        for (const file of files) {
-            if (!fs.existsSync(path.join(ROOT, file))) continue;
-            fs.mkdirSync(path.dirname(path.join(seed, file)), { recursive: true });
-            fs.copyFileSync(path.join(ROOT, file), path.join(seed, file));
-        }
-        git(seed, "init", "-q", "-b", "main");
-        git(seed, "add", "-A");
-        git(seed, "commit", "-q", "-m", "the team's repository");
-        git(tmp, "clone", "-q", "--bare", seed, path.join(tmp, "origin.git"));
-
-        teamPass = path.join(tmp, "team.passphrase");
-        wrongPass = path.join(tmp, "wrong.passphrase");
-        fs.writeFileSync(teamPass, `${crypto.randomBytes(24).toString("base64")}\n`, { mode: 0o600 });
-        fs.writeFileSync(wrongPass, `${crypto.randomBytes(24).toString("base64")}\n`, { mode: 0o600 });
-        alice = checkout("alice");
-        bob = checkout("bob");
+    before(() => {
+        repo = new TeamRepo();
+        alice = repo.checkout("alice");
+        bob = repo.checkout("bob");
     });
-    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    after(() => repo.remove());
 
     it("runs with no pulumi on PATH and no Node.js language host", () => {
-        const res = sh(tmp, "bash", ["-c", "command -v pulumi pulumi-language-nodejs || true"], userEnv(tmp));
+        const res = sh(repo.tmp, "bash", ["-c", "command -v pulumi pulumi-language-nodejs || true"], repo.env(repo.tmp));
         assert.strictEqual(res.stdout.trim(), "");
     });
 
@@ -245,7 +156,7 @@ describe("the first hour: a dev stack a team shares (npm run stack:init, npm run
 
     it("a wrong team passphrase gets one message naming the fix, before the CLI runs", () => {
         const res = npm(bob, ["pulumi", "--", "config", "get", "gin-deploy:dbPassword", "--stack", "dev"], {
-            PULUMI_CONFIG_PASSPHRASE_FILE: wrongPass,
+            PULUMI_CONFIG_PASSPHRASE_FILE: repo.wrongPass,
         });
         assert.strictEqual(res.status, 2, res.stderr);
         assert.deepStrictEqual(messages(res.stderr).length, 1, res.stderr);
