@@ -77,7 +77,8 @@ if [[ -z "$language_host" ]]; then
 fi
 
 gin_deploy_pulumi_env
-echo "pulumi.sh: $(gin_deploy_passphrase_notice)" >&2
+passphrase_notice=$(gin_deploy_passphrase_notice)
+echo "pulumi.sh: $passphrase_notice" >&2
 cd "$repo"
 
 # A stack whose file is committed (dev, prod) is the team's: its secrets need the team's passphrase,
