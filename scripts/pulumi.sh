@@ -77,8 +77,15 @@ if [[ -z "$language_host" ]]; then
 fi
 
 gin_deploy_pulumi_env
-passphrase_notice=$(gin_deploy_passphrase_notice)
-echo "pulumi.sh: $passphrase_notice" >&2
+# Which passphrase, said where secrets are read or written (not in stack output, history, ...,
+# whose stderr other commands quote).
+case "${1:-} ${2:-}" in
+  config\ * | preview\ * | up\ * | refresh\ * | destroy\ * | "stack init" | "stack new" | "stack change-secrets-provider")
+    passphrase_notice=$(gin_deploy_passphrase_notice)
+    echo "pulumi.sh: $passphrase_notice" >&2
+    ;;
+  *) ;;
+esac
 cd "$repo"
 
 # A stack whose file is committed (dev, prod) is the team's: its secrets need the team's passphrase,
