@@ -48,6 +48,11 @@ function passphraseProblem(stack: string, committed: StackDoc, env: NodeJS.Proce
     return undefined;
 }
 
+function hasDeployScript(stack: string): boolean {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    return pkg.scripts?.[`deploy:${stack}`] !== undefined;
+}
+
 /** scripts/pulumi.sh: the arguments to add for `pulumi <args>` on a team stack, one a line. */
 function argsFor(stackArg: string, pulumiArgs: string[], env: NodeJS.ProcessEnv): string[] {
     const stack = stackArg || positionalStack(pulumiArgs) || "";
@@ -55,8 +60,9 @@ function argsFor(stackArg: string, pulumiArgs: string[], env: NodeJS.ProcessEnv)
     if (!stack || !fs.existsSync(files.committed)) return [];
     const committed = readStackDoc(files.committed);
     const r = route(pulumiArgs);
-    const local = (env.GIN_DEPLOY_LOCAL_STACKS ?? "").split(" ").includes(stack);
-    if (r.init && local) throw new Refusal(`the ${stack} stack is made by npm run deploy:local, in its own workspace. Nothing was run.`);
+    // A stack with a deploy:<stack> script (local, local-k8s) is made by it, in a workspace of its own.
+    const local = (env.GIN_DEPLOY_LOCAL_STACKS ?? "").split(" ").includes(stack) || hasDeployScript(stack);
+    if (r.init && local) throw new Refusal(`the ${stack} stack is made by npm run deploy:${stack}, in its own workspace. Nothing was run.`);
     if (r.init) {
         throw new Refusal(
             `Pulumi.${stack}.yaml is a team's stack file: create the stack with npm run stack:init -- ${stack} ` +
