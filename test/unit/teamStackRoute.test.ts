@@ -1,6 +1,8 @@
 // Which file `npm run pulumi` hands the CLI for a team stack (scripts/teamStack/route.ts), and the
 // check of a team passphrase against a stack file's encryptionsalt (scripts/teamStack/passphrase.ts).
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
 
 import { passphraseOpens } from "../../scripts/teamStack/passphrase";
 import { baseKey, positionalStack, route } from "../../scripts/teamStack/route";
@@ -41,5 +43,24 @@ describe("team stacks: routing and the passphrase check (issue #24)", () => {
         assert.strictEqual(passphraseOpens(SALT, "team-secret-1"), true);
         assert.strictEqual(passphraseOpens(SALT, "team-secret-2"), false);
         assert.strictEqual(passphraseOpens("v2:something", "team-secret-1"), undefined);
+    });
+
+    it("leaves the stacks their own deploy script makes (local, local-k8s) alone, and names that script for stack init", () => {
+        const ask = (...args: string[]) =>
+            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/teamStack.ts", "args", ...args], {
+                cwd: path.join(__dirname, "..", ".."),
+                encoding: "utf8",
+            });
+        let res = ask("local-k8s", "--", "config", "set", "gin-deploy:sshCidrs", "x", "--stack", "local-k8s");
+        assert.strictEqual(res.status, 0, res.stderr);
+        assert.strictEqual(res.stdout, "");
+        res = ask("", "--", "stack", "init", "local-k8s");
+        assert.strictEqual(res.status, 2);
+        assert.match(
+            res.stderr,
+            /^pulumi\.sh: the local-k8s stack is made by npm run deploy:local-k8s, in its own workspace\. Nothing was run\.$/m,
+        );
+        res = ask("", "--", "stack", "rm", "local-k8s", "--yes");
+        assert.strictEqual(res.stdout.trim(), "--preserve-config");
     });
 });
