@@ -17,6 +17,11 @@ export interface ConfigKeySpec {
     /** The schema default; absent for secrets. */
     default?: string | number | boolean | readonly string[];
     secret?: true;
+    /**
+     * One person's value (their address, their key), not the team's: `npm run pulumi` keeps it
+     * in the checkout's git-ignored .gin-deploy/user/, never in a committed stack file.
+     */
+    perUser?: true;
     usedBy: readonly KeyScope[];
     description: string;
 }
@@ -110,6 +115,7 @@ export const CONFIG_KEYS = {
     sshPrivateKey: {
         type: "string",
         secret: true,
+        perUser: true,
         usedBy: ["ssh", "aws"],
         description:
             "The SSH private key (PEM/OpenSSH) used to deploy; required on targets reached over SSH, secret: pulumi config set --secret gin-deploy:sshPrivateKey < ~/.ssh/id_ed25519",
@@ -158,6 +164,7 @@ export const CONFIG_KEYS = {
     sshCidrs: {
         type: "array",
         default: [],
+        perUser: true,
         usedBy: ["aws"],
         description:
             "aws: the blocks allowed to reach SSH (the machine running pulumi). Required on aws; in prod never the whole internet (0.0.0.0/0, ::/0, or blocks that together cover it).",
@@ -165,6 +172,7 @@ export const CONFIG_KEYS = {
     sshPublicKey: {
         type: "string",
         default: "",
+        perUser: true,
         usedBy: ["aws"],
         description: "aws: the OpenSSH public key installed on the instance (the public half of sshPrivateKey). Required on aws.",
     },
@@ -315,6 +323,9 @@ export type PlainKey = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K] extends { def
 export type SecretKey = Exclude<ConfigKey, PlainKey>;
 
 export const SECRET_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[]).filter((key) => "secret" in CONFIG_KEYS[key]) as SecretKey[];
+
+/** The keys that hold one person's values (perUser): kept out of the committed stack files. */
+export const PER_USER_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[]).filter((key) => "perUser" in CONFIG_KEYS[key]);
 
 /** The schema default of a plain key. */
 export function defaultOf<K extends PlainKey>(key: K): (typeof CONFIG_KEYS)[K]["default"] {

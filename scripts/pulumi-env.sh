@@ -3,11 +3,15 @@
 #   - the CLI: `pulumi` from PATH when there is one, otherwise the pinned build from
 #     tools/pulumi-cli (built once per pin into the user's cache, with progress on stderr);
 #   - the backend: a file backend in this checkout (.gin-deploy/state, git-ignored);
-#   - the secrets passphrase: generated once into .gin-deploy/passphrase (0600), never printed.
+#   - the secrets passphrase: a team's, from PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE
+#     when the environment gives one (what a stack whose file is shared needs: README, "A dev stack
+#     a team can share"); otherwise this checkout's own, generated once into .gin-deploy/passphrase
+#     (0600), never printed. GIN_DEPLOY_PASSPHRASE_SOURCE says which: environment or checkout.
 # Sourced: defines gin_deploy_pulumi_env, which exports PULUMI_BIN and the PULUMI_* variables,
 #          gin_deploy_cli_path (the CLI that would be used, without building it) and
-#          gin_deploy_language_host (where the Node.js language host is, if anywhere).
-# Run:     `bash scripts/pulumi-env.sh --json` prints {"pulumi","root","backendUrl","passphraseFile"}
+#          gin_deploy_language_host (where the Node.js language host is, if anywhere) and
+#          gin_deploy_passphrase_notice (one line: which passphrase is used).
+# Run:     `bash scripts/pulumi-env.sh --json` prints {"pulumi","root","backendUrl","passphraseFile","passphraseSource"}
 #          (paths only, never the passphrase) for the TypeScript entry points.
 
 # The CLI this checkout uses, whether or not it exists yet: GIN_DEPLOY_PULUMI, pulumi on PATH, or
@@ -56,8 +60,12 @@ gin_deploy_pulumi_env() {
   chmod 0700 "$state_dir"
   export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$state_dir/state}"
 
-  # A caller that brings its own secrets provider (PULUMI_CONFIG_PASSPHRASE) keeps it.
-  if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+  # A caller that brings its own passphrase (a team's, CI's) keeps it; only without one is this
+  # checkout's own generated.
+  if [[ -n "${PULUMI_CONFIG_PASSPHRASE:-}" || -n "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+    export GIN_DEPLOY_PASSPHRASE_SOURCE=environment
+  else
+    export GIN_DEPLOY_PASSPHRASE_SOURCE=checkout
     local passphrase_file="$state_dir/passphrase"
     if [[ ! -s "$passphrase_file" ]]; then
       (
@@ -75,6 +83,17 @@ gin_deploy_pulumi_env() {
   export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
 }
 
+# Which passphrase gin_deploy_pulumi_env chose, in one line (never the passphrase itself).
+gin_deploy_passphrase_notice() {
+  if [[ "${GIN_DEPLOY_PASSPHRASE_SOURCE:-}" == checkout ]]; then
+    echo "secrets passphrase: this checkout's own ($PULUMI_CONFIG_PASSPHRASE_FILE); no teammate or CI has it (a team's: PULUMI_CONFIG_PASSPHRASE_FILE=<file>)"
+  elif [[ -n "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+    echo "secrets passphrase: from PULUMI_CONFIG_PASSPHRASE_FILE ($PULUMI_CONFIG_PASSPHRASE_FILE)"
+  else
+    echo "secrets passphrase: from PULUMI_CONFIG_PASSPHRASE"
+  fi
+}
+
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   set -euo pipefail
   if [[ "${1:-}" != "--json" ]]; then
@@ -83,6 +102,6 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   fi
   gin_deploy_pulumi_env
   root="$(cd "$(dirname "$PULUMI_BIN")/.." && pwd)"
-  node -e 'process.stdout.write(JSON.stringify({pulumi: process.argv[1], root: process.argv[2], backendUrl: process.argv[3], passphraseFile: process.argv[4] || null}) + "\n")' \
-    "$PULUMI_BIN" "$root" "$PULUMI_BACKEND_URL" "${PULUMI_CONFIG_PASSPHRASE_FILE:-}"
+  node -e 'process.stdout.write(JSON.stringify({pulumi: process.argv[1], root: process.argv[2], backendUrl: process.argv[3], passphraseFile: process.argv[4] || null, passphraseSource: process.argv[5]}) + "\n")' \
+    "$PULUMI_BIN" "$root" "$PULUMI_BACKEND_URL" "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" "$GIN_DEPLOY_PASSPHRASE_SOURCE"
 fi

@@ -68,7 +68,8 @@ if [[ -z "$language_host" ]]; then
     echo "pulumi.sh: 'pulumi $1' runs the stack's program through the Node.js language host (pulumi-language-nodejs),"
     echo "  which is not on PATH, next to the CLI ($cli_path) nor in ${PULUMI_HOME:-$HOME/.pulumi}/plugins."
     echo "  What works without it: npm run deploy:local (the local stack; it runs the program inline through the"
-    echo "  Automation API, no language host needed), and npm run destroy:local."
+    echo "  Automation API, no language host needed), and npm run destroy:local; npm run config:check -- --stack ${stack:-NAME}"
+    echo "  judges the stack's config as the program would, before any resource."
     echo "  To get it: install the official Pulumi CLI, which ships it (https://www.pulumi.com/docs/install/), or build"
     echo "  pulumi/pulumi's sdk/nodejs/cmd/pulumi-language-nodejs and put it on PATH (docs/engine.md). Nothing was run."
   } >&2
@@ -76,5 +77,38 @@ if [[ -z "$language_host" ]]; then
 fi
 
 gin_deploy_pulumi_env
+# Which passphrase, said where secrets are read or written (not in stack output, history, ...,
+# whose stderr other commands quote).
+case "${1:-} ${2:-}" in
+  config\ * | preview\ * | up\ * | refresh\ * | destroy\ * | "stack init" | "stack new" | "stack change-secrets-provider")
+    passphrase_notice=$(gin_deploy_passphrase_notice)
+    echo "pulumi.sh: $passphrase_notice" >&2
+    ;;
+  *) ;;
+esac
 cd "$repo"
+
+# A stack whose file is committed (dev, prod) is the team's: its secrets need the team's passphrase,
+# each person's own values (perUser keys) live in .gin-deploy/user/, stack init is npm run
+# stack:init's, and stack rm keeps the committed file. scripts/teamStack.ts decides, from the
+# arguments, what to add (--config-file, --preserve-config) or refuses before the CLI runs.
+if [[ "$has_cwd" == false && " $* " != *" --config-file"* ]]; then
+  team_stack="$stack" ask=false
+  case "${1:-} ${2:-}" in
+    "stack init" | "stack new" | "stack create" | "stack setup" | "stack rm" | "stack remove") ask=true ;;
+    config\ * | preview\ * | up\ * | refresh\ * | destroy\ *)
+      [[ -z "$team_stack" ]] && team_stack=$("$PULUMI_BIN" stack --show-name 2>/dev/null || true)
+      [[ -n "$team_stack" && -f "$repo/Pulumi.$team_stack.yaml" && " ${local_stacks[*]} " != *" $team_stack "* ]] && ask=true
+      ;;
+    *) ;;
+  esac
+  if [[ "$ask" == true ]]; then
+    team_args=$(GIN_DEPLOY_LOCAL_STACKS="${local_stacks[*]}" node -r ts-node/register/transpile-only scripts/teamStack.ts args "$team_stack" -- "$@") || exit $?
+    if [[ -n "$team_args" ]]; then
+      mapfile -t more <<<"$team_args"
+      extra+=("${more[@]}")
+    fi
+  fi
+fi
+
 exec "$PULUMI_BIN" "$@" "${extra[@]}"

@@ -36,7 +36,7 @@ restore_machine() {
 }
 trap restore_machine EXIT
 
-suites=(lint typecheck test:app test:unit test:package test:delivery test:host test:doctor test:contract test:aws-host test:container test:reuse test:cluster test:k8s test:policy test:e2e)
+suites=(lint typecheck test:app test:unit test:package test:delivery test:host test:doctor test:contract test:aws-host test:container test:reuse test:cluster test:k8s test:first-hour test:policy test:e2e)
 passed=0 failed=0 failures=()
 logs=reports/suites
 mkdir -p "$logs"

@@ -67,11 +67,15 @@ function committedStacks(): string[] {
         .sort();
 }
 
-/** How a stack is deployed: its own npm script when it has one (deploy:local, deploy:local-k8s). */
-function deployCommand(stack: string): string {
+/**
+ * How a stack is deployed: its own npm script when it has one (deploy:local, deploy:local-k8s);
+ * otherwise `up`, after stack:init when the stack does not exist in the backend yet.
+ */
+function deployCommand(stack: string, hasState: boolean): string {
     const scripts = (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts?: Record<string, string> })
         .scripts;
-    return scripts?.[`deploy:${stack}`] ? `npm run deploy:${stack}` : `npm run pulumi -- up --stack ${stack}`;
+    if (scripts?.[`deploy:${stack}`]) return `npm run deploy:${stack}`;
+    return `${hasState ? "" : `npm run stack:init -- ${stack}, then `}npm run pulumi -- up --stack ${stack}`;
 }
 
 function shownPath(p: string): string {
@@ -214,7 +218,7 @@ export function resolveTarget(flags: DoctorFlags): DoctorTarget {
     if (!url && flags.stack && presence?.backend && !presence.deployed)
         throw new DoctorInputError(
             `stack "${flags.stack}" was never deployed from this checkout (${presence.hasState ? "its state holds no resources" : `no state in ${shownPath(presence.backend)}`}), so it has no URL to check`,
-            `${deployCommand(flags.stack)}, or --url http://HOST:PORT for a service deployed from elsewhere`,
+            `${deployCommand(flags.stack, presence.hasState)}, or --url http://HOST:PORT for a service deployed from elsewhere`,
         );
     if (!url)
         throw new Error(

@@ -73,7 +73,7 @@ describe("doctor's messages without a CLI, a stack or a host", function () {
         assert.deepStrictEqual(lines(res.stderr).length, 1, res.stderr);
         assert.match(
             res.stderr,
-            /^doctor: stack "dev" was never deployed from this checkout \(no state in .*\), so it has no URL to check\. Next: npm run pulumi -- up --stack dev/,
+            /^doctor: stack "dev" was never deployed from this checkout \(no state in .*\), so it has no URL to check\. Next: npm run stack:init -- dev, then npm run pulumi -- up --stack dev/,
         );
     });
 

@@ -109,8 +109,19 @@ describe("the CLI's notices (scripts/pulumi.sh, pulumi-env.sh, delivery-report)"
             return path.join(dir, "pulumi");
         }
 
+        /** A file backend where stack dev exists (pulumi.sh refuses a team stack that does not). */
+        function backendWithDev(): Record<string, string> {
+            const stacks = path.join(tmp, "state", ".pulumi", "stacks", "gin-deploy");
+            fs.mkdirSync(stacks, { recursive: true });
+            fs.writeFileSync(path.join(stacks, "dev.json"), JSON.stringify({ version: 3, checkpoint: { stack: "dev", latest: {} } }));
+            return { PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}` };
+        }
+
         it("runs preview when the language host is next to the CLI", () => {
-            const res = run(["bash", "scripts/pulumi.sh", "preview", "--stack", "dev"], env([], { GIN_DEPLOY_PULUMI: standIn(true) }));
+            const res = run(
+                ["bash", "scripts/pulumi.sh", "preview", "--stack", "dev"],
+                env([], { GIN_DEPLOY_PULUMI: standIn(true), ...backendWithDev() }),
+            );
             assert.strictEqual(res.status, 0, res.stderr);
             assert.strictEqual(res.stdout.split("\n")[0], "preview");
         });
@@ -118,7 +129,10 @@ describe("the CLI's notices (scripts/pulumi.sh, pulumi-env.sh, delivery-report)"
         it("runs refresh and destroy, which do not run the program, without a language host", () => {
             const cli = standIn(false);
             for (const command of ["refresh", "destroy"]) {
-                const res = run(["bash", "scripts/pulumi.sh", command, "--stack", "dev"], env([], { GIN_DEPLOY_PULUMI: cli }));
+                const res = run(
+                    ["bash", "scripts/pulumi.sh", command, "--stack", "dev"],
+                    env([], { GIN_DEPLOY_PULUMI: cli, ...backendWithDev() }),
+                );
                 assert.strictEqual(res.status, 0, res.stderr);
                 assert.strictEqual(res.stdout.split("\n")[0], command);
             }
