@@ -7,56 +7,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 
-import { CONFIG_KEYS, ConfigError, environmentOfStack, loadConfig, parseConfig, RawConfig, SECRET_KEYS, StackConfig } from "../../config";
+import { CONFIG_KEYS, environmentOfStack, loadConfig, parseConfig, RawConfig, SECRET_KEYS, StackConfig } from "../../config";
 import { renderReadmeTable, renderSchemaBlock, syncedProjectFile, syncedReadme } from "../../config/schema";
+import { awsRaw, GIT, HOST_KEY, PRIVATE_KEY, refusals, sshRaw } from "../support/configFixtures";
 
 const ROOT = path.join(__dirname, "..", "..");
-const GIT = { describe: "v1.4.0-3-gabc1234", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" };
-const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
-const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvDsv1BMTbrpWx08odqoZi6lVOwDXhofoPPlHtnfxHC";
-const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy@example";
-
-/** A valid aws-target config; tests change one thing. */
-function awsRaw(values: Record<string, string | undefined> = {}, secretKeys: string[] = [...SECRET_KEYS]): RawConfig {
-    return {
-        values: {
-            sshCidrs: JSON.stringify(["198.51.100.7/32"]),
-            appCidrs: JSON.stringify(["203.0.113.0/24"]),
-            sshPublicKey: PUBLIC_KEY,
-            sshPrivateKey: PRIVATE_KEY,
-            dbHost: "db.internal.example",
-            dbPassword: "s3cret-pw",
-            ...values,
-        },
-        secretKeys,
-        awsRegion: "eu-central-1",
-        git: GIT,
-    };
-}
-
-function sshRaw(values: Record<string, string | undefined> = {}): RawConfig {
-    return awsRaw({
-        target: "ssh",
-        sshHost: "127.0.0.1",
-        sshPort: "2222",
-        sshHostKey: HOST_KEY,
-        sshCidrs: undefined,
-        sshPublicKey: undefined,
-        ...values,
-    });
-}
-
-/** The problems parseConfig reports, as their message lines. */
-function refusals(raw: RawConfig, stack = "dev"): string[] {
-    try {
-        parseConfig(raw, stack);
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-        return error.problems.map((p) => p.message);
-    }
-    assert.fail("the config was accepted");
-}
-
 function assertRefused(raw: RawConfig, stack: string, pattern: RegExp): void {
     const messages = refusals(raw, stack);
     assert.ok(

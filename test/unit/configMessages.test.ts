@@ -7,45 +7,11 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 
-import { CONFIG_KEYS, ConfigError, environmentNotice, environmentOfStack, parseConfig, RawConfig, SECRET_KEYS } from "../../config";
+import { CONFIG_KEYS, environmentNotice, environmentOfStack, parseConfig, RawConfig, SECRET_KEYS } from "../../config";
 import { environmentOfStack as policyEnvironmentOfStack } from "../../policy/environment";
+import { awsRaw, GIT, localRaw, refusals } from "../support/configFixtures";
 
 const ROOT = path.join(__dirname, "..", "..");
-const GIT = { describe: "v1.4.0-3-gabc1234", commit: "abc1234def5678", date: "2026-11-20T10:00:00+01:00" };
-const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
-const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvDsv1BMTbrpWx08odqoZi6lVOwDXhofoPPlHtnfxHC";
-const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl deploy@example";
-
-function awsRaw(values: Record<string, string | undefined> = {}): RawConfig {
-    return {
-        values: {
-            sshCidrs: JSON.stringify(["198.51.100.7/32"]),
-            appCidrs: JSON.stringify(["198.51.100.0/24"]),
-            sshPublicKey: PUBLIC_KEY,
-            sshPrivateKey: PRIVATE_KEY,
-            ...values,
-        },
-        secretKeys: [...SECRET_KEYS],
-        awsRegion: "eu-central-1",
-        git: GIT,
-    };
-}
-
-/** The committed local stack's values (Pulumi.local.yaml) plus what deploy:local adds (its host's key, the secret), as the engine hands them over. */
-function localRaw(values: Record<string, string | undefined> = {}): RawConfig {
-    const doc = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
-    const committed = Object.fromEntries(
-        Object.entries(doc.config)
-            .filter(([key]) => key.startsWith("gin-deploy:"))
-            .map(([key, value]) => [key.slice("gin-deploy:".length), String(value)]),
-    );
-    return {
-        values: { ...committed, sshHostKey: HOST_KEY, sshPrivateKey: PRIVATE_KEY, ...values },
-        secretKeys: ["sshPrivateKey"],
-        git: GIT,
-    };
-}
-
 const KUBECONFIG_JSON = JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
@@ -60,16 +26,6 @@ function k8sRaw(values: Record<string, string | undefined> = {}): RawConfig {
         secretKeys: ["kubeconfig"],
         git: GIT,
     };
-}
-
-function refusals(raw: RawConfig, stack: string): string[] {
-    try {
-        parseConfig(raw, stack);
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-        return error.problems.map((p) => p.message);
-    }
-    assert.fail("the config was accepted");
 }
 
 describe("config messages (issue #24)", () => {
