@@ -11,16 +11,11 @@ import * as os from "os";
 import * as path from "path";
 
 import { ClusterHandle, clusterStatus, importImage, startCluster, stopCluster } from "../../local/cluster/cluster";
-import { diffMachine, MachineSnapshot, snapshotMachine, unsteadySysctls } from "./machineSnapshot";
+import { diffMachine, localClusterPaths, machineBeforeCluster, MachineSnapshot, snapshotMachine } from "../support/machineSnapshot";
 import { get as httpGet, HttpAnswer } from "../support/http";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-const clusterPaths = {
-    stateDir: path.join(repoRoot, ".gin-deploy", "cluster"),
-    runDir: "/run/gin-deploy-cluster",
-    binDir: execFileSync("bash", [path.join(repoRoot, "tools", "kubernetes", "build.sh"), "--path"], { encoding: "utf8" }).trim(),
-    bridge: "gin-deploy0",
-};
+const clusterPaths = localClusterPaths(repoRoot);
 const REQUESTS = 60;
 
 const figures: Record<string, unknown> = {};
@@ -120,10 +115,7 @@ describe("local cluster (etcd, control plane, containerd, kubelet, kube-proxy on
         );
         // A cluster left by an aborted run would make "from nothing" untrue: stop it (idempotent).
         await stopCluster();
-        const first = snapshotMachine(clusterPaths);
-        await sleep(1000);
-        machineBefore = snapshotMachine(clusterPaths);
-        unsteady = unsteadySysctls(first, machineBefore);
+        ({ before: machineBefore, unsteady } = await machineBeforeCluster(clusterPaths));
     });
 
     after(async function () {

@@ -19,7 +19,7 @@ import { startLoad } from "../support/loopbackLoad";
 import { digestFromEvents, renderSummary, StackSummary, summarize, violationsFromEvents } from "../../scripts/review/summary";
 import { engineVars, K8sEngine, openStack, StackSettings } from "./engine";
 import { buildAppImage, buildBrokenImage, hostPlatform, removeImages, REPOSITORY } from "./images";
-import { MachineSnapshot, machineDifferences, snapshotMachine } from "./machineSnapshot";
+import { diffMachine, localClusterPaths, machineBeforeCluster, MachineSnapshot, snapshotMachine } from "../support/machineSnapshot";
 import { containerPid, kubectl, Kubectl, pods, processSecurity, waitForPods } from "./pods";
 import { localK8sProgram, plantedProgram } from "./program";
 
@@ -75,7 +75,8 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
     let engine: K8sEngine;
     let stack: Stack;
     let kubeconfig: string;
-    let machineBefore: MachineSnapshot | undefined;
+    let machineBefore: { before: MachineSnapshot; unsteady: Set<string> } | undefined;
+    const clusterPaths = localClusterPaths(path.join(__dirname, "..", ".."));
     let clusterStopped = false;
     // A cluster that was already running (a developer's, or another session's) is used and left running.
     let clusterStartedHere = false;
@@ -126,7 +127,7 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
         figures.cli = env.pulumi;
 
         clusterStartedHere = !clusterStatus().running;
-        if (clusterStartedHere) machineBefore = snapshotMachine();
+        if (clusterStartedHere) machineBefore = await machineBeforeCluster(clusterPaths);
         const t = performance.now();
         cluster = await startCluster();
         if (clusterStartedHere) figures.clusterStartSeconds = seconds(t);
@@ -523,7 +524,7 @@ describe("kubernetes target on the local cluster (real engine, real provider, re
         await stopCluster();
         clusterStopped = true;
         figures.clusterStopSeconds = seconds(t);
-        const diffs = machineDifferences(machineBefore!, snapshotMachine());
+        const diffs = diffMachine(machineBefore!.before, snapshotMachine(clusterPaths), machineBefore!.unsteady);
         figures.machineRestored = diffs.length === 0;
         if (diffs.length) figures.machineDifferences = diffs;
         assert.deepStrictEqual(diffs, [], `the machine differs after stop:\n${diffs.join("\n")}`);

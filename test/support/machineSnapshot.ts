@@ -1,6 +1,8 @@
 // What a Kubernetes node changes on the machine, read straight from the kernel and the tools (not
-// from local/cluster's own record), so that the cluster suite can check that stop put it all back.
-import { spawnSync } from "child_process";
+// from local/cluster's own record), so that the cluster and k8s suites can check that the local
+// cluster's stop put it all back. Only what a node touches is read: other work on the machine
+// (another suite's containers) does not count.
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -106,7 +108,32 @@ function listDir(dir: string): string[] | null {
     }
 }
 
-export function snapshotMachine(clusterPaths: { stateDir: string; runDir: string; binDir: string; bridge: string }): MachineSnapshot {
+/** Where the local cluster (local/cluster) keeps its state, runtime files and binaries, and its bridge. */
+export function localClusterPaths(repoRoot: string): ClusterPaths {
+    return {
+        stateDir: path.join(repoRoot, ".gin-deploy", "cluster"),
+        runDir: "/run/gin-deploy-cluster",
+        binDir: execFileSync("bash", [path.join(repoRoot, "tools", "kubernetes", "build.sh"), "--path"], { encoding: "utf8" }).trim(),
+        bridge: "gin-deploy0",
+    };
+}
+
+export interface ClusterPaths {
+    stateDir: string;
+    runDir: string;
+    binDir: string;
+    bridge: string;
+}
+
+/** The machine before a cluster starts: two snapshots a second apart, and the sysctls that moved between them on their own. */
+export async function machineBeforeCluster(paths: ClusterPaths): Promise<{ before: MachineSnapshot; unsteady: Set<string> }> {
+    const first = snapshotMachine(paths);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = snapshotMachine(paths);
+    return { before, unsteady: unsteadySysctls(first, before) };
+}
+
+export function snapshotMachine(clusterPaths: ClusterPaths): MachineSnapshot {
     const kubeIptablesLines = ["iptables-save", "ip6tables-save"]
         .flatMap((tool) => lines(tool, []).map((l) => `${tool}: ${l}`))
         .filter((l) => /KUBE-|CNI-/.test(l));
