@@ -522,19 +522,29 @@ apply_firewall() {
 repair_state_layout() {
   local top=${APP_STATE_DIR:-} private=${APP_PRIVATE_STATE_DIR:-}
   [[ -n "$top" && -d "$top" && ! -L "$top" && -d "$private" ]] || return 0
-  local entry rel links=() moves=() clashes=()
-  while IFS= read -r -d '' entry; do
+  local entry rel target entries=() empty=() links=() moves=() clashes=()
+  # Listed before anything moves, and a failed listing changes nothing: a partial one would lose files.
+  local listing
+  listing=$(mktemp) || die "cannot list the state folder $top: mktemp failed"
+  find "$top" -mindepth 1 -print0 >"$listing" || { rm -f "$listing"; die "cannot list the state folder $top; nothing was changed"; }
+  mapfile -d '' -t entries <"$listing"
+  find "$top" -mindepth 1 -type d -empty -print0 >"$listing" || { rm -f "$listing"; die "cannot list the state folder $top; nothing was changed"; }
+  mapfile -d '' -t empty <"$listing"
+  rm -f "$listing"
+  for entry in "${entries[@]}"; do
     rel=${entry#"$top"/}
-    if [[ -L "$entry" && "$(readlink -f "$entry")" == "$private/$rel" ]]; then
+    target=""
+    if [[ -L "$entry" ]]; then target=$(readlink -f "$entry") || target=""; fi
+    if [[ -n "$target" && "$target" == "$private/$rel" ]]; then
       links+=("$rel")
     elif [[ -d "$entry" && ! -L "$entry" ]]; then
-      continue # walked into; recreated below when it holds nothing
+      continue # walked into; an empty one is recreated below
     elif [[ -e "$private/$rel" || -L "$private/$rel" ]]; then
       clashes+=("$rel")
     else
       moves+=("$rel")
     fi
-  done < <(find "$top" -mindepth 1 -print0)
+  done
   if ((${#clashes[@]})); then
     die "the state folder $top (an earlier release's layout: root's folder beside systemd's $private) and $private both hold ${clashes[*]}; nothing was changed. Fix: keep one of each over SSH (e.g. mv $top/${clashes[0]} /root/), then release again"
   fi
@@ -542,10 +552,8 @@ repair_state_layout() {
     install -d "$(dirname "$private/$rel")"
     mv -T "$top/$rel" "$private/$rel"
   done
-  # Folders that held nothing of the app's are kept as folders in private/TOP.
-  while IFS= read -r -d '' entry; do
-    install -d "$private/${entry#"$top"/}"
-  done < <(find "$top" -mindepth 1 -type d ! -type l -empty -print0)
+  # Folders that held nothing are kept as folders in private/TOP.
+  for entry in "${empty[@]}"; do install -d "$private/${entry#"$top"/}"; done
   rm -rf "$top"
   log "state layout: $top was an earlier release's nested layout (root's folder of links into $private, which systemd refuses); removed ${#links[@]} link(s) (${links[*]:-none}), moved ${#moves[@]} entr(y/ies) into $private; systemd now links $top to $private, data kept"
 }

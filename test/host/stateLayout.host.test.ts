@@ -89,11 +89,25 @@ describe("the app's state folder on a used host: an earlier layout is repaired, 
         );
     });
 
+    it("refuses, changing nothing, when root's folder and systemd's hold the same name (no file is guessed at)", async () => {
+        // What an operator might have left while working around it by hand: a file of each.
+        await session.run(`echo by-hand > ${TOP}/notes.txt && echo one > ${TOP}/clash.txt && echo two > ${PRIVATE}/clash.txt`);
+        const before = await session.run(`find ${TOP} ${PRIVATE} | sort`);
+        const result = await deployWithOptions(session, release({ stateDirectory: "layout/db", workingDirectory: "." }));
+        assert.strictEqual(result.code, 2, result.stderr);
+        assert.match(
+            result.stderr,
+            /the state folder \/var\/lib\/layout .* and \/var\/lib\/private\/layout both hold clash\.txt; nothing was changed\. Fix: keep one of each over SSH/,
+        );
+        assert.strictEqual(await session.run(`find ${TOP} ${PRIVATE} | sort`), before);
+        await session.run(`rm ${TOP}/clash.txt`); // the fix the message names
+    });
+
     it("a nested stateDirectory makes every level the app's: the release repairs that layout, says so, and keeps the data", async () => {
         const result = await mustDeploy({ stateDirectory: "layout/db", workingDirectory: "." });
         assert.match(
             result.stderr,
-            /state layout: \/var\/lib\/layout was an earlier release's nested layout .* removed 1 link\(s\) \(db\), moved 0 entr\(y\/ies\) into \/var\/lib\/private\/layout; systemd now links \/var\/lib\/layout to \/var\/lib\/private\/layout, data kept/,
+            /state layout: \/var\/lib\/layout was an earlier release's nested layout .* removed 1 link\(s\) \(db\), moved 1 entr\(y\/ies\) into \/var\/lib\/private\/layout; systemd now links \/var\/lib\/layout to \/var\/lib\/private\/layout, data kept/,
         );
         assert.strictEqual(
             resolveSystemdOptions(SERVICE, release({ stateDirectory: "layout/db" }).options).stateDirectoryPath,
@@ -104,6 +118,7 @@ describe("the app's state folder on a used host: an earlier layout is repaired, 
         for (const name of ["one", "two"]) await addItem(name);
         assert.deepStrictEqual(await items(), { count: 2, files: 3 });
         assert.strictEqual(await filesIn(`${PRIVATE}/db`), "1.txt 2.txt legacy.txt");
+        assert.strictEqual((await session.run(`cat ${PRIVATE}/notes.txt ${PRIVATE}/clash.txt`)).trim(), "by-hand\ntwo");
         assert.strictEqual((await session.run(`readlink ${TOP}`)).trim(), "private/layout");
         const owners = await session.run(`stat -c '%U %n' ${PRIVATE} ${PRIVATE}/app.db ${PRIVATE}/db/files/items/legacy.txt`);
         for (const line of owners.trim().split("\n")) assert.doesNotMatch(line, /^root /, `root's, not the app's: ${owners}`);
