@@ -172,4 +172,22 @@ describe("the app's state folder on a used host: an earlier layout is repaired, 
         assert.strictEqual(left.trim(), `${TOP}\n${PRIVATE}`, "the earlier top folder is the user's to remove; the current one is gone");
         await session.run(`rm -rf ${TOP} ${PRIVATE}`);
     });
+    it("a plain folder left by hand (a workaround of old: mkdir -p over SSH) is taken over, data kept: systemd moves it into its store", async () => {
+        await session.run("mkdir -p /var/lib/layout3/db/files/items && echo by-hand > /var/lib/layout3/db/files/items/hand.txt");
+        const result = await mustDeploy({ stateDirectory: "layout3", workingDirectory: "db", removeStateOnDestroy: true });
+        assert.doesNotMatch(
+            result.stderr,
+            /state layout: \/var\/lib\/layout3 was/,
+            "nothing of ours to repair: systemd migrates a plain folder itself",
+        );
+        assert.deepStrictEqual(await items(), { count: 0, files: 1 });
+        await addItem("four");
+        assert.deepStrictEqual(await items(), { count: 1, files: 2 });
+        assert.strictEqual((await session.run("readlink /var/lib/layout3")).trim(), "private/layout3");
+        const owner = await session.run("stat -c %U /var/lib/private/layout3/db/files/items/hand.txt");
+        assert.notStrictEqual(owner.trim(), "root", "the file is still root's: the app could not change it");
+        const res = await uninstall(session, SERVICE);
+        assert.strictEqual(res.code, 0, res.stderr);
+        assert.strictEqual((await session.run("ls -d /var/lib/layout3 /var/lib/private/layout3 2>/dev/null || true")).trim(), "");
+    });
 });
