@@ -271,7 +271,8 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
 
             after(async function () {
                 if (deployed) await executor.destroy().catch((e: Error) => console.log(`        cleanup destroy failed: ${e.message}`));
-                await imageExecutor.destroy();
+                // A before hook that failed early (the registry taken, say) made no executor: one failure, not two.
+                await imageExecutor?.destroy();
                 setup.removeData();
                 setup.stop();
             });
