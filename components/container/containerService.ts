@@ -28,6 +28,7 @@ import { renderContainerCloudInit } from "../renderers/container/cloudInit";
 import { renderContainerCommands, renderLoginCommand } from "../renderers/container/commands";
 import { renderContainerContract } from "../renderers/container/contract";
 import { renderContainerEnvFile } from "../renderers/container/envFile";
+import { containerAppUnitNames, containerLogsCommand, containerNames, liveContainerCommand } from "../renderers/container/operatorCommands";
 import { settingsTrigger } from "../settingsTrigger";
 import { renderContainerUnits } from "../renderers/container/units";
 import { shellQuote } from "../renderers/shared/shellQuote";
@@ -139,6 +140,14 @@ export class ContainerService extends pulumi.ComponentResource {
     readonly serviceName: pulumi.Output<string>;
     /** The digest the host serves, known once the release passed its checks. */
     readonly imageRef: pulumi.Output<string>;
+    /** The units the app runs in, one per slot: ["gin-app-container@blue.service", "gin-app-container@green.service"]. */
+    readonly appUnits: pulumi.Output<string[]>;
+    /** The slots' containers: ["gin-app-blue", "gin-app-green"]; one of them is live (liveContainerCommand). */
+    readonly containers: pulumi.Output<string[]>;
+    /** A command for the host (as root) that prints the live container, the slot the last release switched to. */
+    readonly liveContainerCommand: pulumi.Output<string>;
+    /** A command for the host (as root) that shows the app's log from both slots' units (`journalctl -u … -u …`; add -f or -n N). */
+    readonly logsCommand: pulumi.Output<string>;
 
     constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // A bad option is refused before anything, this component included, is registered.
@@ -343,6 +352,17 @@ export class ContainerService extends pulumi.ComponentResource {
 
         this.serviceName = pulumi.output(serviceName);
         this.imageRef = pulumi.all([args.imageRef, release.id]).apply(([imageRef]) => imageRef);
-        this.registerOutputs({ serviceName: this.serviceName, imageRef: this.imageRef });
+        this.appUnits = pulumi.output(containerAppUnitNames(serviceName));
+        this.containers = pulumi.output(containerNames(serviceName));
+        this.liveContainerCommand = pulumi.output(liveContainerCommand(serviceName));
+        this.logsCommand = pulumi.output(containerLogsCommand(serviceName));
+        this.registerOutputs({
+            serviceName: this.serviceName,
+            imageRef: this.imageRef,
+            appUnits: this.appUnits,
+            containers: this.containers,
+            liveContainerCommand: this.liveContainerCommand,
+            logsCommand: this.logsCommand,
+        });
     }
 }

@@ -508,6 +508,67 @@ apply_firewall() {
   fi
 }
 
+# --- the app's state folder left by an earlier release -------------------------------------------
+
+# With DynamicUser= systemd keeps the state tree in /var/lib/private/TOP and links /var/lib/TOP to
+# it. A release whose StateDirectory= named only a nested folder (app/db without app: gin-deploy
+# before every level was an entry, or extraDirectives) left /var/lib/TOP as root's own folder of
+# links into private/TOP, and every later layout that makes TOP the app's fails to start with
+# "Failed to set up special execution directory in /var/lib: File exists" (238/STATE_DIRECTORY).
+# Repaired here, before any unit changes: the links to where they point go, anything else in
+# /var/lib/TOP moves to the same place in private/TOP, and /var/lib/TOP goes, so systemd links it
+# (and gives the whole tree to the app) at the start. The data stays where it was. A name that is
+# in both places is refused with nothing changed. Says what it did in one line.
+repair_state_layout() {
+  local top=${APP_STATE_DIR:-} private=${APP_PRIVATE_STATE_DIR:-}
+  [[ -n "$top" && -d "$top" && ! -L "$top" && -d "$private" ]] || return 0
+  local entry rel target entries=() empty=() links=() moves=() clashes=()
+  # Listed before anything moves, and a failed listing changes nothing: a partial one would lose files.
+  local listing
+  listing=$(mktemp) || die "cannot list the state folder $top: mktemp failed"
+  find "$top" -mindepth 1 -print0 >"$listing" || { rm -f "$listing"; die "cannot list the state folder $top; nothing was changed"; }
+  mapfile -d '' -t entries <"$listing"
+  find "$top" -mindepth 1 -type d -empty -print0 >"$listing" || { rm -f "$listing"; die "cannot list the state folder $top; nothing was changed"; }
+  mapfile -d '' -t empty <"$listing"
+  rm -f "$listing"
+  for entry in "${entries[@]}"; do
+    rel=${entry#"$top"/}
+    target=""
+    if [[ -L "$entry" ]]; then target=$(readlink -f "$entry") || target=""; fi
+    if [[ -n "$target" && "$target" == "$private/$rel" ]]; then
+      links+=("$rel")
+    elif [[ -d "$entry" && ! -L "$entry" ]]; then
+      continue # walked into; an empty one is recreated below
+    elif [[ -e "$private/$rel" || -L "$private/$rel" ]]; then
+      clashes+=("$rel")
+    else
+      moves+=("$rel")
+    fi
+  done
+  if ((${#clashes[@]})); then
+    die "the state folder $top (an earlier release's layout: root's folder beside systemd's $private) and $private both hold ${clashes[*]}; nothing was changed. Fix: keep one of each over SSH (e.g. mv $top/${clashes[0]} /root/), then release again"
+  fi
+  for rel in "${moves[@]}"; do
+    install -d "$(dirname "$private/$rel")"
+    mv -T "$top/$rel" "$private/$rel"
+  done
+  # Folders that held nothing are kept as folders in private/TOP.
+  for entry in "${empty[@]}"; do install -d "$private/${entry#"$top"/}"; done
+  rm -rf "$top"
+  log "state layout: $top was an earlier release's nested layout (root's folder of links into $private, which systemd refuses); removed ${#links[@]} link(s) (${links[*]:-none}), moved ${#moves[@]} entr(y/ies) into $private; systemd now links $top to $private, data kept"
+}
+
+# The state folder's top is recorded at each release that serves: one that changed is said, and the earlier
+# one is kept as it was (another folder is another store: its files are not moved).
+note_state_change() {
+  local recorded now=${APP_STATE_DIR:-}
+  recorded=$(cat "$state_dir/state-directory" 2>/dev/null || true)
+  if [[ -n "$recorded" && "$recorded" != "$now" ]] && [[ -e "$recorded" || -e "${recorded%/*}/private/${recorded##*/}" ]]; then
+    log "state layout: this release's state folder is ${now:-none}; the earlier release's $recorded is kept as it was (to carry its data over, move its files into ${now:-the new folder} over SSH)"
+  fi
+  if [[ -n "$now" ]]; then echo "$now" >"$state_dir/state-directory"; else rm -f "$state_dir/state-directory"; fi
+}
+
 # A service name is this deploy's on a host only once it has claimed it there. Until then nothing
 # of that name may exist: no unit (packaged or local) and neither the env nor the app folder.
 # Without this, serviceName "ssh" would overwrite ssh.service and a destroy would remove /etc/ssh.
@@ -555,6 +616,7 @@ main() {
   fi
 
   previous=$(readlink "$current_link" 2>/dev/null || true)
+  repair_state_layout
   backup_installed
   local front_changed=false
   # shellcheck disable=SC2310 # a predicate
@@ -575,6 +637,7 @@ main() {
   fi
 
   if [[ -n "$previous" && "$previous" != "$release_dir" ]]; then echo "$previous" >"$state_dir/previous"; fi
+  note_state_change
   rm -f "$staged_binary"
   prune_releases
   apply_firewall

@@ -2,18 +2,23 @@
 // package, on a real host, in systemd mode and in container mode.
 //
 // The app is test/fixtures/plain-gin-app: r.Run() on PORT (it binds the port itself), data in a
-// SQLite file through the cgo driver go-sqlite3, no /healthz, no /version, no READY=1, and it exits
-// at once on SIGTERM. The consumer is a scratch project outside the repository that installs the
+// SQLite file through the cgo driver go-sqlite3 (in systemd mode at ./../app.db, relative to its
+// working directory, and one file per item in ./files/items, a folder it creates), no /healthz, no
+// /version, no version stamps, no READY=1, and it exits at once on SIGTERM. The consumer is a scratch project outside the repository that installs the
 // tarball of `npm run pack:components` with the peer SDKs; its program (consumerProgram.ts) is
 // compiled by its own TypeScript and run under its own @pulumi/pulumi's mocks (scratchRecorder.ts);
 // the remote commands and copies it registers are carried out over real SSH on a real host as the
 // command provider would, the image as the docker provider would (test/contract's executor and
 // handlers; the provider binaries are not available here). Per mode: first deploy, items written,
 // a release under a loopback load (0 lost of at least 1 000), the items still there after the
-// release and after a host restart, and destroy leaves nothing but the data, which is kept by
-// default. Figures: reports/reuse.json.
+// release, after a release that changes the state layout on the used host (systemd mode: another
+// stateDirectory and workingDirectory) and after a host restart; the app's log read through
+// `npm run logs` (its --ssh form: this consumer's stack lives under mocks, so there is no stack
+// state to name; the host, user, key and pinned host key are the ones the program deploys with)
+// and through the component's logsCommand output; and destroy leaves nothing but the data, which
+// is kept by default. Figures: reports/reuse.json.
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -49,6 +54,11 @@ const SYSTEMD_HOST: HostSettings = {
 /** The port local/host.sh publishes as appPort. */
 const APP_PORT_IN_HOST = 8080;
 const ITEMS = 25;
+/** systemd mode's state layouts: the first deploy's, then another on the same host (the data stays in /var/lib/items). */
+const LAYOUTS = {
+    first: { stateDirectory: "items", workingDirectory: "run" },
+    changed: { stateDirectory: "items/run/cache", workingDirectory: "/var/lib/items/run" },
+};
 const isImage = (r: RecordedResource) => r.type === "docker:index/image:Image";
 const GOARCH = process.arch === "arm64" ? "arm64" : "amd64";
 
@@ -73,10 +83,17 @@ function request(method: string, url: string, body?: string): Promise<{ status: 
     });
 }
 
-async function itemCount(base: string): Promise<number> {
+/** The items in the database, and the item files the app wrote beside it. */
+async function itemCounts(base: string): Promise<{ count: number; files: number }> {
     const res = await request("GET", `${base}/items`);
     assert.strictEqual(res.status, 200, `GET /items answered ${res.status}: ${res.body}`);
-    return (JSON.parse(res.body) as { count: number }).count;
+    return JSON.parse(res.body) as { count: number; files: number };
+}
+
+async function itemCount(base: string): Promise<number> {
+    const counts = await itemCounts(base);
+    assert.strictEqual(counts.files, counts.count, `${counts.count} items in the database, ${counts.files} item files`);
+    return counts.count;
 }
 
 async function waitForAnswer(base: string, seconds: number): Promise<number> {
@@ -195,9 +212,15 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
             let imageExecutor: ContractExecutor;
             let base: string;
             let deployed = false;
+            /** What the program returned at its last evaluation: its outputs for what the host runs now. */
+            let latest: Record<string, unknown> = {};
             const f: Record<string, unknown> = (figures[mode] = {});
 
-            async function evaluate(note: string): Promise<RecordedResource[]> {
+            /** The resources of the program with this config, and what it returned (its outputs). */
+            async function evaluate(
+                note: string,
+                layout: (typeof LAYOUTS)[keyof typeof LAYOUTS] = LAYOUTS.first,
+            ): Promise<{ resources: RecordedResource[]; outputs: Record<string, unknown> }> {
                 const config: Record<string, string> = {
                     "items-deploy:mode": mode,
                     "items-deploy:port": String(APP_PORT_IN_HOST),
@@ -209,6 +232,8 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                     "items-deploy:moduleDir": FIXTURE,
                     "items-deploy:goarch": GOARCH,
                     "items-deploy:note": note,
+                    "items-deploy:stateDirectory": layout.stateDirectory,
+                    "items-deploy:workingDirectory": layout.workingDirectory,
                     ...setup.extraConfig(),
                 };
                 const opts = { project: "items-deploy", stack: "reuse", config, secretKeys: ["items-deploy:sshPrivateKey"] };
@@ -219,7 +244,8 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                     ...opts,
                     providerOutputs: setup.buildsImage ? standIn : undefined,
                 });
-                if (!setup.buildsImage) return evaluation.resources;
+                latest = evaluation.result;
+                if (!setup.buildsImage) return { resources: evaluation.resources, outputs: evaluation.result };
                 // As the engine does: build and push first; what depends on the digest sees it after.
                 await imageExecutor.apply(evaluation.resources.filter(isImage));
                 const pushed = imageExecutor.resources().find((r) => isImage(r.resource))?.outputs.repoDigest;
@@ -228,7 +254,8 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                     ...opts,
                     providerOutputs: { "docker:index/image:Image": { repoDigest: pushed } },
                 });
-                return evaluation.resources.filter((r) => !isImage(r));
+                latest = evaluation.result;
+                return { resources: evaluation.resources.filter((r) => !isImage(r)), outputs: evaluation.result };
             }
 
             before(function () {
@@ -244,14 +271,15 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
 
             after(async function () {
                 if (deployed) await executor.destroy().catch((e: Error) => console.log(`        cleanup destroy failed: ${e.message}`));
-                await imageExecutor.destroy();
+                // A before hook that failed early (the registry taken, say) made no executor: one failure, not two.
+                await imageExecutor?.destroy();
                 setup.removeData();
                 setup.stop();
             });
 
             it("first deploy: the app answers on the host's port, and keeps what it is sent", async function () {
                 const started = performance.now();
-                const steps = await executor.apply(await evaluate("first"));
+                const steps = await executor.apply((await evaluate("first")).resources);
                 deployed = true;
                 assert.ok(
                     steps.some((s) => s.op === "create"),
@@ -270,7 +298,7 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
             it("a release under load loses none of at least 1 000 requests, and the data is still there", async function () {
                 // Without a first deploy there is nothing to check (its failure says why).
                 if (!deployed) this.skip();
-                const resources = await evaluate("second");
+                const { resources } = await evaluate("second");
                 const load = startLoad({ url: `${base}/`, freshConnectionWorkers: 4, maxRequests: 200000, maxSeconds: 600 });
                 await sleep(1000);
                 const started = performance.now();
@@ -295,6 +323,102 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                 const count = await itemCount(base);
                 f.dataKeptAfterRelease = count === ITEMS;
                 assert.strictEqual(count, ITEMS, "the items written before the release are gone");
+            });
+
+            if (mode === "systemd") {
+                it("a release that changes the state layout on the used host keeps the data, and says where it is", async function () {
+                    // Without a first deploy there is nothing to check (its failure says why).
+                    if (!deployed) this.skip();
+                    const { resources, outputs } = await evaluate("third", LAYOUTS.changed);
+                    assert.strictEqual(outputs.stateDirectory, "/var/lib/items/run/cache");
+                    const started = performance.now();
+                    const steps = await executor.apply(resources);
+                    f.layoutChangeSeconds = round((performance.now() - started) / 1000);
+                    assert.ok(
+                        steps.some((s) => s.op !== "same" && /release/.test(s.name)),
+                        `the release command did not run: ${describeSteps(steps)}`,
+                    );
+                    const unit = onHost(
+                        setup.settings,
+                        "systemctl cat items-slot-blue.service | grep -E '^(StateDirectory|WorkingDirectory)=' | sort",
+                    );
+                    assert.strictEqual(
+                        unit.stdout.trim(),
+                        "StateDirectory=items items/run items/run/cache\nWorkingDirectory=/var/lib/items/run",
+                        unit.stderr,
+                    );
+                    const count = await itemCount(base);
+                    f.dataKeptAfterLayoutChange = count === ITEMS;
+                    assert.strictEqual(count, ITEMS, "the items written before the layout changed are gone");
+                    // ./../app.db from /var/lib/items/run, and the app's own nested folder beside it.
+                    const files = onHost(
+                        setup.settings,
+                        "ls /var/lib/private/items/app.db && ls /var/lib/private/items/run/files/items | wc -l",
+                    );
+                    assert.strictEqual(files.stdout.trim(), `/var/lib/private/items/app.db\n${ITEMS}`, files.stderr);
+                });
+            }
+
+            it("reads the live release's log through npm run logs, and the outputs name the units and where the log is", async function () {
+                // Without a first deploy there is nothing to check (its failure says why).
+                if (!deployed) this.skip();
+                const outputs = latest;
+                // The request every log below must show: the last one before reading.
+                assert.strictEqual(await itemCount(base), ITEMS);
+                await sleep(1000); // journald reads a service's output asynchronously
+                const live = onHost(setup.settings, String(mode === "systemd" ? outputs.liveUnitCommand : outputs.liveContainerCommand));
+                assert.strictEqual(live.status, 0, live.stderr);
+                const liveName = live.stdout.trim();
+                if (mode === "systemd") {
+                    assert.deepStrictEqual(outputs.appUnits, ["items-slot-blue.service", "items-slot-green.service"]);
+                    assert.match(liveName, /^items-slot-(blue|green)\.service$/);
+                } else {
+                    assert.deepStrictEqual(outputs.appUnits, ["items-container@blue.service", "items-container@green.service"]);
+                    assert.deepStrictEqual(outputs.containers, ["items-blue", "items-green"]);
+                    assert.match(liveName, /^items-(blue|green)$/);
+                }
+
+                // As a user would run it: npm run logs, over SSH with the host's key pinned.
+                const started = performance.now();
+                const logs = spawnSync(
+                    "npm",
+                    [
+                        "run",
+                        "--silent",
+                        "logs",
+                        "--",
+                        "--ssh",
+                        `${host.sshHost}:${host.sshPort}`,
+                        "--user",
+                        host.user,
+                        "--key",
+                        host.privateKeyPath,
+                        "--host-key",
+                        host.hostKey,
+                        "--mode",
+                        mode,
+                        "--service",
+                        "items",
+                        "-n",
+                        "50",
+                    ],
+                    { cwd: REPO, encoding: "utf8", timeout: 120_000 },
+                );
+                f.logsSeconds = round((performance.now() - started) / 1000);
+                assert.strictEqual(logs.status, 0, `npm run logs exited ${logs.status}: ${logs.stderr}`);
+                const named = mode === "systemd" ? `logs: ${liveName} on ` : `logs: container ${liveName} on `;
+                assert.ok(logs.stderr.includes(named), `npm run logs did not read ${liveName}: ${logs.stderr}`);
+                assert.match(
+                    logs.stdout,
+                    /\[GIN\].*\| 200 \|.*GET\s+"\/items"/,
+                    `the app's last request is not in its log:\n${logs.stdout}`,
+                );
+                f.logsLines = logs.stdout.trim().split("\n").length;
+
+                // The component's logsCommand output, run on the host: the same request in the units' journal.
+                const journal = onHost(setup.settings, `${String(outputs.logsCommand)} -n 200 --no-pager`);
+                assert.strictEqual(journal.status, 0, journal.stderr);
+                assert.match(journal.stdout, /\[GIN\].*GET\s+"\/items"/, `logsCommand shows no request:\n${journal.stdout.slice(-2000)}`);
             });
 
             it("the data is still there after the host restarts", async function () {

@@ -3,6 +3,7 @@
 import { recorded, resourcesOfType, settle, useStack, valueOf } from "../support/pulumiMocks";
 
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -180,6 +181,21 @@ describe("ContainerService for an ordinary Gin app (health path, no /version, st
         assert.match(unit.text, /--workdir \/srv/);
         assert.match(unit.text, /^ {2}\$\{IMAGE\} "--verbose"$/m);
         assert.match(byName("plain-uninstall").inputs.delete, /uninstall-container\.sh --remove-state-volume gin-app-state; fi$/);
+    });
+
+    it("names the app's units, its containers, how to find the live one and where the log is", async () => {
+        useStack("dev");
+        const svc = new ContainerService("plain", { ...plain, serviceName: "items", healthCheck: { path: "/" }, versionCheck: false });
+        assert.deepStrictEqual(await valueOf(svc.appUnits), ["items-container@blue.service", "items-container@green.service"]);
+        assert.deepStrictEqual(await valueOf(svc.containers), ["items-blue", "items-green"]);
+        assert.strictEqual(await valueOf(svc.logsCommand), "journalctl -u items-container@blue.service -u items-container@green.service");
+        const live = await valueOf(svc.liveContainerCommand);
+        assert.match(live, /readlink \/var\/lib\/gin-deploy\/items\/current\.sock/);
+        // Run as the host would, with the current link pointing at green's socket.
+        const printed = execFileSync("bash", ["-c", `readlink() { echo /run/gin-deploy/items/green.sock; }; ${live}`], {
+            encoding: "utf8",
+        });
+        assert.strictEqual(printed, "items-green\n");
     });
 
     it("needs no secretEnvironment: without one the env file holds environment alone, still secret on stdin", async () => {

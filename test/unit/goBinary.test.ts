@@ -446,7 +446,7 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
             dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gd-unit-plain-data-"));
             const port = await freePort();
             await start(file, port);
-            assert.deepStrictEqual(JSON.parse((await call(port, "GET", "/items")).body), { count: 0 });
+            assert.deepStrictEqual(JSON.parse((await call(port, "GET", "/items")).body), { count: 0, files: 0 });
             for (const name of ["a", "b", "c"]) {
                 assert.strictEqual((await call(port, "POST", "/items", JSON.stringify({ name }))).status, 201);
             }
@@ -456,7 +456,7 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
             await stop();
             assert.ok(fs.existsSync(path.join(dataDir, "items.db")));
             await start(file, port);
-            assert.deepStrictEqual(JSON.parse((await call(port, "GET", "/items")).body), { count: 3 });
+            assert.deepStrictEqual(JSON.parse((await call(port, "GET", "/items")).body), { count: 3, files: 3 });
             await stop();
         });
     });
