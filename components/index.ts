@@ -8,5 +8,5 @@ export { ContainerService, ContainerServiceArgs } from "./container/containerSer
 export type { CpuArchitecture } from "./aws/instanceArchitecture";
 // The reference service's (app/) environment, for stacks that deploy it.
 export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./appEnvironment";
-export { KubernetesService, KubernetesServiceArgs } from "./kubernetesService";
+export { KubernetesService, KubernetesServiceArgs } from "./kubernetes/kubernetesService";
 export type { CgoMode } from "./build/goBuildCommand";

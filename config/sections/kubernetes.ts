@@ -2,8 +2,8 @@
 // (an EKS stack, say); the mode is container, implied. Sizes are checked here, before any
 // resource exists, with the same quantity rules the component applies.
 import type { CpuArchitecture } from "../../components/aws/instanceArchitecture";
-import { parseCpu, parseMemory } from "../../components/renderers/kubernetes/quantity";
-import { SERVICE_TYPES, ServiceType } from "../../components/renderers/kubernetes/settings";
+import { parseCpu, parseMemory } from "../../components/kubernetes/renderers/quantity";
+import { SERVICE_TYPES, ServiceType } from "../../components/kubernetes/renderers/settings";
 import { CONFIG_NAMESPACE } from "../keys";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";

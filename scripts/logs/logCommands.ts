@@ -5,7 +5,7 @@
 import { containerLayout } from "../../components/layout/containerLayout";
 import { releaseLayout, slotLayout } from "../../components/layout/systemdLayout";
 import { AS_ROOT, asRoot } from "../../components/renderers/shared/asRoot";
-import { selectorLabels } from "../../components/renderers/kubernetes/labels";
+import { selectorLabels } from "../../components/kubernetes/renderers/labels";
 import { shellQuote } from "../../components/renderers/shared/shellQuote";
 
 export interface LogOptions {

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { KubernetesService } from "../../components/kubernetesService";
+import { KubernetesService } from "../../components/kubernetes/kubernetesService";
 import type { KubernetesTargetConfig } from "../../config";
 import type { ImageToRun, Placement, PlacementNeeds, StackContext, Target } from "../placement";
 

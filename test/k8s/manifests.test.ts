@@ -10,7 +10,7 @@ import * as yaml from "js-yaml";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { KubernetesService, KubernetesServiceArgs } from "../../components/kubernetesService";
+import { KubernetesService, KubernetesServiceArgs } from "../../components/kubernetes/kubernetesService";
 import { providerBinDir } from "../../local/cluster/cluster";
 import { engineEnv } from "../../scripts/localWorkspace";
 import { K8sEngine, openStack } from "./engine";

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { KubernetesService, KubernetesServiceArgs } from "../../components/kubernetesService";
+import { KubernetesService, KubernetesServiceArgs } from "../../components/kubernetes/kubernetesService";
 import { policies } from "../../policy/policies";
 import { runResourcePolicies, ResourceUnderTest, Violation } from "./harness";
 import { recordForPolicy } from "./programResources";

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { KubernetesService, KubernetesServiceArgs } from "../../components/kubernetesService";
+import { KubernetesService, KubernetesServiceArgs } from "../../components/kubernetes/kubernetesService";
 
 const REF = `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`;
 const PASSWORD = "db-secret-k8s-5e1a";

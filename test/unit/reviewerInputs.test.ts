@@ -15,7 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppHost, ContainerService, SystemdService } from "../../components";
-import { KubernetesService } from "../../components/kubernetesService";
+import { KubernetesService } from "../../components/kubernetes/kubernetesService";
 
 const PASSWORD = "pw-reviewer-inputs-31c9";
 const SSH_KEY = "ssh-private-key-reviewer-inputs";

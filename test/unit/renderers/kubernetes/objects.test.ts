@@ -1,16 +1,16 @@
 import * as assert from "assert";
 
-import { configChecksum, secretDigest } from "../../../../components/renderers/kubernetes/configChecksum";
-import { configMapData, renderConfigMap, renderSecret } from "../../../../components/renderers/kubernetes/configObjects";
-import { APP_UID, renderDeployment, terminationGracePeriodSeconds } from "../../../../components/renderers/kubernetes/deployment";
-import { renderHorizontalPodAutoscaler } from "../../../../components/renderers/kubernetes/horizontalPodAutoscaler";
-import { CHECKSUM_ANNOTATION, releaseLabels, selectorLabels, VERSION_LABEL } from "../../../../components/renderers/kubernetes/labels";
-import { renderNamespace } from "../../../../components/renderers/kubernetes/namespace";
-import { renderNetworkPolicy } from "../../../../components/renderers/kubernetes/networkPolicy";
-import { renderPodDisruptionBudget } from "../../../../components/renderers/kubernetes/podDisruptionBudget";
-import { ROLLOUT_COMPLETE, WAIT_FOR_ANNOTATION } from "../../../../components/renderers/kubernetes/rolloutAwait";
-import { renderService } from "../../../../components/renderers/kubernetes/service";
-import { KubernetesServiceSettings } from "../../../../components/renderers/kubernetes/settings";
+import { configChecksum, secretDigest } from "../../../../components/kubernetes/renderers/configChecksum";
+import { configMapData, renderConfigMap, renderSecret } from "../../../../components/kubernetes/renderers/configObjects";
+import { APP_UID, renderDeployment, terminationGracePeriodSeconds } from "../../../../components/kubernetes/renderers/deployment";
+import { renderHorizontalPodAutoscaler } from "../../../../components/kubernetes/renderers/horizontalPodAutoscaler";
+import { CHECKSUM_ANNOTATION, releaseLabels, selectorLabels, VERSION_LABEL } from "../../../../components/kubernetes/renderers/labels";
+import { renderNamespace } from "../../../../components/kubernetes/renderers/namespace";
+import { renderNetworkPolicy } from "../../../../components/kubernetes/renderers/networkPolicy";
+import { renderPodDisruptionBudget } from "../../../../components/kubernetes/renderers/podDisruptionBudget";
+import { ROLLOUT_COMPLETE, WAIT_FOR_ANNOTATION } from "../../../../components/kubernetes/renderers/rolloutAwait";
+import { renderService } from "../../../../components/kubernetes/renderers/service";
+import { KubernetesServiceSettings } from "../../../../components/kubernetes/renderers/settings";
 import { SHAPE } from "./shape";
 
 const SETTINGS: KubernetesServiceSettings = {

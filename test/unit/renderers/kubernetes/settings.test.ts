@@ -6,9 +6,9 @@ import {
     ShapeSettings,
     validateRelease,
     validateShape,
-} from "../../../../components/renderers/kubernetes/settings";
+} from "../../../../components/kubernetes/renderers/settings";
 import { SHAPE } from "./shape";
-import { parseCpu, parseMemory, parseQuantity } from "../../../../components/renderers/kubernetes/quantity";
+import { parseCpu, parseMemory, parseQuantity } from "../../../../components/kubernetes/renderers/quantity";
 
 const DIGEST_REF = `127.0.0.1:5000/gin-app@sha256:${"ab".repeat(32)}`;
 

@@ -1,5 +1,5 @@
 // The shape settings the Kubernetes renderer tests start from: a dev-like NodePort service.
-import { ShapeSettings } from "../../../../components/renderers/kubernetes/settings";
+import { ShapeSettings } from "../../../../components/kubernetes/renderers/settings";
 
 export const SHAPE: ShapeSettings = {
     appName: "gin-app",

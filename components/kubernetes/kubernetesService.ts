@@ -4,24 +4,24 @@
 //
 // Objects, all in one namespace: a ConfigMap (plain settings) and a Secret (secret settings), both
 // autonamed so a change replaces them under a new name; a Deployment whose pod template carries a
-// checksum of both, so any settings change rolls the pods (see renderers/kubernetes/ for every
+// checksum of both, so any settings change rolls the pods (see kubernetes/renderers/ for every
 // choice in the specs); a Service; a NetworkPolicy (ingress to the app port only); a
 // PodDisruptionBudget; a HorizontalPodAutoscaler. The provider's
 // own await logic decides when an `up` is done, on the condition the Deployment's annotation names
-// (renderers/kubernetes/rolloutAwait.ts): the rollout must complete (every new pod Ready) within
+// (kubernetes/renderers/rolloutAwait.ts): the rollout must complete (every new pod Ready) within
 // rolloutTimeoutSeconds, or `up` fails while the old ReplicaSet keeps serving.
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { configChecksum, secretDigest } from "./renderers/kubernetes/configChecksum";
-import { configMapData, renderConfigMap, renderSecret } from "./renderers/kubernetes/configObjects";
-import { renderDeployment } from "./renderers/kubernetes/deployment";
-import { renderHorizontalPodAutoscaler } from "./renderers/kubernetes/horizontalPodAutoscaler";
-import { renderNamespace } from "./renderers/kubernetes/namespace";
-import { renderNetworkPolicy } from "./renderers/kubernetes/networkPolicy";
-import { renderPodDisruptionBudget } from "./renderers/kubernetes/podDisruptionBudget";
-import { renderService } from "./renderers/kubernetes/service";
+import { configChecksum, secretDigest } from "./renderers/configChecksum";
+import { configMapData, renderConfigMap, renderSecret } from "./renderers/configObjects";
+import { renderDeployment } from "./renderers/deployment";
+import { renderHorizontalPodAutoscaler } from "./renderers/horizontalPodAutoscaler";
+import { renderNamespace } from "./renderers/namespace";
+import { renderNetworkPolicy } from "./renderers/networkPolicy";
+import { renderPodDisruptionBudget } from "./renderers/podDisruptionBudget";
+import { renderService } from "./renderers/service";
 import {
     KubernetesServiceSettings,
     ResourceSettings,
@@ -29,9 +29,9 @@ import {
     ShapeSettings,
     validateRelease,
     validateShape,
-} from "./renderers/kubernetes/settings";
+} from "./renderers/settings";
 
-export type { ResourceSettings, ServiceType } from "./renderers/kubernetes/settings";
+export type { ResourceSettings, ServiceType } from "./renderers/settings";
 
 export interface KubernetesServiceArgs {
     /** A k8s.Provider the caller makes: from a kubeconfig (secret config), a StackReference, or renderYamlToDirectory. */
