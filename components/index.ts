@@ -2,10 +2,11 @@
 export { GoBinary, GoBinaryArgs } from "./build/goBinary";
 export { AppHost, AppHostArgs, AppHostInlinePolicy } from "./aws/appHost";
 export { SystemdService, SystemdServiceArgs, SystemdServiceOptions } from "./systemd/systemdService";
-export { EcrRegistry, EcrRegistryArgs, ImageRegistry } from "./aws/ecrRegistry";
+export { EcrRegistry, EcrRegistryArgs } from "./aws/ecrRegistry";
+export { ImageRegistry } from "./container/imageRegistry";
 export { AppImage, AppImageArgs } from "./container/appImage";
 export { ContainerService, ContainerServiceArgs } from "./container/containerService";
-export type { CpuArchitecture } from "./aws/instanceArchitecture";
+export type { CpuArchitecture } from "./build/cpuArchitecture";
 // The reference service's (app/) environment, for stacks that deploy it.
 export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./appEnvironment";
 export { KubernetesService, KubernetesServiceArgs } from "./kubernetes/kubernetesService";

@@ -1,7 +1,7 @@
 // The typed, validated stack config that the composition reads.
 import type * as pulumi from "@pulumi/pulumi";
 
-import type { CpuArchitecture } from "../components/aws/instanceArchitecture";
+import type { CpuArchitecture } from "../components/build/cpuArchitecture";
 
 export type Environment = "dev" | "prod";
 export type DeployTarget = "aws" | "ssh" | "kubernetes";

@@ -1,7 +1,7 @@
 // What the stack exports, and where it takes things from on the machine running Pulumi.
 import type * as pulumi from "@pulumi/pulumi";
 
-import type { ImageRegistry } from "../components/aws/ecrRegistry";
+import type { ImageRegistry } from "../components/container/imageRegistry";
 import type { DeployMode } from "../config";
 
 export interface StackOutputs {

@@ -3,7 +3,7 @@
 import type * as command from "@pulumi/command";
 import type * as pulumi from "@pulumi/pulumi";
 
-import type { ImageRegistry } from "../components/aws/ecrRegistry";
+import type { ImageRegistry } from "../components/container/imageRegistry";
 import type { StackConfig } from "../config";
 import type { StackOptions, StackOutputs } from "./outputs";
 

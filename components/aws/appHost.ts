@@ -9,9 +9,10 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
-import { renderHostUserData } from "../renderers/aws/hostUserData";
+import { renderHostUserData } from "./renderers/hostUserData";
 import { asRoot } from "../renderers/shared/asRoot";
-import { amiArchitecture, CpuArchitecture, instanceArchitecture } from "./instanceArchitecture";
+import type { CpuArchitecture } from "../build/cpuArchitecture";
+import { amiArchitecture, instanceArchitecture } from "./instanceArchitecture";
 import { SshHostKeyPair } from "./sshHostKeyPair";
 
 /** The publisher of the official Debian images on AWS. */

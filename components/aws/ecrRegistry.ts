@@ -7,23 +7,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { renderEcrLifecyclePolicy } from "../renderers/aws/ecrLifecyclePolicy";
-import { renderEcrPullPolicy } from "../renderers/aws/ecrPullPolicy";
+import { renderEcrLifecyclePolicy } from "./renderers/ecrLifecyclePolicy";
+import { renderEcrPullPolicy } from "./renderers/ecrPullPolicy";
+import type { ImageRegistry } from "../container/imageRegistry";
 
-/** Where AppImage pushes and ContainerService pulls; `password` is a secret. */
-export interface ImageRegistry {
-    /** The registry host, e.g. 127.0.0.1:5000 or ACCOUNT.dkr.ecr.REGION.amazonaws.com. */
-    server: string;
-    /** SERVER/NAME, the repository images are pushed to. */
-    repository: string;
-    username?: string;
-    password?: string;
-    /**
-     * The registry refuses to move a tag (ECR with IMMUTABLE tags): AppImage then pushes
-     * VERSION-<12 hex of the build's content>, so a version rebuilt with other content gets a tag of its own.
-     */
-    immutableTags?: boolean;
-}
+// ImageRegistry lives with its users (container/); re-exported so the "./aws/ecr" subpath still names it.
+export type { ImageRegistry } from "../container/imageRegistry";
 
 export interface EcrRegistryArgs {
     /** The repository name; default "gin-app". */

@@ -2,7 +2,7 @@
 // follow the instance type (S5): a Graviton type gets arm64, never an amd64 binary.
 // Pure data and lookup; no Pulumi import. Unknown families are refused rather than guessed.
 
-export type CpuArchitecture = "amd64" | "arm64";
+import type { CpuArchitecture } from "../build/cpuArchitecture";
 
 /** Graviton (AWS-designed Arm) families, with their d (local NVMe), n (network) and gd/gn variants. */
 const ARM64_FAMILIES: readonly string[] = [

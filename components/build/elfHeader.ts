@@ -1,7 +1,7 @@
 // Reads what a deploy must know about a built binary from its ELF header: the CPU it is for, and
 // whether it needs a dynamic loader (PT_INTERP). Pure; works on the bytes of the file.
 
-import type { CpuArchitecture } from "../aws/instanceArchitecture";
+import type { CpuArchitecture } from "./cpuArchitecture";
 
 /** ELF e_machine values of the architectures the build targets. */
 export const ELF_MACHINE: Readonly<Record<CpuArchitecture, number>> = { amd64: 62, arm64: 183 };

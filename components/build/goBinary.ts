@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildGoBinary, GoBuildError, GoBuildResult } from "./goBuild";
 import { binaryDigestVersion } from "../rules/releaseVersion";
 import type { CgoMode } from "./goBuildCommand";
-import type { CpuArchitecture } from "../aws/instanceArchitecture";
+import type { CpuArchitecture } from "./cpuArchitecture";
 
 export interface GoBinaryArgs {
     /** The Go module to build (the product builds app/). */

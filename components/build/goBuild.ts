@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { CgoMode, cgoModeOf, fullLdflags, goBuildInvocation, goTags, mergedGoflags, ReleaseStamp } from "./goBuildCommand";
-import type { CpuArchitecture } from "../aws/instanceArchitecture";
+import type { CpuArchitecture } from "./cpuArchitecture";
 import { elfRefusal, readElfFacts } from "./elfHeader";
 import { glibcRefusal, readElfLinking, staticRefusal } from "./elfVersions";
 import { cgoOnlyRefusal } from "./cgoOnlyDrivers";

@@ -1,7 +1,7 @@
 // The `go build` invocation for a release (S5-S8, S14), as data: the arguments and environment a
 // runner passes to the Go toolchain. Pure; no Pulumi import.
 
-import type { CpuArchitecture } from "../aws/instanceArchitecture";
+import type { CpuArchitecture } from "./cpuArchitecture";
 
 /**
  * What -ldflags -X stamps into main.version, main.commit and main.date. Each is optional: an app

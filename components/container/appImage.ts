@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import * as path from "path";
 
-import { ImageRegistry } from "../aws/ecrRegistry";
+import { ImageRegistry } from "./imageRegistry";
 import { renderImageBuild } from "../renderers/container/imageBuild";
 import { writeBinaryContext } from "./binaryContext";
 import { contextDigest } from "./contextDigest";

@@ -21,7 +21,7 @@ import * as path from "path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
-import { ImageRegistry } from "../aws/ecrRegistry";
+import { ImageRegistry } from "./imageRegistry";
 import { containerLayout, DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "../layout/containerLayout";
 import { DEFAULT_HEALTH_PATH, resolveContainerAppOptions } from "../renderers/container/appOptions";
 import { renderContainerCloudInit } from "../renderers/container/cloudInit";

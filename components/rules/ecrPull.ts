@@ -1,7 +1,7 @@
 // ECR pull rights, the one module that knows them: the actions a host needs to pull an image, the
 // AWS-managed policies that grant ECR rights on every repository of the account, and whether an
 // IAM policy document grants a repository action on more than named repositories. The aws target's
-// instance role policy is rendered from it (renderers/aws/ecrPullPolicy.ts) and the policy pack's
+// instance role policy is rendered from it (aws/renderers/ecrPullPolicy.ts) and the policy pack's
 // instance-role rule judges roles with it. Pure: no Pulumi.
 
 /** `docker login` to ECR: this action has no resource-level form, so it is granted on "*". */

@@ -1,7 +1,7 @@
 // target: kubernetes — a cluster reached through a kubeconfig (secret) or another stack's output
 // (an EKS stack, say); the mode is container, implied. Sizes are checked here, before any
 // resource exists, with the same quantity rules the component applies.
-import type { CpuArchitecture } from "../../components/aws/instanceArchitecture";
+import type { CpuArchitecture } from "../../components/build/cpuArchitecture";
 import { parseCpu, parseMemory } from "../../components/kubernetes/renderers/quantity";
 import { SERVICE_TYPES, ServiceType } from "../../components/kubernetes/renderers/settings";
 import { CONFIG_NAMESPACE } from "../keys";

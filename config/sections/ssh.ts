@@ -1,5 +1,5 @@
 // target: ssh — any Linux host reachable over SSH (the local stack's, or a server of yours).
-import type { CpuArchitecture } from "../../components/aws/instanceArchitecture";
+import type { CpuArchitecture } from "../../components/build/cpuArchitecture";
 import { parseHostKey } from "../../components/rules/sshHostKey";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";

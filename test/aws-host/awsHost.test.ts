@@ -19,7 +19,7 @@ import { performance } from "perf_hooks";
 import { Client } from "ssh2";
 
 import { generateEd25519HostKey, SshHostKeyPairOutputs } from "../../components/aws/sshHostKeyPair";
-import { renderHostUserData } from "../../components/renderers/aws/hostUserData";
+import { renderHostUserData } from "../../components/aws/renderers/hostUserData";
 import { prepareStagingCommand } from "../../components/renderers/systemd/releaseCommands";
 import { parseHostKey } from "../../components/rules/sshHostKey";
 import { HostStatus, repoRoot } from "../../scripts/localHost";

@@ -292,7 +292,7 @@ describe("policy pack rules", () => {
             });
 
         it("pass the aws target's inline pull policy (its repository only, the login on *) and roles without ECR rights", async () => {
-            const { renderEcrPullPolicy } = await import("../../components/renderers/aws/ecrPullPolicy");
+            const { renderEcrPullPolicy } = await import("../../components/aws/renderers/ecrPullPolicy");
             assertClean(
                 await run({
                     type: "aws:iam/rolePolicy:RolePolicy",

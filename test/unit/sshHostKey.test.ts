@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { generateEd25519HostKey } from "../../components/aws/sshHostKeyPair";
-import { MULTIPART_BOUNDARY, renderHostUserData } from "../../components/renderers/aws/hostUserData";
+import { MULTIPART_BOUNDARY, renderHostUserData } from "../../components/aws/renderers/hostUserData";
 import { hostKeyFingerprint, parseHostKey } from "../../components/rules/sshHostKey";
 import { pinnedHostKey } from "../../scripts/pinnedHostKey";
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { renderEcrPullPolicy } from "../../../../components/renderers/aws/ecrPullPolicy";
+import { renderEcrPullPolicy } from "../../../../components/aws/renderers/ecrPullPolicy";
 import { broadEcrGrants, isAccountWideEcrManagedPolicy } from "../../../../components/rules/ecrPull";
 
 const ARN = "arn:aws:ecr:eu-west-1:123456789012:repository/gin-app";

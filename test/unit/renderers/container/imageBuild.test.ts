@@ -1,7 +1,7 @@
 import * as assert from "assert";
 
 import { renderImageBuild } from "../../../../components/renderers/container/imageBuild";
-import { renderEcrLifecyclePolicy } from "../../../../components/renderers/aws/ecrLifecyclePolicy";
+import { renderEcrLifecyclePolicy } from "../../../../components/aws/renderers/ecrLifecyclePolicy";
 
 const settings = {
     context: "app",
