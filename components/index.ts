@@ -8,6 +8,6 @@ export { AppImage, AppImageArgs } from "./container/appImage";
 export { ContainerService, ContainerServiceArgs } from "./container/containerService";
 export type { CpuArchitecture } from "./build/cpuArchitecture";
 // The reference service's (app/) environment, for stacks that deploy it.
-export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./appEnvironment";
+export { serviceEnvironment, ServiceEnvironment, ServiceEnvironmentSettings } from "./shared/appEnvironment";
 export { KubernetesService, KubernetesServiceArgs } from "./kubernetes/kubernetesService";
 export type { CgoMode } from "./build/goBuildCommand";

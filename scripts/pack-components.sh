@@ -3,10 +3,10 @@
 # @gin-deploy/components (components/package.json; docs/package.md).
 #   build: the packing stage .gin-deploy/package/stage (emptied first, so nothing stale is packed):
 #          components/package.json and README.md, tsc -p components/tsconfig.build.json into
-#          stage/dist, and the host scripts into stage/dist/host-scripts, where the compiled
-#          dist/systemd/*.js and dist/container/*.js look for them (path.join(__dirname, "..",
-#          "host-scripts")), as the sources find components/host-scripts. The stage's absolute
-#          path is the last line of stdout.
+#          stage/dist, and the host scripts into stage/dist/<folder>/host (systemd, container,
+#          shared), where the compiled dist/systemd/*.js, dist/container/*.js and
+#          dist/shared/hostLibrary.js look for them (path.join(__dirname, "host")), as the sources
+#          find components/<folder>/host. The stage's absolute path is the last line of stdout.
 #   pack:  build, then `npm pack` of the stage into .gin-deploy/package/; the tarball's absolute
 #          path is the last line of stdout (test/package reads it).
 # Not components/dist: see components/tsconfig.build.json.
@@ -17,10 +17,15 @@ stage=$out/stage
 
 build() {
   rm -rf "$stage"
-  mkdir -p "$stage/dist/host-scripts"
+  mkdir -p "$stage/dist"
   cp components/package.json components/README.md "$stage/"
   npx --no-install tsc -p components/tsconfig.build.json
-  cp -p components/host-scripts/*.sh "$stage/dist/host-scripts/"
+  local script rel
+  for script in components/*/host/*.sh; do
+    rel=${script#components/}
+    mkdir -p "$stage/dist/$(dirname "$rel")"
+    cp -p "$script" "$stage/dist/$rel"
+  done
 }
 
 case "${1:-}" in

@@ -12,7 +12,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { ReachabilityCheck } from "../components/reachability";
-import { serviceEnvironment } from "../components/appEnvironment";
+import { serviceEnvironment } from "../components/shared/appEnvironment";
 import type { DeployMode, DeployTarget, StackConfig } from "../config";
 import type { StackOptions, StackOutputs } from "./outputs";
 import type { Mode, StackContext, Target } from "./placement";

@@ -10,7 +10,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
 import { renderHostUserData } from "./renderers/hostUserData";
-import { asRoot } from "../renderers/shared/asRoot";
+import { asRoot } from "../shared/renderers/asRoot";
 import type { CpuArchitecture } from "../build/cpuArchitecture";
 import { amiArchitecture, instanceArchitecture } from "./instanceArchitecture";
 import { SshHostKeyPair } from "./sshHostKeyPair";

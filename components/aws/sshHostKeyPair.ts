@@ -4,7 +4,7 @@
 // A dynamic resource with Node's crypto: no extra provider, and the key never leaves the state.
 import * as pulumi from "@pulumi/pulumi";
 
-import { DynamicProvider } from "../dynamicProvider";
+import { DynamicProvider } from "../shared/dynamicProvider";
 
 export interface SshHostKeyPairOutputs {
     /** "ssh-ed25519 AAAA...": what connection.hostKey and known_hosts take. */

@@ -5,7 +5,7 @@
 //
 // For an app without a Dockerfile, `binaryPath` (instead of `context`) takes its prebuilt static
 // binary (GoBinary's path) and builds it on `runtimeImage` with a generated minimal Dockerfile
-// (renderers/container/binaryDockerfile.ts): an option here rather than a component of its own,
+// (container/renderers/binaryDockerfile.ts): an option here rather than a component of its own,
 // because the result is the same image with the same outputs for ContainerService, reached
 // through the same public AppImage.
 
@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 
 import { ImageRegistry } from "./imageRegistry";
-import { renderImageBuild } from "../renderers/container/imageBuild";
+import { renderImageBuild } from "./renderers/imageBuild";
 import { writeBinaryContext } from "./binaryContext";
 import { contextDigest } from "./contextDigest";
 

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { readElfLinking, staticRefusal } from "../build/elfVersions";
-import { renderBinaryDockerfile, validateBinaryName } from "../renderers/container/binaryDockerfile";
+import { renderBinaryDockerfile, validateBinaryName } from "./renderers/binaryDockerfile";
 
 export interface BinaryContext {
     /** The folder to build (absolute); its Dockerfile is context/Dockerfile. */

@@ -1,10 +1,10 @@
 // gindeploy:host:ContainerService — runs the app's image by digest under systemd on any SSH host
 // with Docker (container mode), one health-gated release at a time, without refusing or cutting a
-// request (see components/renderers/containerUnits.ts for the two-slot design).
+// request (see components/container/renderers/units.ts for the two-slot design).
 //
 // Over SSH it creates a root-only staging folder, uploads the units and the install/uninstall
 // scripts, writes the env file from stdin (secrets only there), logs in to the registry when it has
-// credentials (the password on stdin), and runs host-scripts/install-container.sh release. A
+// credentials (the password on stdin), and runs host/install-container.sh release. A
 // release that does not answer /healthz with the new version fails `pulumi up` with the container's
 // last 50 log lines while the previous digest keeps serving. Every step is triggered by content
 // hashes, so an unchanged release runs nothing; deleting the component uninstalls everything
@@ -22,16 +22,17 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
 import { ImageRegistry } from "./imageRegistry";
-import { containerLayout, DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "../layout/containerLayout";
-import { DEFAULT_HEALTH_PATH, resolveContainerAppOptions } from "../renderers/container/appOptions";
-import { renderContainerCloudInit } from "../renderers/container/cloudInit";
-import { renderContainerCommands, renderLoginCommand } from "../renderers/container/commands";
-import { renderContainerContract } from "../renderers/container/contract";
-import { renderContainerEnvFile } from "../renderers/container/envFile";
-import { containerAppUnitNames, containerLogsCommand, containerNames, liveContainerCommand } from "../renderers/container/operatorCommands";
-import { settingsTrigger } from "../settingsTrigger";
-import { renderContainerUnits } from "../renderers/container/units";
-import { shellQuote } from "../renderers/shared/shellQuote";
+import { containerLayout, DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "./layout";
+import { DEFAULT_HEALTH_PATH, resolveContainerAppOptions } from "./renderers/appOptions";
+import { renderContainerCloudInit } from "./renderers/cloudInit";
+import { renderContainerCommands, renderLoginCommand } from "./renderers/commands";
+import { renderContainerContract } from "./renderers/contract";
+import { renderContainerEnvFile } from "./renderers/envFile";
+import { containerAppUnitNames, containerLogsCommand, containerNames, liveContainerCommand } from "./renderers/operatorCommands";
+import { settingsTrigger } from "../shared/settingsTrigger";
+import { hostLibraryPath } from "../shared/hostLibrary";
+import { renderContainerUnits } from "./renderers/units";
+import { shellQuote } from "../shared/renderers/shellQuote";
 
 export interface ContainerServiceArgs {
     connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
@@ -101,7 +102,7 @@ export interface ContainerFirstBootArgs {
     workingDir?: string;
 }
 
-const hostScriptsDir = path.join(__dirname, "..", "host-scripts");
+const hostScriptsDir = path.join(__dirname, "host");
 
 function sha256(text: string | Buffer): string {
     return createHash("sha256").update(text).digest("hex");
@@ -219,8 +220,7 @@ export class ContainerService extends pulumi.ComponentResource {
         );
         const afterStaging = { parent: this, dependsOn: [staging] };
 
-        const scriptUpload = (file: string, remotePath: string, suffix: string) => {
-            const local = path.join(hostScriptsDir, file);
+        const scriptUpload = (local: string, remotePath: string, suffix: string) => {
             return new command.remote.CopyToRemote(
                 `${name}-${suffix}`,
                 {
@@ -232,12 +232,16 @@ export class ContainerService extends pulumi.ComponentResource {
                 afterStaging,
             );
         };
-        const installScript = scriptUpload("install-container.sh", layout.installScriptPath, "install-script");
-        const uninstallScript = scriptUpload("uninstall-container.sh", layout.uninstallScriptPath, "uninstall-script");
+        const installScript = scriptUpload(path.join(hostScriptsDir, "install-container.sh"), layout.installScriptPath, "install-script");
+        const uninstallScript = scriptUpload(
+            path.join(hostScriptsDir, "uninstall-container.sh"),
+            layout.uninstallScriptPath,
+            "uninstall-script",
+        );
         const installScriptSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "install-container.sh")));
         // The scripts' shared helpers, and the host contract: the paths and rules they read.
-        const lib = scriptUpload("lib.sh", layout.libPath, "script-lib");
-        const libSha = sha256(fs.readFileSync(path.join(hostScriptsDir, "lib.sh")));
+        const lib = scriptUpload(hostLibraryPath, layout.libPath, "script-lib");
+        const libSha = sha256(fs.readFileSync(hostLibraryPath));
         const contract = renderContainerContract(serviceName);
         const contractUpload = new command.remote.CopyToRemote(
             `${name}-contract`,

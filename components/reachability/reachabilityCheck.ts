@@ -11,7 +11,7 @@
 import type * as awsTypes from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { DynamicProvider } from "../dynamicProvider";
+import { DynamicProvider } from "../shared/dynamicProvider";
 import { formatDiagnosis, IngressRule } from "./diagnosis";
 import { probe, ProbeOptions } from "./probe";
 

@@ -1,10 +1,10 @@
 // gindeploy:host:SystemdService — runs a Go binary as a hardened, socket-activated systemd service
 // on any SSH host (S16, S17), one health-gated release at a time. The options of
-// renderers/systemd/serviceOptions.ts fit it to an ordinary Gin app too (its own port, no READY=1,
+// systemd/renderers/serviceOptions.ts fit it to an ordinary Gin app too (its own port, no READY=1,
 // no /healthz or /version, data in a state directory): see SystemdServiceOptions.
 //
 // Over SSH it creates a root-only staging folder, uploads the binary, the two units and the
-// install/uninstall scripts there, and runs host-scripts/install-release.sh with the env file on
+// install/uninstall scripts there, and runs host/install-release.sh with the env file on
 // stdin. The script switches releases atomically, restarts behind the socket (no refused
 // connection), checks /healthz and /version, and rolls back with the journal's last lines when a
 // check fails, which fails this component's release command and so `pulumi up`.
@@ -19,26 +19,27 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 
-import { renderEnvFile } from "../renderers/systemd/envFile";
-import { settingsTrigger } from "../settingsTrigger";
-import { releaseLayout } from "../layout/systemdLayout";
+import { renderEnvFile } from "./renderers/envFile";
+import { settingsTrigger } from "../shared/settingsTrigger";
+import { hostLibraryPath } from "../shared/hostLibrary";
+import { releaseLayout } from "./layout";
 import { validateServiceName } from "../rules/serviceName";
 import { binaryDigestVersion } from "../rules/releaseVersion";
-import { shellQuote } from "../renderers/shared/shellQuote";
+import { shellQuote } from "../shared/renderers/shellQuote";
 import {
     installReleaseCommand,
     prepareStagingCommand,
     releaseUploads,
     stagedUnitPath,
     uninstallCommand,
-} from "../renderers/systemd/releaseCommands";
-import { renderSystemdContract } from "../renderers/systemd/contract";
-import { renderSocketUnit } from "../renderers/systemd/socketUnit";
-import { renderServiceUnit } from "../renderers/systemd/serviceUnit";
-import { checkEnvironmentForSlots, resolveSystemdOptions, SystemdServiceOptions } from "../renderers/systemd/serviceOptions";
-import { renderFrontProxy, renderSlotUnits } from "../renderers/systemd/slotUnits";
-import { appLogsCommand, appUnitNames, liveAppUnitCommand } from "../renderers/systemd/operatorCommands";
-import { defaultSlotPorts, slotLayout, SLOTS } from "../layout/systemdLayout";
+} from "./renderers/releaseCommands";
+import { renderSystemdContract } from "./renderers/contract";
+import { renderSocketUnit } from "./renderers/socketUnit";
+import { renderServiceUnit } from "./renderers/serviceUnit";
+import { checkEnvironmentForSlots, resolveSystemdOptions, SystemdServiceOptions } from "./renderers/serviceOptions";
+import { renderFrontProxy, renderSlotUnits } from "./renderers/slotUnits";
+import { appLogsCommand, appUnitNames, liveAppUnitCommand } from "./renderers/operatorCommands";
+import { defaultSlotPorts, slotLayout, SLOTS } from "./layout";
 
 export { SystemdServiceOptions };
 
@@ -65,7 +66,7 @@ export interface SystemdServiceArgs extends SystemdServiceOptions {
     hostFirewall?: pulumi.Input<boolean>;
 }
 
-const hostScriptsDir = path.join(__dirname, "..", "host-scripts");
+const hostScriptsDir = path.join(__dirname, "host");
 
 function sha256(text: string | Buffer): string {
     return createHash("sha256").update(text).digest("hex");
@@ -130,7 +131,7 @@ export class SystemdService extends pulumi.ComponentResource {
         const uploads = pulumi.output(args.binarySha256).apply((sha) => releaseUploads(serviceName, sha));
         const installScriptPath = path.join(hostScriptsDir, "install-release.sh");
         const uninstallScriptPath = path.join(hostScriptsDir, "uninstall.sh");
-        const libPath = path.join(hostScriptsDir, "lib.sh");
+        const libPath = hostLibraryPath;
         const installScriptSha = sha256(fs.readFileSync(installScriptPath));
         const uninstallScriptSha = sha256(fs.readFileSync(uninstallScriptPath));
         const libSha = sha256(fs.readFileSync(libPath));

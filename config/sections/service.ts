@@ -1,5 +1,5 @@
 // What every stack sets about the service itself: where it runs, how, and on which port.
-import { defaultSlotPorts } from "../../components/layout/containerLayout";
+import { defaultSlotPorts } from "../../components/container/layout";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";
 import type { DeployMode, DeployTarget, Environment } from "../types";

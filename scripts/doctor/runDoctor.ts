@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-import { asRoot } from "../../components/renderers/shared/asRoot";
+import { asRoot } from "../../components/shared/renderers/asRoot";
 
 import { CheckResult, fail, skip } from "./check";
 import { attribute } from "./attribution";

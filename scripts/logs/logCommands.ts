@@ -2,11 +2,11 @@
 // systemd mode: the live unit's journal (the app's unit, or in slot mode the live slot's, read from
 // the link the front proxy follows); container mode: the live slot's container; kubernetes: the
 // Deployment's pods. On a host they run as root through $as_root, like every deploy step.
-import { containerLayout } from "../../components/layout/containerLayout";
-import { releaseLayout, slotLayout } from "../../components/layout/systemdLayout";
-import { AS_ROOT, asRoot } from "../../components/renderers/shared/asRoot";
+import { containerLayout } from "../../components/container/layout";
+import { releaseLayout, slotLayout } from "../../components/systemd/layout";
+import { AS_ROOT, asRoot } from "../../components/shared/renderers/asRoot";
 import { selectorLabels } from "../../components/kubernetes/renderers/labels";
-import { shellQuote } from "../../components/renderers/shared/shellQuote";
+import { shellQuote } from "../../components/shared/renderers/shellQuote";
 
 export interface LogOptions {
     /** How many lines back (default 100). */

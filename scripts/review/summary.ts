@@ -233,7 +233,7 @@ export function summarize(stack: string, digest: PreviewDigest, violations: Poli
                 pushChange(release, "image", flag(oldCmd, "image"), flag(newCmd, "image"));
                 pushChange(release, "binary", flag(oldCmd, "sha256"), flag(newCmd, "sha256"));
             }
-            // The settings map in the triggers (components/settingsTrigger.ts): each plain setting by
+            // The settings map in the triggers (components/shared/settingsTrigger.ts): each plain setting by
             // value, each secret by name (its digest is a secret). One release command and its env
             // command carry the same map: a setting is listed once.
             const named = changed.filter((c) => /^triggers\[\d+\]\.[A-Za-z_][A-Za-z0-9_]*$/.test(c.path));

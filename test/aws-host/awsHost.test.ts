@@ -20,7 +20,7 @@ import { Client } from "ssh2";
 
 import { generateEd25519HostKey, SshHostKeyPairOutputs } from "../../components/aws/sshHostKeyPair";
 import { renderHostUserData } from "../../components/aws/renderers/hostUserData";
-import { prepareStagingCommand } from "../../components/renderers/systemd/releaseCommands";
+import { prepareStagingCommand } from "../../components/systemd/renderers/releaseCommands";
 import { parseHostKey } from "../../components/rules/sshHostKey";
 import { HostStatus, repoRoot } from "../../scripts/localHost";
 import { committedConfig, generatePassword } from "../../scripts/localStackConfig";

@@ -19,11 +19,11 @@ import * as path from "path";
 import { GoBinary } from "../../components/build/goBinary";
 import { AppImage } from "../../components/container/appImage";
 import { ContainerService } from "../../components/container/containerService";
-import { containerLayout } from "../../components/layout/containerLayout";
-import { renderContainerCloudInit } from "../../components/renderers/container/cloudInit";
-import { renderContainerCommands } from "../../components/renderers/container/commands";
-import { renderBinaryDockerfile } from "../../components/renderers/container/binaryDockerfile";
-import { renderContainerUnits } from "../../components/renderers/container/units";
+import { containerLayout } from "../../components/container/layout";
+import { renderContainerCloudInit } from "../../components/container/renderers/cloudInit";
+import { renderContainerCommands } from "../../components/container/renderers/commands";
+import { renderBinaryDockerfile } from "../../components/container/renderers/binaryDockerfile";
+import { renderContainerUnits } from "../../components/container/renderers/units";
 import { onHost, repoRoot } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
@@ -356,7 +356,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         // The slot file's network lines, from the script's own network_conf.
         const conf = run("bash", [
             "-c",
-            `die() { echo "$*" >&2; exit 1; }; eval "$(sed -n '/^network_conf() {/,/^}/p' components/host-scripts/install-container.sh)"; network=bridge; network_conf ${slotPort}`,
+            `die() { echo "$*" >&2; exit 1; }; eval "$(sed -n '/^network_conf() {/,/^}/p' components/container/host/install-container.sh)"; network=bridge; network_conf ${slotPort}`,
         ]);
         const vars: Record<string, string> = { IMAGE: ref, SLOT_PORT: String(slotPort) };
         for (const line of conf.split("\n")) vars[line.slice(0, line.indexOf("="))] = line.slice(line.indexOf("=") + 1);

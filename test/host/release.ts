@@ -6,7 +6,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import { renderEnvFile } from "../../components/renderers/systemd/envFile";
+import { renderEnvFile } from "../../components/systemd/renderers/envFile";
 import { goBuildInvocation } from "../../components/build/goBuildCommand";
 import {
     installReleaseCommand,
@@ -14,13 +14,14 @@ import {
     releaseUploads,
     stagedUnitPath,
     uninstallCommand,
-} from "../../components/renderers/systemd/releaseCommands";
-import { resolveSystemdOptions, SystemdServiceOptions } from "../../components/renderers/systemd/serviceOptions";
-import { renderFrontProxy, renderSlotUnits } from "../../components/renderers/systemd/slotUnits";
-import { defaultSlotPorts } from "../../components/layout/systemdLayout";
-import { renderSystemdContract } from "../../components/renderers/systemd/contract";
-import { renderSocketUnit } from "../../components/renderers/systemd/socketUnit";
-import { renderServiceUnit } from "../../components/renderers/systemd/serviceUnit";
+} from "../../components/systemd/renderers/releaseCommands";
+import { resolveSystemdOptions, SystemdServiceOptions } from "../../components/systemd/renderers/serviceOptions";
+import { renderFrontProxy, renderSlotUnits } from "../../components/systemd/renderers/slotUnits";
+import { defaultSlotPorts } from "../../components/systemd/layout";
+import { renderSystemdContract } from "../../components/systemd/renderers/contract";
+import { renderSocketUnit } from "../../components/systemd/renderers/socketUnit";
+import { renderServiceUnit } from "../../components/systemd/renderers/serviceUnit";
+import { hostScript } from "../support/hostScripts";
 import { ExecResult, HostSession, repoRoot } from "./hostSession";
 
 export interface BuiltBinary {
@@ -75,9 +76,9 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
     const started = process.hrtime.bigint();
     const up = releaseUploads(serviceName, release.binary.sha256);
     await host.run(prepareStagingCommand(serviceName));
-    await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "install-release.sh")), up.installScript);
-    await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "uninstall.sh")), up.uninstallScript);
-    await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", "lib.sh")), up.lib);
+    await host.upload(fs.readFileSync(hostScript("install-release.sh")), up.installScript);
+    await host.upload(fs.readFileSync(hostScript("uninstall.sh")), up.uninstallScript);
+    await host.upload(fs.readFileSync(hostScript("lib.sh")), up.lib);
     await host.upload(renderSystemdContract(serviceName), up.contract);
     await host.upload(fs.readFileSync(release.binary.path), up.binary);
     await host.upload(renderServiceUnit({ serviceName }), up.serviceUnit);
@@ -145,7 +146,7 @@ export async function deployWithOptions(host: HostSession, r: OptionsRelease): P
     const slotUnits = o.socketActivated ? [] : renderSlotUnits({ serviceName, port, slotPorts, app: o.app });
     await host.run(prepareStagingCommand(serviceName));
     for (const script of ["install-release.sh", "uninstall.sh", "lib.sh"]) {
-        await host.upload(fs.readFileSync(path.join(repoRoot, "components", "host-scripts", script)), `${up.stagingDir}/${script}`);
+        await host.upload(fs.readFileSync(hostScript(script)), `${up.stagingDir}/${script}`);
     }
     await host.upload(
         renderSystemdContract(serviceName, { stateDirectory: o.stateDirectory, removeStateOnDestroy: o.removeStateOnDestroy }),

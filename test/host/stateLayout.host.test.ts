@@ -10,8 +10,8 @@ import * as fs from "fs";
 
 import { HostSession, HostStatus, LocalHost } from "./hostSession";
 import { BuiltBinary, buildPlainApp, deployWithOptions, DeployResult, OptionsRelease, uninstall } from "./release";
-import { liveAppUnitCommand } from "../../components/renderers/systemd/operatorCommands";
-import { resolveSystemdOptions, SystemdServiceOptions } from "../../components/renderers/systemd/serviceOptions";
+import { liveAppUnitCommand } from "../../components/systemd/renderers/operatorCommands";
+import { resolveSystemdOptions, SystemdServiceOptions } from "../../components/systemd/renderers/serviceOptions";
 
 const host = new LocalHost(
     process.env.GIN_DEPLOY_HOST_NAME ?? "gd-test-host",

@@ -10,9 +10,9 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 
-import { renderEnvFile } from "../../components/renderers/systemd/envFile";
-import { installReleaseCommand } from "../../components/renderers/systemd/releaseCommands";
-import { renderServiceUnit } from "../../components/renderers/systemd/serviceUnit";
+import { renderEnvFile } from "../../components/systemd/renderers/envFile";
+import { installReleaseCommand } from "../../components/systemd/renderers/releaseCommands";
+import { renderServiceUnit } from "../../components/systemd/renderers/serviceUnit";
 import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from "./release";

@@ -27,7 +27,14 @@ import {
 } from "./consumerProject";
 
 const MODULE_DIR = path.join(REPO, "test", "unit", "fixtures", "hello-module");
-const HOST_SCRIPTS = ["install-container.sh", "install-release.sh", "lib.sh", "uninstall-container.sh", "uninstall.sh"];
+// Under dist/, as in components/: each mode's scripts in its own host/, lib.sh in shared/host/.
+const HOST_SCRIPTS = [
+    "container/host/install-container.sh",
+    "container/host/uninstall-container.sh",
+    "shared/host/lib.sh",
+    "systemd/host/install-release.sh",
+    "systemd/host/uninstall.sh",
+];
 const OPTIONAL_PEERS = ["@pulumi/aws", "@pulumi/docker", "@pulumi/kubernetes"];
 
 const timings: string[] = [];
@@ -76,10 +83,13 @@ for (const style of ["root", "subpaths"] as ImportStyle[]) {
                     assert.ok(!fs.existsSync(path.join(project.dir, "node_modules", peer)), `${peer} was installed: it must be optional`);
                 }
             }
-            assert.deepStrictEqual(fs.readdirSync(path.join(installed, "dist", "host-scripts")).sort(), HOST_SCRIPTS);
             // No TypeScript sources and no tests in the package: JavaScript, declarations, host scripts.
             const files = mustRun("find", [".", "-type", "f"], installed).stdout.trim().split("\n");
-            const unexpected = files.filter((f) => !/\.(js|d\.ts)$/.test(f) && !/^\.\/dist\/host-scripts\/[^/]+\.sh$/.test(f));
+            assert.deepStrictEqual(
+                files.filter((f) => f.endsWith(".sh")).sort(),
+                HOST_SCRIPTS.map((s) => `./dist/${s}`),
+            );
+            const unexpected = files.filter((f) => !/\.(js|d\.ts)$/.test(f) && !/^\.\/dist\/[a-z]+\/host\/[^/]+\.sh$/.test(f));
             assert.deepStrictEqual(unexpected.sort(), ["./README.md", "./package.json"]);
             assert.deepStrictEqual(
                 files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")),
@@ -109,12 +119,12 @@ for (const style of ["root", "subpaths"] as ImportStyle[]) {
         it("uploads the host scripts from inside the installed package", () => {
             const files = mocked.resources.flatMap((r) => r.files);
             const scripts = files.filter((f) => f.endsWith(".sh"));
-            const scriptsDir = path.join(fs.realpathSync(installed), "dist", "host-scripts");
+            const dist = path.join(fs.realpathSync(installed), "dist");
             for (const script of scripts) {
-                assert.strictEqual(path.dirname(fs.realpathSync(script)), scriptsDir, `${script} is not in ${scriptsDir}`);
+                assert.ok(fs.realpathSync(script).startsWith(dist + path.sep), `${script} is not in ${dist}`);
                 assert.ok(fs.statSync(script).size > 0, `${script} is empty`);
             }
-            assert.deepStrictEqual([...new Set(scripts.map((s) => path.basename(s)))].sort(), HOST_SCRIPTS);
+            assert.deepStrictEqual([...new Set(scripts.map((s) => path.relative(dist, fs.realpathSync(s))))].sort(), HOST_SCRIPTS);
             // and the binary GoBinary built, in the consumer's own build cache
             const binary = files.filter((f) => !f.endsWith(".sh"));
             assert.strictEqual(binary.length, 1, `uploads: ${files.join(", ")}`);

@@ -1,4 +1,4 @@
-// Reading the commands the components run as root (renderers/shared/asRoot.ts): the words of the
+// Reading the commands the components run as root (shared/renderers/asRoot.ts): the words of the
 // command behind the `$as_root` prefix, as a POSIX shell would pass them to the program.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs
 import * as os from "os";
 import { parse } from "shell-quote";
 
-import { AS_ROOT } from "../../components/renderers/shared/asRoot";
+import { AS_ROOT } from "../../components/shared/renderers/asRoot";
 
 /** The words of `line` after its `as_root=...; $as_root` prefix; fails when the prefix is missing. */
 export function rootArgv(line: string): ReturnType<typeof parse> {

@@ -108,7 +108,7 @@ export function matches(target: string, entries: Iterable<string> = ENTRIES): st
 
 /**
  * A code word trimmed to the path it names, or undefined when it is no path of this repository.
- * `alone`: the word is a whole inline code span (`components/renderers/*`), not one word of a
+ * `alone`: the word is a whole inline code span (`components/systemd/renderers/*`), not one word of a
  * command or a setting (`StateDirectory=app app/db`).
  */
 export function repoPathOf(word: string, alone: boolean, topLevel: Set<string> = TOP_LEVEL): { target: string; bare: boolean } | undefined {

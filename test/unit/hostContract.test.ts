@@ -3,20 +3,19 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
 
-import { containerLayout } from "../../components/layout/containerLayout";
-import { releaseLayout } from "../../components/layout/systemdLayout";
-import { renderContainerContract } from "../../components/renderers/container/contract";
-import { renderSystemdContract } from "../../components/renderers/systemd/contract";
+import { containerLayout } from "../../components/container/layout";
+import { releaseLayout } from "../../components/systemd/layout";
+import { renderContainerContract } from "../../components/container/renderers/contract";
+import { renderSystemdContract } from "../../components/systemd/renderers/contract";
 import { RELEASE_VERSION } from "../../components/rules/releaseVersion";
 import { SERVICE_NAME } from "../../components/rules/serviceName";
+import { hostScript } from "../support/hostScripts";
 
-const SCRIPTS = path.join(__dirname, "..", "..", "components", "host-scripts");
 const BASH_VARIABLES = new Set(["SECONDS", "BASH_SOURCE"]);
 
 function namesRead(script: string): string[] {
-    const text = fs.readFileSync(path.join(SCRIPTS, script), "utf8");
+    const text = fs.readFileSync(hostScript(script), "utf8");
     return [...new Set([...text.matchAll(/\$\{?([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]))].filter((n) => !BASH_VARIABLES.has(n));
 }
 

@@ -3,9 +3,9 @@
 // user (the image's, never root unless --allow-root-user). test:container runs both for real.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import * as path from "path";
+import { hostScript } from "../support/hostScripts";
 
-const SCRIPT = path.join(__dirname, "..", "..", "components", "host-scripts", "install-container.sh");
+const SCRIPT = hostScript("install-container.sh");
 const IMAGE = `127.0.0.1:5000/gin-app@sha256:${"ab".repeat(32)}`;
 
 /** Runs one of the script's functions alone; die() prints and exits 1, as lib.sh's does. */

@@ -25,16 +25,18 @@ describe("layout", () => {
     });
 
     it("a renderer imports no Pulumi and no component", () => {
-        for (const file of files("components/renderers")) {
+        const renderers = files("components").filter((f) => /^components\/[a-z]+\/renderers\//.test(f));
+        assert.ok(renderers.length >= 30, `only ${renderers.length} renderers found`);
+        for (const file of renderers) {
             for (const spec of imports(file)) {
                 assert.ok(!spec.startsWith("@pulumi/"), `${file} imports ${spec}`);
                 const target = path.normalize(path.join(path.dirname(file), spec));
                 assert.ok(
                     !spec.startsWith(".") ||
-                        target.startsWith("components/renderers") ||
-                        target.startsWith("components/layout") ||
-                        target.startsWith("components/rules"),
-                    `${file} imports ${spec}, outside renderers/, layout/ and rules/`,
+                        /^components\/[a-z]+\/renderers\//.test(target) ||
+                        /^components\/[a-z]+\/layout$/.test(target) ||
+                        target.startsWith("components/rules/"),
+                    `${file} imports ${spec}, outside a renderers/ folder, a mode's layout and rules/`,
                 );
             }
         }

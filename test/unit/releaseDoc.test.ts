@@ -6,8 +6,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
+import { hostScript, hostScripts } from "../support/hostScripts";
+
 const ROOT = path.join(__dirname, "..", "..");
-const HOST_SCRIPTS = path.join(ROOT, "components", "host-scripts");
 
 /** The backticked names in a table row's last cell, and the repository paths in it. */
 function cited(row: string): { names: string[]; files: string[] } {
@@ -27,8 +28,8 @@ function expandBraces(p: string): string[] {
 
 function bashFunctions(): Set<string> {
     const out = new Set<string>();
-    for (const f of fs.readdirSync(HOST_SCRIPTS)) {
-        for (const m of fs.readFileSync(path.join(HOST_SCRIPTS, f), "utf8").matchAll(/^([a-z_][a-z0-9_]*)\(\)/gm)) out.add(m[1]);
+    for (const file of hostScripts().values()) {
+        for (const m of fs.readFileSync(file, "utf8").matchAll(/^([a-z_][a-z0-9_]*)\(\)/gm)) out.add(m[1]);
     }
     return out;
 }
@@ -60,7 +61,7 @@ describe("docs/release.md names steps that exist", () => {
             for (const name of names) {
                 const script = /^([a-z-]+\.sh) ([a-z]+)$/.exec(name);
                 if (script) {
-                    const body = fs.readFileSync(path.join(HOST_SCRIPTS, script[1]), "utf8");
+                    const body = fs.readFileSync(hostScript(script[1]), "utf8");
                     if (!new RegExp(`^cmd_${script[2]}\\(\\)`, "m").test(body))
                         missing.push(`${name} (no cmd_${script[2]} in ${script[1]})`);
                 } else if (!functions.has(name) && !texts.some((t) => new RegExp(`\\b${name}\\b`).test(t))) {

@@ -225,7 +225,7 @@ describe("review summary (scripts/review/summary.ts) on recorded previews", () =
 
     it("reads the settings map of a release's triggers: plain settings by value, a secret by name only", () => {
         // A constructed step (not a recording): the shape preview --json gives a command whose
-        // triggers hold components/settingsTrigger.ts's map, a secret shown as "[secret]".
+        // triggers hold components/shared/settingsTrigger.ts's map, a secret shown as "[secret]".
         const urn = "urn:pulumi:dev::gin-deploy::gindeploy:host:SystemdService$command:remote:Command::gin-app-release";
         const state = (logLevel: string) => ({
             type: "command:remote:Command",

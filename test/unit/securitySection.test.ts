@@ -4,10 +4,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-import { containerLayout, stateVolumeName } from "../../components/layout/containerLayout";
-import { releaseLayout, slotLayout } from "../../components/layout/systemdLayout";
-import { ECR_LOGIN_SCRIPT } from "../../components/renderers/container/cloudInit";
-import { renderContainerUnits } from "../../components/renderers/container/units";
+import { containerLayout, stateVolumeName } from "../../components/container/layout";
+import { releaseLayout, slotLayout } from "../../components/systemd/layout";
+import { ECR_LOGIN_SCRIPT } from "../../components/container/renderers/cloudInit";
+import { renderContainerUnits } from "../../components/container/renderers/units";
 import { ECR_LOGIN_ACTION, ECR_PULL_ACTIONS } from "../../components/rules/ecrPull";
 
 const NAME = "gin-app";

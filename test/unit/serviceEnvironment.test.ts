@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { serviceEnvironment } from "../../components/appEnvironment";
+import { serviceEnvironment } from "../../components/shared/appEnvironment";
 
 const PASSWORD = "pw-that-must-stay-apart";
 const settings = {

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-import { DEFAULT_RUNTIME_IMAGE } from "../../components/renderers/container/binaryDockerfile";
+import { DEFAULT_RUNTIME_IMAGE } from "../../components/container/renderers/binaryDockerfile";
 
 const root = path.join(__dirname, "..", "..");
 const PINNED_IMAGE = /^[a-z0-9][a-z0-9./-]*:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$/;

@@ -73,7 +73,7 @@ describe("SystemdService (gindeploy:host:SystemdService)", () => {
         assert.strictEqual(binary.remotePath, `/var/lib/gin-deploy/staging/systemd/gin-app/gin-app-${sha.slice(0, 12)}`);
         assert.strictEqual(binary.source.path, binaryPath);
         assert.deepStrictEqual(binary.triggers, [sha]);
-        assert.match(named("app-install-script").inputs.source.path, /host-scripts\/install-release\.sh$/);
+        assert.match(named("app-install-script").inputs.source.path, /systemd\/host\/install-release\.sh$/);
     });
 
     it("runs install-release.sh with the env file on stdin, as a secret, never on the command line", () => {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { resolveContainerAppOptions } from "../../../../components/renderers/container/appOptions";
+import { resolveContainerAppOptions } from "../../../../components/container/renderers/appOptions";
 
 const resolve = (o: Partial<Parameters<typeof resolveContainerAppOptions>[1]> = {}) =>
     resolveContainerAppOptions("gin-app", { versionGiven: true, ...o });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { DEFAULT_RUNTIME_IMAGE, renderBinaryDockerfile } from "../../../../components/renderers/container/binaryDockerfile";
+import { DEFAULT_RUNTIME_IMAGE, renderBinaryDockerfile } from "../../../../components/container/renderers/binaryDockerfile";
 
 describe("the Dockerfile for a prebuilt binary", () => {
     it("puts the binary on the runtime base (a build arg), as the numeric non-root user, as the entrypoint, stamped", () => {

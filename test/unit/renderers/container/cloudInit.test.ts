@@ -1,9 +1,9 @@
 import * as assert from "assert";
 
-import { ECR_LOGIN_SCRIPT, renderContainerCloudInit } from "../../../../components/renderers/container/cloudInit";
-import { renderContainerUnits } from "../../../../components/renderers/container/units";
+import { ECR_LOGIN_SCRIPT, renderContainerCloudInit } from "../../../../components/container/renderers/cloudInit";
+import { renderContainerUnits } from "../../../../components/container/renderers/units";
 import { ContainerService } from "../../../../components/container/containerService";
-import { containerLayout } from "../../../../components/layout/containerLayout";
+import { containerLayout } from "../../../../components/container/layout";
 
 const units = renderContainerUnits({ serviceName: "gin-app", port: 8080, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 });
 const server = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";

@@ -2,7 +2,7 @@ import * as assert from "assert";
 
 import { parse } from "shell-quote";
 
-import { renderContainerCommands, renderLoginCommand } from "../../../../components/renderers/container/commands";
+import { renderContainerCommands, renderLoginCommand } from "../../../../components/container/renderers/commands";
 import { rootArgv, runAsLogin } from "../../../support/rootCommand";
 
 /** The words a POSIX shell would pass to the program. */

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { renderContainerEnvFile } from "../../../../components/renderers/container/envFile";
+import { renderContainerEnvFile } from "../../../../components/container/renderers/envFile";
 
 describe("container env file", () => {
     it("writes KEY=VALUE lines, settings then secrets, sorted, values literal", () => {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { renderImageBuild } from "../../../../components/renderers/container/imageBuild";
+import { renderImageBuild } from "../../../../components/container/renderers/imageBuild";
 import { renderEcrLifecyclePolicy } from "../../../../components/aws/renderers/ecrLifecyclePolicy";
 
 const settings = {

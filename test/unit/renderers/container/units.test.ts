@@ -1,7 +1,7 @@
 import * as assert from "assert";
 
-import { containerLayout } from "../../../../components/layout/containerLayout";
-import { renderContainerUnits } from "../../../../components/renderers/container/units";
+import { containerLayout } from "../../../../components/container/layout";
+import { renderContainerUnits } from "../../../../components/container/renderers/units";
 
 const settings = { serviceName: "gin-app", port: 8080, slotPorts: { blue: 8081, green: 8082 }, stopTimeoutSeconds: 30 };
 const byName = (files: { path: string; content: string }[]) =>

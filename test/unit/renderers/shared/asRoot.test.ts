@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { asRoot, prepareStagingCommand } from "../../../../components/renderers/shared/asRoot";
+import { asRoot, prepareStagingCommand } from "../../../../components/shared/renderers/asRoot";
 import { runAsLogin } from "../../../support/rootCommand";
 
 const ROOT = { uid: 0, user: "root", sudo: false };

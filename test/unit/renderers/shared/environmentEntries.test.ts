@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { environmentEntries } from "../../../../components/renderers/shared/environmentEntries";
+import { environmentEntries } from "../../../../components/shared/renderers/environmentEntries";
 
 describe("environment entries (shared by every env file)", () => {
     it("lists settings then secrets, each sorted by key", () => {

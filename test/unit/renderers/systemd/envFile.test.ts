@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { quoteEnvValue, renderEnvFile } from "../../../../components/renderers/systemd/envFile";
+import { quoteEnvValue, renderEnvFile } from "../../../../components/systemd/renderers/envFile";
 
 describe("renderEnvFile", () => {
     it('writes sorted KEY="value" lines, settings then secrets', () => {

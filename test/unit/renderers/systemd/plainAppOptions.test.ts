@@ -3,12 +3,12 @@
 import * as assert from "assert";
 import { parse } from "shell-quote";
 
-import { systemdExecWord } from "../../../../components/renderers/shared/execArgs";
-import { resolveSystemdOptions } from "../../../../components/renderers/systemd/serviceOptions";
-import { renderServiceUnit } from "../../../../components/renderers/systemd/serviceUnit";
-import { renderFrontProxy, renderSlotUnits } from "../../../../components/renderers/systemd/slotUnits";
-import { installReleaseCommand } from "../../../../components/renderers/systemd/releaseCommands";
-import { renderSystemdContract } from "../../../../components/renderers/systemd/contract";
+import { systemdExecWord } from "../../../../components/shared/renderers/execArgs";
+import { resolveSystemdOptions } from "../../../../components/systemd/renderers/serviceOptions";
+import { renderServiceUnit } from "../../../../components/systemd/renderers/serviceUnit";
+import { renderFrontProxy, renderSlotUnits } from "../../../../components/systemd/renderers/slotUnits";
+import { installReleaseCommand } from "../../../../components/systemd/renderers/releaseCommands";
+import { renderSystemdContract } from "../../../../components/systemd/renderers/contract";
 
 const lines = (unit: string, key: string) =>
     unit

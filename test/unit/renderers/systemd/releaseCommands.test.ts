@@ -6,8 +6,8 @@ import {
     prepareStagingCommand,
     releaseUploads,
     uninstallCommand,
-} from "../../../../components/renderers/systemd/releaseCommands";
-import { shellQuote } from "../../../../components/renderers/shared/shellQuote";
+} from "../../../../components/systemd/renderers/releaseCommands";
+import { shellQuote } from "../../../../components/shared/renderers/shellQuote";
 import { rootArgv, runAsLogin } from "../../../support/rootCommand";
 
 /** The words a POSIX shell would pass to the program. */

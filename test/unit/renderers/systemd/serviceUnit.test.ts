@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { renderServiceUnit } from "../../../../components/renderers/systemd/serviceUnit";
+import { renderServiceUnit } from "../../../../components/systemd/renderers/serviceUnit";
 
 function directives(unit: string, key: string): string[] {
     return unit

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { renderSocketUnit } from "../../../../components/renderers/systemd/socketUnit";
+import { renderSocketUnit } from "../../../../components/systemd/renderers/socketUnit";
 
 describe("renderSocketUnit", () => {
     const unit = renderSocketUnit({ serviceName: "gin-app", port: 8080 });

@@ -1,5 +1,5 @@
 // The units of a service whose app binds its port itself (socketActivated: false). A release must
-// still lose no request, so it uses container mode's two-slot shape (renderers/container/units.ts):
+// still lose no request, so it uses container mode's two-slot shape (container/renderers/units.ts):
 //
 //   <name>.socket               the public port (socketUnit.ts), held by systemd across releases
 //   <name>.service              systemd-socket-proxyd -> /opt/<name>/current-slot.sock (a symlink)
@@ -12,8 +12,8 @@
 // then stops it: an app that exits at once on SIGTERM loses nothing either.
 // Both slots run as one dynamic user (User=<name>), so they share the state directory. Pure.
 
-import { releaseLayout, Slot, slotLayout, SLOTS } from "../../layout/systemdLayout";
-import { renderProxyService, renderUnixSocket } from "../shared/socketProxy";
+import { releaseLayout, Slot, slotLayout, SLOTS } from "../layout";
+import { renderProxyService, renderUnixSocket } from "../../shared/renderers/socketProxy";
 import { renderServiceUnit, ServiceUnitSettings } from "./serviceUnit";
 
 export interface SlotUnitSettings {

@@ -3,7 +3,7 @@
 // defaults in one place. Every refusal names the option, the value and the fix, and comes before
 // ContainerService registers anything. Pure: no Pulumi here.
 
-import { DEFAULT_STATE_MOUNT_PATH, DEFAULT_STATE_UID, stateVolumeName } from "../../layout/containerLayout";
+import { DEFAULT_STATE_MOUNT_PATH, DEFAULT_STATE_UID, stateVolumeName } from "../layout";
 
 export const DEFAULT_HEALTH_PATH = "/healthz";
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 60;

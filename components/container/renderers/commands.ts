@@ -3,11 +3,11 @@
 // the very same strings over SSH. Every value that reaches a command line is validated and
 // single-quoted here; secrets never do (they travel on stdin). Pure: no Pulumi here.
 
-import { containerLayout, Slot } from "../../layout/containerLayout";
+import { containerLayout, Slot } from "../layout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
-import { AS_ROOT, asRoot, prepareStagingCommand } from "../shared/asRoot";
-import { HOST_CONTRACT_FILE } from "../shared/hostContract";
-import { shellQuote } from "../shared/shellQuote";
+import { AS_ROOT, asRoot, prepareStagingCommand } from "../../shared/renderers/asRoot";
+import { HOST_CONTRACT_FILE } from "../../shared/renderers/hostContract";
+import { shellQuote } from "../../shared/renderers/shellQuote";
 import { DEFAULT_HEALTH_PATH, StateVolume, validateHealthPath } from "./appOptions";
 
 export interface ContainerCommandSettings {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sourced by the host scripts (uploaded beside them): their shared helpers, and the host contract
-# (contract.sh beside it, rendered from components/layout/ by the components): the service's
+# (contract.sh beside it, rendered from the mode's layout.ts by the components): the service's
 # paths and names, and the rules a name or version must follow.
 #   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"    (after setting script_name)
 # shellcheck shell=bash

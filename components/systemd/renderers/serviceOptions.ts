@@ -3,7 +3,7 @@
 // the install command take. Every refusal names the option, the value and the fix, and happens
 // before the component registers anything. Pure: no Pulumi import.
 
-import { Slot, SLOTS, stateDirectoryPath } from "../../layout/systemdLayout";
+import { Slot, SLOTS, stateDirectoryPath } from "../layout";
 import { ExtraDirectives } from "./extraDirectives";
 import { validateHealthPath } from "./releaseCommands";
 import { renderServiceUnit, ServiceUnitSettings } from "./serviceUnit";

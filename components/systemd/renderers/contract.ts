@@ -1,14 +1,7 @@
 // The systemd mode's host contract (contract.sh): the release layout as the host scripts read it,
 // the two slots' unit names and paths, and what uninstall may remove of the app's own data.
-import {
-    privateStateDirectoryPath,
-    releaseLayout,
-    slotLayout,
-    SLOTS,
-    stateDirectoryPath,
-    stateDirectoryRoot,
-} from "../../layout/systemdLayout";
-import { renderHostContract } from "../shared/hostContract";
+import { privateStateDirectoryPath, releaseLayout, slotLayout, SLOTS, stateDirectoryPath, stateDirectoryRoot } from "../layout";
+import { renderHostContract } from "../../shared/renderers/hostContract";
 
 export interface SystemdContractOptions {
     /** The app's StateDirectory= name, if it has one (nested or not: uninstall removes its top folder). */

@@ -3,7 +3,7 @@
 // newline cannot be written and is refused. HOST and PORT belong to the slot the container runs
 // in (see containerUnits.ts) and are left out. Pure: no Pulumi here.
 
-import { environmentEntries } from "../shared/environmentEntries";
+import { environmentEntries } from "../../shared/renderers/environmentEntries";
 
 /** Settings the slot sets itself; a value given for them here would be a second, ignored copy. */
 export const SLOT_OWNED_KEYS: readonly string[] = ["HOST", "PORT"];

@@ -2,7 +2,7 @@
 // install command, the component, the host scripts (through the rendered contract) and the host
 // suite read, so the paths cannot drift apart. Pure: no Pulumi import.
 import { validateServiceName } from "../rules/serviceName";
-import { defaultSlotPorts, Slot, SLOTS } from "./containerLayout";
+import { defaultSlotPorts, Slot, SLOTS } from "../container/layout";
 
 // The same two release slots as container mode, when the app binds its port itself.
 export { defaultSlotPorts, Slot, SLOTS };
@@ -76,7 +76,7 @@ export function stateDirectoryPath(name: string): string {
 
 /**
  * The top folder of a state directory ("app" of "app/db"): the app's whole state tree, since every
- * level of a nested name is the app's (renderers/systemd/appDirectories.ts); what uninstall removes.
+ * level of a nested name is the app's (systemd/renderers/appDirectories.ts); what uninstall removes.
  */
 export function stateDirectoryRoot(name: string): string {
     return name.split("/")[0];

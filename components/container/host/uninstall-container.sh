@@ -9,7 +9,7 @@
 set -euo pipefail
 
 script_name=uninstall-container
-# shellcheck source=components/host-scripts/lib.sh
+# shellcheck source=components/shared/host/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 remove_volume=""

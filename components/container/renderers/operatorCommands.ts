@@ -7,8 +7,8 @@
 // Which slot is live is known only on the host, after a release: the current link's target
 // (<state dir>/current.sock -> <run dir>/<slot>.sock), readable by root.
 
-import { containerLayout, SLOTS } from "../../layout/containerLayout";
-import { shellQuote } from "../shared/shellQuote";
+import { containerLayout, SLOTS } from "../layout";
+import { shellQuote } from "../../shared/renderers/shellQuote";
 
 /** The units the app runs in: <name>-container@blue.service and <name>-container@green.service. */
 export function containerAppUnitNames(serviceName: string): string[] {

@@ -12,9 +12,9 @@
 // `systemctl reset-failed` before each deliberate restart, so the limit counts only the starts
 // systemd makes by itself after crashes, which is what it is meant to catch.
 
-import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
-import { releaseLayout } from "../../layout/systemdLayout";
-import { systemdExecLine } from "../shared/execArgs";
+import { PROTECT_KERNEL_AND_HOST } from "../../shared/renderers/sandbox";
+import { releaseLayout } from "../layout";
+import { systemdExecLine } from "../../shared/renderers/execArgs";
 import { ExtraDirectives, validateExtraDirectives } from "./extraDirectives";
 import { appDirectories } from "./appDirectories";
 

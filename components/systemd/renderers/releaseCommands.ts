@@ -3,11 +3,11 @@
 // would need sshd's AcceptEnv), and carries no secret: the env file goes in on stdin.
 // Pure: no Pulumi import; the host suite runs exactly these lines.
 
-import { releaseLayout, Slot } from "../../layout/systemdLayout";
+import { releaseLayout, Slot } from "../layout";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
-import { AS_ROOT, asRoot, prepareStagingCommand as prepareStaging } from "../shared/asRoot";
-import { HOST_CONTRACT_FILE } from "../shared/hostContract";
-import { shellCommand, shellQuote } from "../shared/shellQuote";
+import { AS_ROOT, asRoot, prepareStagingCommand as prepareStaging } from "../../shared/renderers/asRoot";
+import { HOST_CONTRACT_FILE } from "../../shared/renderers/hostContract";
+import { shellCommand, shellQuote } from "../../shared/renderers/shellQuote";
 
 export interface ReleaseUploads {
     stagingDir: string;

@@ -6,7 +6,7 @@
 // long-running process gets the listening socket (Accept=yes would start a process per connection).
 // Bound to 0.0.0.0 so the app is reachable from outside the host (S2).
 
-import { releaseLayout } from "../../layout/systemdLayout";
+import { releaseLayout } from "../layout";
 
 export interface SocketUnitSettings {
     serviceName: string;

@@ -5,7 +5,7 @@
 // writes env files and what its parser reads back literally. A line break or NUL cannot be carried
 // by EnvironmentFile= and is refused (environmentEntries.ts).
 
-import { environmentEntries } from "../shared/environmentEntries";
+import { environmentEntries } from "../../shared/renderers/environmentEntries";
 
 export function quoteEnvValue(value: string): string {
     return `"${value.replace(/["\\`$]/g, (c) => `\\${c}`)}"`;

@@ -1,7 +1,7 @@
 // systemd-socket-proxyd units: how a port that systemd owns reaches an app that binds its own
 // port, so a release can start the new process beside the old one and switch between them.
-// Used by container mode's front proxy and slot bridges (renderers/container/units.ts) and by
-// systemd mode's slots (renderers/systemd/slotUnits.ts).
+// Used by container mode's front proxy and slot bridges (container/renderers/units.ts) and by
+// systemd mode's slots (systemd/renderers/slotUnits.ts).
 // Pure: settings in, unit text out.
 
 import { PROTECT_KERNEL_AND_HOST } from "./sandbox";

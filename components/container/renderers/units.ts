@@ -19,11 +19,11 @@
 // new slot, connections already open stay on the old one, which then drains on SIGTERM.
 // Pure: settings in, file names and contents out; no Pulumi here.
 
-import { systemdExecWord } from "../shared/execArgs";
-import { PROTECT_KERNEL_AND_HOST } from "../shared/sandbox";
-import { PROXY_SANDBOX, SOCKET_PROXYD } from "../shared/socketProxy";
+import { systemdExecWord } from "../../shared/renderers/execArgs";
+import { PROTECT_KERNEL_AND_HOST } from "../../shared/renderers/sandbox";
+import { PROXY_SANDBOX, SOCKET_PROXYD } from "../../shared/renderers/socketProxy";
 
-import { containerLayout, Slot, SLOTS } from "../../layout/containerLayout";
+import { containerLayout, Slot, SLOTS } from "../layout";
 import { validateContainerArgs, validateContainerPath } from "./appOptions";
 
 export { Slot, SLOTS };

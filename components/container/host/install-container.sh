@@ -22,12 +22,12 @@
 # given to `docker run --user`; an image whose user is root or unset is refused unless
 # --allow-root-user.
 # The service's name and paths come from the host contract (contract.sh beside this script,
-# rendered from components/layout/containerLayout.ts); the units it installs come from
-# components/renderers/container/units.ts via the staging folder.
+# rendered from components/container/layout.ts); the units it installs come from
+# components/container/renderers/units.ts via the staging folder.
 set -euo pipefail
 
 script_name=install-container
-# shellcheck source=components/host-scripts/lib.sh
+# shellcheck source=components/shared/host/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 image="" version="" port="" slot_ports="" health_timeout=60

@@ -19,7 +19,7 @@
 // relative to the state directory, or absolute) adds an entry for each level down to it, so that
 // systemd creates it, owned by the app, before the start.
 
-import { STATE_ROOT, stateDirectoryPath, stateDirectoryRoot } from "../../layout/systemdLayout";
+import { STATE_ROOT, stateDirectoryPath, stateDirectoryRoot } from "../layout";
 
 // A relative path under /var/lib: names of letters, digits and . _ -, no "..".
 const STATE_DIRECTORY = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;

@@ -5,8 +5,8 @@
 // the app runs in <name>-slot-blue.service and <name>-slot-green.service, and which one is live is
 // known only on the host, after a release: the slot link's target (<run dir>/<slot>.sock).
 
-import { releaseLayout, slotLayout, SLOTS } from "../../layout/systemdLayout";
-import { shellQuote } from "../shared/shellQuote";
+import { releaseLayout, slotLayout, SLOTS } from "../layout";
+import { shellQuote } from "../../shared/renderers/shellQuote";
 
 /** The units the app itself runs in: <name>.service, or the two slot units. */
 export function appUnitNames(serviceName: string, socketActivated: boolean): string[] {

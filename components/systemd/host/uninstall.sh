@@ -10,7 +10,7 @@
 set -euo pipefail
 
 script_name=uninstall
-# shellcheck source=components/host-scripts/lib.sh
+# shellcheck source=components/shared/host/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 (($# == 0)) || die "unknown argument '$1' (usage: uninstall.sh; the service is named in contract.sh)"

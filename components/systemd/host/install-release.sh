@@ -9,7 +9,7 @@
 #                      [--slot-ports BLUE,GREEN [--drain-timeout SECONDS] (--unit STAGED_UNIT)...]
 #
 # The service's name and every path come from the host contract (contract.sh beside this script,
-# rendered from components/layout/systemdLayout.ts); lib.sh beside it has the shared helpers.
+# rendered from components/systemd/layout.ts); lib.sh beside it has the shared helpers.
 #
 # The env file (secrets included) comes from stdin or from an uploaded 0600 file, never from the
 # command line, and this script never prints it.
@@ -36,7 +36,7 @@
 set -euo pipefail
 
 script_name=install-release
-# shellcheck source=components/host-scripts/lib.sh
+# shellcheck source=components/shared/host/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 version="" sha256="" staged_binary="" staged_service_unit="" staged_socket_unit=""
