@@ -16,8 +16,7 @@ import { HostSession, LocalHost, repoRoot } from "../host/hostSession";
 import { buildApp, BuiltBinary, deploy, uninstall } from "../host/release";
 import { suiteHost } from "../support/hosts";
 
-const DOCTOR_HOST = suiteHost("doctor");
-const HOST = new LocalHost(DOCTOR_HOST.name, DOCTOR_HOST.sshPort, DOCTOR_HOST.appPort);
+const HOST = LocalHost.of(suiteHost("doctor"));
 const URL = `http://127.0.0.1:${HOST.appPort}`;
 const KEY = path.join(repoRoot, ".gin-deploy", "ssh", "id_ed25519");
 const suiteDir = path.join(repoRoot, ".gin-deploy", "doctor-suite");

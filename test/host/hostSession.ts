@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { SFTPWrapper } from "ssh2";
 
-import type { HostStatus } from "../../scripts/localHost";
+import type { HostSettings, HostStatus } from "../../scripts/localHost";
 import { connectPinned, HostKeyRefused, HostShell, ShellResult } from "../../scripts/doctor/hostShell";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -20,6 +20,11 @@ export class LocalHost {
         readonly sshPort: number,
         readonly appPort: number,
     ) {}
+
+    /** A suite's host from the table (test/support/hosts.ts). */
+    static of(settings: HostSettings): LocalHost {
+        return new LocalHost(settings.name, settings.sshPort, settings.appPort);
+    }
 
     private script(command: string): string {
         const res = spawnSync("bash", [path.join(repoRoot, "local", "host.sh"), command], {

@@ -12,12 +12,9 @@ import * as path from "path";
 import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
 import { startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildPlainApp, deployWithOptions, DeployResult, OptionsRelease, uninstall } from "./release";
+import { suiteHost } from "../support/hosts";
 
-const host = new LocalHost(
-    process.env.GIN_DEPLOY_HOST_NAME ?? "gd-test-host",
-    Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2231),
-    Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18131),
-);
+const host = LocalHost.of(suiteHost("host"));
 const SERVICE = "plain-app";
 const PORT_IN_HOST = 8080; // the container port local/host.sh publishes as appPort
 const STATE = `/var/lib/${SERVICE}`;

@@ -12,12 +12,9 @@ import { HostSession, HostStatus, LocalHost } from "./hostSession";
 import { BuiltBinary, buildPlainApp, deployWithOptions, DeployResult, OptionsRelease, uninstall } from "./release";
 import { liveAppUnitCommand } from "../../components/systemd/renderers/operatorCommands";
 import { resolveSystemdOptions, SystemdServiceOptions } from "../../components/systemd/renderers/serviceOptions";
+import { suiteHost } from "../support/hosts";
 
-const host = new LocalHost(
-    process.env.GIN_DEPLOY_HOST_NAME ?? "gd-test-host",
-    Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2231),
-    Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18131),
-);
+const host = LocalHost.of(suiteHost("host"));
 const SERVICE = "layout-app";
 const TOP = "/var/lib/layout";
 const PRIVATE = "/var/lib/private/layout";

@@ -16,12 +16,9 @@ import { renderServiceUnit } from "../../components/systemd/renderers/serviceUni
 import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from "./release";
+import { suiteHost } from "../support/hosts";
 
-const host = new LocalHost(
-    process.env.GIN_DEPLOY_HOST_NAME ?? "gd-test-host",
-    Number(process.env.GIN_DEPLOY_HOST_SSH_PORT ?? 2231),
-    Number(process.env.GIN_DEPLOY_HOST_APP_PORT ?? 18131),
-);
+const host = LocalHost.of(suiteHost("host"));
 const APP_PORT_IN_HOST = 8080; // the container port local/host.sh publishes as appPort
 
 // A secret with every character the env file must carry literally, and a marker to search for.
@@ -158,7 +155,7 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
         }
         if (process.env.GIN_DEPLOY_KEEP_HOST === "1") {
             console.log(
-                `keeping ${host.name} (GIN_DEPLOY_KEEP_HOST=1); remove it with GIN_DEPLOY_HOST_NAME=${host.name} bash local/host.sh stop`,
+                `keeping ${host.name} (GIN_DEPLOY_KEEP_HOST=1); remove it with GIN_DEPLOY_HOST_NAME=${host.name} GIN_DEPLOY_HOST_SSH_PORT=${host.sshPort} GIN_DEPLOY_HOST_APP_PORT=${host.appPort} bash local/host.sh stop`,
             );
         } else {
             host.stop();

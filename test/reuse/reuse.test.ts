@@ -44,13 +44,10 @@ import { mustRun, NPM_CACHE, packComponents, pinned, REPO } from "../package/con
 import { startLoad } from "../support/loopbackLoad";
 import { CONSUMER_PROGRAM } from "./consumerProgram";
 import { evaluateInProject } from "./scratchRecorder";
+import { suiteHost } from "../support/hosts";
 
 const FIXTURE = path.join(REPO, "test", "fixtures", "plain-gin-app");
-const SYSTEMD_HOST: HostSettings = {
-    name: process.env.GIN_DEPLOY_REUSE_HOST_NAME ?? "gd-reuse",
-    sshPort: Number(process.env.GIN_DEPLOY_REUSE_SSH_PORT ?? 2235),
-    appPort: Number(process.env.GIN_DEPLOY_REUSE_APP_PORT ?? 18135),
-};
+const SYSTEMD_HOST: HostSettings = suiteHost("reuse");
 /** The port local/host.sh publishes as appPort. */
 const APP_PORT_IN_HOST = 8080;
 const ITEMS = 25;

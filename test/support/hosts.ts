@@ -30,7 +30,7 @@ export const HOSTS = {
     local: entry("npm run deploy:local (scripts/deploy-local.ts)", "GIN_DEPLOY_HOST", "NAME", "gin-deploy-host", 2222, 18080),
     bench: entry("npm run bench:preview (scripts/benchPreview.ts)", "GIN_DEPLOY_BENCH_HOST", "NAME", "gd-bench", 2239, 18139),
     // The suites'.
-    host: entry("test:host", "GIN_DEPLOY_HOST", "NAME", "gd-test-host", 2231, 18131),
+    host: entry("test:host", "GIN_DEPLOY_TEST_HOST", "NAME", "gd-test-host", 2231, 18131),
     contract: entry("test:contract", "GIN_DEPLOY_CONTRACT", "HOST_NAME", "gd-contract", 2232, 18132),
     e2e: entry("test:e2e", "GIN_DEPLOY_E2E", "HOST_NAME", "gd-e2e", 2233, 18133),
     container: entry("test:container", "GIN_DEPLOY_CONTAINER", "HOST_NAME", "gd-container", 2234, 18134),

@@ -21,6 +21,14 @@ describe("the local hosts' table", () => {
         }
     });
 
+    it("moves each host with variables of its own (one variable never names two hosts)", () => {
+        const names = entries.flatMap(([, e]) => [e.env.name, e.env.sshPort, e.env.appPort]);
+        assert.deepStrictEqual(
+            names.filter((n, i) => names.indexOf(n) !== i),
+            [],
+        );
+    });
+
     it("moves a host with its environment variables", () => {
         assert.deepStrictEqual(suiteHost("contract", {}), { name: "gd-contract", sshPort: 2232, appPort: 18132 });
         assert.deepStrictEqual(
