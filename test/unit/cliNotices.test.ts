@@ -22,6 +22,10 @@ describe("the CLI's notices (scripts/pulumi.sh, pulumi-env.sh, delivery-report)"
 
     beforeEach(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gd-cli-notices-"));
+        // Go's telemetry off in this HOME (what `go telemetry off` writes): otherwise the go command
+        // starts an uploader that outlives it and writes $HOME/.config/go after the test removed it.
+        fs.mkdirSync(path.join(tmp, ".config", "go", "telemetry"), { recursive: true });
+        fs.writeFileSync(path.join(tmp, ".config", "go", "telemetry", "mode"), "off\n");
     });
     afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
