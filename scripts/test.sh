@@ -40,14 +40,20 @@ suites=(lint typecheck test:app test:unit test:package test:delivery test:host t
 passed=0 failed=0 failures=()
 logs=reports/suites
 mkdir -p "$logs"
+# Each suite's result and time, with the run's date and commit: what README's suite times quote.
+summary=$logs/summary.txt
+run_start=$SECONDS
+run_date=$(date -u '+%Y-%m-%d %H:%M UTC')
+run_commit=$(git rev-parse --short HEAD 2>/dev/null) || run_commit="no git"
+echo "npm test from $run_date on $run_commit" >"$summary"
 for suite in "${suites[@]}"; do
   echo
   echo "==> npm run $suite"
   start=$SECONDS
   if npm run --silent "$suite" 2>&1 | tee "$logs/${suite//:/-}.log"; then
-    passed=$((passed + 1)); echo "<== $suite passed in $((SECONDS - start)) s"
+    passed=$((passed + 1)); echo "<== $suite passed in $((SECONDS - start)) s" | tee -a "$summary"
   else
-    failed=$((failed + 1)); failures+=("$suite"); echo "<== $suite FAILED in $((SECONDS - start)) s"
+    failed=$((failed + 1)); failures+=("$suite"); echo "<== $suite FAILED in $((SECONDS - start)) s" | tee -a "$summary"
   fi
 done
 
@@ -70,4 +76,5 @@ echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"
 [ "$machine_status" -eq 0 ] || echo "the machine after the suites: not as before (machine-state exit $machine_status, above)"
 echo "suites: $passed passed, $failed failed"
+echo "suites: $passed passed, $failed failed in $((SECONDS - run_start)) s" >>"$summary"
 [ "$failed" -eq 0 ] && [ "$machine_status" -eq 0 ]
