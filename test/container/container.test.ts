@@ -504,7 +504,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
             await serviceExec.apply(resources).catch((e: Error) => (failure = e));
         });
         assert.ok(failure, "the release with a broken setting should have failed");
-        assert.match(failure.message, /did not answer \/healthz/);
+        assert.match(failure.message, /health check: GET http:\/\/127\.0\.0\.1:\d+\/healthz did not answer 2xx or 3xx within \d+s/);
         assert.match(failure.message, /DB_POOL_SIZE/, "the failure should carry the container's log lines naming the bad setting");
         assert.ok(!failure.message.includes(DB_PASSWORD), "the failure message shows the password");
         assert.strictEqual(await servedVersion(), V2);

@@ -74,7 +74,7 @@ describe("docs/release.md names steps that exist", () => {
 
     it("would catch a renamed step (the check is not vacuous)", () => {
         const names = rows.flatMap((r) => cited(r).names);
-        assert.ok(names.includes("switch_current") && names.includes("point_front_at"), names.join(", "));
-        assert.ok(!functions.has("switch_current_renamed"));
+        assert.ok(names.includes("run_slot_release") && names.includes("slot_start"), names.join(", "));
+        assert.ok(!functions.has("run_slot_release_renamed"));
     });
 });

@@ -6,52 +6,46 @@
 #   install-container.sh release --image REPO@sha256:... --version V --port P
 #                                --slot-ports BLUE,GREEN [--health-timeout S]
 #                                [--network bridge|container:ID]
-#                                [--health-path /PATH] [--no-version-check]
+#                                [--health-path /PATH] [--version-check on|off]
 #                                [--state-volume NAME --state-mount /PATH --state-owner UID:GID]
 #                                [--drain-timeout S] [--allow-root-user]
 #
-# A release starts the image in the idle slot beside the running one, waits until it answers
-# /healthz (or --health-path) and reports version V at /version (unless --no-version-check: then
-# the release is known by its digest), then points the front proxy at it by renaming one
-# symlink, and only then stops the old slot, which drains its open connections (with
-# --drain-timeout, the script first waits for them to close, for apps that exit at once on
-# SIGTERM). A --state-volume is created when missing, made writable by UID:GID, and mounted by
-# both slots (the units name it); only uninstall-container.sh --remove-state-volume deletes it. If the new slot
-# does not become healthy, it is stopped, the old one never stopped serving, and the release fails
-# with the new container's last 50 log lines. The app runs as the image's own user (its USER),
-# given to `docker run --user`; an image whose user is root or unset is refused unless
-# --allow-root-user.
-# The service's name and paths come from the host contract (contract.sh beside this script,
-# rendered from components/container/layout.ts); the units it installs come from
-# components/container/renderers/units.ts via the staging folder.
+# A release is lib.sh's run_slot_release, the same as systemd mode's slots, with the steps below
+# (slot_start, ...): it starts the image in the idle slot beside the running one, waits until it
+# answers the health path and reports version V at /version (unless --version-check off: then the
+# release is known by its digest), points the front proxy at it by renaming one symlink, checks
+# the public port, waits (up to --drain-timeout) until the old slot's connections are closed and
+# only then stops it (docker stop: the app drains on SIGTERM too). A --state-volume is created
+# when missing, made writable by UID:GID, and mounted by both slots (the units name it); only
+# uninstall-container.sh --remove-state-volume deletes it. If the new slot fails, it is stopped,
+# the old one never stopped serving, and the release fails with the new container's last 50 log
+# lines. The app runs as the image's own user (its USER), given to `docker run --user`; an image
+# whose user is root or unset is refused unless --allow-root-user.
+# The service's name, paths, every value's rule and the defaults come from the host contract
+# (contract.sh beside this script, rendered from components/container/layout.ts and
+# components/rules/); the units it installs come from components/container/renderers/units.ts via
+# the staging folder.
 set -euo pipefail
 
 script_name=install-container
 # shellcheck source=components/shared/host/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-image="" version="" port="" slot_ports="" health_timeout=60
-network="" server="" username=""
-health_path=/healthz version_check=1 state_volume="" state_mount="" state_owner="" drain_timeout=0
-allow_root_user=0 app_user=""
+image="" network="" server="" username=""
+state_volume="" state_mount="" state_owner="" allow_root_user=0 app_user=""
 
 parse_args() {
   while (($#)); do
     case "$1" in
+      --port | --version | --slot-ports | --health-path | --health-timeout | --drain-timeout | --version-check)
+        release_option "$1" "${2:-}"; shift 2 ;;
       --image) image=${2:?--image needs a value}; shift 2 ;;
-      --version) version=${2:?--version needs a value}; shift 2 ;;
-      --port) port=${2:?--port needs a value}; shift 2 ;;
-      --slot-ports) slot_ports=${2:?--slot-ports needs BLUE,GREEN}; shift 2 ;;
-      --health-timeout) health_timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
       --network) network=${2:?--network needs bridge or container:ID}; shift 2 ;;
       --server) server=${2:?--server needs a registry host}; shift 2 ;;
       --username) username=${2:?--username needs a value}; shift 2 ;;
-      --health-path) health_path=${2:?--health-path needs a URL path}; shift 2 ;;
-      --no-version-check) version_check=0; shift ;;
       --state-volume) state_volume=${2:?--state-volume needs a volume name}; shift 2 ;;
       --state-mount) state_mount=${2:?--state-mount needs a container path}; shift 2 ;;
       --state-owner) state_owner=${2:?--state-owner needs UID:GID}; shift 2 ;;
-      --drain-timeout) drain_timeout=${2:?--drain-timeout needs seconds}; shift 2 ;;
       --allow-root-user) allow_root_user=1; shift ;;
       *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
     esac
@@ -61,8 +55,7 @@ parse_args() {
 require_service() {
   load_contract
   # shellcheck disable=SC2153 # the upper-case names are the contract's, which load_contract sourced
-  service=$SERVICE_NAME config_dir=$CONFIG_DIR state_dir=$STATE_DIR run_dir=$RUN_DIR \
-    staging=$STAGING_DIR current_link=$CURRENT_LINK
+  service=$SERVICE_NAME config_dir=$CONFIG_DIR state_dir=$STATE_DIR staging=$STAGING_DIR
 }
 
 # A service name is this deploy's on a host only once it has claimed it there. Until then no unit
@@ -111,16 +104,6 @@ cmd_login() {
 
 # --- release --------------------------------------------------------------------------------------
 
-other_slot() { if [[ "$1" == blue ]]; then echo green; else echo blue; fi; }
-slot_port() { if [[ "$1" == blue ]]; then echo "${slot_ports%%,*}"; else echo "${slot_ports##*,}"; fi; }
-
-current_slot() {
-  local target
-  target=$(readlink "$current_link" 2>/dev/null || true)
-  target=${target##*/}
-  case "$target" in blue.sock | green.sock) echo "${target%.sock}" ;; *) echo "" ;; esac
-}
-
 # Where the app container's network lives: its own, on Docker's bridge, with its slot port published
 # on the host's 127.0.0.1 only (never the host's network: on AWS the instance's metadata hop limit
 # of 1 then keeps the instance role out of the app's reach). On a host that is itself a container
@@ -159,30 +142,6 @@ install_units() {
     fi
   done
   if ((changed)); then systemctl daemon-reload; log "units installed"; fi
-}
-
-http_get() { curl -fsS --max-time 2 "http://127.0.0.1:$1$2" 2>/dev/null; }
-
-# Healthy means: the health path (/healthz) answers 200 and /version reports the release's
-# version; without the version check the health path alone decides.
-healthy_on() {
-  local body
-  # shellcheck disable=SC2310 # http_get is one curl: its status is the answer
-  http_get "$1" "$health_path" >/dev/null || return 1
-  ((version_check)) || return 0
-  # shellcheck disable=SC2310 # the same
-  body=$(http_get "$1" /version) || return 1
-  [[ "$body" == *"\"version\":\"$version\""* ]]
-}
-
-wait_healthy() {
-  local p=$1 deadline=$((SECONDS + health_timeout))
-  while ((SECONDS < deadline)); do
-    # shellcheck disable=SC2310 # a predicate that returns each step's status
-    healthy_on "$p" && return 0
-    sleep 0.2
-  done
-  return 1
 }
 
 write_slot() {
@@ -240,79 +199,56 @@ ensure_state_volume() {
   log "state volume $state_volume at $state_mount, owned by $state_owner"
 }
 
-# Connections the old slot's app still serves (the bridge's, on its loopback port).
-established_on() { ss -Htn state established "( sport = :$1 )" | wc -l; }
+# --- the steps of lib.sh's run_slot_release ---------------------------------------------------------
 
-# For apps without a graceful drain: once no new connection reaches the old slot, wait (bounded)
-# until those it holds are closed before its container gets SIGTERM.
-drain_slot() {
-  local p=$1 deadline=$((SECONDS + drain_timeout)) open=0
-  while :; do
-    # shellcheck disable=SC2310 # one pipeline: its status is the answer
-    open=$(established_on "$p") || { log "cannot count the connections on port $p: stopping the slot"; return 0; }
-    ((open == 0)) && { log "slot on port $p drained"; return 0; }
-    ((SECONDS >= deadline)) && { log "slot on port $p still holds $open connections after ${drain_timeout}s: stopping it"; return 0; }
-    sleep 0.1
-  done
+slot_start() {
+  write_slot "$1"
+  systemctl restart "$service-container@$1.service" || {
+    failed_check="start: systemctl restart $service-container@$1.service failed"
+    return 1
+  }
 }
 
-fail_release() {
-  local slot=$1 reason=$2 logs
-  logs=$(docker logs --tail 50 "$service-$slot" 2>&1 ||
-    journalctl --no-pager -n 50 -u "$service-container@$slot" 2>&1 || true)
-  log "release of $image (version $version) failed: $reason"
-  log "last 50 log lines of $service-$slot:"
-  printf '%s\n' "$logs" >&2
+slot_serve() {
+  systemctl enable "$service-container@$1.service" >/dev/null 2>&1
+  systemctl enable --now "$service-slot@$1.socket" >/dev/null 2>&1
 }
 
-point_front_at() {
-  local slot=$1
-  systemctl enable --now "$service-slot@$slot.socket" >/dev/null 2>&1
-  ln -sfn "$run_dir/$slot.sock" "$current_link.next"
-  mv -Tf "$current_link.next" "$current_link"
-  systemctl enable --now "$service.socket" >/dev/null 2>&1
+slot_front() { systemctl enable --now "$service.socket" >/dev/null 2>&1; }
+
+slot_retire() {
+  systemctl disable --now "$service-container@$1.service" >/dev/null 2>&1 || true
+  systemctl disable --now "$service-slot@$1.socket" >/dev/null 2>&1 || true
+  systemctl stop "$service-slot@$1.service" >/dev/null 2>&1 || true
+  rm -f "$config_dir/slot-$1.env" "$config_dir/slot-$1.conf"
 }
 
-retire_slot() {
-  local slot=$1
-  systemctl disable --now "$service-container@$slot.service" >/dev/null 2>&1 || true
-  systemctl disable --now "$service-slot@$slot.socket" >/dev/null 2>&1 || true
-  systemctl stop "$service-slot@$slot.service" >/dev/null 2>&1 || true
-  rm -f "$config_dir/slot-$slot.env" "$config_dir/slot-$slot.conf"
+slot_logs() {
+  log "last 50 log lines of $service-$1:"
+  { docker logs --tail 50 "$service-$1" 2>&1 || journalctl --no-pager -n 50 -u "$service-container@$1" 2>&1 || true; } >&2
 }
+
+# The units stay (both slots use the same ones) and each slot's files go with it.
+slot_undo() { :; }
 
 cmd_release() {
   require_service
   claim_service_name
-  [[ "$image" =~ ^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$ ]] ||
+  check_release_options
+  [[ -n "$slot_ports" ]] || die "--slot-ports BLUE,GREEN is required: container releases always go to a slot"
+  [[ "$image" =~ $PINNED_IMAGE_PATTERN ]] ||
     die "--image '$image' must be pinned by digest (REPOSITORY@sha256:<64 hex>)"
-  [[ "$version" =~ $VERSION_PATTERN ]] ||
-    die "--version '$version' is not a release version (the pattern $VERSION_PATTERN): the version /version must report"
-  # shellcheck disable=SC2310 # a predicate
-  is_port "$port" || die "--port '$port' is not a TCP port"
-  # shellcheck disable=SC2310 # the same
-  if ! [[ "$slot_ports" =~ ^[0-9]+,[0-9]+$ ]] || ! is_port "${slot_ports%%,*}" || ! is_port "${slot_ports##*,}"; then
-    die "--slot-ports '$slot_ports' must be two TCP ports, BLUE,GREEN"
-  fi
   [[ -f "$config_dir/next.env" ]] ||
     die "no env file at $config_dir/next.env: run '$0 env' first"
   command -v docker >/dev/null || die "docker is not installed on this host (container mode needs it)"
-  command -v curl >/dev/null || die "curl is not installed on this host (the health gate needs it)"
-  [[ "$health_path" =~ ^/[^[:space:]\"\'#]*$ ]] || die "--health-path '$health_path' must be a URL path starting with /"
-  if ! [[ "$drain_timeout" =~ ^[0-9]+$ ]] || ((drain_timeout > 300)); then
-    die "--drain-timeout '$drain_timeout' must be 0-300 seconds"
-  fi
-  if ((drain_timeout > 0)); then
-    command -v ss >/dev/null || die "ss (iproute2) is not installed on this host (--drain-timeout counts connections with it)"
-  fi
   if [[ -n "$state_volume" ]]; then
-    [[ "$state_volume" =~ ^[a-z0-9][a-z0-9_.-]*$ ]] || die "--state-volume '$state_volume' is not a volume name"
-    [[ "$state_mount" =~ ^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$ ]] || die "--state-mount '$state_mount' must be an absolute container path"
-    [[ "$state_owner" =~ ^[0-9]+:[0-9]+$ ]] || die "--state-owner '$state_owner' must be UID:GID"
+    [[ "$state_volume" =~ $STATE_VOLUME_PATTERN ]] || die "--state-volume '$state_volume' is not a volume name"
+    [[ "$state_mount" =~ $CONTAINER_PATH_PATTERN ]] || die "--state-mount '$state_mount' must be an absolute container path"
+    [[ "$state_owner" =~ $UID_GID_PATTERN ]] || die "--state-owner '$state_owner' must be UID:GID"
     command -v tar >/dev/null || die "tar is not installed on this host (the state volume's owner is set with it)"
   fi
 
-  local started=$SECONDS old new new_port old_port serving
+  local started=$SECONDS slot
   [[ -n "$network" ]] || network=$(detect_network)
   network_conf 0 >/dev/null
   install_units
@@ -323,47 +259,10 @@ cmd_release() {
   app_user=$(image_user)
   ensure_state_volume
 
-  old=$(current_slot)
-  new=$(other_slot "${old:-green}")
-  write_slot "$new"
-  new_port=$(slot_port "$new")
-  systemctl restart "$service-container@$new.service"
-  # shellcheck disable=SC2310 # returns its own status: healthy in time or not
-  if ! wait_healthy "$new_port"; then
-    if ((version_check)); then
-      fail_release "$new" "slot $new did not answer $health_path with version $version within ${health_timeout}s"
-    else
-      fail_release "$new" "slot $new did not answer $health_path with 200 within ${health_timeout}s"
-    fi
-    retire_slot "$new"
-    [[ -n "$old" ]] && log "slot $old keeps serving the previous release"
-    exit 1
-  fi
-  systemctl enable "$service-container@$new.service" >/dev/null 2>&1
-  point_front_at "$new"
-  if [[ -n "$old" ]]; then
-    # Connections the front proxy accepted just before the switch may still be on their way to
-    # the old slot; give them a moment, then let the old container drain on SIGTERM.
-    sleep 2
-    old_port=$(slot_port "$old")
-    ((drain_timeout == 0)) || drain_slot "$old_port"
-    retire_slot "$old"
-  fi
-
-  # The public port must now serve the new version.
-  local i
-  # shellcheck disable=SC2310 # a predicate that returns each step's status
-  for ((i = 0; i < 25; i++)); do healthy_on "$port" && break; sleep 0.2; done
-  # shellcheck disable=SC2310 # the same
-  healthy_on "$port" || { fail_release "$new" "port $port does not serve version $version after the switch"; exit 1; }
-  # Without a version to ask for, the release is known by its digest: the current slot must run it.
-  serving=$(current_slot)
-  if ((!version_check)) && [[ "$serving" != "$new" ]]; then
-    fail_release "$new" "the front proxy does not point at slot $new after the switch"
-    exit 1
-  fi
+  run_slot_release
+  slot=$(current_slot)
   printf '{"service":"%s","slot":"%s","image":"%s","version":"%s","network":"%s","releaseSeconds":%s}\n' \
-    "$service" "$new" "$image" "$version" "$network" "$((SECONDS - started))"
+    "$service" "$slot" "$image" "$version" "$network" "$((SECONDS - started))"
 }
 
 command=${1:-}

@@ -8,8 +8,10 @@
 #                      [--health-timeout SECONDS] [--health-path /PATH] [--version-check on|off]
 #                      [--slot-ports BLUE,GREEN [--drain-timeout SECONDS] (--unit STAGED_UNIT)...]
 #
-# The service's name and every path come from the host contract (contract.sh beside this script,
-# rendered from components/systemd/layout.ts); lib.sh beside it has the shared helpers.
+# The service's name, every path, every value's rule and the defaults come from the host contract
+# (contract.sh beside this script, rendered from components/systemd/layout.ts and
+# components/rules/); lib.sh beside it is the release library both modes share: the options, the
+# health gate and the slots.
 #
 # The env file (secrets included) comes from stdin or from an uploaded 0600 file, never from the
 # command line, and this script never prints it.
@@ -23,15 +25,16 @@
 #   5. waits (bounded) for /healthz and checks that /version reports V. If either fails, it
 #      switches back to the previous release (units and env file included), restarts it, and
 #      exits non-zero naming the failed check, with the service's last 50 journal lines.
-# --health-path (default /healthz) is what step 5 GETs: any 2xx or 3xx answer (curl -f, redirects
-# not followed) is healthy. --version-check off skips /version: the release is the binary's digest.
+# --health-path is what step 5 GETs (the contract's DEFAULT_HEALTH_PATH unless given; the timeout
+# likewise): any 2xx or 3xx answer (curl -f, redirects not followed) is healthy. --version-check off
+# skips /version: the release is the binary's digest.
 #
 # With --slot-ports the app binds its port itself (slotUnits.ts): the units are the public socket,
 # a front proxy (--service-unit) and two slots (--unit ...). Then a release starts the idle slot
 # on its loopback port with the new release, waits until it answers the health path there, points
 # the front proxy at it (a link renamed), waits until the old slot has no established connection
-# (bounded by --drain-timeout, default 30 s) and only then stops it. If the new slot never answers,
-# it is stopped and the old one never stopped serving.
+# (bounded by --drain-timeout) and only then stops it: lib.sh's run_slot_release, with the steps
+# below (slot_start, ...). If the new slot fails, it is stopped and the old one never stopped serving.
 # Re-running the same release (same binary, units and env file) changes and restarts nothing.
 set -euo pipefail
 
@@ -39,28 +42,22 @@ script_name=install-release
 # shellcheck source=components/shared/host/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-version="" sha256="" staged_binary="" staged_service_unit="" staged_socket_unit=""
-port="" env_source="" env_path="" firewall=off keep=3 health_timeout=30
-health_path=/healthz version_check=on slot_ports="" drain_timeout=30 extra_units=()
+sha256="" staged_binary="" staged_service_unit="" staged_socket_unit=""
+env_source="" env_path="" firewall=off keep=3 extra_units=()
 
 parse_args() {
   while (($#)); do
     case "$1" in
-      --version) version=${2:?--version needs a value}; shift 2 ;;
+      --port | --version | --slot-ports | --health-path | --health-timeout | --drain-timeout | --version-check)
+        release_option "$1" "${2:-}"; shift 2 ;;
       --sha256) sha256=${2:?--sha256 needs the binary\'s hex digest}; shift 2 ;;
       --binary) staged_binary=${2:?--binary needs a path}; shift 2 ;;
       --service-unit) staged_service_unit=${2:?--service-unit needs a path}; shift 2 ;;
       --socket-unit) staged_socket_unit=${2:?--socket-unit needs a path}; shift 2 ;;
-      --port) port=${2:?--port needs a number}; shift 2 ;;
       --env-stdin) env_source=stdin; shift ;;
       --env-file) env_source="file"; env_path=${2:?--env-file needs a path}; shift 2 ;;
       --firewall) firewall=${2:?--firewall needs on or off}; shift 2 ;;
       --keep) keep=${2:?--keep needs a number}; shift 2 ;;
-      --health-timeout) health_timeout=${2:?--health-timeout needs seconds}; shift 2 ;;
-      --health-path) health_path=${2:?--health-path needs a path}; shift 2 ;;
-      --version-check) version_check=${2:?--version-check needs on or off}; shift 2 ;;
-      --slot-ports) slot_ports=${2:?--slot-ports needs BLUE,GREEN}; shift 2 ;;
-      --drain-timeout) drain_timeout=${2:?--drain-timeout needs seconds}; shift 2 ;;
       --unit) extra_units+=("${2:?--unit needs a path}"); shift 2 ;;
       *) die "unknown argument '$1' (see the usage at the top of this script)" ;;
     esac
@@ -69,33 +66,14 @@ parse_args() {
   uid=$(id -u)
   ((uid == 0)) || die "must run as root (it installs units into /etc/systemd/system)"
   command -v systemctl >/dev/null || die "this host has no systemctl: systemd mode needs a systemd host"
-  command -v curl >/dev/null || die "this host has no curl, which the health check uses: install it (apt-get install curl / dnf install curl)"
   load_contract
-  [[ "$version" =~ $VERSION_PATTERN ]] ||
-    die "--version '$version' is not a release version (the pattern $VERSION_PATTERN, as the build stamps)"
-  [[ "$sha256" =~ ^[0-9a-f]{64}$ ]] || die "--sha256 must be 64 lowercase hex digits"
-  # shellcheck disable=SC2310 # a predicate
-  is_port "$port" || die "--port '$port' is not a TCP port (1-65535)"
+  check_release_options
+  [[ "$sha256" =~ $SHA256_PATTERN ]] || die "--sha256 '$sha256' must be the binary's sha256: 64 lowercase hex digits"
   if [[ ! "$keep" =~ ^[0-9]+$ ]] || ((keep < 2)); then
     die "--keep '$keep' must be 2 or more (the current and the previous release)"
   fi
-  if [[ ! "$health_timeout" =~ ^[0-9]+$ ]] || ((health_timeout < 1)); then
-    die "--health-timeout '$health_timeout' must be whole seconds, 1 or more"
-  fi
   [[ "$firewall" == on || "$firewall" == off ]] || die "--firewall must be on or off, got '$firewall'"
-  local path_re="^/[A-Za-z0-9._~!\$&'()*+,;=:@%/?-]*\$"
-  [[ "$health_path" =~ $path_re ]] || die "--health-path '$health_path' must be a URL path starting with / (no spaces, quotes or #)"
-  [[ "$version_check" == on || "$version_check" == off ]] || die "--version-check must be on or off, got '$version_check'"
-  if [[ -n "$slot_ports" ]]; then
-    # shellcheck disable=SC2310 # a predicate
-    if ! [[ "$slot_ports" =~ ^[0-9]+,[0-9]+$ ]] || ! is_port "${slot_ports%%,*}" || ! is_port "${slot_ports##*,}"; then
-      die "--slot-ports '$slot_ports' must be two TCP ports, BLUE,GREEN"
-    fi
-    if [[ ! "$drain_timeout" =~ ^[0-9]+$ ]] || ((drain_timeout < 1)); then
-      die "--drain-timeout '$drain_timeout' must be whole seconds, 1 or more"
-    fi
-    command -v ss >/dev/null || die "this host has no ss, which the drain before stopping the old slot uses: install iproute2"
-  elif ((${#extra_units[@]})); then
+  if [[ -z "$slot_ports" ]] && ((${#extra_units[@]})); then
     die "--unit is for the slots' units, which need --slot-ports"
   fi
   [[ -n "$env_source" ]] || die "give the env file with --env-stdin (piped in) or --env-file PATH (a 0600 upload)"
@@ -109,17 +87,11 @@ parse_args() {
     releases_dir=$RELEASES_DIR current_link=$CURRENT_LINK env_dir=$ENV_DIR env_file=$ENV_FILE \
     state_dir=$STATE_DIR unit_dir=$UNIT_DIR
   release_dir=$releases_dir/$version-${sha256:0:12}
-  # shellcheck disable=SC2153 # the contract's
-  slot_link=$SLOT_LINK
   extra_names=()
   for f in "${extra_units[@]}"; do extra_names+=("${f##*/}"); done
 }
 
 # --- helpers ---------------------------------------------------------------------------------
-
-# GET http://127.0.0.1:${check_port:-PORT}/PATH; prints the body, fails on no answer or a status
-# of 400 or more (curl -f; a redirect is an answer, and is not followed).
-http_get() { curl -fsS --max-time 2 "http://127.0.0.1:${check_port:-$port}$1"; }
 
 journal_tail() {
   local unit=${1:-$svc_unit}
@@ -134,12 +106,6 @@ journal_tail() {
   echo "--- end of journal ---" >&2
 }
 
-switch_current() {
-  # A new link renamed over the old one: readers see either release, never a missing link.
-  ln -sfn "$1" "$current_link.next"
-  mv -T "$current_link.next" "$current_link"
-}
-
 # Returns its own status, step by step: it is called in conditions, where set -e is off.
 restart_service() {
   # Deliberate restarts must not count towards StartLimitBurst (see serviceUnit.ts): forget
@@ -151,33 +117,6 @@ restart_service() {
   fi
   if ! systemctl restart "$svc_unit"; then
     failed_check="start: systemctl restart $svc_unit failed (the process exited or sent no READY=1 in time)"
-    return 1
-  fi
-}
-
-# Waits up to health_timeout for the health path, then checks /version (unless --version-check
-# off). The port is check_port when set (a slot's), else the public one. Sets failed_check on failure.
-check_release() {
-  local expected=$1 deadline body reported at=${check_port:-$port}
-  failed_check=""
-  deadline=$((SECONDS + health_timeout))
-  # shellcheck disable=SC2310 # http_get is one curl: its status is the answer
-  until http_get "$health_path" >/dev/null 2>&1; do
-    if ((SECONDS >= deadline)); then
-      failed_check="health check: GET http://127.0.0.1:$at$health_path did not answer 2xx or 3xx within ${health_timeout}s"
-      return 1
-    fi
-    sleep 0.2
-  done
-  [[ "$version_check" == on ]] || return 0
-  # shellcheck disable=SC2310 # one curl, as above
-  body=$(http_get /version 2>/dev/null) || {
-    failed_check="version check: GET http://127.0.0.1:$at/version failed"
-    return 1
-  }
-  reported=$(printf '%s' "$body" | sed -nE 's/.*"version"[[:space:]]*:[[:space:]]*"([^"]*)".*/\1/p')
-  if [[ "$reported" != "$expected" ]]; then
-    failed_check="version check: /version reports '${reported:-nothing}', expected '$expected'"
     return 1
   fi
 }
@@ -247,9 +186,10 @@ release_is_unchanged() {
       # shellcheck disable=SC2310 # a predicate
       same_file "$f" "$unit_dir/${f##*/}" || return 1
     done
-    find_current_slot
-    [[ -n "$cur_slot" ]] || return 1
-    use_slot "$cur_slot"
+    local slot
+    slot=$(current_slot)
+    [[ -n "$slot" ]] || return 1
+    use_slot "$slot"
     linked=$(readlink "$slot_binary_link" 2>/dev/null) || return 1
     [[ "$linked" == "$release_dir" ]] &&
       systemctl is-active --quiet "$slot_app" && systemctl is-active --quiet "$sock_unit" &&
@@ -318,10 +258,10 @@ fail_release() {
     previous_name=$(basename "$previous")
     previous_version=${previous_name%-*} # strip the -<sha12> suffix
     log "rolling back to $previous_name"
-    switch_current "$previous"
+    link_atomically "$previous" "$current_link"
     restore_backup
     # shellcheck disable=SC2310 # both return their own status and say why in failed_check
-    if restart_service && check_release "$previous_version"; then
+    if restart_service && wait_until_serving "$port" "$previous_version"; then
       log "rolled back: $previous_name is serving again on port $port"
     else
       log "rollback to $previous_name also failed: $failed_check"
@@ -334,135 +274,69 @@ fail_release() {
   exit 1
 }
 
-# --- slots (--slot-ports: the app binds its port itself) --------------------------------------
+# --- slots (--slot-ports: the app binds its port itself): lib.sh's run_slot_release, these steps ---
 
-# Sets the slot_* names for blue or green from the contract (BLUE_APP_UNIT, ...) and --slot-ports.
+# Sets the slot_* names for blue or green from the contract (BLUE_APP_UNIT, ...).
 use_slot() {
   local prefix=${1^^}_ name
   name=${prefix}APP_UNIT; slot_app=${!name}
   name=${prefix}BRIDGE_SOCKET_UNIT; slot_bridge_socket=${!name}
   name=${prefix}BRIDGE_SERVICE_UNIT; slot_bridge_service=${!name}
-  name=${prefix}SOCKET_PATH; slot_socket=${!name}
   name=${prefix}BINARY_LINK; slot_binary_link=${!name}
-  if [[ "$1" == blue ]]; then slot_port=${slot_ports%%,*}; else slot_port=${slot_ports##*,}; fi
 }
 
-# Sets cur_slot to the slot the front proxy points at, or nothing before the first slot release.
-find_current_slot() {
-  local target slot
-  cur_slot=""
-  target=$(readlink "$slot_link" 2>/dev/null || true)
-  [[ -n "$target" ]] || return 0
-  for slot in blue green; do
-    use_slot "$slot"
-    if [[ "$target" == "$slot_socket" ]]; then cur_slot=$slot; fi
-  done
-}
-
-link_atomically() {
-  ln -sfn "$1" "$2.next"
-  mv -T "$2.next" "$2"
-}
-
-# Waits until no connection is established to the slot's port (the bridge's connections to the
-# app), seen three times in a row, or the drain timeout. The plain app exits at once on SIGTERM,
-# so this wait is what lets the requests it still serves finish.
-drain_slot() {
-  local p=$1 deadline=$((SECONDS + drain_timeout)) idle=0 open=""
-  # A connection the front proxy accepted just before the switch may still be on its way.
-  sleep 1
-  while ((SECONDS < deadline)); do
-    open=$(ss -Htn state established "( sport = :$p )") || open="?"
-    if [[ -z "$open" ]]; then
-      idle=$((idle + 1))
-      ((idle >= 3)) && return 0
-    else
-      idle=0
-    fi
-    sleep 0.2
-  done
-  log "drain: connections still open on slot port $p after ${drain_timeout}s: stopping the slot anyway"
-}
-
-retire_slot() {
+slot_start() {
   use_slot "$1"
-  systemctl disable --now --quiet "$slot_app" "$slot_bridge_socket" 2>/dev/null || true
-  systemctl stop "$slot_bridge_service" 2>/dev/null || true
-}
-
-# The new slot failed: stop it, restore units and env file; the old slot (if any) serves on.
-fail_slot_release() {
-  local slot=$1 old=$2 serving
-  log "release $version FAILED: $failed_check"
-  use_slot "$slot"
-  journal_tail "$slot_app"
-  if [[ -n "$old" ]]; then
-    use_slot "$old"
-    link_atomically "$slot_socket" "$slot_link"
-  fi
-  retire_slot "$slot"
-  restore_backup
-  if [[ -n "$old" ]]; then
-    serving=$(readlink "$current_link" || true)
-    log "rolled back: slot $old keeps serving ${serving##*/} on port $port"
-  else
-    log "no previous release: nothing serves port $port"
-  fi
-  exit 1
-}
-
-release_to_slot() {
-  local old new new_port front_changed=$1
-  find_current_slot
-  old=$cur_slot
-  if [[ "$old" == blue ]]; then new=green; else new=blue; fi
-  use_slot "$new"
-  new_port=$slot_port
-  log "starting $version in slot $new (127.0.0.1:$new_port)"
   install -d -m 0755 "${slot_binary_link%/*}"
   link_atomically "$release_dir" "$slot_binary_link"
   systemctl reset-failed "$slot_app" 2>/dev/null || true
-  if ! systemctl restart "$slot_app"; then
+  systemctl restart "$slot_app" || {
     failed_check="start: systemctl restart $slot_app failed"
-    fail_slot_release "$new" "$old"
-  fi
-  # shellcheck disable=SC2310 # returns its own status and says why in failed_check
-  check_port=$new_port check_release "$version" || fail_slot_release "$new" "$old"
+    return 1
+  }
+}
 
-  use_slot "$new"
+slot_serve() {
+  use_slot "$1"
   systemctl enable --quiet "$slot_app" "$slot_bridge_socket"
   systemctl start "$slot_bridge_socket"
-  link_atomically "$slot_socket" "$slot_link"
+}
+
+slot_front() {
   systemctl start "$sock_unit"
   # A changed front unit (the first slot release after a single unit, or a new proxy unit):
   # restart it now that the link is in place; the socket queues connections meanwhile.
   if [[ "$front_changed" == true ]] && systemctl is-active --quiet "$svc_unit"; then
     systemctl restart "$svc_unit"
   fi
-  switch_current "$release_dir"
+  link_atomically "$release_dir" "$current_link"
+}
 
-  # shellcheck disable=SC2310 # the same
-  check_release "$version" || {
-    failed_check="port $port after the switch to slot $new: $failed_check"
-    fail_slot_release "$new" "$old"
-  }
-  log "slot $new serves port $port"
-  if [[ -n "$old" ]]; then
-    use_slot "$old"
-    drain_slot "$slot_port"
-    retire_slot "$old"
-    log "slot $old drained and stopped"
-  fi
+slot_retire() {
+  use_slot "$1"
+  systemctl disable --now --quiet "$slot_app" "$slot_bridge_socket" 2>/dev/null || true
+  systemctl stop "$slot_bridge_service" 2>/dev/null || true
+}
+
+slot_logs() {
+  use_slot "$1"
+  journal_tail "$slot_app"
+}
+
+# The units and env file as they were, and the release link back at what the old slot runs.
+slot_undo() {
+  restore_backup
+  if [[ -n "$previous" ]]; then link_atomically "$previous" "$current_link"; fi
 }
 
 # A single unit again after slots: the slots' units go (their releases stay until pruned).
 remove_slot_units() {
   local slot
   for slot in blue green; do
-    retire_slot "$slot"
+    slot_retire "$slot"
     rm -f "$unit_dir/$slot_app" "$unit_dir/$slot_bridge_socket" "$unit_dir/$slot_bridge_service"
   done
-  rm -f "$slot_link"
+  rm -f "$SLOT_LINK"
   systemctl daemon-reload
 }
 
@@ -596,7 +470,7 @@ main() {
   # When this release began, in journalctl's --since form: the failure output shows no earlier line.
   release_started=$(date '+%Y-%m-%d %H:%M:%S')
   parse_args "$@"
-  local started=$SECONDS previous
+  local started=$SECONDS
   install -d -m 0700 "$state_dir"
   exec 9>"$state_dir/lock"
   flock -w 120 9 || die "another release of $service is still running on this host (lock $state_dir/lock)"
@@ -618,7 +492,7 @@ main() {
   previous=$(readlink "$current_link" 2>/dev/null || true)
   repair_state_layout
   backup_installed
-  local front_changed=false
+  front_changed=false
   # shellcheck disable=SC2310 # a predicate
   same_file "$staged_service_unit" "$unit_dir/$svc_unit" || front_changed=true
   install_units_and_env
@@ -626,13 +500,13 @@ main() {
 
   failed_check=""
   if [[ -n "$slot_ports" ]]; then
-    release_to_slot "$front_changed"
+    run_slot_release
   else
-    switch_current "$release_dir"
+    link_atomically "$release_dir" "$current_link"
     # shellcheck disable=SC2310 # both return their own status and say why in failed_check
     restart_service || fail_release "$previous"
     # shellcheck disable=SC2310 # the same
-    check_release "$version" || fail_release "$previous"
+    wait_until_serving "$port" "$version" || fail_release "$previous"
     if [[ -f "$unit_dir/$BLUE_APP_UNIT" || -f "$unit_dir/$GREEN_APP_UNIT" ]]; then remove_slot_units; fi
   fi
 
