@@ -11,7 +11,6 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -70,7 +69,7 @@ const PLAIN_ARGS = ["--ignored", "a b", "50%", "$HOME", '"quoted"'];
 const figures: Record<string, number> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const get = (url: string) => httpGet(url, 3000);
+const get = (url: string) => httpGet(url, { timeoutMs: 3000 });
 
 async function servedVersion(): Promise<string> {
     const res = await get(`${PUBLIC_URL}/version`);
@@ -274,19 +273,10 @@ describe("container mode on the local host (real image, registry, systemd host)"
         const ref = await buildRelease(V1);
         const digest = ref.split("@")[1];
         // The registry itself serves that manifest under that digest.
-        const manifest = await new Promise<{ status: number; digest: string | undefined }>((resolve, reject) => {
-            http.get(
-                `http://${REGISTRY}/v2/${SERVICE}/manifests/${digest}`,
-                {
-                    headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
-                },
-                (res) => {
-                    res.resume();
-                    resolve({ status: res.statusCode ?? 0, digest: res.headers["docker-content-digest"] as string | undefined });
-                },
-            ).on("error", reject);
+        const manifest = await httpGet(`http://${REGISTRY}/v2/${SERVICE}/manifests/${digest}`, {
+            headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
         });
-        assert.deepStrictEqual(manifest, { status: 200, digest });
+        assert.deepStrictEqual({ status: manifest.status, digest: manifest.headers["docker-content-digest"] }, { status: 200, digest });
 
         figures.imageBytes = Number(run("docker", ["image", "inspect", "--format", "{{.Size}}", ref]));
         const probe = run("docker", ["create", ref]);
@@ -719,7 +709,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         return resources;
     }
 
-    const call = (method: string, route: string, body?: string) => request(method, `${PUBLIC_URL}${route}`, body, 3000);
+    const call = (method: string, route: string, body?: string) => request(method, `${PUBLIC_URL}${route}`, { body, timeoutMs: 3000 });
     const itemCount = async () => {
         const res = await call("GET", "/items");
         assert.strictEqual(res.status, 200, `GET /items answered ${res.status}: ${res.body}`);

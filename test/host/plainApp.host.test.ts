@@ -6,13 +6,13 @@
 // Figures go to reports/host-plain-app.json.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 
 import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
 import { startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildPlainApp, deployWithOptions, DeployResult, OptionsRelease, uninstall } from "./release";
 import { suiteHost } from "../support/hosts";
+import { request as httpRequest } from "../support/http";
 
 const host = LocalHost.of(suiteHost("host"));
 const SERVICE = "plain-app";
@@ -54,32 +54,9 @@ async function mustDeploy(r: OptionsRelease): Promise<DeployResult> {
     return result;
 }
 
-function request(method: string, pathname: string, body?: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            {
-                host: "127.0.0.1",
-                port: status.appPort,
-                path: pathname,
-                method,
-                agent: false,
-                timeout: 5000,
-                headers: body ? { "content-type": "application/json" } : {},
-            },
-            (res) => {
-                let text = "";
-                res.setEncoding("utf8");
-                res.on("data", (c: string) => {
-                    text += c;
-                });
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-            },
-        );
-        req.on("timeout", () => req.destroy(new Error(`${method} ${pathname} timed out`)));
-        req.on("error", reject);
-        req.end(body);
-    });
-}
+/** METHOD on the published app port from outside the host container. */
+const request = (method: string, pathname: string, body?: string) =>
+    httpRequest(method, `http://127.0.0.1:${status.appPort}${pathname}`, { body });
 
 async function itemCount(): Promise<number> {
     const res = await request("GET", "/items");

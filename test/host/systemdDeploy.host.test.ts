@@ -7,7 +7,6 @@ import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 
 import { renderEnvFile } from "../../components/systemd/renderers/envFile";
@@ -17,6 +16,7 @@ import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from "./release";
 import { suiteHost } from "../support/hosts";
+import { get as httpGet } from "../support/http";
 
 const host = LocalHost.of(suiteHost("host"));
 const APP_PORT_IN_HOST = 8080; // the container port local/host.sh publishes as appPort
@@ -66,20 +66,7 @@ async function mustDeploy(r: Release): Promise<DeployResult> {
 }
 
 /** GET on the published app port from outside the host container. */
-function get(pathname: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get({ host: "127.0.0.1", port: status.appPort, path: pathname, agent: false, timeout: timeoutMs }, (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (c: string) => {
-                body += c;
-            });
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error(`GET ${pathname} timed out`)));
-        req.on("error", reject);
-    });
-}
+const get = (pathname: string, timeoutMs = 3000) => httpGet(`http://127.0.0.1:${status.appPort}${pathname}`, { timeoutMs });
 
 async function servedVersion(): Promise<string> {
     const res = await get("/version");
