@@ -23,7 +23,7 @@ import { renderContainerCloudInit } from "../../components/container/renderers/c
 import { renderContainerCommands } from "../../components/container/renderers/commands";
 import { renderBinaryDockerfile } from "../../components/container/renderers/binaryDockerfile";
 import { renderContainerUnits } from "../../components/container/renderers/units";
-import { onHost, repoRoot } from "../../scripts/localHost";
+import { APP_PORT_IN_HOST, onHost, repoRoot } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
@@ -50,7 +50,6 @@ import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { get as httpGet, request } from "../support/http";
 
 const SERVICE = "gin-app";
-const HOST_PORT = 8080; // inside the host; published on 127.0.0.1:18134 by local/host.sh
 const PUBLIC_URL = `http://127.0.0.1:${CONTAINER_HOST.appPort}`;
 const RUN_ID = crypto.randomBytes(3).toString("hex");
 const V1 = `ctest-${RUN_ID}-1`;
@@ -139,7 +138,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     connection,
                     imageRef,
                     version,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     environment: { APP_ENV: "dev", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT: "20s", ...extraEnv },
                     secretEnvironment: { DB_PASSWORD },
                     healthTimeoutSeconds: 30,
@@ -203,7 +202,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         try {
             const units = renderContainerUnits({
                 serviceName: SERVICE,
-                port: HOST_PORT,
+                port: APP_PORT_IN_HOST,
                 slotPorts: { blue: 8081, green: 8082 },
                 stopTimeoutSeconds: 30,
             });
@@ -228,7 +227,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         try {
             const units = renderContainerUnits({
                 serviceName: PLAIN,
-                port: HOST_PORT,
+                port: APP_PORT_IN_HOST,
                 slotPorts: { blue: 8081, green: 8082 },
                 stopTimeoutSeconds: 30,
                 stateVolume: { name: PLAIN_VOLUME, mountPath: "/data" },
@@ -255,7 +254,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 registryServer: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
                 units: renderContainerUnits({
                     serviceName: SERVICE,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     slotPorts: { blue: 8081, green: 8082 },
                     stopTimeoutSeconds: 30,
                 }),
@@ -338,7 +337,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         fs.writeFileSync(envFile, "APP_ENV=dev\n", { mode: 0o600 });
         const unit = renderContainerUnits({
             serviceName: SERVICE,
-            port: HOST_PORT,
+            port: APP_PORT_IN_HOST,
             slotPorts: { blue: slotPort, green: slotPort + 10 },
             stopTimeoutSeconds: 30,
         }).find((f) => f.path.endsWith("-container@.service"));
@@ -419,7 +418,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         assert.strictEqual(run("docker", ["inspect", "--format", "{{.HostConfig.NetworkMode}}", running[0]]), `container:${hostId}`);
         const res = onHost(
             CONTAINER_HOST,
-            `bash ${containerLayout(SERVICE).stagingDir}/install-container.sh release --image ${refs[V1]} --version ${V1} --port ${HOST_PORT} --slot-ports ${HOST_PORT + 1},${HOST_PORT + 2} --network host`,
+            `bash ${containerLayout(SERVICE).stagingDir}/install-container.sh release --image ${refs[V1]} --version ${V1} --port ${APP_PORT_IN_HOST} --slot-ports ${APP_PORT_IN_HOST + 1},${APP_PORT_IN_HOST + 2} --network host`,
         );
         assert.notStrictEqual(res.status, 0);
         assert.match(res.stderr, /--network 'host' is not bridge or container:ID \(the host's network is never used/);
@@ -453,7 +452,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
             hostRun(
                 `sed -i -e 's|^IMAGE=.*|IMAGE=${refs[V1]}|' -e 's|^VERSION=.*|VERSION=${V1}|' ${conf} && ` +
                     `systemctl restart ${SERVICE}-container@${slot}.service && ` +
-                    `for i in $(seq 100); do curl -fsS --max-time 1 http://127.0.0.1:${HOST_PORT}/version | grep -q '"version":"${V1}"' && exit 0; sleep 0.1; done; exit 1`,
+                    `for i in $(seq 100); do curl -fsS --max-time 1 http://127.0.0.1:${APP_PORT_IN_HOST}/version | grep -q '"version":"${V1}"' && exit 0; sleep 0.1; done; exit 1`,
             );
         });
         figures.lostNaive = seen.lost;
@@ -470,7 +469,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 serviceName: SERVICE,
                 imageRef: refs[V2],
                 version: V2,
-                port: HOST_PORT,
+                port: APP_PORT_IN_HOST,
                 slotPorts: { blue: 8081, green: 8082 },
                 healthTimeoutSeconds: 30,
             }).release,
@@ -581,7 +580,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     serviceName: "ssh",
                     imageRef: refs[V2] ?? `127.0.0.1:5000/gin-app@sha256:${"0".repeat(64)}`,
                     version: V2,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     environment: { APP_ENV: "dev" },
                     healthTimeoutSeconds: 30,
                 });
@@ -691,7 +690,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     connection,
                     serviceName: PLAIN,
                     imageRef,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     environment: { DATA_DIR: "/data", GIN_MODE: "release" },
                     secretEnvironment: {},
                     healthCheck: { path: "/", timeoutSeconds: 30 },

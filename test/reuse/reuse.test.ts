@@ -23,7 +23,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { HostSettings, HostStatus, onHost, startHost, stopHost } from "../../scripts/localHost";
+import { APP_PORT_IN_HOST, HostSettings, HostStatus, onHost, startHost, stopHost } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
 import { imageHandlers } from "../contract/dockerImageHandler";
 import { ContractExecutor, Step } from "../contract/executor";
@@ -48,8 +48,6 @@ import { request } from "../support/http";
 
 const FIXTURE = path.join(REPO, "test", "fixtures", "plain-gin-app");
 const SYSTEMD_HOST: HostSettings = suiteHost("reuse");
-/** The port local/host.sh publishes as appPort. */
-const APP_PORT_IN_HOST = 8080;
 const ITEMS = 25;
 /** systemd mode's state layouts: the first deploy's, then another on the same host (the data stays in /var/lib/items). */
 const LAYOUTS = {
