@@ -24,6 +24,7 @@ import { renderContainerCommands } from "../../components/container/renderers/co
 import { renderBinaryDockerfile } from "../../components/container/renderers/binaryDockerfile";
 import { renderContainerUnits } from "../../components/container/renderers/units";
 import { APP_PORT_IN_HOST, onHost, repoRoot } from "../../scripts/localHost";
+import { registryRunning } from "../../scripts/localRegistry";
 import { commandHandlers } from "../contract/commandHandlers";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
@@ -38,7 +39,6 @@ import {
     hostRun,
     installTools,
     REGISTRY,
-    registryRunning,
     registryStartedHere,
     run,
     standInImages,
