@@ -15,6 +15,7 @@ import * as path from "path";
 import { readGitFacts } from "../config";
 import { clusterStatus, providerBinDir, startCluster, stopCluster } from "../local/cluster/cluster";
 import { repoRoot } from "./localHost";
+import { registryRunning, startRegistry, stopRegistry } from "./localRegistry";
 import { committedConfig, CONFIG_NAMESPACE } from "./localStackConfig";
 import { engineFailureText } from "./engineFailure";
 import { servedVersion } from "./servedVersion";
@@ -95,11 +96,6 @@ async function stackFor(kubeconfigPath: string, image?: string) {
     return openStack({ stackName: STACK, workDir, env, settings: { config, secretKeys: [`${CONFIG_NAMESPACE}:kubeconfig`] } });
 }
 
-function registryRunning(): boolean {
-    const status = execFileSync("bash", ["local/registry.sh", "status"], { cwd: repoRoot, encoding: "utf8" });
-    return (JSON.parse(status) as { running: boolean }).running;
-}
-
 async function up(): Promise<number> {
     const git = readGitFacts(repoRoot);
     if ("error" in git) {
@@ -107,7 +103,7 @@ async function up(): Promise<number> {
         return 1;
     }
     if (!registryRunning()) fs.writeFileSync(registryStartedMarker, "local registry\n");
-    execFileSync("bash", ["local/registry.sh", "start"], { cwd: repoRoot, stdio: "inherit" });
+    startRegistry();
     const wasRunning = clusterStatus().running;
     const cluster = await startCluster();
     if (!wasRunning) fs.writeFileSync(startedMarker, "local cluster\n");
@@ -142,7 +138,7 @@ async function destroy(): Promise<number> {
         fs.rmSync(startedMarker);
     }
     if (fs.existsSync(registryStartedMarker)) {
-        execFileSync("bash", ["local/registry.sh", "stop"], { cwd: repoRoot, stdio: "inherit" });
+        stopRegistry();
         fs.rmSync(registryStartedMarker);
     }
     return 0;

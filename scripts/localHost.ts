@@ -4,6 +4,9 @@ import * as path from "path";
 
 export const repoRoot = path.resolve(__dirname, "..");
 
+/** The port inside the host that local/host.sh publishes on 127.0.0.1 as appPort. */
+export const APP_PORT_IN_HOST = 8080;
+
 export interface HostSettings {
     /** Container name (GIN_DEPLOY_HOST_NAME). */
     name: string;

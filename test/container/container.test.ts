@@ -11,7 +11,6 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -24,7 +23,8 @@ import { renderContainerCloudInit } from "../../components/container/renderers/c
 import { renderContainerCommands } from "../../components/container/renderers/commands";
 import { renderBinaryDockerfile } from "../../components/container/renderers/binaryDockerfile";
 import { renderContainerUnits } from "../../components/container/renderers/units";
-import { onHost, repoRoot } from "../../scripts/localHost";
+import { APP_PORT_IN_HOST, onHost, repoRoot } from "../../scripts/localHost";
+import { registryRunning } from "../../scripts/localRegistry";
 import { commandHandlers } from "../contract/commandHandlers";
 import { reachabilityHandlers } from "../contract/reachabilityHandler";
 import { docker, imageHandlers } from "../contract/dockerImageHandler";
@@ -39,7 +39,6 @@ import {
     hostRun,
     installTools,
     REGISTRY,
-    registryRunning,
     registryStartedHere,
     run,
     standInImages,
@@ -51,7 +50,6 @@ import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { get as httpGet, request } from "../support/http";
 
 const SERVICE = "gin-app";
-const HOST_PORT = 8080; // inside the host; published on 127.0.0.1:18134 by local/host.sh
 const PUBLIC_URL = `http://127.0.0.1:${CONTAINER_HOST.appPort}`;
 const RUN_ID = crypto.randomBytes(3).toString("hex");
 const V1 = `ctest-${RUN_ID}-1`;
@@ -70,7 +68,7 @@ const PLAIN_ARGS = ["--ignored", "a b", "50%", "$HOME", '"quoted"'];
 const figures: Record<string, number> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const get = (url: string) => httpGet(url, 3000);
+const get = (url: string) => httpGet(url, { timeoutMs: 3000 });
 
 async function servedVersion(): Promise<string> {
     const res = await get(`${PUBLIC_URL}/version`);
@@ -140,7 +138,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     connection,
                     imageRef,
                     version,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     environment: { APP_ENV: "dev", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT: "20s", ...extraEnv },
                     secretEnvironment: { DB_PASSWORD },
                     healthTimeoutSeconds: 30,
@@ -204,7 +202,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         try {
             const units = renderContainerUnits({
                 serviceName: SERVICE,
-                port: HOST_PORT,
+                port: APP_PORT_IN_HOST,
                 slotPorts: { blue: 8081, green: 8082 },
                 stopTimeoutSeconds: 30,
             });
@@ -229,7 +227,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         try {
             const units = renderContainerUnits({
                 serviceName: PLAIN,
-                port: HOST_PORT,
+                port: APP_PORT_IN_HOST,
                 slotPorts: { blue: 8081, green: 8082 },
                 stopTimeoutSeconds: 30,
                 stateVolume: { name: PLAIN_VOLUME, mountPath: "/data" },
@@ -256,7 +254,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 registryServer: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
                 units: renderContainerUnits({
                     serviceName: SERVICE,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     slotPorts: { blue: 8081, green: 8082 },
                     stopTimeoutSeconds: 30,
                 }),
@@ -274,19 +272,10 @@ describe("container mode on the local host (real image, registry, systemd host)"
         const ref = await buildRelease(V1);
         const digest = ref.split("@")[1];
         // The registry itself serves that manifest under that digest.
-        const manifest = await new Promise<{ status: number; digest: string | undefined }>((resolve, reject) => {
-            http.get(
-                `http://${REGISTRY}/v2/${SERVICE}/manifests/${digest}`,
-                {
-                    headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
-                },
-                (res) => {
-                    res.resume();
-                    resolve({ status: res.statusCode ?? 0, digest: res.headers["docker-content-digest"] as string | undefined });
-                },
-            ).on("error", reject);
+        const manifest = await httpGet(`http://${REGISTRY}/v2/${SERVICE}/manifests/${digest}`, {
+            headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
         });
-        assert.deepStrictEqual(manifest, { status: 200, digest });
+        assert.deepStrictEqual({ status: manifest.status, digest: manifest.headers["docker-content-digest"] }, { status: 200, digest });
 
         figures.imageBytes = Number(run("docker", ["image", "inspect", "--format", "{{.Size}}", ref]));
         const probe = run("docker", ["create", ref]);
@@ -348,7 +337,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         fs.writeFileSync(envFile, "APP_ENV=dev\n", { mode: 0o600 });
         const unit = renderContainerUnits({
             serviceName: SERVICE,
-            port: HOST_PORT,
+            port: APP_PORT_IN_HOST,
             slotPorts: { blue: slotPort, green: slotPort + 10 },
             stopTimeoutSeconds: 30,
         }).find((f) => f.path.endsWith("-container@.service"));
@@ -429,7 +418,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         assert.strictEqual(run("docker", ["inspect", "--format", "{{.HostConfig.NetworkMode}}", running[0]]), `container:${hostId}`);
         const res = onHost(
             CONTAINER_HOST,
-            `bash ${containerLayout(SERVICE).stagingDir}/install-container.sh release --image ${refs[V1]} --version ${V1} --port ${HOST_PORT} --slot-ports ${HOST_PORT + 1},${HOST_PORT + 2} --network host`,
+            `bash ${containerLayout(SERVICE).stagingDir}/install-container.sh release --image ${refs[V1]} --version ${V1} --port ${APP_PORT_IN_HOST} --slot-ports ${APP_PORT_IN_HOST + 1},${APP_PORT_IN_HOST + 2} --network host`,
         );
         assert.notStrictEqual(res.status, 0);
         assert.match(res.stderr, /--network 'host' is not bridge or container:ID \(the host's network is never used/);
@@ -463,7 +452,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
             hostRun(
                 `sed -i -e 's|^IMAGE=.*|IMAGE=${refs[V1]}|' -e 's|^VERSION=.*|VERSION=${V1}|' ${conf} && ` +
                     `systemctl restart ${SERVICE}-container@${slot}.service && ` +
-                    `for i in $(seq 100); do curl -fsS --max-time 1 http://127.0.0.1:${HOST_PORT}/version | grep -q '"version":"${V1}"' && exit 0; sleep 0.1; done; exit 1`,
+                    `for i in $(seq 100); do curl -fsS --max-time 1 http://127.0.0.1:${APP_PORT_IN_HOST}/version | grep -q '"version":"${V1}"' && exit 0; sleep 0.1; done; exit 1`,
             );
         });
         figures.lostNaive = seen.lost;
@@ -480,7 +469,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 serviceName: SERVICE,
                 imageRef: refs[V2],
                 version: V2,
-                port: HOST_PORT,
+                port: APP_PORT_IN_HOST,
                 slotPorts: { blue: 8081, green: 8082 },
                 healthTimeoutSeconds: 30,
             }).release,
@@ -591,7 +580,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     serviceName: "ssh",
                     imageRef: refs[V2] ?? `127.0.0.1:5000/gin-app@sha256:${"0".repeat(64)}`,
                     version: V2,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     environment: { APP_ENV: "dev" },
                     healthTimeoutSeconds: 30,
                 });
@@ -701,7 +690,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     connection,
                     serviceName: PLAIN,
                     imageRef,
-                    port: HOST_PORT,
+                    port: APP_PORT_IN_HOST,
                     environment: { DATA_DIR: "/data", GIN_MODE: "release" },
                     secretEnvironment: {},
                     healthCheck: { path: "/", timeoutSeconds: 30 },
@@ -719,7 +708,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         return resources;
     }
 
-    const call = (method: string, route: string, body?: string) => request(method, `${PUBLIC_URL}${route}`, body, 3000);
+    const call = (method: string, route: string, body?: string) => request(method, `${PUBLIC_URL}${route}`, { body, timeoutMs: 3000 });
     const itemCount = async () => {
         const res = await call("GET", "/items");
         assert.strictEqual(res.status, 200, `GET /items answered ${res.status}: ${res.body}`);

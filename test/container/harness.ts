@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { HostSettings, HostStatus, onHost, repoRoot, startHost, stopHost } from "../../scripts/localHost";
+import { registryRunning, startRegistry, stopRegistry } from "../../scripts/localRegistry";
 import { suiteHost } from "../support/hosts";
 
 export const CONTAINER_HOST: HostSettings = suiteHost("container");
@@ -45,19 +46,10 @@ export function installTools(): void {
     run("bash", [path.join(repoRoot, "test/container/setup-tools.sh")]);
 }
 
-interface RegistryStatus {
-    running: boolean;
-}
-
-function registryStatus(): RegistryStatus {
-    return JSON.parse(run("bash", ["local/registry.sh", "status"])) as RegistryStatus;
-}
-
 let registryStartedByThisRun = false;
 export function ensureRegistry(): void {
-    if (registryStatus().running) return;
-    // Builds the binary the first time (about 3 minutes cold).
-    execFileSync("bash", ["local/registry.sh", "start"], { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"] });
+    if (registryRunning()) return;
+    startRegistry();
     registryStartedByThisRun = true;
 }
 
@@ -67,15 +59,11 @@ export function registryStartedHere(): boolean {
 
 export function stopRegistryIfStartedHere(): boolean {
     if (registryStartedByThisRun) {
-        run("bash", ["local/registry.sh", "stop"]);
+        stopRegistry();
         registryStartedByThisRun = false;
         return true;
     }
     return false;
-}
-
-export function registryRunning(): boolean {
-    return registryStatus().running;
 }
 
 /** Builds (once per recipe) the stand-in base images; returns their references. */

@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReachabilityCheck } from "../../components/reachability/reachabilityCheck";
 import { engineFailureText } from "../../scripts/engineFailure";
 import { localEnvironment, planRecovery, readStackState, recoverStack } from "../../scripts/stackRecovery";
-import { repoRoot } from "../host/hostSession";
+import { repoRoot } from "../../scripts/localHost";
 import { Engine, findEngine, inlineStack, makeEngine, removeEngine } from "../support/engine";
 
 class Dynamic extends pulumi.dynamic.Resource {

@@ -12,11 +12,12 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { runCheck } from "../../components/reachability/reachabilityCheck";
-import { HostSession, LocalHost, repoRoot } from "../host/hostSession";
+import { repoRoot, startHost, stopHost } from "../../scripts/localHost";
+import { HostSession } from "../host/hostSession";
 import { buildApp, BuiltBinary, deploy, uninstall } from "../host/release";
 import { suiteHost } from "../support/hosts";
 
-const HOST = LocalHost.of(suiteHost("doctor"));
+const HOST = suiteHost("doctor");
 const URL = `http://127.0.0.1:${HOST.appPort}`;
 const KEY = path.join(repoRoot, ".gin-deploy", "ssh", "id_ed25519");
 const suiteDir = path.join(repoRoot, ".gin-deploy", "doctor-suite");
@@ -106,8 +107,8 @@ describe("doctor names each planted cause (test/doctor, a host of its own)", fun
         // NET_ADMIN for nft inside the host: it acts on the host's own network namespace (checked
         // below). A leftover host of this name may lack it, so the suite starts its host afresh.
         process.env.GIN_DEPLOY_HOST_EXTRA_ARGS = "--cap-add NET_ADMIN";
-        HOST.stop();
-        const status = HOST.start();
+        stopHost(HOST);
+        const status = startHost(HOST);
         hostKey = status.hostKey;
         session = await HostSession.open(status, fs.readFileSync(status.privateKeyPath));
         good = buildApp(GOOD);
@@ -159,7 +160,7 @@ describe("doctor names each planted cause (test/doctor, a host of its own)", fun
             );
         }
         session?.close();
-        HOST.stop();
+        stopHost(HOST);
     });
 
     /** Removes every plant, reinstalls the service, and checks doctor finds nothing. */

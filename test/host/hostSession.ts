@@ -1,61 +1,11 @@
-// The suite's own local host (local/host.sh with its own name and ports) and an SSH session to it
-// (ssh2: commands with stdin, SFTP uploads), the way the command provider reaches a host.
-import { spawnSync } from "child_process";
-import * as path from "path";
+// An SSH session to a suite's local host (ssh2: commands with stdin, SFTP uploads), the way the
+// command provider reaches a host. The host itself is started and stopped by scripts/localHost.ts.
 import { SFTPWrapper } from "ssh2";
 
-import type { HostSettings, HostStatus } from "../../scripts/localHost";
+import type { HostStatus } from "../../scripts/localHost";
 import { connectPinned, HostKeyRefused, HostShell, ShellResult } from "../../scripts/doctor/hostShell";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
-
-// The status JSON of local/host.sh, as scripts/localHost.ts reads it for deploy:local.
-export type { HostStatus };
-
 export type ExecResult = ShellResult;
-
-export class LocalHost {
-    constructor(
-        readonly name: string,
-        readonly sshPort: number,
-        readonly appPort: number,
-    ) {}
-
-    /** A suite's host from the table (test/support/hosts.ts). */
-    static of(settings: HostSettings): LocalHost {
-        return new LocalHost(settings.name, settings.sshPort, settings.appPort);
-    }
-
-    private script(command: string): string {
-        const res = spawnSync("bash", [path.join(repoRoot, "local", "host.sh"), command], {
-            env: {
-                ...process.env,
-                GIN_DEPLOY_HOST_NAME: this.name,
-                GIN_DEPLOY_HOST_SSH_PORT: String(this.sshPort),
-                GIN_DEPLOY_HOST_APP_PORT: String(this.appPort),
-            },
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-        });
-        if (res.status !== 0) {
-            throw new Error(`local/host.sh ${command} failed for ${this.name} (exit ${res.status ?? res.signal}); its messages are above`);
-        }
-        return res.stdout;
-    }
-
-    start(): HostStatus {
-        this.script("start");
-        return this.status();
-    }
-
-    stop(): void {
-        this.script("stop");
-    }
-
-    status(): HostStatus {
-        return JSON.parse(this.script("status")) as HostStatus;
-    }
-}
 
 export class HostSession extends HostShell {
     static async open(status: HostStatus, privateKey: string | Buffer, attempts = 30): Promise<HostSession> {

@@ -6,17 +6,17 @@
 // Figures go to reports/host-plain-app.json.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 
-import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
+import { APP_PORT_IN_HOST, HostStatus, repoRoot, startHost, stopHost } from "../../scripts/localHost";
+import { HostSession } from "./hostSession";
 import { startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildPlainApp, deployWithOptions, DeployResult, OptionsRelease, uninstall } from "./release";
 import { suiteHost } from "../support/hosts";
+import { request as httpRequest } from "../support/http";
 
-const host = LocalHost.of(suiteHost("host"));
+const host = suiteHost("host");
 const SERVICE = "plain-app";
-const PORT_IN_HOST = 8080; // the container port local/host.sh publishes as appPort
 const STATE = `/var/lib/${SERVICE}`;
 // Arguments systemd must pass through literally (a shell or systemd's own expansion would not).
 const ARGS = ["--name=a b", "$HOME", "${PORT}", "100%", ";", 'say "hi"', "back\\slash", ""];
@@ -34,7 +34,7 @@ function plainRelease(binary: BuiltBinary, options: Partial<OptionsRelease["opti
     return {
         binary,
         serviceName: SERVICE,
-        port: PORT_IN_HOST,
+        port: APP_PORT_IN_HOST,
         environment: { DATA_DIR: STATE, GIN_MODE: "release" },
         secretEnvironment: {},
         options: {
@@ -54,32 +54,9 @@ async function mustDeploy(r: OptionsRelease): Promise<DeployResult> {
     return result;
 }
 
-function request(method: string, pathname: string, body?: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            {
-                host: "127.0.0.1",
-                port: status.appPort,
-                path: pathname,
-                method,
-                agent: false,
-                timeout: 5000,
-                headers: body ? { "content-type": "application/json" } : {},
-            },
-            (res) => {
-                let text = "";
-                res.setEncoding("utf8");
-                res.on("data", (c: string) => {
-                    text += c;
-                });
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-            },
-        );
-        req.on("timeout", () => req.destroy(new Error(`${method} ${pathname} timed out`)));
-        req.on("error", reject);
-        req.end(body);
-    });
-}
+/** METHOD on the published app port from outside the host container. */
+const request = (method: string, pathname: string, body?: string) =>
+    httpRequest(method, `http://127.0.0.1:${status.appPort}${pathname}`, { body });
 
 async function itemCount(): Promise<number> {
     const res = await request("GET", "/items");
@@ -94,8 +71,8 @@ async function slotServing(): Promise<string> {
 describe("an ordinary Gin app on a real systemd host: slots, HTTP readiness, no /version, a state directory", function () {
     before(async function () {
         this.timeout(900_000);
-        host.stop();
-        status = host.start();
+        stopHost(host);
+        status = startHost(host);
         session = await HostSession.open(status, fs.readFileSync(status.privateKeyPath));
         v1 = buildPlainApp("plain-1");
         v2 = buildPlainApp("plain-2");
@@ -111,7 +88,7 @@ describe("an ordinary Gin app on a real systemd host: slots, HTTP readiness, no 
             fs.writeFileSync(path.join(repoRoot, "reports", "host-plain-app.json"), JSON.stringify(report, null, 2) + "\n");
             console.log(`\nreports/host-plain-app.json:\n${JSON.stringify(report, null, 2)}`);
         }
-        if (process.env.GIN_DEPLOY_KEEP_HOST !== "1") host.stop();
+        if (process.env.GIN_DEPLOY_KEEP_HOST !== "1") stopHost(host);
     });
 
     it("installs the plain app in slot blue behind the public port, which systemd owns", async () => {

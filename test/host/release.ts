@@ -22,7 +22,8 @@ import { renderSystemdContract } from "../../components/systemd/renderers/contra
 import { renderSocketUnit } from "../../components/systemd/renderers/socketUnit";
 import { renderServiceUnit } from "../../components/systemd/renderers/serviceUnit";
 import { hostScript } from "../support/hostScripts";
-import { ExecResult, HostSession, repoRoot } from "./hostSession";
+import { repoRoot } from "../../scripts/localHost";
+import { ExecResult, HostSession } from "./hostSession";
 
 export interface BuiltBinary {
     path: string;

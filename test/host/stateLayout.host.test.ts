@@ -8,13 +8,14 @@
 import * as assert from "assert";
 import * as fs from "fs";
 
-import { HostSession, HostStatus, LocalHost } from "./hostSession";
+import { HostStatus, startHost, stopHost } from "../../scripts/localHost";
+import { HostSession } from "./hostSession";
 import { BuiltBinary, buildPlainApp, deployWithOptions, DeployResult, OptionsRelease, uninstall } from "./release";
 import { liveAppUnitCommand } from "../../components/systemd/renderers/operatorCommands";
 import { resolveSystemdOptions, SystemdServiceOptions } from "../../components/systemd/renderers/serviceOptions";
 import { suiteHost } from "../support/hosts";
 
-const host = LocalHost.of(suiteHost("host"));
+const host = suiteHost("host");
 const SERVICE = "layout-app";
 const TOP = "/var/lib/layout";
 const PRIVATE = "/var/lib/private/layout";
@@ -62,8 +63,8 @@ async function filesIn(workingFolder: string): Promise<string> {
 describe("the app's state folder on a used host: an earlier layout is repaired, a new one keeps the data", function () {
     before(async function () {
         this.timeout(900_000);
-        host.stop();
-        status = host.start();
+        stopHost(host);
+        status = startHost(host);
         session = await HostSession.open(status, fs.readFileSync(status.privateKeyPath));
         binary = buildPlainApp("layout-1");
     });
@@ -71,7 +72,7 @@ describe("the app's state folder on a used host: an earlier layout is repaired, 
     after(async function () {
         this.timeout(120_000);
         session?.close();
-        if (process.env.GIN_DEPLOY_KEEP_HOST !== "1") host.stop();
+        if (process.env.GIN_DEPLOY_KEEP_HOST !== "1") stopHost(host);
     });
 
     it("an earlier release's StateDirectory=layout/db alone left root's /var/lib/layout of links (as gin-deploy did before every level was an entry)", async () => {

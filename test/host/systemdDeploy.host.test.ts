@@ -7,19 +7,19 @@ import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 
 import { renderEnvFile } from "../../components/systemd/renderers/envFile";
 import { installReleaseCommand } from "../../components/systemd/renderers/releaseCommands";
 import { renderServiceUnit } from "../../components/systemd/renderers/serviceUnit";
-import { HostSession, HostStatus, LocalHost, repoRoot } from "./hostSession";
+import { APP_PORT_IN_HOST, HostStatus, repoRoot, startHost, stopHost } from "../../scripts/localHost";
+import { HostSession } from "./hostSession";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from "./release";
 import { suiteHost } from "../support/hosts";
+import { get as httpGet } from "../support/http";
 
-const host = LocalHost.of(suiteHost("host"));
-const APP_PORT_IN_HOST = 8080; // the container port local/host.sh publishes as appPort
+const host = suiteHost("host");
 
 // A secret with every character the env file must carry literally, and a marker to search for.
 const marker = `marker${randomBytes(8).toString("hex")}`;
@@ -66,20 +66,7 @@ async function mustDeploy(r: Release): Promise<DeployResult> {
 }
 
 /** GET on the published app port from outside the host container. */
-function get(pathname: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get({ host: "127.0.0.1", port: status.appPort, path: pathname, agent: false, timeout: timeoutMs }, (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (c: string) => {
-                body += c;
-            });
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error(`GET ${pathname} timed out`)));
-        req.on("error", reject);
-    });
-}
+const get = (pathname: string, timeoutMs = 3000) => httpGet(`http://127.0.0.1:${status.appPort}${pathname}`, { timeoutMs });
 
 async function servedVersion(): Promise<string> {
     const res = await get("/version");
@@ -116,8 +103,8 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
     before(async function () {
         this.timeout(900_000);
         // A fresh host for every run: nothing left from an earlier run can make a test pass.
-        host.stop();
-        status = host.start();
+        stopHost(host);
+        status = startHost(host);
         session = await HostSession.open(status, fs.readFileSync(status.privateKeyPath));
         v1 = buildApp("host-suite-1");
         v2 = buildApp("host-suite-2");
@@ -158,7 +145,7 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
                 `keeping ${host.name} (GIN_DEPLOY_KEEP_HOST=1); remove it with GIN_DEPLOY_HOST_NAME=${host.name} GIN_DEPLOY_HOST_SSH_PORT=${host.sshPort} GIN_DEPLOY_HOST_APP_PORT=${host.appPort} bash local/host.sh stop`,
             );
         } else {
-            host.stop();
+            stopHost(host);
         }
     });
 

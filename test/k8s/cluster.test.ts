@@ -6,7 +6,6 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
@@ -15,6 +14,7 @@ import { clusterStatus, ClusterHandle, providerBinDir, startCluster, stopCluster
 import { repoRoot } from "../../scripts/localHost";
 import { engineEnv } from "../../scripts/localWorkspace";
 import { ensureRegistry, standInImages, stopRegistryIfStartedHere, writeReport } from "../container/harness";
+import { get as httpGet } from "../support/http";
 import { startLoad } from "../support/loopbackLoad";
 import { digestFromEvents, renderSummary, StackSummary, summarize, violationsFromEvents } from "../../scripts/review/summary";
 import { engineVars, K8sEngine, openStack, StackSettings } from "./engine";
@@ -38,17 +38,7 @@ const figures: Record<string, unknown> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (since: number) => Number(((performance.now() - since) / 1000).toFixed(2));
 
-function get(url: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get(url, { agent: false, timeout: 3000 }, (res) => {
-            let body = "";
-            res.on("data", (d) => (body += d));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error("timeout")));
-        req.on("error", reject);
-    });
-}
+const get = (url: string) => httpGet(url, { timeoutMs: 3000 });
 
 async function servedVersion(): Promise<string> {
     const res = await get(`${URL_BASE}/version`);

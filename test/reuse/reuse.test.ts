@@ -22,9 +22,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as http from "http";
 
-import { HostSettings, HostStatus, onHost, startHost, stopHost } from "../../scripts/localHost";
+import { APP_PORT_IN_HOST, HostSettings, HostStatus, onHost, startHost, stopHost } from "../../scripts/localHost";
 import { commandHandlers } from "../contract/commandHandlers";
 import { imageHandlers } from "../contract/dockerImageHandler";
 import { ContractExecutor, Step } from "../contract/executor";
@@ -45,11 +44,10 @@ import { startLoad } from "../support/loopbackLoad";
 import { CONSUMER_PROGRAM } from "./consumerProgram";
 import { evaluateInProject } from "./scratchRecorder";
 import { suiteHost } from "../support/hosts";
+import { request } from "../support/http";
 
 const FIXTURE = path.join(REPO, "test", "fixtures", "plain-gin-app");
 const SYSTEMD_HOST: HostSettings = suiteHost("reuse");
-/** The port local/host.sh publishes as appPort. */
-const APP_PORT_IN_HOST = 8080;
 const ITEMS = 25;
 /** systemd mode's state layouts: the first deploy's, then another on the same host (the data stays in /var/lib/items). */
 const LAYOUTS = {
@@ -62,23 +60,6 @@ const GOARCH = process.arch === "arm64" ? "arm64" : "amd64";
 const figures: Record<string, Record<string, unknown>> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number) => Math.round(x * 100) / 100;
-
-function request(method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            url,
-            { method, agent: false, timeout: 5000, headers: body ? { "content-type": "application/json" } : {} },
-            (res) => {
-                let data = "";
-                res.on("data", (c) => (data += c));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
-            },
-        );
-        req.on("timeout", () => req.destroy(new Error(`${method} ${url} timed out`)));
-        req.on("error", reject);
-        req.end(body);
-    });
-}
 
 /** The items in the database, and the item files the app wrote beside it. */
 async function itemCounts(base: string): Promise<{ count: number; files: number }> {
@@ -285,7 +266,7 @@ describe("reuse: an ordinary Gin app, unmodified, deployed from the packed packa
                 await waitForAnswer(base, 60);
                 f.firstDeploySeconds = round((performance.now() - started) / 1000);
                 for (let i = 0; i < ITEMS; i++) {
-                    const res = await request("POST", `${base}/items`, JSON.stringify({ name: `item-${i}` }));
+                    const res = await request("POST", `${base}/items`, { body: JSON.stringify({ name: `item-${i}` }) });
                     assert.strictEqual(res.status, 201, `POST /items answered ${res.status}: ${res.body}`);
                 }
                 assert.strictEqual(await itemCount(base), ITEMS);

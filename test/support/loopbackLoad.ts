@@ -6,6 +6,8 @@
 // out or an error status. Only loopback targets are accepted.
 import * as http from "http";
 
+import { assertLoopback, request } from "./http";
+
 export interface LoadOptions {
     /** What to GET, e.g. http://127.0.0.1:18080/version. */
     url: string;
@@ -41,13 +43,6 @@ export interface RunningLoad {
 
 const MAX_FAILURES_KEPT = 10;
 
-export function assertLoopback(url: string): void {
-    const host = new URL(url).hostname;
-    if (!/^127\.\d+\.\d+\.\d+$/.test(host) && host !== "[::1]" && host !== "localhost") {
-        throw new Error(`load target ${url} is not on loopback: the suites only send traffic to 127.0.0.0/8 or ::1`);
-    }
-}
-
 export function startLoad(options: LoadOptions): RunningLoad {
     assertLoopback(options.url);
     const timeoutMs = options.requestTimeoutMs ?? 5000;
@@ -63,53 +58,33 @@ export function startLoad(options: LoadOptions): RunningLoad {
         }
     };
 
-    const once = (agent: http.Agent | false) =>
-        new Promise<void>((resolve) => {
-            const kind = agent === false ? "fresh connection" : "keep-alive";
-            result.sent++;
-            const t0 = performance.now();
-            let settled = false;
-            const done = (failure?: string) => {
-                if (settled) return;
-                settled = true;
-                result.maxLatencyMs = Math.max(result.maxLatencyMs, Math.round(performance.now() - t0));
-                if (failure !== undefined) lose(`${kind}: ${failure}`);
-                resolve();
-            };
-            const req = http.get(
-                options.url,
-                {
-                    agent,
-                    headers: agent === false ? { connection: "close" } : {},
-                    timeout: timeoutMs,
-                },
-                (res) => {
-                    let body = "";
-                    res.setEncoding("utf8");
-                    res.on("data", (chunk: string) => {
-                        body += chunk;
-                    });
-                    res.on("end", () => {
-                        if (res.statusCode !== 200) return done(`HTTP ${res.statusCode}`);
-                        result.ok++;
-                        let version = "?";
-                        try {
-                            version = String((JSON.parse(body) as { version?: unknown }).version);
-                        } catch {
-                            /* counted as "?" */
-                        }
-                        result.versions[version] = (result.versions[version] ?? 0) + 1;
-                        done();
-                    });
-                    res.on("error", (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
-                },
-            );
-            req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "TIMEOUT" })));
-            req.on("error", (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
-        });
+    const once = async (agent: http.Agent | undefined) => {
+        result.sent++;
+        const t0 = performance.now();
+        let failure: string | undefined;
+        try {
+            const res = await request("GET", options.url, { agent, timeoutMs });
+            if (res.status === 200) {
+                result.ok++;
+                let version = "?";
+                try {
+                    version = String((JSON.parse(res.body) as { version?: unknown }).version);
+                } catch {
+                    /* counted as "?" */
+                }
+                result.versions[version] = (result.versions[version] ?? 0) + 1;
+            } else {
+                failure = `HTTP ${res.status}`;
+            }
+        } catch (err) {
+            failure = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        }
+        result.maxLatencyMs = Math.max(result.maxLatencyMs, Math.round(performance.now() - t0));
+        if (failure !== undefined) lose(`${agent ? "keep-alive" : "fresh connection"}: ${failure}`);
+    };
 
     const worker = async (keepAlive: boolean) => {
-        const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : false;
+        const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : undefined;
         while (more()) await once(agent);
         if (agent) agent.destroy();
     };

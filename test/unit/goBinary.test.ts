@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import * as http from "http";
 import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -24,6 +23,7 @@ import { readElfFacts } from "../../components/build/elfHeader";
 import { readElfLinking } from "../../components/build/elfVersions";
 import { cgoOnlyRefusal } from "../../components/build/cgoOnlyDrivers";
 import { GoBinary } from "../../components";
+import { request as httpRequest } from "../support/http";
 
 const HELLO = path.join(__dirname, "fixtures", "hello-module");
 const BROKEN = path.join(__dirname, "fixtures", "broken-module");
@@ -386,19 +386,8 @@ describe("GoBinary (gindeploy:build:GoBinary)", function () {
                     })
                     .on("error", reject);
             });
-        const call = (port: number, method: string, route: string, body?: string): Promise<{ status: number; body: string }> =>
-            new Promise((resolve, reject) => {
-                const req = http.request(
-                    { host: "127.0.0.1", port, method, path: route, headers: { "content-type": "application/json" } },
-                    (res) => {
-                        let text = "";
-                        res.on("data", (c) => (text += c));
-                        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-                    },
-                );
-                req.on("error", reject);
-                req.end(body);
-            });
+        const call = (port: number, method: string, route: string, body?: string) =>
+            httpRequest(method, `http://127.0.0.1:${port}${route}`, { body });
         const start = async (binary: string, port: number): Promise<void> => {
             const { spawn } = await import("child_process");
             child = spawn(binary, [], {
