@@ -3,7 +3,7 @@
 // local stacks serve on 127.0.0.1; a URL elsewhere is refused with an error that names it.
 import type { OutputMap } from "@pulumi/pulumi/automation";
 
-import { get } from "../test/support/http";
+import { get } from "./loopbackHttp";
 
 /** The stack's url output and the version it answers with, or why there is none. */
 export async function servedVersion(outputs: OutputMap): Promise<{ url: string; version: string | undefined } | { error: string }> {

@@ -12,7 +12,7 @@ import * as path from "path";
 
 import { ClusterHandle, clusterStatus, importImage, startCluster, stopCluster } from "../../local/cluster/cluster";
 import { diffMachine, localClusterPaths, machineBeforeCluster, MachineSnapshot, snapshotMachine } from "../support/machineSnapshot";
-import { get as httpGet, HttpAnswer } from "../support/http";
+import { get as httpGet, HttpAnswer } from "../../scripts/loopbackHttp";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const clusterPaths = localClusterPaths(repoRoot);

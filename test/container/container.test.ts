@@ -47,7 +47,7 @@ import {
     writeReport,
 } from "./harness";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
-import { get as httpGet, request } from "../support/http";
+import { get as httpGet, request } from "../../scripts/loopbackHttp";
 
 const SERVICE = "gin-app";
 const PUBLIC_URL = `http://127.0.0.1:${CONTAINER_HOST.appPort}`;

@@ -2,7 +2,7 @@
 // the volatile trees), its users, its units and its listening ports.
 
 import { HostSettings, onHost } from "../../scripts/localHost";
-import { getJson } from "../support/http";
+import { getJson } from "../../scripts/loopbackHttp";
 
 // The suites import the one HTTP helper from here too.
 export { getJson };

@@ -13,7 +13,7 @@ import { HostSession } from "./hostSession";
 import { startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildPlainApp, deployWithOptions, DeployResult, OptionsRelease, uninstall } from "./release";
 import { suiteHost } from "../support/hosts";
-import { request as httpRequest } from "../support/http";
+import { request as httpRequest } from "../../scripts/loopbackHttp";
 
 const host = suiteHost("host");
 const SERVICE = "plain-app";

@@ -17,7 +17,7 @@ import { HostSession } from "./hostSession";
 import { LoadResult, startLoad } from "../support/loopbackLoad";
 import { BuiltBinary, buildApp, deploy, DeployResult, Release, uninstall } from "./release";
 import { suiteHost } from "../support/hosts";
-import { get as httpGet } from "../support/http";
+import { get as httpGet } from "../../scripts/loopbackHttp";
 
 const host = suiteHost("host");
 

@@ -14,7 +14,7 @@ import { clusterStatus, ClusterHandle, providerBinDir, startCluster, stopCluster
 import { repoRoot } from "../../scripts/localHost";
 import { engineEnv } from "../../scripts/localWorkspace";
 import { ensureRegistry, standInImages, stopRegistryIfStartedHere, writeReport } from "../container/harness";
-import { get as httpGet } from "../support/http";
+import { get as httpGet } from "../../scripts/loopbackHttp";
 import { startLoad } from "../support/loopbackLoad";
 import { digestFromEvents, renderSummary, StackSummary, summarize, violationsFromEvents } from "../../scripts/review/summary";
 import { engineVars, K8sEngine, openStack, StackSettings } from "./engine";

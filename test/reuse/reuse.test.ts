@@ -44,7 +44,7 @@ import { startLoad } from "../support/loopbackLoad";
 import { CONSUMER_PROGRAM } from "./consumerProgram";
 import { evaluateInProject } from "./scratchRecorder";
 import { suiteHost } from "../support/hosts";
-import { request } from "../support/http";
+import { request } from "../../scripts/loopbackHttp";
 
 const FIXTURE = path.join(REPO, "test", "fixtures", "plain-gin-app");
 const SYSTEMD_HOST: HostSettings = suiteHost("reuse");

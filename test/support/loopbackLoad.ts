@@ -6,7 +6,7 @@
 // out or an error status. Only loopback targets are accepted.
 import * as http from "http";
 
-import { assertLoopback, request } from "./http";
+import { assertLoopback, request } from "../../scripts/loopbackHttp";
 
 export interface LoadOptions {
     /** What to GET, e.g. http://127.0.0.1:18080/version. */

@@ -23,7 +23,7 @@ import { readElfFacts } from "../../components/build/elfHeader";
 import { readElfLinking } from "../../components/build/elfVersions";
 import { cgoOnlyRefusal } from "../../components/build/cgoOnlyDrivers";
 import { GoBinary } from "../../components";
-import { request as httpRequest } from "../support/http";
+import { request as httpRequest } from "../../scripts/loopbackHttp";
 
 const HELLO = path.join(__dirname, "fixtures", "hello-module");
 const BROKEN = path.join(__dirname, "fixtures", "broken-module");

@@ -1,10 +1,10 @@
-// The project's HTTP client (test/support/http.ts): loopback only, any status returned, JSON
+// The project's HTTP client (scripts/loopbackHttp.ts): loopback only, any status returned, JSON
 // checked, a fresh connection unless a keep-alive agent is given; and the load built on it.
 import * as assert from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
 
-import { get, getJson, request } from "../support/http";
+import { get, getJson, request } from "../../scripts/loopbackHttp";
 import { startLoad } from "../support/loopbackLoad";
 
 describe("the suites' HTTP helper", () => {
