@@ -5,6 +5,7 @@
 // setting. Pure: no Pulumi.
 
 import { cidrProblem } from "../../rules/cidr";
+import { PORT_MAX, PORT_MIN } from "../../rules/port";
 import { parseCpu, parseMemory } from "./quantity";
 
 export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
@@ -106,7 +107,7 @@ export function validateShape(subject: string, s: ShapeSettings): void {
             `appName = ${JSON.stringify(s.appName)} must be a DNS label (what a Service may be called): up to 63 lowercase letters, digits and -, starting with a letter`,
         );
     }
-    wholeNumber(p, "port", s.port, 1, 65535);
+    wholeNumber(p, "port", s.port, PORT_MIN, PORT_MAX);
     const counts = [
         wholeNumber(p, "replicas", s.replicas, 1, 1000),
         wholeNumber(p, "minReplicas", s.minReplicas, 1, 1000),
@@ -149,7 +150,7 @@ export function validateShape(subject: string, s: ShapeSettings): void {
     if (!SERVICE_TYPES.includes(s.service.type)) {
         p.add(`service.type = ${JSON.stringify(s.service.type)} must be one of ${SERVICE_TYPES.join(", ")}`);
     }
-    wholeNumber(p, "service.port", s.service.port, 1, 65535);
+    wholeNumber(p, "service.port", s.service.port, PORT_MIN, PORT_MAX);
     if (s.service.nodePort !== undefined) {
         if (s.service.type === "ClusterIP") {
             p.add(
@@ -157,7 +158,7 @@ export function validateShape(subject: string, s: ShapeSettings): void {
             );
         } else {
             // The cluster's own range (30000-32767 unless its API server says otherwise) is the API server's to check.
-            wholeNumber(p, "service.nodePort", s.service.nodePort, 1, 65535);
+            wholeNumber(p, "service.nodePort", s.service.nodePort, PORT_MIN, PORT_MAX);
         }
     }
 
