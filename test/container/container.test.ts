@@ -144,6 +144,8 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     environment: { APP_ENV: "dev", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT: "20s", ...extraEnv },
                     secretEnvironment: { DB_PASSWORD },
                     healthTimeoutSeconds: 30,
+                    // As the stack gives the reference app, which drains itself on SIGTERM.
+                    drainTimeoutSeconds: 0,
                 });
                 return { imageRef: svc.imageRef };
             },
@@ -233,7 +235,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 slotPorts: { blue: 8081, green: 8082 },
                 stopTimeoutSeconds: 30,
                 stateVolume: { name: PLAIN_VOLUME, mountPath: "/data" },
-                workingDir: "/srv",
+                workingDirectory: "/srv",
                 args: PLAIN_ARGS,
             });
             const files = units.map((u) => {
@@ -456,7 +458,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         const layout = containerLayout(SERVICE);
         // The article's way, by hand on the same host and front: rewrite the running slot's image and
         // restart its container, so nothing listens until the new process is up.
-        const slot = hostRun(`basename "$(readlink ${layout.currentLink})" .sock`);
+        const slot = hostRun(`basename "$(readlink ${layout.slotLink})" .sock`);
         assert.match(slot, /^(blue|green)$/);
         const conf = `${layout.configDir}/slot-${slot}.conf`;
         const seen = await underLoad(async () => {
@@ -483,6 +485,9 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 port: HOST_PORT,
                 slotPorts: { blue: 8081, green: 8082 },
                 healthTimeoutSeconds: 30,
+                healthPath: "/healthz",
+                versionCheck: true,
+                drainTimeoutSeconds: 0,
             }).release,
         );
         assert.strictEqual(await servedVersion(), V2);
@@ -594,6 +599,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     port: HOST_PORT,
                     environment: { APP_ENV: "dev" },
                     healthTimeoutSeconds: 30,
+                    drainTimeoutSeconds: 0,
                 });
                 return { imageRef: svc.imageRef };
             },
