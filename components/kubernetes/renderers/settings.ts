@@ -5,6 +5,7 @@
 // setting. Pure: no Pulumi.
 
 import { cidrProblem } from "../../rules/cidr";
+import { SHA256 } from "../../rules/digest";
 import { PORT_MAX, PORT_MIN } from "../../rules/port";
 import { parseCpu, parseMemory } from "./quantity";
 
@@ -59,7 +60,6 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Variables the component sets itself, from its own settings, and what to set instead. */
@@ -240,7 +240,8 @@ export function imagePullPolicy(imageRef: string): "IfNotPresent" | "Always" {
     const at = imageRef.indexOf("@");
     if (at >= 0) {
         const name = imageRef.slice(0, at);
-        if (IMAGE_NAME.test(name) && DIGEST.test(imageRef.slice(at + 1))) return "IfNotPresent";
+        const digest = imageRef.slice(at + 1);
+        if (IMAGE_NAME.test(name) && digest.startsWith("sha256:") && SHA256.test(digest.slice(7))) return "IfNotPresent";
     } else {
         const colon = imageRef.lastIndexOf(":");
         const slash = imageRef.lastIndexOf("/");
