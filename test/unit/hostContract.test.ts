@@ -7,13 +7,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { containerLayout } from "../../components/container/layout";
+import { containerLayout, DEFAULT_STATE_MOUNT_PATH } from "../../components/container/layout";
 import { releaseLayout } from "../../components/systemd/layout";
 import { renderContainerContract } from "../../components/container/renderers/contract";
 import { renderSystemdContract } from "../../components/systemd/renderers/contract";
 import { HOST_RULES } from "../../components/shared/renderers/hostContract";
 import { RELEASE_DEFAULTS } from "../../components/shared/renderers/releaseOptions";
-import { CONTAINER_PATH, UID_GID, validateContainerPath, validateStateVolumeName } from "../../components/rules/containerValues";
+import { UID_GID, validateContainerPath, validateStateVolumeName } from "../../components/rules/containerValues";
 import { validatePinnedImage, validateSha256 } from "../../components/rules/digest";
 import { validateHealthPath } from "../../components/rules/healthPath";
 import { isPort } from "../../components/rules/port";
@@ -232,7 +232,7 @@ describe("host contract", () => {
         assert.strictEqual(validateHealthPath(RELEASE_DEFAULTS.healthPath), "/healthz");
         assert.strictEqual(validateHealthTimeout("t", RELEASE_DEFAULTS.healthTimeoutSeconds), 60);
         assert.strictEqual(validateDrainTimeout("t", RELEASE_DEFAULTS.drainTimeoutSeconds), 30);
-        assert.ok(CONTAINER_PATH.test("/data"));
+        assert.strictEqual(validateContainerPath("stateVolume.mountPath", DEFAULT_STATE_MOUNT_PATH, true), "/data");
     });
 
     for (const { mode, contract } of modes) {

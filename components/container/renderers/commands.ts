@@ -8,6 +8,7 @@ import { validateReleaseVersion } from "../../rules/releaseVersion";
 import { AS_ROOT, asRoot, prepareStagingCommand } from "../../shared/renderers/asRoot";
 import { HOST_CONTRACT_FILE } from "../../shared/renderers/hostContract";
 import { shellQuote } from "../../shared/renderers/shellQuote";
+import { validateContainerPath, validateId, validateStateVolumeName } from "../../rules/containerValues";
 import { validatePinnedImage } from "../../rules/digest";
 import { validateHealthPath } from "../../rules/healthPath";
 import { validatePort } from "../../rules/port";
@@ -81,6 +82,12 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
     const healthPath = validateHealthPath(s.healthPath);
     const drain = validateDrainTimeout("drainTimeoutSeconds", s.drainTimeoutSeconds);
     const volume = s.stateVolume;
+    if (volume) {
+        validateStateVolumeName("stateVolume name", volume.name);
+        validateContainerPath("stateVolume.mountPath", volume.mountPath, true);
+        validateId("stateVolume.uid", volume.uid);
+        validateId("stateVolume.gid", volume.gid);
+    }
     const paths = containerLayout(s.serviceName);
     const { stagingDir, unitsDir } = paths;
     const installScriptPath = `${stagingDir}/install-container.sh`;

@@ -88,6 +88,14 @@ describe("container commands", () => {
         assert.throws(() => renderContainerCommands({ ...settings, version: undefined }), /version is missing while versionCheck is true/);
         assert.throws(() => renderContainerCommands({ ...settings, healthPath: "x" }), /healthCheck\.path "x" is not a usable health path/);
         assert.throws(
+            () => renderContainerCommands({ ...settings, stateVolume: { ...volume, name: "Bad Name" } }),
+            /stateVolume name "Bad Name" is not a volume name/,
+        );
+        assert.throws(
+            () => renderContainerCommands({ ...settings, stateVolume: { ...volume, mountPath: "/proc/x" } }),
+            /stateVolume\.mountPath "\/proc\/x" must be an absolute container path/,
+        );
+        assert.throws(
             () => renderContainerCommands({ ...settings, drainTimeoutSeconds: -1 }),
             /drainTimeoutSeconds=-1 is not a usable wait: give whole seconds from 0 to 3600/,
         );
