@@ -6,6 +6,7 @@
 // depend on the environment or on other keys default to "auto" and are worked out in sections/.
 // Secrets have no default and are not declared in Pulumi.yaml: a declared key without a default
 // is required on every stack, and a secret is required only where it is used (sections/ends).
+import { PORT_MAX, PORT_MIN } from "../components/rules/port";
 
 export const CONFIG_NAMESPACE = "gin-deploy";
 
@@ -59,7 +60,7 @@ export const CONFIG_KEYS = {
         type: "integer",
         default: 8080,
         usedBy: ["all"],
-        description: "The TCP port the service listens on, on the host (1-65535, not the SSH port).",
+        description: `The TCP port the service listens on, on the host (${PORT_MIN}-${PORT_MAX}, not the SSH port).`,
     },
     appEnv: {
         type: "string",

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { cidrProblem } from "./cidr";
+import { isPort, PORT_RULE } from "../components/rules/port";
 import { CONFIG_KEYS, CONFIG_NAMESPACE, ConfigKey, defaultOf, PlainKey, SecretKey } from "./keys";
 
 export interface ConfigProblem {
@@ -84,11 +85,8 @@ export class ConfigReader {
     port(key: "appPort" | "sshPort" | "dbPort"): number {
         const value = this.text(key);
         const n = Number(value);
-        if (!/^\d+$/.test(value) || n < 1 || n > 65535) {
-            this.refuse(
-                key,
-                `${shown(value)} is not a port: use a whole number from 1 to 65535. ` + `Fix: ${setCommand(key, defaultOf(key))}`,
-            );
+        if (!/^\d+$/.test(value) || !isPort(n)) {
+            this.refuse(key, `${shown(value)} is not a port: use ${PORT_RULE}. ` + `Fix: ${setCommand(key, defaultOf(key))}`);
             return defaultOf(key);
         }
         return n;

@@ -18,6 +18,7 @@ import { ImageRegistry } from "./imageRegistry";
 import { renderImageBuild } from "./renderers/imageBuild";
 import { writeBinaryContext } from "./binaryContext";
 import { contextDigest } from "./contextDigest";
+import { PINNED_IMAGE } from "../rules/digest";
 
 export interface AppImageArgs {
     /** The build context: the app's folder, holding its Dockerfile. Give this or binaryPath. */
@@ -106,7 +107,7 @@ export class AppImage extends pulumi.ComponentResource {
         this.imageName = image.imageName;
         this.imageRef = image.repoDigest.apply((ref) => {
             // Empty only where no provider ran (mocks); after a real push it is always set.
-            if (ref && !/@sha256:[0-9a-f]{64}$/.test(ref)) {
+            if (ref && !PINNED_IMAGE.test(ref)) {
                 throw new Error(`the image was not pushed by digest (repoDigest "${ref}"): check the registry's server and credentials`);
             }
             return ref;

@@ -12,8 +12,8 @@
 //
 // An ordinary Gin app runs unmodified with: healthCheck.path (e.g. "/"), versionCheck: false (the
 // release is then known by its digest), stateVolume (its data kept across releases; the root
-// filesystem stays read-only), args/workingDir, and drainTimeoutSeconds when it exits at once on
-// SIGTERM. Every default is the reference app's, whose units and commands do not change.
+// filesystem stays read-only) and args/workingDirectory. The release options and their defaults
+// are systemd mode's too (shared/renderers/releaseOptions.ts).
 
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -23,7 +23,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { ImageRegistry } from "./imageRegistry";
 import { containerLayout, DEFAULT_STOP_TIMEOUT_SECONDS, defaultSlotPorts, Slot } from "./layout";
-import { DEFAULT_HEALTH_PATH, resolveContainerAppOptions } from "./renderers/appOptions";
+import { resolveContainerAppOptions } from "./renderers/appOptions";
+import { ReleaseOptions, RELEASE_DEFAULTS } from "../shared/renderers/releaseOptions";
 import { renderContainerCloudInit } from "./renderers/cloudInit";
 import { renderContainerCommands, renderLoginCommand } from "./renderers/commands";
 import { renderContainerContract } from "./renderers/contract";
@@ -34,7 +35,7 @@ import { hostLibraryPath } from "../shared/hostLibrary";
 import { renderContainerUnits } from "./renderers/units";
 import { shellQuote } from "../shared/renderers/shellQuote";
 
-export interface ContainerServiceArgs {
+export interface ContainerServiceArgs extends ReleaseOptions {
     connection: pulumi.Input<command.types.input.remote.ConnectionArgs>;
     /** REPOSITORY@sha256:... (AppImage.imageRef). */
     imageRef: pulumi.Input<string>;
@@ -52,14 +53,10 @@ export interface ContainerServiceArgs {
     serviceName?: string;
     /** Loopback ports of the two slots; default port+1 and port+2. */
     slotPorts?: { blue: number; green: number };
-    /** Seconds the new slot gets to answer /healthz with the new version; default 60 (healthCheck.timeoutSeconds is the newer spelling). */
+    /** The older spelling of healthCheck.timeoutSeconds (default 60). */
     healthTimeoutSeconds?: number;
     /** Seconds `docker stop` lets the app drain; default 30 (above the app's SHUTDOWN_TIMEOUT 20 s). */
     stopTimeoutSeconds?: number;
-    /** What must answer 200 before a slot serves: default path "/healthz", timeoutSeconds 60. */
-    healthCheck?: { path?: string; timeoutSeconds?: number };
-    /** Default true: /version must report `version`. False for an app without it: the release is known by its image digest. */
-    versionCheck?: boolean;
     /**
      * The app's data, kept across releases and shared by both slots: a named Docker volume
      * (`<serviceName>-state`) mounted read-write at mountPath (default "/data"), its root owned by
@@ -69,16 +66,8 @@ export interface ContainerServiceArgs {
      * (e.g. DATA_DIR=/data).
      */
     stateVolume?: { mountPath?: string; uid?: number; gid?: number; removeStateOnDestroy?: boolean };
-    /** Arguments after the image (the entrypoint's command line); default none. */
-    args?: string[];
-    /** The container's working directory; default the image's. */
+    /** @deprecated The older spelling of workingDirectory (an absolute container path; default the image's). */
     workingDir?: string;
-    /**
-     * For an app that exits at once on SIGTERM: after the switch, wait up to this many seconds
-     * until the old slot has no established connection before stopping it. Default 0: the app
-     * drains itself on SIGTERM (the reference app does). Keep-alive clients hold the wait to its bound.
-     */
-    drainTimeoutSeconds?: number;
     /**
      * The container runs as its image's user (`docker run --user`, from the image's USER). An image
      * whose user is root or unset is refused at release, naming the image; true runs it as root
@@ -99,6 +88,8 @@ export interface ContainerFirstBootArgs {
     /** As given to ContainerService, so the first boot installs the units the release would. */
     stateVolume?: ContainerServiceArgs["stateVolume"];
     args?: string[];
+    workingDirectory?: string;
+    /** @deprecated The older spelling of workingDirectory. */
     workingDir?: string;
 }
 
@@ -132,7 +123,7 @@ export class ContainerService extends pulumi.ComponentResource {
                 slotPorts: a.slotPorts ?? defaultSlotPorts(a.port),
                 stopTimeoutSeconds: a.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
                 stateVolume: o.stateVolume,
-                workingDir: o.workingDir,
+                workingDirectory: o.workingDirectory,
                 args: o.args,
             }),
         });
@@ -159,7 +150,7 @@ export class ContainerService extends pulumi.ComponentResource {
         const healthTimeoutSeconds = o.healthTimeoutSeconds;
         const stopTimeoutSeconds = args.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
         // What the units hold beyond the ports (each key only when asked for).
-        const unitOptions = { stateVolume: o.stateVolume, workingDir: o.workingDir, args: o.args };
+        const unitOptions = { stateVolume: o.stateVolume, workingDirectory: o.workingDirectory, args: o.args };
         const commandOptions = {
             healthPath: o.healthPath,
             versionCheck: o.versionCheck,
@@ -171,7 +162,11 @@ export class ContainerService extends pulumi.ComponentResource {
         // A changed command alone does not re-run a release (pulumi-command#37): the options it
         // carries are a trigger, and only when one is set, so the reference app's triggers stay.
         const optionsSet =
-            o.healthPath !== DEFAULT_HEALTH_PATH || !o.versionCheck || o.stateVolume || o.drainTimeoutSeconds > 0 || o.allowRootUser;
+            o.healthPath !== RELEASE_DEFAULTS.healthPath ||
+            !o.versionCheck ||
+            o.stateVolume ||
+            o.drainTimeoutSeconds > 0 ||
+            o.allowRootUser;
         const releaseOptionTriggers = optionsSet ? [sha256(JSON.stringify(commandOptions))] : [];
 
         const port = pulumi.output(args.port);

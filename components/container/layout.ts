@@ -35,14 +35,29 @@ export interface ContainerLayout {
     configDir: string;
     stateDir: string;
     runDir: string;
-    /** The symlink that names the current slot's socket; the front proxy follows it. */
-    currentLink: string;
+    /**
+     * The symlink that names the current slot's socket; the front proxy follows it. SLOT_LINK in the
+     * contract, as in systemd's slot mode (whose CURRENT_LINK is the current release folder's link).
+     */
+    slotLink: string;
+    /** The slots' unix sockets, which the slot link points at (slotSocketPath). */
+    blueSocketPath: string;
+    greenSocketPath: string;
     unitDir: string;
     /** The service's claim on its name on this host: nothing of that name is taken over without it. */
     claimMarker: string;
     /** Where uploads wait (root only): the scripts, the units and the contract. */
     stagingDir: string;
     unitsDir: string;
+}
+
+function runDir(serviceName: string): string {
+    return `/run/gin-deploy/${serviceName}`;
+}
+
+/** A slot's unix socket; "%i" gives the form the slot unit template (<name>-slot@.socket) listens on. */
+export function slotSocketPath(serviceName: string, slot: Slot | "%i"): string {
+    return `${runDir(serviceName)}/${slot}.sock`;
 }
 
 export function containerLayout(serviceName: string): ContainerLayout {
@@ -52,8 +67,10 @@ export function containerLayout(serviceName: string): ContainerLayout {
         serviceName,
         configDir: `/etc/gin-deploy/${serviceName}`,
         stateDir,
-        runDir: `/run/gin-deploy/${serviceName}`,
-        currentLink: `${stateDir}/current.sock`,
+        runDir: runDir(serviceName),
+        slotLink: `${stateDir}/current.sock`,
+        blueSocketPath: slotSocketPath(serviceName, "blue"),
+        greenSocketPath: slotSocketPath(serviceName, "green"),
         claimMarker: `${stateDir}/owned`,
         unitDir: "/etc/systemd/system",
         stagingDir: `${stateDir}/staging`,

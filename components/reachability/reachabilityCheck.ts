@@ -12,6 +12,7 @@ import type * as awsTypes from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { DynamicProvider } from "../shared/dynamicProvider";
+import { PORT_MAX, PORT_MIN } from "../rules/port";
 import { formatDiagnosis, IngressRule } from "./diagnosis";
 import { probe, ProbeOptions } from "./probe";
 
@@ -77,7 +78,7 @@ export function validateCheckInputs(i: CheckInputs): string[] {
     whole("attempts", i.attempts, 1, 100);
     whole("timeoutSeconds", i.timeoutSeconds, 1, 300);
     whole("intervalSeconds", i.intervalSeconds, 0, 300);
-    if (i.appPort !== undefined) whole("appPort", i.appPort, 1, 65535);
+    if (i.appPort !== undefined) whole("appPort", i.appPort, PORT_MIN, PORT_MAX);
     if (i.enabled) {
         let ok: boolean;
         try {

@@ -1,5 +1,7 @@
 // The one rule for a release's version: what config accepts, what the build stamps, what the
 // host scripts check (they read the pattern from the host contract, see hostContract.ts).
+import { validateSha256 } from "./digest";
+
 export const RELEASE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 export const RELEASE_VERSION_RULE = "1-128 letters, digits and . _ + -, starting with a letter or digit";
 
@@ -16,8 +18,6 @@ export function validateReleaseVersion(version: string): string {
  * `version` output and SystemdService's release both use it.
  */
 export function binaryDigestVersion(binarySha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(binarySha256)) {
-        throw new Error(`binarySha256 must be 64 lowercase hex digits (sha256 of the binary), got "${binarySha256}"`);
-    }
+    validateSha256("binarySha256", binarySha256);
     return `sha-${binarySha256.slice(0, 12)}`;
 }

@@ -4,6 +4,7 @@
 import type { CpuArchitecture } from "../../components/build/cpuArchitecture";
 import { parseCpu, parseMemory } from "../../components/kubernetes/renderers/quantity";
 import { SERVICE_TYPES, ServiceType } from "../../components/kubernetes/renderers/settings";
+import { isPort } from "../../components/rules/port";
 import { CONFIG_NAMESPACE } from "../keys";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";
@@ -162,7 +163,7 @@ export function parseKubernetesTarget(read: ConfigReader, environment: Environme
     let nodePort: number | undefined;
     if (nodePortValue !== "0") {
         const n = Number(nodePortValue);
-        if (!/^\d+$/.test(nodePortValue) || n < 1 || n > 65535) {
+        if (!/^\d+$/.test(nodePortValue) || !isPort(n)) {
             read.refuse("nodePort", `${shown(nodePortValue)} is not a port. Fix: ${setCommand("nodePort", 0)} (the API server picks one)`);
         } else if (serviceType === "ClusterIP") {
             read.refuse(

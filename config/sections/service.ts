@@ -1,12 +1,12 @@
 // What every stack sets about the service itself: where it runs, how, and on which port.
 import { defaultSlotPorts } from "../../components/container/layout";
+import { PINNED_IMAGE } from "../../components/rules/digest";
+import { isPort } from "../../components/rules/port";
 import type { ConfigReader } from "../reader";
 import { setCommand, shown } from "../reader";
 import type { DeployMode, DeployTarget, Environment } from "../types";
 
 const TARGETS: readonly DeployTarget[] = ["aws", "ssh", "kubernetes"];
-// An image by digest: a tag can change under a running service.
-const IMAGE_BY_DIGEST = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
 const IMAGE_BY_TAG = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MODES: readonly DeployMode[] = ["systemd", "container"];
 
@@ -45,11 +45,11 @@ export function parseService(read: ConfigReader, environment: Environment): Serv
         // Container mode's two release slots listen on the host's loopback next to the app port.
         const slots = defaultSlotPorts(appPort);
         for (const slotPort of [slots.blue, slots.green]) {
-            if (slotPort === sshPort || slotPort > 65535) {
+            if (slotPort === sshPort || !isPort(slotPort)) {
                 read.refuse(
                     "appPort",
                     `= ${appPort}: container mode also uses ${slots.blue} and ${slots.green} for its two ` +
-                        `release slots, and ${slotPort} ${slotPort > 65535 ? "is not a port" : "is the SSH port"}. ` +
+                        `release slots, and ${slotPort} ${isPort(slotPort) ? "is the SSH port" : "is not a port"}. ` +
                         `Fix: ${setCommand("appPort", 8080)}`,
                 );
             }
@@ -73,7 +73,7 @@ function parseImage(read: ConfigReader, environment: Environment, target: Deploy
     }
     // Hosts run images by digest always; a dev cluster may take a tag (never latest).
     const tagAllowed = target === "kubernetes" && environment === "dev";
-    if (IMAGE_BY_DIGEST.test(image) || (tagAllowed && IMAGE_BY_TAG.test(image) && !image.endsWith(":latest"))) {
+    if (PINNED_IMAGE.test(image) || (tagAllowed && IMAGE_BY_TAG.test(image) && !image.endsWith(":latest"))) {
         return image;
     }
     read.refuse(

@@ -6,6 +6,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
 import { describeWorldOpen, worldOpenFamilies } from "../../components/rules/cidr";
+import { PORT_MAX, PORT_MIN } from "../../components/rules/port";
 import { gatedResourcePolicy } from "../gatedPolicy";
 import { Props } from "../resourceProps";
 
@@ -126,7 +127,7 @@ export const opensAppPort: ResourceValidationPolicy = gatedResourcePolicy<AppPor
     name: "security-group-opens-app-port",
     description: "The app's security group must open the app port (TCP) to at least one CIDR.",
     config: {
-        appPort: { type: "integer", minimum: 1, maximum: 65535, default: 8080, description: "gin-deploy:appPort" },
+        appPort: { type: "integer", minimum: PORT_MIN, maximum: PORT_MAX, default: 8080, description: "gin-deploy:appPort" },
     },
     validate: (args, report, config) => {
         if (args.type !== SECURITY_GROUP) {

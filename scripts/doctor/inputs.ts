@@ -9,6 +9,7 @@ import * as yaml from "js-yaml";
 
 import type { IngressRule } from "../../components/reachability/diagnosis";
 import { resolveSshTarget } from "./sshTarget";
+import { isPort, PORT_MAX, PORT_MIN } from "../../components/rules/port";
 import type { SshTarget } from "./hostShell";
 import { localHostRunning, StackPresence, stackPresence } from "./stackPresence";
 
@@ -206,8 +207,7 @@ export function resolveTarget(flags: DoctorFlags): DoctorTarget {
     if (modeValue !== "systemd" && modeValue !== "container")
         throw new Error(`--mode ${JSON.stringify(modeValue)}: use systemd or container`);
     const appPort = flags.appPort ?? Number(c("appPort") ?? 8080);
-    if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535)
-        throw new Error(`the app port ${appPort} is not a TCP port: pass --app-port 1-65535`);
+    if (!isPort(appPort)) throw new Error(`the app port ${appPort} is not a TCP port: pass --app-port ${PORT_MIN}-${PORT_MAX}`);
 
     const configuredUrl = c("publicUrl") !== undefined && c("publicUrl") !== "auto" ? String(c("publicUrl")) : undefined;
     const url =

@@ -4,6 +4,7 @@
 // (the local stack's is found), and the host key every connection pins. Flags win.
 import * as fs from "fs";
 import * as path from "path";
+import { isPort, PORT_MAX, PORT_MIN } from "../../components/rules/port";
 
 import { resolveHostKey } from "./hostKey";
 import type { SshTarget } from "./hostShell";
@@ -37,7 +38,7 @@ export function parseHostPort(value: string): { host: string; port: number } {
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value);
     if (!m) throw new Error(`--ssh ${JSON.stringify(value)} is not HOST[:PORT] (e.g. --ssh 127.0.0.1:2222)`);
     const port = m[2] ? Number(m[2]) : 22;
-    if (port < 1 || port > 65535) throw new Error(`--ssh ${JSON.stringify(value)}: the port must be 1-65535`);
+    if (!isPort(port)) throw new Error(`--ssh ${JSON.stringify(value)}: the port must be ${PORT_MIN}-${PORT_MAX}`);
     return { host: m[1].replace(/^\[|\]$/g, ""), port };
 }
 

@@ -72,9 +72,9 @@ export function containerLogCommand(serviceName: string, o: LogOptions): string 
     ].join(" ");
     return (
         `${AS_ROOT} ` +
-        `case "$($as_root readlink ${shellQuote(layout.currentLink)} 2>/dev/null)" in ` +
+        `case "$($as_root readlink ${shellQuote(layout.slotLink)} 2>/dev/null)" in ` +
         `*/blue.sock) slot=blue ;; */green.sock) slot=green ;; ` +
-        `*) echo ${shellQuote(`logs: no live release of ${serviceName} on this host (${layout.currentLink} points nowhere)`)} >&2; exit 1 ;; esac; ` +
+        `*) echo ${shellQuote(`logs: no live release of ${serviceName} on this host (${layout.slotLink} points nowhere)`)} >&2; exit 1 ;; esac; ` +
         `echo "logs: container ${serviceName}-$slot on $(hostname)" >&2; $as_root ${words}`
     );
 }

@@ -49,6 +49,8 @@ export const containerMode: Mode = {
                 environment: ctx.environment,
                 secretEnvironment: ctx.secretEnvironment,
                 registry: placement.registry?.hostLogin,
+                // The reference app drains itself on SIGTERM (docker stop's timeout), so no wait before it.
+                drainTimeoutSeconds: 0,
             });
             return { outputs: { imageRef: service.imageRef }, releaseId: service.imageRef };
         };

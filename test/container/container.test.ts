@@ -142,6 +142,8 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     environment: { APP_ENV: "dev", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT: "20s", ...extraEnv },
                     secretEnvironment: { DB_PASSWORD },
                     healthTimeoutSeconds: 30,
+                    // As the stack gives the reference app, which drains itself on SIGTERM.
+                    drainTimeoutSeconds: 0,
                 });
                 return { imageRef: svc.imageRef };
             },
@@ -231,7 +233,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 slotPorts: { blue: 8081, green: 8082 },
                 stopTimeoutSeconds: 30,
                 stateVolume: { name: PLAIN_VOLUME, mountPath: "/data" },
-                workingDir: "/srv",
+                workingDirectory: "/srv",
                 args: PLAIN_ARGS,
             });
             const files = units.map((u) => {
@@ -445,7 +447,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
         const layout = containerLayout(SERVICE);
         // The article's way, by hand on the same host and front: rewrite the running slot's image and
         // restart its container, so nothing listens until the new process is up.
-        const slot = hostRun(`basename "$(readlink ${layout.currentLink})" .sock`);
+        const slot = hostRun(`basename "$(readlink ${layout.slotLink})" .sock`);
         assert.match(slot, /^(blue|green)$/);
         const conf = `${layout.configDir}/slot-${slot}.conf`;
         const seen = await underLoad(async () => {
@@ -472,6 +474,9 @@ describe("container mode on the local host (real image, registry, systemd host)"
                 port: APP_PORT_IN_HOST,
                 slotPorts: { blue: 8081, green: 8082 },
                 healthTimeoutSeconds: 30,
+                healthPath: "/healthz",
+                versionCheck: true,
+                drainTimeoutSeconds: 0,
             }).release,
         );
         assert.strictEqual(await servedVersion(), V2);
@@ -583,6 +588,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
                     port: APP_PORT_IN_HOST,
                     environment: { APP_ENV: "dev" },
                     healthTimeoutSeconds: 30,
+                    drainTimeoutSeconds: 0,
                 });
                 return { imageRef: svc.imageRef };
             },

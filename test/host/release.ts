@@ -84,6 +84,8 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
     await host.upload(fs.readFileSync(release.binary.path), up.binary);
     await host.upload(renderServiceUnit({ serviceName }), up.serviceUnit);
     await host.upload(renderSocketUnit({ serviceName, port }), up.socketUnit);
+    // The defaults SystemdService gives the reference app (health path, timeout, version check).
+    const o = resolveSystemdOptions(serviceName, { healthCheck: { timeoutSeconds: release.healthTimeoutSec } });
     const result = await host.exec(
         installReleaseCommand({
             serviceName,
@@ -91,7 +93,9 @@ export async function deploy(host: HostSession, release: Release): Promise<Deplo
             binarySha256: release.binary.sha256,
             port,
             hostFirewall: release.hostFirewall ?? false,
-            healthTimeoutSec: release.healthTimeoutSec,
+            healthTimeoutSec: o.healthTimeoutSec,
+            healthPath: o.healthPath,
+            versionCheck: o.versionCheck,
         }),
         renderEnvFile(release.environment, release.secretEnvironment),
     );

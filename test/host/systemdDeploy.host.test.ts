@@ -11,6 +11,7 @@ import * as path from "path";
 
 import { renderEnvFile } from "../../components/systemd/renderers/envFile";
 import { installReleaseCommand } from "../../components/systemd/renderers/releaseCommands";
+import { RELEASE_DEFAULTS } from "../../components/shared/renderers/releaseOptions";
 import { renderServiceUnit } from "../../components/systemd/renderers/serviceUnit";
 import { APP_PORT_IN_HOST, HostStatus, repoRoot, startHost, stopHost } from "../../scripts/localHost";
 import { HostSession } from "./hostSession";
@@ -429,6 +430,9 @@ describe("systemd deploy on a real host (local host container, over SSH)", funct
             binarySha256: v2.sha256,
             port: APP_PORT_IN_HOST,
             hostFirewall: true,
+            healthPath: RELEASE_DEFAULTS.healthPath,
+            healthTimeoutSec: RELEASE_DEFAULTS.healthTimeoutSeconds,
+            versionCheck: true,
         }).replace(/ --env-stdin( |$)/, " --env-file /root/upload.env$1");
         assert.match(line, /--env-file \/root\/upload\.env/);
         const envFile = renderEnvFile(environment, secretEnvironment);

@@ -67,7 +67,7 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
             "web-unit-gin-app-slot-socket",
             "web-unit-gin-app-socket",
         ]);
-        assert.deepStrictEqual(rootArgv(byName("web-release").inputs.create).slice(2, 12), [
+        assert.deepStrictEqual(rootArgv(byName("web-release").inputs.create).slice(2), [
             "release",
             "--image",
             `127.0.0.1:5000/gin-app@sha256:${"cd".repeat(32)}`,
@@ -77,7 +77,15 @@ describe("ContainerService (gindeploy:host:ContainerService)", () => {
             "8080",
             "--slot-ports",
             "8081,8082",
+            // The release defaults both modes share, each given explicitly.
+            "--health-path",
+            "/healthz",
             "--health-timeout",
+            "60",
+            "--drain-timeout",
+            "30",
+            "--version-check",
+            "on",
         ]);
     });
 
@@ -154,26 +162,27 @@ describe("ContainerService for an ordinary Gin app (health path, no /version, st
             versionCheck: false,
             stateVolume: { removeStateOnDestroy: true },
             args: ["--verbose"],
-            workingDir: "/srv",
+            workingDirectory: "/srv",
             drainTimeoutSeconds: 20,
         });
         await valueOf(svc.imageRef);
         await settle();
         const release = rootArgv(byName("plain-release").inputs.create) as string[];
-        assert.deepStrictEqual(release.slice(release.indexOf("--health-timeout")), [
-            "--health-timeout",
-            "30",
+        assert.deepStrictEqual(release.slice(release.indexOf("--health-path")), [
             "--health-path",
             "/",
-            "--no-version-check",
+            "--health-timeout",
+            "30",
+            "--drain-timeout",
+            "20",
+            "--version-check",
+            "off",
             "--state-volume",
             "gin-app-state",
             "--state-mount",
             "/data",
             "--state-owner",
             "65532:65532",
-            "--drain-timeout",
-            "20",
         ]);
         assert.strictEqual(release[release.indexOf("--version") + 1], `sha256-${"cd".repeat(6)}`);
         const unit = byName("plain-unit-gin-app-container-service").inputs.source as { text: string };
@@ -210,17 +219,18 @@ describe("ContainerService for an ordinary Gin app (health path, no /version, st
         assert.ok(env.secretPaths.includes("stdin"), `secret paths: ${env.secretPaths.join(", ")}`);
     });
 
-    it("keeps the reference app's release triggers when no option is set, and re-runs the release when one changes", async () => {
+    it("keeps the reference app's release triggers (drain 0, as the stack gives it), and re-runs the release when an option changes", async () => {
         const triggersOf = async (extra: Partial<ConstructorParameters<typeof ContainerService>[1]>) => {
             useStack("dev");
             new ContainerService("t", { ...plain, version: "v1", ...extra });
             await settle();
             return byName("t-release").inputs.triggers as unknown[];
         };
-        const reference = await triggersOf({});
+        const reference = await triggersOf({ drainTimeoutSeconds: 0 });
         assert.strictEqual(reference.length, 9);
         assert.strictEqual(reference[1], "v1");
-        const withPath = await triggersOf({ healthCheck: { path: "/" } });
+        assert.strictEqual((await triggersOf({})).length, 10, "the default 30 s drain is an option the release carries");
+        const withPath = await triggersOf({ healthCheck: { path: "/" }, drainTimeoutSeconds: 0 });
         assert.strictEqual(withPath.length, 10);
         assert.notDeepStrictEqual(await triggersOf({ healthCheck: { path: "/ping" } }), withPath);
     });
@@ -231,7 +241,11 @@ describe("ContainerService for an ordinary Gin app (health path, no /version, st
             [{ version: "v1", healthCheck: { path: "healthz" } }, /healthCheck\.path "healthz"/],
             [{ versionCheck: false, stateVolume: { mountPath: "/proc/x" } }, /stateVolume\.mountPath "\/proc\/x"/],
             [{ versionCheck: false, stateVolume: { uid: -5 } }, /stateVolume\.uid=-5/],
-            [{ versionCheck: false, drainTimeoutSeconds: 1000 }, /drainTimeoutSeconds=1000/],
+            [{ versionCheck: false, drainTimeoutSeconds: 3601 }, /drainTimeoutSeconds=3601/],
+            [
+                { versionCheck: false, workingDirectory: "/a", workingDir: "/a" },
+                /workingDirectory "\/a" and workingDir "\/a" are both given/,
+            ],
             [{ versionCheck: false, args: ["a\nb"] }, /args\[0\]/],
         ];
         for (const [extra, message] of refusals) {

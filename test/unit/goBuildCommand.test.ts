@@ -26,7 +26,7 @@ describe("go build command", () => {
 
     it("names a release without a version after the binary's digest, one rule for every user of it", () => {
         assert.strictEqual(binaryDigestVersion("ab12".repeat(16)), "sha-ab12ab12ab12");
-        assert.throws(() => binaryDigestVersion("nothex"), /binarySha256 must be 64 lowercase hex digits/);
+        assert.throws(() => binaryDigestVersion("nothex"), /binarySha256 "nothex" is not a sha256: give its 64 lowercase hex digits/);
     });
 
     it("cross-compiles a static, path-free binary for the requested GOOS/GOARCH", () => {

@@ -8,7 +8,12 @@ import { validateReleaseVersion } from "../../rules/releaseVersion";
 import { AS_ROOT, asRoot, prepareStagingCommand } from "../../shared/renderers/asRoot";
 import { HOST_CONTRACT_FILE } from "../../shared/renderers/hostContract";
 import { shellQuote } from "../../shared/renderers/shellQuote";
-import { DEFAULT_HEALTH_PATH, StateVolume, validateHealthPath } from "./appOptions";
+import { validateContainerPath, validateId, validateStateVolumeName } from "../../rules/containerValues";
+import { validatePinnedImage } from "../../rules/digest";
+import { validateHealthPath } from "../../rules/healthPath";
+import { validatePort } from "../../rules/port";
+import { validateDrainTimeout, validateHealthTimeout } from "../../rules/seconds";
+import { StateVolume } from "./appOptions";
 
 export interface ContainerCommandSettings {
     serviceName: string;
@@ -20,14 +25,14 @@ export interface ContainerCommandSettings {
     slotPorts: Readonly<Record<Slot, number>>;
     /** How long the new slot gets to become healthy, in seconds. */
     healthTimeoutSeconds: number;
-    /** What must answer 200; default /healthz. */
-    healthPath?: string;
-    /** Default true: /version must report `version`. False: the release is known by its digest. */
-    versionCheck?: boolean;
+    /** What must answer 2xx or 3xx (resolveContainerAppOptions gives the default). */
+    healthPath: string;
+    /** /version must report `version`; false: the release is known by its digest. */
+    versionCheck: boolean;
     /** The app's data volume: created, made writable by its user, kept unless removeOnDestroy. */
     stateVolume?: StateVolume;
-    /** After the switch, wait up to this long for the old slot's connections to close; default 0 (the app drains on SIGTERM). */
-    drainTimeoutSeconds?: number;
+    /** After the switch, wait up to this long for the old slot's connections to close; 0: stop it at once. */
+    drainTimeoutSeconds: number;
     /** Run an image whose user is root or unset; default false (install-container.sh refuses it). */
     allowRootUser?: boolean;
 }
@@ -52,42 +57,37 @@ export interface ContainerCommands {
     uninstall: string;
 }
 
-const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
 /** A registry host with an optional port: 123456789012.dkr.ecr.eu-west-1.amazonaws.com, 127.0.0.1:5000. */
 export const REGISTRY_SERVER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
 const USERNAME = /^[A-Za-z0-9._@+-]{1,128}$/;
 
-export function validateImageRef(imageRef: string): void {
-    if (!IMAGE_REF.test(imageRef)) {
-        throw new Error(
-            `imageRef "${imageRef}" must be pinned by digest (REPOSITORY@sha256:<64 hex>), as AppImage's imageRef output is: a tag can change under a running service`,
-        );
-    }
-}
-
 /** The name a release goes by when no version is checked: its digest's first 12 hex digits. */
 export function digestVersion(imageRef: string): string {
-    validateImageRef(imageRef);
+    validatePinnedImage("imageRef", imageRef);
     return `sha256-${imageRef.slice(imageRef.indexOf("@sha256:") + 8, imageRef.indexOf("@sha256:") + 20)}`;
 }
 
 export function renderContainerCommands(s: ContainerCommandSettings): ContainerCommands {
-    validateImageRef(s.imageRef);
-    const versionCheck = s.versionCheck ?? true;
+    validatePinnedImage("imageRef", s.imageRef);
+    const versionCheck = s.versionCheck;
+    if (typeof versionCheck !== "boolean") throw new Error(`versionCheck=${JSON.stringify(versionCheck)} must be true or false`);
     if (versionCheck && s.version === undefined) {
         throw new Error("version is missing while versionCheck is true: give the version /version reports, or set versionCheck: false");
     }
     const version = validateReleaseVersion(s.version ?? digestVersion(s.imageRef));
-    if (!Number.isInteger(s.healthTimeoutSeconds) || s.healthTimeoutSeconds < 1 || s.healthTimeoutSeconds > 600) {
-        throw new Error(`healthTimeoutSeconds=${s.healthTimeoutSeconds} must be a whole number from 1 to 600`);
-    }
-    const healthPath = s.healthPath ?? DEFAULT_HEALTH_PATH;
-    validateHealthPath(healthPath);
-    const drain = s.drainTimeoutSeconds ?? 0;
-    if (!Number.isInteger(drain) || drain < 0 || drain > 300) {
-        throw new Error(`drainTimeoutSeconds=${drain} must be a whole number of seconds from 0 to 300`);
-    }
+    validatePort("port", s.port);
+    validatePort("slotPorts.blue", s.slotPorts.blue);
+    validatePort("slotPorts.green", s.slotPorts.green);
+    const healthTimeout = validateHealthTimeout("healthCheck.timeoutSeconds", s.healthTimeoutSeconds);
+    const healthPath = validateHealthPath(s.healthPath);
+    const drain = validateDrainTimeout("drainTimeoutSeconds", s.drainTimeoutSeconds);
     const volume = s.stateVolume;
+    if (volume) {
+        validateStateVolumeName("stateVolume name", volume.name);
+        validateContainerPath("stateVolume.mountPath", volume.mountPath, true);
+        validateId("stateVolume.uid", volume.uid);
+        validateId("stateVolume.gid", volume.gid);
+    }
     const paths = containerLayout(s.serviceName);
     const { stagingDir, unitsDir } = paths;
     const installScriptPath = `${stagingDir}/install-container.sh`;
@@ -109,14 +109,14 @@ export function renderContainerCommands(s: ContainerCommandSettings): ContainerC
             `--version ${q(version)}`,
             `--port ${s.port}`,
             `--slot-ports ${s.slotPorts.blue},${s.slotPorts.green}`,
-            `--health-timeout ${s.healthTimeoutSeconds}`,
-            // Only what differs from the defaults, so the reference app's command stays as it was.
-            ...(healthPath !== DEFAULT_HEALTH_PATH ? [`--health-path ${q(healthPath)}`] : []),
-            ...(versionCheck ? [] : ["--no-version-check"]),
+            // The four release settings both modes share, always explicit, with systemd's flags.
+            `--health-path ${q(healthPath)}`,
+            `--health-timeout ${healthTimeout}`,
+            `--drain-timeout ${drain}`,
+            `--version-check ${versionCheck ? "on" : "off"}`,
             ...(volume
                 ? [`--state-volume ${q(volume.name)} --state-mount ${q(volume.mountPath)} --state-owner ${volume.uid}:${volume.gid}`]
                 : []),
-            ...(drain > 0 ? [`--drain-timeout ${drain}`] : []),
             ...(s.allowRootUser ? ["--allow-root-user"] : []),
         ].join(" "),
         // Tested as root too: the staging folder may be another login user's.

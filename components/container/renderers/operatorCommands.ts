@@ -22,7 +22,7 @@ export function containerNames(serviceName: string): string[] {
 
 /** A command for the host (as root) that prints the live container, e.g. `gin-app-green` (`gin-app-` before the first release). */
 export function liveContainerCommand(serviceName: string): string {
-    const link = shellQuote(containerLayout(serviceName).currentLink);
+    const link = shellQuote(containerLayout(serviceName).slotLink);
     return `echo "${serviceName}-$(basename "$(readlink ${link})" .sock)"`;
 }
 

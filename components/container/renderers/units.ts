@@ -23,8 +23,10 @@ import { systemdExecWord } from "../../shared/renderers/execArgs";
 import { PROTECT_KERNEL_AND_HOST } from "../../shared/renderers/sandbox";
 import { PROXY_SANDBOX, SOCKET_PROXYD } from "../../shared/renderers/socketProxy";
 
-import { containerLayout, Slot, SLOTS } from "../layout";
-import { validateContainerArgs, validateContainerPath } from "./appOptions";
+import { containerLayout, Slot, slotSocketPath, SLOTS } from "../layout";
+import { validateContainerPath } from "../../rules/containerValues";
+import { validatePort } from "../../rules/port";
+import { validateContainerArgs } from "./appOptions";
 
 export { Slot, SLOTS };
 
@@ -40,7 +42,7 @@ export interface ContainerUnitSettings {
     /** A named volume both slots mount read-write (the root filesystem stays read-only). */
     stateVolume?: { name: string; mountPath: string };
     /** The container's working directory (`docker run --workdir`); unset keeps the image's. */
-    workingDir?: string;
+    workingDirectory?: string;
     /** Arguments after the image: the app's command line (passed to its entrypoint). */
     args?: readonly string[];
 }
@@ -57,11 +59,7 @@ export function validateContainerUnitSettings(s: ContainerUnitSettings): void {
         ["slotPorts.blue", s.slotPorts.blue],
         ["slotPorts.green", s.slotPorts.green],
     ];
-    for (const [key, value] of ports) {
-        if (!Number.isInteger(value) || value < 1 || value > 65535) {
-            throw new Error(`${key}=${value} is not a TCP port: give a whole number from 1 to 65535`);
-        }
-    }
+    for (const [key, value] of ports) validatePort(key, value);
     if (new Set(ports.map(([, v]) => v)).size !== ports.length) {
         throw new Error(
             `port ${s.port} and slotPorts ${s.slotPorts.blue}/${s.slotPorts.green} must all differ: each slot listens on its own loopback port`,
@@ -71,7 +69,7 @@ export function validateContainerUnitSettings(s: ContainerUnitSettings): void {
         throw new Error(`stopTimeoutSeconds=${s.stopTimeoutSeconds} must be a whole number from 1 to 300`);
     }
     if (s.stateVolume) validateContainerPath("stateVolume.mountPath", s.stateVolume.mountPath, true);
-    if (s.workingDir !== undefined) validateContainerPath("workingDir", s.workingDir, false);
+    if (s.workingDirectory !== undefined) validateContainerPath("workingDirectory", s.workingDirectory, false);
     if (s.args) validateContainerArgs(s.args);
 }
 
@@ -123,18 +121,18 @@ Requires=${n}.socket
 After=${n}.socket
 
 [Service]
-ExecStart=${SOCKET_PROXYD} ${p.currentLink}
+ExecStart=${SOCKET_PROXYD} ${p.slotLink}
 Restart=always
 RestartSec=1
 ${PROXY_SANDBOX.join("\n")}
 `;
 
-    const slotSocket = `# ${n}: slot %i's entry, a unix socket the front proxy reaches through ${p.currentLink}.
+    const slotSocket = `# ${n}: slot %i's entry, a unix socket the front proxy reaches through ${p.slotLink}.
 [Unit]
 Description=${n} slot %i entry
 
 [Socket]
-ListenStream=${p.runDir}/%i.sock
+ListenStream=${slotSocketPath(n, "%i")}
 SocketMode=0666
 DirectoryMode=0755
 Accept=no
@@ -163,7 +161,7 @@ ${PROXY_SANDBOX.join("\n")}
     // --workdir, say) and gives its root that path's owner, undoing install-container.sh's chown.
     const extraRunLines = [
         ...(s.stateVolume ? [`  --mount type=volume,source=${s.stateVolume.name},target=${s.stateVolume.mountPath},volume-nocopy \\`] : []),
-        ...(s.workingDir !== undefined ? [`  --workdir ${s.workingDir} \\`] : []),
+        ...(s.workingDirectory !== undefined ? [`  --workdir ${s.workingDirectory} \\`] : []),
     ];
     const argWords = (s.args ?? []).map((a) => ` ${systemdExecWord(a)}`).join("");
 

@@ -5,6 +5,8 @@
 // setting. Pure: no Pulumi.
 
 import { cidrProblem } from "../../rules/cidr";
+import { SHA256 } from "../../rules/digest";
+import { PORT_MAX, PORT_MIN } from "../../rules/port";
 import { parseCpu, parseMemory } from "./quantity";
 
 export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
@@ -58,7 +60,6 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Variables the component sets itself, from its own settings, and what to set instead. */
@@ -106,7 +107,7 @@ export function validateShape(subject: string, s: ShapeSettings): void {
             `appName = ${JSON.stringify(s.appName)} must be a DNS label (what a Service may be called): up to 63 lowercase letters, digits and -, starting with a letter`,
         );
     }
-    wholeNumber(p, "port", s.port, 1, 65535);
+    wholeNumber(p, "port", s.port, PORT_MIN, PORT_MAX);
     const counts = [
         wholeNumber(p, "replicas", s.replicas, 1, 1000),
         wholeNumber(p, "minReplicas", s.minReplicas, 1, 1000),
@@ -149,7 +150,7 @@ export function validateShape(subject: string, s: ShapeSettings): void {
     if (!SERVICE_TYPES.includes(s.service.type)) {
         p.add(`service.type = ${JSON.stringify(s.service.type)} must be one of ${SERVICE_TYPES.join(", ")}`);
     }
-    wholeNumber(p, "service.port", s.service.port, 1, 65535);
+    wholeNumber(p, "service.port", s.service.port, PORT_MIN, PORT_MAX);
     if (s.service.nodePort !== undefined) {
         if (s.service.type === "ClusterIP") {
             p.add(
@@ -157,7 +158,7 @@ export function validateShape(subject: string, s: ShapeSettings): void {
             );
         } else {
             // The cluster's own range (30000-32767 unless its API server says otherwise) is the API server's to check.
-            wholeNumber(p, "service.nodePort", s.service.nodePort, 1, 65535);
+            wholeNumber(p, "service.nodePort", s.service.nodePort, PORT_MIN, PORT_MAX);
         }
     }
 
@@ -239,7 +240,8 @@ export function imagePullPolicy(imageRef: string): "IfNotPresent" | "Always" {
     const at = imageRef.indexOf("@");
     if (at >= 0) {
         const name = imageRef.slice(0, at);
-        if (IMAGE_NAME.test(name) && DIGEST.test(imageRef.slice(at + 1))) return "IfNotPresent";
+        const digest = imageRef.slice(at + 1);
+        if (IMAGE_NAME.test(name) && digest.startsWith("sha256:") && SHA256.test(digest.slice(7))) return "IfNotPresent";
     } else {
         const colon = imageRef.lastIndexOf(":");
         const slash = imageRef.lastIndexOf("/");

@@ -4,7 +4,11 @@
 // Pure: no Pulumi import; the host suite runs exactly these lines.
 
 import { releaseLayout, Slot } from "../layout";
+import { validateSha256 } from "../../rules/digest";
+import { validateHealthPath } from "../../rules/healthPath";
+import { validatePort } from "../../rules/port";
 import { validateReleaseVersion } from "../../rules/releaseVersion";
+import { validateDrainTimeout, validateHealthTimeout } from "../../rules/seconds";
 import { AS_ROOT, asRoot, prepareStagingCommand as prepareStaging } from "../../shared/renderers/asRoot";
 import { HOST_CONTRACT_FILE } from "../../shared/renderers/hostContract";
 import { shellCommand, shellQuote } from "../../shared/renderers/shellQuote";
@@ -24,9 +28,7 @@ export interface ReleaseUploads {
 /** Where each upload lands; the binary's name carries its digest, so uploads never mix releases. */
 export function releaseUploads(serviceName: string, binarySha256: string): ReleaseUploads {
     const layout = releaseLayout(serviceName);
-    if (!/^[0-9a-f]{64}$/.test(binarySha256)) {
-        throw new Error(`binarySha256 must be 64 lowercase hex digits (sha256 of the binary), got "${binarySha256}"`);
-    }
+    validateSha256("binarySha256", binarySha256);
     const dir = layout.stagingDir;
     return {
         stagingDir: dir,
@@ -48,18 +50,6 @@ export function stagedUnitPath(serviceName: string, unitName: string): string {
     return `${releaseLayout(serviceName).stagingDir}/${unitName}`;
 }
 
-// A URL path the health check may GET: no spaces, quotes or fragments.
-const HEALTH_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/;
-
-export function validateHealthPath(value: string, option = "healthCheck.path"): string {
-    if (typeof value !== "string" || !HEALTH_PATH.test(value) || value.length > 1024) {
-        throw new Error(
-            `${option} "${String(value)}" is not a URL path: start with / and use no spaces, quotes or #, e.g. "/healthz" or "/"`,
-        );
-    }
-    return value;
-}
-
 /**
  * Creates the staging folder, owned by the login user and private to it (CopyToRemote neither
  * creates folders nor sets modes), after checking that the login user can become root.
@@ -74,15 +64,16 @@ export interface InstallReleaseArgs {
     binarySha256: string;
     port: number;
     hostFirewall: boolean;
-    /** Seconds to wait for /healthz after the restart. */
-    healthTimeoutSec?: number;
-    /** What the health check GETs (default /healthz): 2xx or 3xx is healthy. */
-    healthPath?: string;
+    // The release settings both modes share, always on the command line (resolveSystemdOptions gives the defaults).
+    /** Seconds to wait for the health check after the restart. */
+    healthTimeoutSec: number;
+    /** What the health check GETs: 2xx or 3xx is healthy. */
+    healthPath: string;
     /** false: no /version check; the release is the binary's digest. */
-    versionCheck?: boolean;
+    versionCheck: boolean;
     /** Slot mode (the app binds its port itself): the slots' loopback ports. */
     slotPorts?: Readonly<Record<Slot, number>>;
-    /** Slot mode: how long the old slot may keep open connections before it is stopped. */
+    /** Slot mode (needed with slotPorts): how long the old slot may keep open connections before it is stopped. */
     drainTimeoutSec?: number;
     /** Slot mode: the units besides the service and socket units (their file names). */
     extraUnits?: readonly string[];
@@ -92,8 +83,10 @@ export interface InstallReleaseArgs {
 export function installReleaseCommand(args: InstallReleaseArgs): string {
     const up = releaseUploads(args.serviceName, args.binarySha256);
     validateReleaseVersion(args.version);
-    if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
-        throw new Error(`port must be a TCP port from 1 to 65535, got ${args.port}`);
+    validatePort("port", args.port);
+    if (typeof args.versionCheck !== "boolean") throw new Error(`versionCheck=${JSON.stringify(args.versionCheck)} must be true or false`);
+    if ((args.slotPorts === undefined) !== (args.drainTimeoutSec === undefined)) {
+        throw new Error("slotPorts and drainTimeoutSec go together (slot mode has both, socket activation neither): give both or none");
     }
     const words = [
         "bash",
@@ -113,23 +106,25 @@ export function installReleaseCommand(args: InstallReleaseArgs): string {
         "--env-stdin",
         "--firewall",
         args.hostFirewall ? "on" : "off",
-        ...(args.healthTimeoutSec !== undefined
-            ? ["--health-timeout", String(seconds("healthCheck.timeoutSeconds", args.healthTimeoutSec))]
+        // The release settings both modes share, always explicit, with container mode's flags.
+        "--health-path",
+        validateHealthPath(args.healthPath),
+        "--health-timeout",
+        String(validateHealthTimeout("healthCheck.timeoutSeconds", args.healthTimeoutSec)),
+        ...(args.drainTimeoutSec !== undefined
+            ? ["--drain-timeout", String(validateDrainTimeout("drainTimeoutSeconds", args.drainTimeoutSec))]
             : []),
-        ...(args.healthPath !== undefined ? ["--health-path", validateHealthPath(args.healthPath)] : []),
-        ...(args.versionCheck === false ? ["--version-check", "off"] : []),
-        ...(args.slotPorts !== undefined ? ["--slot-ports", `${args.slotPorts.blue},${args.slotPorts.green}`] : []),
-        ...(args.drainTimeoutSec !== undefined ? ["--drain-timeout", String(seconds("drainTimeoutSeconds", args.drainTimeoutSec))] : []),
+        "--version-check",
+        args.versionCheck ? "on" : "off",
+        ...(args.slotPorts !== undefined
+            ? [
+                  "--slot-ports",
+                  `${validatePort("slotPorts.blue", args.slotPorts.blue)},${validatePort("slotPorts.green", args.slotPorts.green)}`,
+              ]
+            : []),
         ...(args.extraUnits ?? []).flatMap((unit) => ["--unit", stagedUnitPath(args.serviceName, unit)]),
     ];
     return asRoot(shellCommand(words));
-}
-
-function seconds(option: string, value: number): number {
-    if (!Number.isInteger(value) || value < 1 || value > 3600) {
-        throw new Error(`${option}=${value} must be whole seconds from 1 to 3600`);
-    }
-    return value;
 }
 
 /** Removes the service and all its files; succeeds when there is nothing left to remove. */

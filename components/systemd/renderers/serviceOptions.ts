@@ -4,12 +4,15 @@
 // before the component registers anything. Pure: no Pulumi import.
 
 import { Slot, SLOTS, stateDirectoryPath } from "../layout";
+import { validateHealthPath } from "../../rules/healthPath";
+import { validatePort } from "../../rules/port";
+import { ReleaseOptions, resolveReleaseOptions } from "../../shared/renderers/releaseOptions";
 import { ExtraDirectives } from "./extraDirectives";
-import { validateHealthPath } from "./releaseCommands";
 import { renderServiceUnit, ServiceUnitSettings } from "./serviceUnit";
 import { validateStateDirectory } from "./appDirectories";
 
-export interface SystemdServiceOptions {
+/** The release options both modes share (health check, version check, drain, working directory, args), and systemd's own. */
+export interface SystemdServiceOptions extends ReleaseOptions {
     /**
      * How the release knows the app is up. "notify" (default): the app sends READY=1 (Type=notify).
      * { httpPath }: Type=exec, and the install script waits until GET <httpPath> answers 2xx or 3xx.
@@ -22,12 +25,12 @@ export interface SystemdServiceOptions {
     socketActivated?: boolean;
     /** With socketActivated false: the slots' loopback ports (default port+1 and port+2). */
     slotPorts?: Readonly<Record<Slot, number>>;
-    /** With socketActivated false: how long the old slot may keep connections open (default 30 s). */
+    /**
+     * With socketActivated false only (a socket-activated app has no old slot): how long the old
+     * slot may keep connections open (default 30 s). healthCheck.path defaults to the readiness
+     * httpPath when there is one.
+     */
     drainTimeoutSeconds?: number;
-    /** Default true: /version must report `version`. false: no check; the binary's digest is the release. */
-    versionCheck?: boolean;
-    /** What the release waits for: path (default the readiness httpPath, else /healthz) and timeout (default 30 s). */
-    healthCheck?: { path?: string; timeoutSeconds?: number };
     /**
      * StateDirectory=: true for the service's name, or a name; /var/lib/<name>, kept across
      * releases. A nested name ("app/db") makes every level the app's, its top folder included.
@@ -38,10 +41,9 @@ export interface SystemdServiceOptions {
     /**
      * WorkingDirectory= of the app: relative to the state directory ("db": /var/lib/<state>/db), or
      * absolute. Inside the state directory it is created and owned by the app; elsewhere it must exist.
+     * (args: after the binary in ExecStart, quoted for systemd, not a shell.)
      */
     workingDirectory?: string;
-    /** Arguments after the binary in ExecStart (quoted for systemd, not a shell). */
-    args?: readonly string[];
     /** More [Service] directives of the app's unit, e.g. { MemoryMax: "512M" }. */
     extraDirectives?: ExtraDirectives;
 }
@@ -50,11 +52,11 @@ export interface ResolvedSystemdOptions {
     socketActivated: boolean;
     /** undefined: derive from the port. */
     slotPorts?: Readonly<Record<Slot, number>>;
-    drainTimeoutSec?: number;
+    /** Slot mode's wait for the old slot (socket activation has none, and passes no --drain-timeout). */
+    drainTimeoutSec: number;
     versionCheck: boolean;
-    /** undefined when it is the default (/healthz), so the default command line stays as it was. */
-    healthPath?: string;
-    healthTimeoutSec?: number;
+    healthPath: string;
+    healthTimeoutSec: number;
     stateDirectory?: string;
     stateDirectoryPath?: string;
     removeStateOnDestroy: boolean;
@@ -69,17 +71,8 @@ function isBoolean(option: string, value: unknown): boolean | undefined {
     return value;
 }
 
-function wholeSeconds(option: string, value: unknown): number | undefined {
-    if (value === undefined) return undefined;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 3600) {
-        throw new Error(`${option}=${JSON.stringify(value)} must be whole seconds from 1 to 3600`);
-    }
-    return value;
-}
-
 export function resolveSystemdOptions(serviceName: string, o: SystemdServiceOptions): ResolvedSystemdOptions {
     const socketActivated = isBoolean("socketActivated", o.socketActivated) ?? true;
-    const versionCheck = isBoolean("versionCheck", o.versionCheck) ?? true;
     const removeStateOnDestroy = isBoolean("removeStateOnDestroy", o.removeStateOnDestroy) ?? false;
 
     let httpPath: string | undefined;
@@ -92,28 +85,18 @@ export function resolveSystemdOptions(serviceName: string, o: SystemdServiceOpti
         }
         httpPath = validateHealthPath(r.httpPath, "readiness.httpPath");
     }
-    if (o.healthCheck !== undefined && (typeof o.healthCheck !== "object" || o.healthCheck === null)) {
-        throw new Error(`healthCheck must be an object { path?, timeoutSeconds? }, got ${JSON.stringify(o.healthCheck)}`);
-    }
-    const givenPath = o.healthCheck?.path !== undefined ? validateHealthPath(o.healthCheck.path) : undefined;
-    const healthPath = givenPath ?? httpPath;
-
     if (socketActivated && o.slotPorts !== undefined) {
         throw new Error("slotPorts applies only with socketActivated: false (a socket-activated app has no slots): remove slotPorts");
     }
     if (socketActivated && o.drainTimeoutSeconds !== undefined) {
         throw new Error("drainTimeoutSeconds applies only with socketActivated: false: remove it");
     }
+    const shared = resolveReleaseOptions(o, httpPath);
     if (o.slotPorts !== undefined) {
         if (typeof o.slotPorts !== "object" || o.slotPorts === null) {
             throw new Error(`slotPorts must be { blue: PORT, green: PORT }, got ${JSON.stringify(o.slotPorts)}`);
         }
-        for (const slot of SLOTS) {
-            const v = o.slotPorts[slot];
-            if (!Number.isInteger(v) || v < 1 || v > 65535) {
-                throw new Error(`slotPorts.${slot}=${JSON.stringify(v)} is not a TCP port: give a whole number from 1 to 65535`);
-            }
-        }
+        for (const slot of SLOTS) validatePort(`slotPorts.${slot}`, o.slotPorts[slot]);
     }
 
     let stateDirectory: string | undefined;
@@ -127,14 +110,11 @@ export function resolveSystemdOptions(serviceName: string, o: SystemdServiceOpti
     if (removeStateOnDestroy && stateDirectory === undefined) {
         throw new Error("removeStateOnDestroy needs a stateDirectory to remove: set stateDirectory, or drop removeStateOnDestroy");
     }
-    if (o.args !== undefined && !Array.isArray(o.args)) {
-        throw new Error(`args must be a list of strings (one per argument), got ${JSON.stringify(o.args)}`);
-    }
 
     const app: Omit<ServiceUnitSettings, "serviceName"> = {
         readiness: httpPath !== undefined ? "exec" : undefined,
-        args: o.args,
-        workingDirectory: o.workingDirectory,
+        args: o.args === undefined ? undefined : shared.args,
+        workingDirectory: shared.workingDirectory,
         stateDirectory,
         extraDirectives: o.extraDirectives,
     };
@@ -144,10 +124,10 @@ export function resolveSystemdOptions(serviceName: string, o: SystemdServiceOpti
     return {
         socketActivated,
         slotPorts: o.slotPorts,
-        drainTimeoutSec: wholeSeconds("drainTimeoutSeconds", o.drainTimeoutSeconds),
-        versionCheck,
-        healthPath: healthPath === "/healthz" ? undefined : healthPath,
-        healthTimeoutSec: wholeSeconds("healthCheck.timeoutSeconds", o.healthCheck?.timeoutSeconds),
+        drainTimeoutSec: shared.drainTimeoutSeconds,
+        versionCheck: shared.versionCheck,
+        healthPath: shared.healthPath,
+        healthTimeoutSec: shared.healthTimeoutSeconds,
         stateDirectory,
         stateDirectoryPath: stateDirectory !== undefined ? stateDirectoryPath(stateDirectory) : undefined,
         removeStateOnDestroy,

@@ -17,6 +17,7 @@ import { releaseLayout } from "../layout";
 import { systemdExecLine } from "../../shared/renderers/execArgs";
 import { ExtraDirectives, validateExtraDirectives } from "./extraDirectives";
 import { appDirectories } from "./appDirectories";
+import { validatePort } from "../../rules/port";
 
 export interface ServiceUnitSettings {
     serviceName: string;
@@ -101,9 +102,7 @@ export function renderServiceUnit(settings: ServiceUnitSettings): string {
     if (readiness !== "notify" && readiness !== "exec") {
         throw new Error(`readiness "${String(readiness)}" must be "notify" or "exec"`);
     }
-    if (s.port !== undefined && (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535)) {
-        throw new Error(`port must be a TCP port from 1 to 65535, got ${s.port}`);
-    }
+    if (s.port !== undefined) validatePort("port", s.port);
     if (s.user !== undefined && !/^[a-z][a-z0-9-]{0,31}$/.test(s.user)) {
         throw new Error(`user "${s.user}" is not a user name: lower-case letters, digits and -`);
     }

@@ -13,6 +13,7 @@
 // Both slots run as one dynamic user (User=<name>), so they share the state directory. Pure.
 
 import { releaseLayout, Slot, slotLayout, SLOTS } from "../layout";
+import { validatePort } from "../../rules/port";
 import { renderProxyService, renderUnixSocket } from "../../shared/renderers/socketProxy";
 import { renderServiceUnit, ServiceUnitSettings } from "./serviceUnit";
 
@@ -31,12 +32,7 @@ export interface SlotUnitFile {
 }
 
 export function validateSlotPorts(port: number, slotPorts: Readonly<Record<Slot, number>>): void {
-    for (const slot of SLOTS) {
-        const value = slotPorts?.[slot];
-        if (!Number.isInteger(value) || value < 1 || value > 65535) {
-            throw new Error(`slotPorts.${slot}=${String(value)} is not a TCP port: give a whole number from 1 to 65535`);
-        }
-    }
+    for (const slot of SLOTS) validatePort(`slotPorts.${slot}`, slotPorts?.[slot]);
     if (new Set([port, slotPorts.blue, slotPorts.green]).size !== 3) {
         throw new Error(
             `port ${port} and slotPorts ${slotPorts.blue}/${slotPorts.green} must all differ: each slot listens on its own loopback port ` +

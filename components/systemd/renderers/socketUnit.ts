@@ -7,6 +7,7 @@
 // Bound to 0.0.0.0 so the app is reachable from outside the host (S2).
 
 import { releaseLayout } from "../layout";
+import { validatePort } from "../../rules/port";
 
 export interface SocketUnitSettings {
     serviceName: string;
@@ -18,9 +19,7 @@ export interface SocketUnitSettings {
 export function renderSocketUnit(settings: SocketUnitSettings): string {
     const layout = releaseLayout(settings.serviceName);
     const { port } = settings;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new Error(`port must be a TCP port from 1 to 65535, got ${port}`);
-    }
+    validatePort("port", port);
     const backlog = settings.backlog ?? 4096;
     if (!Number.isInteger(backlog) || backlog < 16 || backlog > 65535) {
         throw new Error(`backlog must be a whole number from 16 to 65535, got ${backlog}`);

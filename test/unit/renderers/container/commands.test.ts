@@ -17,10 +17,13 @@ const settings = {
     port: 8080,
     slotPorts: { blue: 8081, green: 8082 },
     healthTimeoutSeconds: 60,
+    healthPath: "/healthz",
+    versionCheck: true,
+    drainTimeoutSeconds: 0,
 };
 
 describe("container commands", () => {
-    it("runs the uploaded install script's release with quoted, validated arguments", () => {
+    it("runs the uploaded install script's release with quoted, validated arguments, the four shared release settings always explicit", () => {
         assert.deepStrictEqual(rootArgv(renderContainerCommands(settings).release), [
             "bash",
             `${STAGING}/install-container.sh`,
@@ -33,8 +36,14 @@ describe("container commands", () => {
             "8080",
             "--slot-ports",
             "8081,8082",
+            "--health-path",
+            "/healthz",
             "--health-timeout",
             "60",
+            "--drain-timeout",
+            "0",
+            "--version-check",
+            "on",
         ]);
     });
 
@@ -57,27 +66,39 @@ describe("container commands", () => {
             "8080",
             "--slot-ports",
             "8081,8082",
-            "--health-timeout",
-            "60",
             "--health-path",
             "/",
-            "--no-version-check",
+            "--health-timeout",
+            "60",
+            "--drain-timeout",
+            "20",
+            "--version-check",
+            "off",
             "--state-volume",
             "gin-app-state",
             "--state-mount",
             "/data",
             "--state-owner",
             "65532:65532",
-            "--drain-timeout",
-            "20",
         ]);
         assert.doesNotMatch(c.uninstall, /remove-state-volume/);
         const removing = renderContainerCommands({ ...settings, stateVolume: { ...volume, removeOnDestroy: true } });
         assert.match(removing.uninstall, /uninstall-container\.sh --remove-state-volume gin-app-state; fi$/);
         assert.strictEqual(argv(renderContainerCommands(settings).uninstall).includes("--remove-state-volume"), false);
         assert.throws(() => renderContainerCommands({ ...settings, version: undefined }), /version is missing while versionCheck is true/);
-        assert.throws(() => renderContainerCommands({ ...settings, healthPath: "x" }), /healthCheck\.path "x"/);
-        assert.throws(() => renderContainerCommands({ ...settings, drainTimeoutSeconds: -1 }), /drainTimeoutSeconds=-1/);
+        assert.throws(() => renderContainerCommands({ ...settings, healthPath: "x" }), /healthCheck\.path "x" is not a usable health path/);
+        assert.throws(
+            () => renderContainerCommands({ ...settings, stateVolume: { ...volume, name: "Bad Name" } }),
+            /stateVolume name "Bad Name" is not a volume name/,
+        );
+        assert.throws(
+            () => renderContainerCommands({ ...settings, stateVolume: { ...volume, mountPath: "/proc/x" } }),
+            /stateVolume\.mountPath "\/proc\/x" must be an absolute container path/,
+        );
+        assert.throws(
+            () => renderContainerCommands({ ...settings, drainTimeoutSeconds: -1 }),
+            /drainTimeoutSeconds=-1 is not a usable wait: give whole seconds from 0 to 3600/,
+        );
     });
 
     it("asks the host to run an image whose user is root only when allowRootUser is set", () => {
@@ -103,7 +124,10 @@ describe("container commands", () => {
             () => renderContainerCommands({ ...settings, version: "v1; reboot" }),
             /version "v1; reboot" is not a release version/,
         );
-        assert.throws(() => renderContainerCommands({ ...settings, healthTimeoutSeconds: 0 }), /healthTimeoutSeconds=0/);
+        assert.throws(
+            () => renderContainerCommands({ ...settings, healthTimeoutSeconds: 0 }),
+            /healthCheck\.timeoutSeconds=0 is not a usable wait: give whole seconds from 1 to 3600/,
+        );
     });
 
     it("logs in with the password on stdin, and not at all without credentials", () => {

@@ -25,7 +25,7 @@ describe("container units", () => {
         assert.match(units["gin-app.socket"], /^Accept=no$/m);
         assert.match(
             units["gin-app.service"],
-            new RegExp(`^ExecStart=/lib/systemd/systemd-socket-proxyd ${containerLayout("gin-app").currentLink}$`, "m"),
+            new RegExp(`^ExecStart=/lib/systemd/systemd-socket-proxyd ${containerLayout("gin-app").slotLink}$`, "m"),
         );
     });
 
@@ -65,7 +65,7 @@ describe("container units", () => {
             renderContainerUnits({
                 ...settings,
                 stateVolume: { name: "gin-app-state", mountPath: "/data" },
-                workingDir: "/srv",
+                workingDirectory: "/srv",
                 args: ["--listen", "a b", '"q"', "50%", "$HOME", "back\\slash"],
             }),
         )["gin-app-container@.service"];

@@ -151,7 +151,7 @@ describe("SystemdService options for an ordinary Gin app (renderers)", () => {
     it("refuses bad options with the option's name, the value and the fix", () => {
         const bad: Array<[object, RegExp]> = [
             [{ readiness: "ready" }, /readiness "ready" must be "notify" or \{ httpPath/],
-            [{ readiness: { httpPath: "no slash" } }, /readiness\.httpPath "no slash" is not a URL path/],
+            [{ readiness: { httpPath: "no slash" } }, /readiness\.httpPath "no slash" is not a usable health path/],
             [{ slotPorts: { blue: 1, green: 2 } }, /slotPorts applies only with socketActivated: false/],
             [{ socketActivated: false, slotPorts: { blue: 0, green: 2 } }, /slotPorts\.blue=0 is not a TCP port/],
             [{ stateDirectory: "../etc" }, /stateDirectory "\.\.\/etc" is not a folder name/],
@@ -160,8 +160,16 @@ describe("SystemdService options for an ordinary Gin app (renderers)", () => {
                 { workingDirectory: "relative" },
                 /workingDirectory "relative" is relative, i\.e\. inside the state directory, and there is none: set stateDirectory/,
             ],
-            [{ healthCheck: { timeoutSeconds: 0 } }, /healthCheck\.timeoutSeconds=0 must be whole seconds/],
-            [{ versionCheck: "no" }, /versionCheck must be true or false/],
+            [
+                { healthCheck: { timeoutSeconds: 0 } },
+                /healthCheck\.timeoutSeconds=0 is not a usable wait: give whole seconds from 1 to 3600/,
+            ],
+            [{ versionCheck: "no" }, /versionCheck="no" must be true or false/],
+            [
+                { socketActivated: false, drainTimeoutSeconds: 3601 },
+                /drainTimeoutSeconds=3601 is not a usable wait: give whole seconds from 0 to 3600/,
+            ],
+            [{ drainTimeoutSeconds: 10 }, /drainTimeoutSeconds applies only with socketActivated: false/],
         ];
         for (const [options, message] of bad) {
             assert.throws(() => resolveSystemdOptions("plain", options), message);
@@ -198,9 +206,32 @@ describe("SystemdService options for an ordinary Gin app (renderers)", () => {
         );
     });
 
-    it("passes the slot options to install-release.sh, and nothing new by default", () => {
-        const base = { serviceName: "plain", version: "v1", binarySha256: "ab".repeat(32), port: 8080, hostFirewall: false };
-        assert.doesNotMatch(installReleaseCommand(base), /--health-path|--version-check|--slot-ports|--unit/);
+    it("defaults as container mode does (/healthz in 60 s, version checked, 30 s drain in slot mode); the readiness path is the health path", () => {
+        const o = resolveSystemdOptions("plain", {});
+        assert.deepStrictEqual([o.healthPath, o.healthTimeoutSec, o.versionCheck, o.drainTimeoutSec], ["/healthz", 60, true, 30]);
+        assert.strictEqual(resolveSystemdOptions("plain", { readiness: { httpPath: "/ready" } }).healthPath, "/ready");
+        assert.strictEqual(
+            resolveSystemdOptions("plain", { readiness: { httpPath: "/ready" }, healthCheck: { path: "/up" } }).healthPath,
+            "/up",
+        );
+    });
+
+    it("passes the slot options to install-release.sh; socket activation passes no slot ports, units or drain", () => {
+        const base = {
+            serviceName: "plain",
+            version: "v1",
+            binarySha256: "ab".repeat(32),
+            port: 8080,
+            hostFirewall: false,
+            healthPath: "/healthz",
+            healthTimeoutSec: 60,
+            versionCheck: true,
+        };
+        assert.doesNotMatch(installReleaseCommand(base), /--slot-ports|--unit|--drain-timeout/);
+        assert.throws(
+            () => installReleaseCommand({ ...base, slotPorts: { blue: 8081, green: 8082 } }),
+            /slotPorts and drainTimeoutSec go together/,
+        );
         const words = parse(
             installReleaseCommand({
                 ...base,

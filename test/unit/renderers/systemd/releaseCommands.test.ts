@@ -14,6 +14,8 @@ import { rootArgv, runAsLogin } from "../../../support/rootCommand";
 const argv = (line: string) => parse(line);
 
 const sha = "ab".repeat(32);
+/** The four release settings both modes share, as resolveSystemdOptions gives them by default. */
+const shared = { healthPath: "/healthz", healthTimeoutSec: 60, versionCheck: true };
 
 describe("release commands", () => {
     it("stages uploads in a folder of the login user's, the binary named by its digest", () => {
@@ -25,13 +27,14 @@ describe("release commands", () => {
         ]);
     });
 
-    it("runs install-release.sh with quoted arguments and the env file on stdin", () => {
+    it("runs install-release.sh with quoted arguments, the shared release settings explicit, and the env file on stdin", () => {
         const line = installReleaseCommand({
             serviceName: "gin-app",
             version: "v1.2.3-4-gabc",
             binarySha256: sha,
             port: 8080,
             hostFirewall: false,
+            ...shared,
         });
         const staging = "/var/lib/gin-deploy/staging/systemd/gin-app";
         assert.deepStrictEqual(rootArgv(line), [
@@ -52,13 +55,19 @@ describe("release commands", () => {
             "--env-stdin",
             "--firewall",
             "off",
+            "--health-path",
+            "/healthz",
+            "--health-timeout",
+            "60",
+            "--version-check",
+            "on",
         ]);
     });
 
     it("passes the firewall switch", () => {
         assert.match(
-            installReleaseCommand({ serviceName: "gin-app", version: "v1", binarySha256: sha, port: 80, hostFirewall: true }),
-            /--firewall on$/,
+            installReleaseCommand({ serviceName: "gin-app", version: "v1", binarySha256: sha, port: 80, hostFirewall: true, ...shared }),
+            /--firewall on /,
         );
     });
 
@@ -71,13 +80,22 @@ describe("release commands", () => {
                     binarySha256: sha,
                     port: 80,
                     hostFirewall: false,
+                    ...shared,
                 }),
             /version "v1; rm -rf \/" is not a release version/,
         );
-        assert.throws(() => releaseUploads("gin-app", "abc"), /binarySha256 must be 64 lowercase hex digits/);
+        assert.throws(() => releaseUploads("gin-app", "abc"), /binarySha256 "abc" is not a sha256: give its 64 lowercase hex digits/);
         assert.throws(
-            () => installReleaseCommand({ serviceName: "gin-app", version: "v1", binarySha256: sha, port: 0, hostFirewall: false }),
-            /port must be a TCP port/,
+            () =>
+                installReleaseCommand({
+                    serviceName: "gin-app",
+                    version: "v1",
+                    binarySha256: sha,
+                    port: 0,
+                    hostFirewall: false,
+                    ...shared,
+                }),
+            /port=0 is not a TCP port: give a whole number from 1 to 65535/,
         );
     });
 

@@ -18,8 +18,11 @@ describe("renderSocketUnit", () => {
     });
 
     it("refuses a port outside 1-65535", () => {
-        assert.throws(() => renderSocketUnit({ serviceName: "gin-app", port: 0 }), /port must be a TCP port/);
-        assert.throws(() => renderSocketUnit({ serviceName: "gin-app", port: 70000 }), /port must be a TCP port/);
+        assert.throws(
+            () => renderSocketUnit({ serviceName: "gin-app", port: 0 }),
+            /port=0 is not a TCP port: give a whole number from 1 to 65535/,
+        );
+        assert.throws(() => renderSocketUnit({ serviceName: "gin-app", port: 70000 }), /port=70000 is not a TCP port/);
     });
 
     it("refuses a backlog too small to hold connections during a restart", () => {
