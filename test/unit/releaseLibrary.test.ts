@@ -127,12 +127,8 @@ describe("lib.sh: the release library both modes share", () => {
             health_timeout=1`;
 
         function release(before: "none" | "blue", failAt = ""): Run & { steps: string[]; link: string } {
-            const setup =
-                before === "blue" ? `ln -s "$D/blue.sock" "$D/current.sock"; echo v1 >"$D/answers-8081";` : "";
-            const res = run(
-                renderSystemdContract("gin-app"),
-                `D='${dir}'; ${steps(failAt)}; ${setup} run_slot_release; echo released`,
-            );
+            const setup = before === "blue" ? `ln -s "$D/blue.sock" "$D/current.sock"; echo v1 >"$D/answers-8081";` : "";
+            const res = run(renderSystemdContract("gin-app"), `D='${dir}'; ${steps(failAt)}; ${setup} run_slot_release; echo released`);
             const stepsFile = path.join(dir, "steps");
             const link = path.join(dir, "current.sock");
             return {
@@ -161,7 +157,10 @@ describe("lib.sh: the release library both modes share", () => {
         for (const [failAt, said] of [
             ["start", /release v2 FAILED: start failed/],
             ["gate", /release v2 FAILED: health check: GET http:\/\/127\.0\.0\.1:8082\/healthz did not answer 2xx or 3xx within 1s/],
-            ["public", /release v2 FAILED: port 8080 after the switch to slot green: health check: GET http:\/\/127\.0\.0\.1:8080\/healthz/],
+            [
+                "public",
+                /release v2 FAILED: port 8080 after the switch to slot green: health check: GET http:\/\/127\.0\.0\.1:8080\/healthz/,
+            ],
         ] as const) {
             it(`a failure at ${failAt}: the new slot's logs, the link back at the old slot, the new one retired, exit 1`, () => {
                 const r = release("blue", failAt);
