@@ -35,6 +35,7 @@ import {
     CONTAINER_HOST,
     connectionFor,
     containerHost,
+    ensureDocker,
     ensureRegistry,
     hostRun,
     installTools,
@@ -168,6 +169,7 @@ describe("container mode on the local host (real image, registry, systemd host)"
 
     before(function () {
         installTools();
+        ensureDocker();
         platform = hostPlatform();
         ensureRegistry();
         standIns = standInImages();

@@ -42,6 +42,11 @@ export function run(cmd: string, args: string[], opts: { input?: string; env?: N
     return res.stdout.trim();
 }
 
+/** The machine's Docker engine, started (as local/host.sh starts it) when this suite runs alone on a fresh machine. */
+export function ensureDocker(): void {
+    run("bash", ["-c", "source local/host.sh && ensure_docker"]);
+}
+
 export function installTools(): void {
     run("bash", [path.join(repoRoot, "test/container/setup-tools.sh")]);
 }

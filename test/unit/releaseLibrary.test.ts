@@ -151,8 +151,31 @@ describe("lib.sh: the release library both modes share", () => {
             assert.deepStrictEqual(r.steps, ["start green", "serve green", "front", "retire blue"]);
             assert.strictEqual(r.link, "green.sock");
             assert.match(r.stderr, /slot green serves port 8080/);
-            assert.match(r.stderr, /slot blue drained and stopped/);
+            assert.match(r.stderr, /slot blue stopped \(no drain wait: the app drains on SIGTERM itself\)/);
         });
+
+        for (const [connections, said] of [
+            ["", /slot on port 8081 drained: no connection open[^]*slot blue drained and stopped/],
+            ["ESTAB 0 0 127.0.0.1:8081 127.0.0.1:40000", /connections still open on slot port 8081 after 1s: stopping the slot anyway/],
+        ] as const) {
+            it(`with a drain timeout, the old slot stops once ss shows ${connections ? "connections to the bound" : "no connection"}`, () => {
+                const r = run(
+                    renderSystemdContract("gin-app"),
+                    `D='${dir}'; ${steps()}; ln -s "$D/blue.sock" "$D/current.sock"; echo v1 >"$D/answers-8081"
+                     drain_timeout=1; ss() { step ss "$*"; printf '%s' '${connections}'; }; run_slot_release`,
+                );
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.match(r.stderr, said);
+                const recorded = fs.readFileSync(path.join(dir, "steps"), "utf8").trim().split("\n");
+                const looks = recorded.filter((l) => l.startsWith("ss "));
+                assert.ok(looks.length >= (connections ? 1 : 3), looks.join("; "));
+                assert.ok(
+                    looks.every((l) => l === "ss -Htn state established ( sport = :8081 )"),
+                    looks.join("; "),
+                );
+                assert.strictEqual(recorded[recorded.length - 1], "retire blue");
+            });
+        }
 
         for (const [failAt, said] of [
             ["start", /release v2 FAILED: start failed/],

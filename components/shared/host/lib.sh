@@ -159,7 +159,10 @@ drain_port() {
     }
     if [[ -z "$open" ]]; then
       idle=$((idle + 1))
-      ((idle < 3)) || return 0
+      if ((idle >= 3)); then
+        log "slot on port $p drained: no connection open"
+        return 0
+      fi
     else
       idle=0
     fi
@@ -203,7 +206,11 @@ run_slot_release() {
   old_port=$(slot_port "$old")
   drain_port "$old_port"
   slot_retire "$old"
-  log "slot $old drained and stopped"
+  if ((10#$drain_timeout > 0)); then
+    log "slot $old drained and stopped"
+  else
+    log "slot $old stopped (no drain wait: the app drains on SIGTERM itself)"
+  fi
 }
 
 fail_slot_release() {
