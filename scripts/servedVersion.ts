@@ -1,6 +1,6 @@
 // What a deployed local stack's URL serves: GET <url>/version from here, after an `up`, for the deploy
-// scripts to print (or to say why they cannot). Through the suites' loopback-only client: the
-// local stacks serve on 127.0.0.1; a URL elsewhere is refused with an error that names it.
+// scripts to print (or to say why they cannot). Through the project's loopback-only client
+// (loopbackHttp.ts): the local stacks serve on 127.0.0.1; a URL elsewhere is refused, named.
 import type { OutputMap } from "@pulumi/pulumi/automation";
 
 import { get } from "./loopbackHttp";

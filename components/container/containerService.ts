@@ -160,7 +160,8 @@ export class ContainerService extends pulumi.ComponentResource {
             ...(o.allowRootUser ? { allowRootUser: true } : {}),
         };
         // A changed command alone does not re-run a release (pulumi-command#37): the options it
-        // carries are a trigger, and only when one is set, so the reference app's triggers stay.
+        // carries are a trigger, and only when one differs from what the reference app runs with
+        // (the stack gives it drain 0), so its triggers stay as they were.
         const optionsSet =
             o.healthPath !== RELEASE_DEFAULTS.healthPath ||
             !o.versionCheck ||
